@@ -1,0 +1,193 @@
+// VS Code client for sps-plugin-ls, the language server for One Identity
+// Safeguard for Privileged Sessions (SPS) plugin MANIFEST and default.cfg files.
+
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import {
+  Executable,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+} from 'vscode-languageclient/node';
+import { discoverServer, ServerLocation, SETTING_SERVER_PATH, serverArgs } from './serverPath';
+
+const CLIENT_ID = 'spsPluginLs'; // the client reads `spsPluginLs.trace.server` from this id
+const CLIENT_NAME = 'SPS Plugin Language Server';
+const RESTART_COMMAND = 'spsPluginLs.restartServer';
+const LANGUAGES = ['sps-manifest', 'sps-plugin-cfg'];
+
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel | undefined;
+// Starts, stops and restarts run one after the other.
+let queue: Promise<void> = Promise.resolve();
+
+function enqueue(task: () => Promise<void>): Promise<void> {
+  queue = queue.then(task, task).catch((err: unknown) => {
+    output?.error(`SPS Plugin: ${errorText(err)}`);
+  });
+  return queue;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function log(): vscode.LogOutputChannel {
+  if (output === undefined) {
+    output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
+  }
+  return output;
+}
+
+export function activate(context: vscode.ExtensionContext): Promise<void> {
+  context.subscriptions.push(log());
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(RESTART_COMMAND, () =>
+      enqueue(async () => {
+        log().info('Restart requested.');
+        await stopClient();
+        await startClient(context);
+      }),
+    ),
+  );
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('spsPluginLs.server')) {
+        void enqueue(async () => {
+          log().info('Server settings changed; restarting the language server.');
+          await stopClient();
+          await startClient(context);
+        });
+      }
+    }),
+  );
+
+  // Settings restricted in untrusted workspaces become visible once trusted.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() =>
+      enqueue(async () => {
+        await stopClient();
+        await startClient(context);
+      }),
+    ),
+  );
+
+  return enqueue(() => startClient(context));
+}
+
+export function deactivate(): Promise<void> {
+  return enqueue(stopClient);
+}
+
+function describe(server: ServerLocation): string {
+  switch (server.source) {
+    case 'setting':
+      return `from the "${SETTING_SERVER_PATH}" setting`;
+    case 'bundled':
+      return 'bundled with the extension';
+    case 'path':
+      return 'found on PATH';
+  }
+}
+
+/** A binary unpacked from a VSIX may have lost its executable bit. */
+function ensureExecutable(file: string): void {
+  if (process.platform === 'win32') {
+    return;
+  }
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    try {
+      fs.chmodSync(file, 0o755);
+    } catch (err) {
+      log().warn(`Could not make ${file} executable: ${errorText(err)}`);
+    }
+  }
+}
+
+async function showError(message: string): Promise<void> {
+  const openSettings = 'Open Settings';
+  const showLog = 'Show Log';
+  const choice = await vscode.window.showErrorMessage(message, openSettings, showLog);
+  if (choice === openSettings) {
+    await vscode.commands.executeCommand('workbench.action.openSettings', SETTING_SERVER_PATH);
+  } else if (choice === showLog) {
+    log().show();
+  }
+}
+
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const config = vscode.workspace.getConfiguration('spsPluginLs');
+  const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const found = discoverServer({
+    configuredPath: config.get<string>('server.path', ''),
+    extensionPath: context.extensionPath,
+    workspaceFolder,
+    env: process.env,
+    platform: process.platform,
+  });
+  if (!found.ok) {
+    log().error(found.message);
+    void showError(found.message);
+    return;
+  }
+
+  const server = found.server;
+  if (server.source === 'bundled') {
+    ensureExecutable(server.path);
+  }
+  const args = serverArgs(config.get<unknown>('server.extraArgs', []));
+  log().info(`Starting ${server.path} ${args.join(' ')} (${describe(server)}).`);
+
+  const executable: Executable = {
+    command: server.path,
+    args,
+    options: workspaceFolder !== undefined ? { cwd: workspaceFolder } : {},
+  };
+  const serverOptions: ServerOptions = { run: executable, debug: executable };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    outputChannel: log(),
+    traceOutputChannel: log(),
+  };
+
+  const newClient = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  client = newClient;
+  try {
+    await newClient.start();
+    log().info('Language server started.');
+  } catch (err) {
+    const message =
+      `SPS Plugin: the language server ${server.path} (${describe(server)}) failed to start: ` +
+      `${errorText(err)}. Check "${SETTING_SERVER_PATH}" or reinstall it with ` +
+      `"cargo install --path server".`;
+    log().error(message);
+    void showError(message);
+  }
+}
+
+async function stopClient(): Promise<void> {
+  const current = client;
+  client = undefined;
+  if (current === undefined) {
+    return;
+  }
+  try {
+    if (current.isRunning()) {
+      await current.stop();
+    }
+  } catch (err) {
+    log().warn(`Stopping the language server failed: ${errorText(err)}`);
+  }
+  try {
+    await current.dispose();
+  } catch {
+    // Already stopped.
+  }
+}

@@ -1,0 +1,225 @@
+//! Layer 2: pure functions from a document (plus what the workspace holds
+//! around it) to diagnostics. Every rule has a stable code; the rule, its
+//! code and its message live together in one place.
+
+pub mod config;
+pub mod layout;
+pub mod manifest;
+
+use std::path::Path;
+
+use crate::text::TextRange;
+use crate::workspace::{DocKind, Files};
+
+/// Documents larger than this get one diagnostic instead of an analysis:
+/// real MANIFEST and default.cfg files are a few kilobytes.
+pub const MAX_ANALYSED_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub range: TextRange,
+    pub severity: Severity,
+    /// Stable identifier such as `manifest/missing-key`; listed in the README.
+    pub code: &'static str,
+    /// What is wrong and what to do about it.
+    pub message: String,
+    /// Other places in the same document that explain this one.
+    pub related: Vec<Related>,
+    /// Edits that repair the problem, offered as code actions.
+    pub fixes: Vec<Fix>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: TextRange,
+    pub new_text: String,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: &'static str,
+        severity: Severity,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            range,
+            severity,
+            code,
+            message: message.into(),
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn error(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, range, message)
+    }
+
+    pub fn warning(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, range, message)
+    }
+
+    pub fn info(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Info, range, message)
+    }
+
+    pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        self.fixes.push(Fix {
+            title: title.into(),
+            edits,
+        });
+        self
+    }
+
+    pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            range,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+impl Edit {
+    pub fn new(range: TextRange, new_text: impl Into<String>) -> Self {
+        Self {
+            range,
+            new_text: new_text.into(),
+        }
+    }
+}
+
+/// Everything a check may look at besides the document's own text.
+pub struct Context<'a> {
+    /// The document's path (in a zip: the path inside it, under a virtual root).
+    pub path: &'a Path,
+    pub files: &'a dyn Files,
+}
+
+/// All diagnostics of one document, sorted by position.
+pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
+    if text.len() > MAX_ANALYSED_BYTES {
+        return vec![Diagnostic::warning(
+            "file/too-large",
+            TextRange::empty(0),
+            format!(
+                "this file is {} bytes; files over {} MiB are not analysed",
+                text.len(),
+                MAX_ANALYSED_BYTES / (1024 * 1024)
+            ),
+        )];
+    }
+    let mut diags = match kind {
+        DocKind::Manifest => {
+            let mut d = manifest::check(text, cx);
+            d.extend(layout::check(text, cx));
+            d
+        }
+        DocKind::Config => config::check(text, cx),
+    };
+    diags.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.code));
+    diags
+}
+
+/// Edit distance counting a swap of two neighbours as one edit (optimal
+/// string alignment), for did-you-mean hints: `nmae` is one slip from `name`.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The known name a misspelt `word` most likely meant: the same after
+/// folding case, `-` and `_`; else a name it begins (`author` ->
+/// `author_name`, the first such in `known`); else one within a small edit
+/// distance.
+pub fn did_you_mean<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-' && *c != ' ')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let known: Vec<&str> = known.into_iter().collect();
+    let w = fold(word);
+    if w.is_empty() {
+        return None;
+    }
+    if let Some(k) = known.iter().find(|k| fold(k) == w) {
+        return Some(k);
+    }
+    if w.len() >= 3 {
+        if let Some(k) = known.iter().find(|k| fold(k).starts_with(&w)) {
+            return Some(k);
+        }
+    }
+    let limit = if w.len() <= 4 { 1 } else { 2 };
+    known
+        .iter()
+        .map(|k| (edit_distance(&w, &fold(k)), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_the_intended_key() {
+        let keys = ["name", "entry_point", "author_name", "author_email", "type"];
+        assert_eq!(did_you_mean("entrypoint", keys), Some("entry_point"));
+        assert_eq!(did_you_mean("author", keys), Some("author_name"));
+        assert_eq!(did_you_mean("nmae", keys), Some("name"));
+        assert_eq!(did_you_mean("zzz", keys), None);
+    }
+}

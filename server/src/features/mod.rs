@@ -1,0 +1,207 @@
+//! Layer 3: what an editor asks about a place in a document, answered on byte
+//! offsets. Each document kind has its own module; this one holds the shared
+//! types and dispatches.
+
+pub mod config;
+pub mod manifest;
+
+use crate::analysis::{self, Context, Edit};
+use crate::text::TextRange;
+use crate::workspace::DocKind;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionKind {
+    Key,
+    Value,
+    Section,
+    File,
+    Snippet,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: Option<String>,
+    /// Markdown.
+    pub documentation: Option<String>,
+    /// What replaces `replace`; a snippet with `$1` placeholders when
+    /// `snippet` is set.
+    pub insert_text: String,
+    pub snippet: bool,
+    /// The text the item replaces (the word being typed).
+    pub replace: TextRange,
+    pub sort_text: Option<String>,
+}
+
+impl CompletionItem {
+    pub fn new(label: impl Into<String>, kind: CompletionKind, replace: TextRange) -> Self {
+        let label = label.into();
+        Self {
+            insert_text: label.clone(),
+            label,
+            kind,
+            detail: None,
+            documentation: None,
+            snippet: false,
+            replace,
+            sort_text: None,
+        }
+    }
+
+    pub fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+
+    pub fn docs(mut self, d: impl Into<String>) -> Self {
+        self.documentation = Some(d.into());
+        self
+    }
+
+    pub fn insert(mut self, text: impl Into<String>, snippet: bool) -> Self {
+        self.insert_text = text.into();
+        self.snippet = snippet;
+        self
+    }
+
+    pub fn sort(mut self, key: impl Into<String>) -> Self {
+        self.sort_text = Some(key.into());
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    pub range: TextRange,
+    pub markdown: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    /// A MANIFEST key or a default.cfg option.
+    Key,
+    /// A default.cfg section.
+    Section,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    pub name: String,
+    pub detail: Option<String>,
+    pub kind: SymbolKind,
+    /// The whole construct.
+    pub range: TextRange,
+    /// The name within it.
+    pub selection: TextRange,
+    pub children: Vec<Symbol>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub title: String,
+    pub edits: Vec<Edit>,
+    /// The diagnostic the action repairs, if any.
+    pub fixes: Option<analysis::Diagnostic>,
+}
+
+/// A foldable region, as byte offsets of its first and last line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fold {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A file name in the text that leads to a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub range: TextRange,
+    pub target: std::path::PathBuf,
+}
+
+pub fn completion(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Vec<CompletionItem> {
+    let offset = clamp(text, offset);
+    match kind {
+        DocKind::Manifest => manifest::completion(text, offset, cx),
+        DocKind::Config => config::completion(text, offset, cx),
+    }
+}
+
+pub fn hover(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<Hover> {
+    let offset = clamp(text, offset);
+    match kind {
+        DocKind::Manifest => manifest::hover(text, offset, cx),
+        DocKind::Config => config::hover(text, offset, cx),
+    }
+}
+
+pub fn symbols(kind: DocKind, text: &str) -> Vec<Symbol> {
+    match kind {
+        DocKind::Manifest => manifest::symbols(text),
+        DocKind::Config => config::symbols(text),
+    }
+}
+
+pub fn folding(kind: DocKind, text: &str) -> Vec<Fold> {
+    match kind {
+        DocKind::Manifest => Vec::new(),
+        DocKind::Config => config::folding(text),
+    }
+}
+
+/// Code actions for a range: the fixes of the diagnostics it touches.
+pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec<Action> {
+    analysis::analyze(kind, text, cx)
+        .into_iter()
+        .filter(|d| d.range.intersects(range))
+        .flat_map(|d| {
+            d.fixes.clone().into_iter().map(move |f| Action {
+                title: f.title,
+                edits: f.edits,
+                fixes: Some(d.clone()),
+            })
+        })
+        .collect()
+}
+
+/// Where the cursor at `offset` goes with go-to-definition.
+pub fn definition(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<Link> {
+    match kind {
+        DocKind::Manifest => manifest::links(text, cx)
+            .into_iter()
+            .find(|l| l.range.touches(clamp(text, offset))),
+        DocKind::Config => None,
+    }
+}
+
+pub fn links(kind: DocKind, text: &str, cx: &Context) -> Vec<Link> {
+    match kind {
+        DocKind::Manifest => manifest::links(text, cx),
+        DocKind::Config => Vec::new(),
+    }
+}
+
+fn clamp(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The range of the word (letters, digits, `_`, `-`, `.`) around `offset`.
+pub fn word_at(text: &str, offset: usize) -> TextRange {
+    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let end = text[offset..]
+        .char_indices()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(offset, |(i, c)| offset + i + c.len_utf8());
+    TextRange::new(start, end)
+}

@@ -1,0 +1,16 @@
+//! `textDocument/publishDiagnostics`: the analysis of a snapshot, converted.
+
+use tower_lsp_server::ls_types as lsp;
+
+use super::with_context;
+use crate::analysis::{self, Diagnostic};
+use crate::lsp::server::RequestSnapshot;
+
+pub fn analyse(s: &RequestSnapshot) -> Vec<Diagnostic> {
+    with_context(s, |cx| analysis::analyze(s.kind, &s.doc.text, cx))
+}
+
+pub fn to_lsp(s: &RequestSnapshot, diags: &[Diagnostic]) -> Vec<lsp::Diagnostic> {
+    let text = s.convert();
+    diags.iter().map(|d| text.diagnostic(&s.uri, d)).collect()
+}

@@ -1,0 +1,33 @@
+//! `textDocument/documentSymbol`.
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+
+use crate::features::{self, Symbol};
+use crate::lsp::convert::Text;
+use crate::lsp::server::RequestSnapshot;
+
+pub fn handle(s: &RequestSnapshot, _: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    let text = s.convert();
+    let symbols = features::symbols(s.kind, &s.doc.text);
+    Ok(Some(DocumentSymbolResponse::Nested(
+        symbols.iter().map(|sym| convert(&text, sym)).collect(),
+    )))
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the struct.
+fn convert(text: &Text, s: &Symbol) -> DocumentSymbol {
+    DocumentSymbol {
+        name: if s.name.is_empty() { " ".into() } else { s.name.clone() },
+        detail: s.detail.clone(),
+        kind: match s.kind {
+            features::SymbolKind::Key => SymbolKind::PROPERTY,
+            features::SymbolKind::Section => SymbolKind::NAMESPACE,
+        },
+        tags: None,
+        deprecated: None,
+        range: text.range(s.range),
+        selection_range: text.range(s.selection),
+        children: (!s.children.is_empty()).then(|| s.children.iter().map(|c| convert(text, c)).collect()),
+    }
+}

@@ -1,0 +1,10 @@
+//! Layer 4: the Language Server Protocol. The only module that knows LSP
+//! types, positions and encodings; it converts at the edge and calls the
+//! features and analysis layers on byte offsets.
+
+pub mod convert;
+pub mod documents;
+pub mod handlers;
+pub mod server;
+
+pub use server::run;

@@ -1,0 +1,391 @@
+//! The server: state, lifecycle, and the table from protocol methods to
+//! handlers. Text changes are applied synchronously on arrival, before any
+//! `.await`, so they are applied in order; analysis runs on snapshots.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use futures::FutureExt;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use super::documents::{Document, Snapshot};
+use super::handlers;
+use crate::text::Encoding;
+use crate::workspace::{DiskFiles, DocKind, Files, Overlay};
+
+/// Everything a request handler may read: one document's snapshot and the
+/// texts of all open documents (which take precedence over the disk).
+pub struct RequestSnapshot {
+    pub uri: Uri,
+    pub path: PathBuf,
+    pub kind: DocKind,
+    pub doc: Snapshot,
+    pub encoding: Encoding,
+    open: HashMap<PathBuf, Arc<str>>,
+}
+
+impl RequestSnapshot {
+    /// Runs `f` with a view of the files that overlays the open documents.
+    pub fn with_files<R>(&self, f: impl FnOnce(&dyn Files) -> R) -> R {
+        let disk = DiskFiles::unconfined();
+        f(&Overlay {
+            open: &self.open,
+            below: &disk,
+        })
+    }
+
+    pub fn convert(&self) -> super::convert::Text<'_> {
+        super::convert::Text {
+            text: &self.doc.text,
+            index: &self.doc.index,
+            encoding: self.encoding,
+        }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    docs: Mutex<HashMap<Uri, Document>>,
+    encoding: OnceLock<Encoding>,
+    shutdown_requested: AtomicBool,
+    /// What was last published per document, so unchanged diagnostics are
+    /// not sent again.
+    published: tokio::sync::Mutex<HashMap<Uri, Vec<Diagnostic>>>,
+    watching: AtomicBool,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+/// Serves LSP on stdin/stdout until `exit` or end of input. Returns the
+/// process exit status: 0 after `shutdown` then `exit`, 1 otherwise.
+pub async fn run() -> i32 {
+    let state = Arc::new(State::default());
+    let (service, socket) = LspService::new(|client| Backend {
+        client,
+        state: state.clone(),
+    });
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .serve(service)
+        .await;
+    if state.shutdown_requested.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
+}
+
+fn internal_error(method: &str, panic: &(dyn std::any::Any + Send)) -> Error {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    tracing::error!(method, panic = %what, "handler panicked; the server goes on");
+    Error {
+        code: ErrorCode::InternalError,
+        message: format!("internal error in {method}: {what}").into(),
+        data: None,
+    }
+}
+
+/// Runs a request handler off the async threads, answering a panic with an
+/// error instead of taking the server down.
+async fn guard<T: Send + 'static>(
+    method: &'static str,
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    match tokio::task::spawn_blocking(move || std::panic::catch_unwind(AssertUnwindSafe(f))).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(panic)) => Err(internal_error(method, panic.as_ref())),
+        Err(join) if join.is_panic() => Err(internal_error(method, join.into_panic().as_ref())),
+        Err(_) => Err(Error::request_cancelled()),
+    }
+}
+
+/// Catches a panic in a notification handler, which has no one to answer.
+async fn guard_notification(method: &'static str, fut: impl Future<Output = ()>) {
+    if let Err(panic) = AssertUnwindSafe(fut).catch_unwind().await {
+        internal_error(method, panic.as_ref());
+    }
+}
+
+impl Backend {
+    fn encoding(&self) -> Encoding {
+        self.state.encoding.get().copied().unwrap_or_default()
+    }
+
+    fn snapshot(&self, uri: &Uri) -> Option<RequestSnapshot> {
+        let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
+        let open: HashMap<PathBuf, Arc<str>> = docs
+            .values_mut()
+            .map(|d| (d.path.clone(), d.snapshot().text))
+            .collect();
+        let doc = docs.get_mut(uri)?;
+        Some(RequestSnapshot {
+            uri: uri.clone(),
+            path: doc.path.clone(),
+            kind: doc.kind?,
+            doc: doc.snapshot(),
+            encoding: self.encoding(),
+            open,
+        })
+    }
+
+    /// Runs a request handler on a snapshot of the document it names.
+    async fn request<T: Send + 'static>(
+        &self,
+        method: &'static str,
+        uri: &Uri,
+        f: impl FnOnce(&RequestSnapshot) -> Result<Option<T>> + Send + 'static,
+    ) -> Result<Option<T>> {
+        let Some(snapshot) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        guard(method, move || f(&snapshot)).await
+    }
+
+    /// Re-checks the open documents in `dirs` (all of them when `None`) and
+    /// publishes their diagnostics.
+    fn refresh(&self, dirs: Option<&HashSet<PathBuf>>) {
+        let uris: Vec<Uri> = {
+            let docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
+            docs.iter()
+                .filter(|(_, d)| d.kind.is_some())
+                .filter(|(_, d)| {
+                    dirs.is_none_or(|dirs| d.path.parent().is_some_and(|p| dirs.contains(p)))
+                })
+                .map(|(u, _)| u.clone())
+                .collect()
+        };
+        for uri in uris {
+            self.publish(uri);
+        }
+    }
+
+    /// Analyses a document in the background and publishes the result,
+    /// unless the document has changed meanwhile (a newer run publishes
+    /// then), so the last publication always matches the latest version.
+    fn publish(&self, uri: Uri) {
+        let Some(snapshot) = self.snapshot(&uri) else {
+            return;
+        };
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let version = snapshot.doc.version;
+            let is_current = |state: &State| {
+                let docs = state.docs.lock().unwrap_or_else(|e| e.into_inner());
+                docs.get(&uri).is_some_and(|d| d.version == version)
+            };
+            if !is_current(&state) {
+                return;
+            }
+            let snapshot = Arc::new(snapshot);
+            let analysed = snapshot.clone();
+            let result = guard("textDocument/publishDiagnostics", move || {
+                Ok(handlers::diagnostics::analyse(&analysed))
+            })
+            .await;
+            let Ok(diags) = result else { return };
+            let mut published = state.published.lock().await;
+            if !is_current(&state) {
+                return;
+            }
+            let converted = handlers::diagnostics::to_lsp(&snapshot, &diags);
+            if published.get(&uri) == Some(&converted) {
+                return;
+            }
+            published.insert(uri.clone(), converted.clone());
+            client.publish_diagnostics(uri, converted, Some(version)).await;
+        });
+    }
+
+    fn changed_dirs(paths: impl IntoIterator<Item = PathBuf>) -> HashSet<PathBuf> {
+        paths
+            .into_iter()
+            .filter_map(|p| p.parent().map(Path::to_path_buf))
+            .collect()
+    }
+
+    async fn register_watchers(&self) {
+        if !self.state.watching.load(Ordering::SeqCst) {
+            return;
+        }
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: ["**/MANIFEST", "**/*.py", "**/*.cfg", "**/*.cfg.plugin", "**/__init__.py"]
+                .into_iter()
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.into()),
+                    kind: None,
+                })
+                .collect(),
+        };
+        let registration = Registration {
+            id: "sps-plugin-ls-watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("client refused file watchers: {e}");
+        }
+    }
+}
+
+fn uri_path(uri: &Uri) -> PathBuf {
+    uri.to_file_path()
+        .map(|p| p.into_owned())
+        .unwrap_or_else(|| PathBuf::from(uri.path().as_str()))
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = super::convert::negotiate_encoding(&params.capabilities);
+        let _ = self.state.encoding.set(encoding);
+        let dynamic_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.state.watching.store(dynamic_watch, Ordering::SeqCst);
+        Ok(handlers::initialize::result(encoding))
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.register_watchers().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.state.shutdown_requested.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        guard_notification("textDocument/didOpen", async {
+            let doc = params.text_document;
+            let path = uri_path(&doc.uri);
+            let kind = DocKind::detect(&path, &DiskFiles::unconfined());
+            let dir = Self::changed_dirs([path.clone()]);
+            {
+                let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
+                docs.insert(doc.uri.clone(), Document::new(path, kind, doc.version, &doc.text));
+            }
+            self.refresh(Some(&dir));
+        })
+        .await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        guard_notification("textDocument/didChange", async {
+            let enc = self.encoding();
+            let uri = params.text_document.uri;
+            let path = {
+                let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
+                let Some(doc) = docs.get_mut(&uri) else {
+                    tracing::warn!("change to a document that is not open: {}", uri.as_str());
+                    return;
+                };
+                for change in &params.content_changes {
+                    doc.apply(change, enc);
+                }
+                doc.version = params.text_document.version;
+                doc.path.clone()
+            };
+            self.refresh(Some(&Self::changed_dirs([path])));
+        })
+        .await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let path = uri_path(&params.text_document.uri);
+        self.refresh(Some(&Self::changed_dirs([path])));
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        guard_notification("textDocument/didClose", async {
+            let uri = params.text_document.uri;
+            let path = {
+                let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
+                docs.remove(&uri).map(|d| d.path)
+            };
+            let had = self.state.published.lock().await.remove(&uri).is_some();
+            if had {
+                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+            // Other documents now read this file from the disk.
+            if let Some(path) = path {
+                self.refresh(Some(&Self::changed_dirs([path])));
+            }
+        })
+        .await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let paths = params.changes.iter().map(|c| uri_path(&c.uri));
+        let dirs = Self::changed_dirs(paths);
+        // A file in a sub-folder can matter to the plugin above it.
+        let mut all = dirs.clone();
+        for d in &dirs {
+            all.extend(d.ancestors().skip(1).take(8).map(Path::to_path_buf));
+        }
+        self.refresh(Some(&all));
+    }
+
+    async fn did_change_workspace_folders(&self, _: DidChangeWorkspaceFoldersParams) {
+        self.refresh(None);
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.request("textDocument/completion", &uri, move |s| handlers::completion::handle(s, params))
+            .await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri.clone();
+        self.request("textDocument/hover", &uri, move |s| handlers::hover::handle(s, params))
+            .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/codeAction", &uri, move |s| handlers::code_action::handle(s, params))
+            .await
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/documentSymbol", &uri, move |s| {
+            handlers::document_symbol::handle(s, params)
+        })
+        .await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/foldingRange", &uri, move |s| handlers::folding_range::handle(s, params))
+            .await
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        let uri = params.text_document_position_params.text_document.uri.clone();
+        self.request("textDocument/definition", &uri, move |s| handlers::definition::handle(s, params))
+            .await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/documentLink", &uri, move |s| handlers::document_link::handle(s, params))
+            .await
+    }
+}

@@ -1,0 +1,1 @@
+//! The SDK's default.cfg sections and options (`schemas/sdk-config.json`).

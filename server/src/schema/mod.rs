@@ -1,0 +1,5 @@
+//! The knowledge of SPS, kept as data in `schemas/` at the top of the
+//! repository and embedded at build time. Other tools can use the same files.
+
+pub mod config;
+pub mod manifest;

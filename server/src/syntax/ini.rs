@@ -1,0 +1,1 @@
+//! Python configparser dialect.

@@ -1,0 +1,166 @@
+//! Byte offset <-> line/column conversion in any of the three encodings a
+//! client may use. Built once per text snapshot in O(n); each lookup is a
+//! binary search plus, for lines holding non-ASCII text, a scan of one line.
+
+/// How columns are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// Bytes of UTF-8 (LSP `utf-8`).
+    Utf8,
+    /// UTF-16 code units (LSP `utf-16`, the protocol's default).
+    #[default]
+    Utf16,
+    /// Unicode scalar values (what a human and the CLI count).
+    Utf32,
+}
+
+/// A zero-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset where each line starts; the first is always 0.
+    line_starts: Vec<usize>,
+    /// Whether each line is pure ASCII, so columns equal byte counts.
+    ascii: Vec<bool>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        let mut ascii = Vec::new();
+        let mut line_ascii = true;
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+                ascii.push(line_ascii);
+                line_ascii = true;
+            } else if b >= 0x80 {
+                line_ascii = false;
+            }
+        }
+        ascii.push(line_ascii);
+        Self {
+            line_starts,
+            ascii,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).copied()
+    }
+
+    /// The line and column of a byte offset (clamped to the text).
+    pub fn line_col(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
+        let offset = floor_char_boundary(text, offset.min(self.len));
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = if self.ascii[line] {
+            offset - start
+        } else {
+            units(&text[start..offset], enc)
+        };
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// The byte offset of a line and column. Past the end of a line means the
+    /// end of that line (before its break), past the last line the end of the
+    /// text, and a column inside a character its start: the protocol asks for
+    /// exactly this leniency.
+    pub fn offset(&self, text: &str, pos: LineCol, enc: Encoding) -> usize {
+        let line = pos.line as usize;
+        let Some(&start) = self.line_starts.get(line) else {
+            return self.len;
+        };
+        let end = super::line_end(text, start);
+        let want = pos.col as usize;
+        if self.ascii[line] {
+            return (start + want).min(end);
+        }
+        let mut counted = 0;
+        for (i, c) in text[start..end].char_indices() {
+            if counted >= want {
+                return start + i;
+            }
+            counted += char_units(c, enc);
+            if counted > want {
+                return start + i;
+            }
+        }
+        end
+    }
+}
+
+fn char_units(c: char, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Utf8 => c.len_utf8(),
+        Encoding::Utf16 => c.len_utf16(),
+        Encoding::Utf32 => 1,
+    }
+}
+
+/// The length of `s` in the units of `enc`.
+pub fn units(s: &str, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Utf8 => s.len(),
+        Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),
+        Encoding::Utf32 => s.chars().count(),
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_in_every_encoding() {
+        let text = "a: 1\r\n😀é x\nlast";
+        let index = LineIndex::new(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for (offset, c) in text.char_indices() {
+                if c == '\r' || c == '\n' {
+                    continue;
+                }
+                let lc = index.line_col(text, offset, enc);
+                assert_eq!(index.offset(text, lc, enc), offset, "{enc:?} {offset}");
+            }
+        }
+        let x = text.find('x').unwrap();
+        assert_eq!(index.line_col(text, x, Encoding::Utf16).col, 4);
+        assert_eq!(index.line_col(text, x, Encoding::Utf8).col, 7);
+        assert_eq!(index.line_col(text, x, Encoding::Utf32).col, 3);
+    }
+
+    #[test]
+    fn clamps_out_of_range_positions() {
+        let text = "ab\ncd";
+        let index = LineIndex::new(text);
+        let p = |line, col| LineCol { line, col };
+        assert_eq!(index.offset(text, p(0, 99), Encoding::Utf16), 2);
+        assert_eq!(index.offset(text, p(9, 0), Encoding::Utf16), 5);
+        // Inside a surrogate pair: the start of the character.
+        let text = "😀x";
+        let index = LineIndex::new(text);
+        assert_eq!(index.offset(text, p(0, 1), Encoding::Utf16), 0);
+    }
+}

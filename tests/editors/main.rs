@@ -1,0 +1,643 @@
+//! Editor integration tests.
+//!
+//! - Helix: `editors/helix/languages.toml` is parsed and checked.
+//! - Neovim: a real headless Neovim (0.7 or newer) starts the real
+//!   `sps-plugin-ls` binary through `editors/neovim`, and the Lua script in
+//!   `tests/editors/nvim/` records diagnostics, completion and hover.
+//! - VS Code: `npm run package` builds the VSIX, whose manifest and contents
+//!   are checked; `npm test` runs the grammar and server-discovery tests.
+//!
+//! The Neovim and VS Code tests need `nvim` and `editors/vscode/node_modules`
+//! (`cd editors/vscode && npm ci`). Without them a test prints SKIPPED and
+//! passes, except when the `CI` environment variable is set: then it fails.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::Value;
+
+const SERVER_BIN: &str = env!("CARGO_BIN_EXE_sps-plugin-ls");
+const SERVER_NAME: &str = "sps-plugin-ls";
+const MANIFEST_LANGUAGE: &str = "sps-manifest";
+const CFG_LANGUAGE: &str = "sps-plugin-cfg";
+const CFG_FILE_NAMES: [&str; 2] = ["default.cfg", "default.cfg.plugin"];
+const PLUGIN_TYPES: [&str; 4] = ["aa", "configuration_sync", "credentialstore", "signingca"];
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("server/ has a parent")
+        .to_path_buf()
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&read(path))
+        .unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()))
+}
+
+fn in_ci() -> bool {
+    match std::env::var("CI") {
+        Ok(v) => !(v.is_empty() || v == "0" || v.eq_ignore_ascii_case("false")),
+        Err(_) => false,
+    }
+}
+
+/// `true` when the test can run. Otherwise fails under CI and skips (with a
+/// message saying how to fix it) elsewhere.
+fn require(available: bool, test: &str, missing: &str, fix: &str) -> bool {
+    if available {
+        return true;
+    }
+    if in_ci() {
+        panic!("{test}: {missing}; CI must provide it: {fix}");
+    }
+    eprintln!("SKIPPED {test}: {missing}. To run it: {fix}");
+    false
+}
+
+/// A fresh folder under Cargo's per-target temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "editors-{label}-{}-{nanos}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("mkdir {}: {e}", dir.display()));
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if std::env::var_os("SPS_KEEP_TEST_DIRS").is_none() {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+struct Finished {
+    /// `None` when the process was killed after the timeout.
+    status: Option<ExitStatus>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+impl Finished {
+    fn describe(&self) -> String {
+        format!(
+            "status: {}\nelapsed: {:.1?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            match self.status {
+                Some(s) => s.to_string(),
+                None => "killed after timeout".to_string(),
+            },
+            self.elapsed,
+            tail(&self.stdout, 6000),
+            tail(&self.stderr, 6000),
+        )
+    }
+}
+
+fn tail(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut start = s.len() - max;
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    &s[start..]
+}
+
+/// Runs `cmd` with stdin closed and stdout/stderr captured in files under
+/// `scratch`; kills it (and, on Unix, its whole process group) after `timeout`.
+fn run_with_timeout(cmd: &mut Command, scratch: &Path, timeout: Duration) -> Finished {
+    let out_path = scratch.join("stdout.txt");
+    let err_path = scratch.join("stderr.txt");
+    let out = fs::File::create(&out_path).expect("create stdout file");
+    let err = fs::File::create(&err_path).expect("create stderr file");
+    cmd.stdin(Stdio::null()).stdout(out).stderr(err);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let started = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", cmd.get_program()));
+    let status = loop {
+        match child.try_wait().expect("wait for child") {
+            Some(status) => break Some(status),
+            None if started.elapsed() >= timeout => {
+                #[cfg(unix)]
+                {
+                    // Also ends the children (the language server, npm's scripts).
+                    let _ = Command::new("kill")
+                        .args(["-KILL", "--", &format!("-{}", child.id())])
+                        .stderr(Stdio::null())
+                        .status();
+                }
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            None => std::thread::sleep(Duration::from_millis(25)),
+        }
+    };
+    Finished {
+        status,
+        stdout: fs::read_to_string(&out_path).unwrap_or_default(),
+        stderr: fs::read_to_string(&err_path).unwrap_or_default(),
+        elapsed: started.elapsed(),
+    }
+}
+
+fn str_array(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// Helix
+
+fn helix_language<'a>(doc: &'a toml::Table, name: &str) -> &'a toml::Table {
+    doc.get("language")
+        .and_then(|l| l.as_array())
+        .expect("languages.toml has [[language]] entries")
+        .iter()
+        .filter_map(|l| l.as_table())
+        .find(|l| l.get("name").and_then(|n| n.as_str()) == Some(name))
+        .unwrap_or_else(|| panic!("languages.toml has no [[language]] named {name}"))
+}
+
+fn toml_strings(value: Option<&toml::Value>) -> Vec<String> {
+    value
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// The globs of a `file-types` list; plain strings (extensions) are refused.
+fn helix_globs(language: &toml::Table) -> Vec<String> {
+    let name = language["name"].as_str().unwrap_or("?");
+    language
+        .get("file-types")
+        .and_then(|f| f.as_array())
+        .unwrap_or_else(|| panic!("{name}: file-types is missing"))
+        .iter()
+        .map(|ft| {
+            ft.as_table()
+                .and_then(|t| t.get("glob"))
+                .and_then(|g| g.as_str())
+                .unwrap_or_else(|| {
+                    panic!("{name}: file-type {ft} must be {{ glob = \"...\" }}: a plain string is an extension")
+                })
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn helix_languages_toml() {
+    let dir = repo_root().join("editors/helix");
+    let doc: toml::Table = read(&dir.join("languages.toml"))
+        .parse()
+        .expect("editors/helix/languages.toml is valid TOML");
+
+    let server = doc
+        .get("language-server")
+        .and_then(|s| s.get(SERVER_NAME))
+        .and_then(|s| s.as_table())
+        .expect("[language-server.sps-plugin-ls] is defined");
+    assert_eq!(server.get("command").and_then(|c| c.as_str()), Some(SERVER_NAME));
+    assert_eq!(toml_strings(server.get("args")), ["--stdio"]);
+
+    let cases: [(&str, &[&str], &[&str], &str); 2] = [
+        (MANIFEST_LANGUAGE, &["MANIFEST"], &["#"], "yaml"),
+        (CFG_LANGUAGE, &CFG_FILE_NAMES, &["#", ";"], "ini"),
+    ];
+    for (name, globs, comments, grammar) in cases {
+        let language = helix_language(&doc, name);
+        assert_eq!(
+            language.get("scope").and_then(|s| s.as_str()),
+            Some(format!("source.{name}").as_str()),
+            "{name}: scope"
+        );
+        assert_eq!(helix_globs(language), globs, "{name}: file-types");
+        assert_eq!(toml_strings(language.get("comment-tokens")), comments, "{name}: comment-tokens");
+        assert_eq!(toml_strings(language.get("language-servers")), [SERVER_NAME], "{name}: language-servers");
+        assert_eq!(language.get("grammar").and_then(|g| g.as_str()), Some(grammar), "{name}: grammar");
+        // Highlighting comes from the reused grammar's queries.
+        let highlights = read(&dir.join(format!("queries/{name}/highlights.scm")));
+        assert!(
+            highlights.lines().any(|l| l.trim() == format!("; inherits: {grammar}")),
+            "queries/{name}/highlights.scm must inherit {grammar}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Files shared between editors
+
+fn vscode_package_json() -> Value {
+    read_json(&repo_root().join("editors/vscode/package.json"))
+}
+
+fn vscode_language<'a>(package: &'a Value, id: &str) -> &'a Value {
+    package["contributes"]["languages"]
+        .as_array()
+        .expect("contributes.languages")
+        .iter()
+        .find(|l| l["id"] == id)
+        .unwrap_or_else(|| panic!("package.json contributes no language {id}"))
+}
+
+#[test]
+fn editors_agree_on_file_names() {
+    let root = repo_root();
+    let package = vscode_package_json();
+    assert_eq!(str_array(&vscode_language(&package, MANIFEST_LANGUAGE)["filenames"]), ["MANIFEST"]);
+    assert_eq!(str_array(&vscode_language(&package, CFG_LANGUAGE)["filenames"]), CFG_FILE_NAMES);
+
+    let ftdetect = read(&root.join("editors/neovim/ftdetect/sps_plugin.lua"));
+    for (file, filetype) in [
+        ("MANIFEST", "sps_manifest"),
+        ("default.cfg", "sps_plugin_cfg"),
+        ("default.cfg.plugin", "sps_plugin_cfg"),
+    ] {
+        let line = format!("['{file}'] = '{filetype}'");
+        assert!(ftdetect.contains(&line), "ftdetect/sps_plugin.lua maps {file} to {filetype}");
+    }
+
+    let lsp = read(&root.join("editors/neovim/lsp/sps_plugin_ls.lua"));
+    for needle in [
+        "cmd = { 'sps-plugin-ls', '--stdio' }",
+        "filetypes = { 'sps_manifest', 'sps_plugin_cfg' }",
+        "root_markers = { 'MANIFEST', '.git' }",
+    ] {
+        assert!(lsp.contains(needle), "lsp/sps_plugin_ls.lua contains {needle}");
+    }
+}
+
+/// The package.json checks that need no npm: contributions point at files that
+/// exist, and versions are pinned so that `npm ci` stays reproducible.
+#[test]
+fn vscode_package_json_is_consistent() {
+    let dir = repo_root().join("editors/vscode");
+    let package = vscode_package_json();
+    assert_eq!(package["name"], SERVER_NAME);
+    assert_eq!(package["publisher"], SERVER_NAME);
+    assert_eq!(package["main"], "./dist/extension.js");
+
+    // vsce refuses @types/vscode newer than engines.vscode.
+    let engine = package["engines"]["vscode"].as_str().expect("engines.vscode");
+    let types = package["devDependencies"]["@types/vscode"].as_str().expect("@types/vscode");
+    assert_eq!(engine.trim_start_matches('^'), types, "engines.vscode and @types/vscode");
+
+    for deps in ["dependencies", "devDependencies"] {
+        for (name, version) in package[deps].as_object().expect(deps) {
+            let version = version.as_str().unwrap_or("");
+            assert!(
+                version.chars().next().is_some_and(|c| c.is_ascii_digit()),
+                "{deps}.{name} = {version} should be an exact version"
+            );
+        }
+    }
+    let lock = read_json(&dir.join("package-lock.json"));
+    assert_eq!(lock["packages"][""]["name"], SERVER_NAME, "package-lock.json belongs to package.json");
+
+    for language in package["contributes"]["languages"].as_array().unwrap() {
+        let config = language["configuration"].as_str().expect("language configuration");
+        let config = read_json(&dir.join(config));
+        assert_eq!(config["comments"]["lineComment"], "#", "{}: line comment", language["id"]);
+    }
+    for grammar in package["contributes"]["grammars"].as_array().unwrap() {
+        let raw = read_json(&dir.join(grammar["path"].as_str().expect("grammar path")));
+        assert_eq!(raw["scopeName"], grammar["scopeName"], "{}: scopeName", grammar["language"]);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Neovim
+
+const BROKEN_MANIFEST: &str = "\
+# Written by tests/editors: name, version and entry_point are missing,
+# and the plugin type is not one that SPS knows.
+api: 1.0
+type: aaa
+description: Editor integration test plugin
+";
+
+const BROKEN_CFG: &str = "\
+[logging]
+log_level=loud
+x
+";
+
+fn nvim_available() -> bool {
+    Command::new("nvim")
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn neovim_headless_client() {
+    if !require(
+        nvim_available(),
+        "neovim_headless_client",
+        "`nvim` (Neovim 0.7 or newer) is not installed",
+        "apt-get install -y neovim",
+    ) {
+        return;
+    }
+
+    let root = repo_root();
+    let tmp = TempDir::new("nvim");
+    let plugin = tmp.path().join("plugin");
+    fs::create_dir_all(&plugin).unwrap();
+    fs::write(plugin.join("MANIFEST"), BROKEN_MANIFEST).unwrap();
+    fs::write(plugin.join("default.cfg"), BROKEN_CFG).unwrap();
+    let result_path = tmp.path().join("result.json");
+    let xdg = tmp.path().join("xdg");
+    let server_log = tmp.path().join("server-stderr.log");
+    let script = root.join("tests/editors/nvim/lsp_client.lua");
+    // Escape for an Ex command line.
+    let script_arg = script.display().to_string().replace('\\', "\\\\").replace(' ', "\\ ");
+
+    let mut cmd = Command::new("nvim");
+    cmd.args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "--noplugin"])
+        .arg("-c")
+        .arg(format!("luafile {script_arg}"))
+        // Only reached when the script could not run to its own `qa!`.
+        .args(["-c", "cquit 3"])
+        .current_dir(&plugin)
+        .env("SPS_LS_BIN", SERVER_BIN)
+        .env("SPS_PLUGIN_DIR", &plugin)
+        .env("SPS_REPO_ROOT", &root)
+        .env("SPS_RESULT", &result_path)
+        .env("SPS_TIMEOUT_MS", "10000")
+        .env("SPS_LS_EXTRA_ARGS", "--log-level debug")
+        .env("SPS_LS_STDERR", &server_log)
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
+        .env("XDG_DATA_HOME", xdg.join("data"))
+        .env("XDG_STATE_HOME", xdg.join("state"))
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .env("XDG_RUNTIME_DIR", xdg.join("run"))
+        .env_remove("NVIM")
+        .env_remove("NVIM_LISTEN_ADDRESS")
+        .env_remove("VIMINIT");
+    // Each step of the script waits at most 10 s; this bounds the whole run.
+    let run = run_with_timeout(&mut cmd, tmp.path(), Duration::from_secs(90));
+
+    // Neovim 0.7 writes the server's stderr and client errors to lsp.log.
+    let lsp_log = ["cache/nvim/lsp.log", "state/nvim/lsp.log"]
+        .iter()
+        .filter_map(|p| fs::read_to_string(xdg.join(p)).ok())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let server_stderr = fs::read_to_string(&server_log).unwrap_or_default();
+    let context = format!(
+        "{}\n--- lsp.log ---\n{}\n--- server stderr ---\n{}",
+        run.describe(),
+        tail(&lsp_log, 4000),
+        tail(&server_stderr, 8000)
+    );
+
+    let result: Value = match fs::read_to_string(&result_path) {
+        Ok(text) => serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("result.json is not JSON ({e}): {text}\n{context}")),
+        Err(_) => panic!("nvim wrote no result file\n{context}"),
+    };
+    let pretty = serde_json::to_string_pretty(&result).unwrap();
+    let context = format!("result: {pretty}\n{context}");
+    eprintln!("neovim {} drove {SERVER_BIN} in {:.1?}", result["nvim_version"], run.elapsed);
+
+    assert!(run.status.is_some_and(|s| s.success()), "nvim did not exit cleanly\n{context}");
+    assert_eq!(result["ok"], true, "the Lua script failed\n{context}");
+
+    // editors/neovim: filetype detection, ftplugin and the LSP config.
+    assert_eq!(result["config"]["cmd"], serde_json::json!([SERVER_NAME, "--stdio"]), "{context}");
+    for (file, filetype) in [("MANIFEST", "sps_manifest"), ("default.cfg", "sps_plugin_cfg")] {
+        let entry = &result["files"][file];
+        assert_eq!(entry["filetype_auto"], filetype, "{file}: filetype detection\n{context}");
+        assert_eq!(entry["commentstring"], "# %s", "{file}: ftplugin\n{context}");
+    }
+
+    // The server, as seen by a real client.
+    assert_eq!(result["initialized"], true, "the server never finished initialize\n{context}");
+    for file in ["MANIFEST", "default.cfg"] {
+        let diagnostics = result["files"][file]["diagnostics"].as_array().map_or(0, Vec::len);
+        assert!(diagnostics > 0, "no diagnostics for the broken {file}\n{context}");
+    }
+
+    let labels: BTreeSet<String> = str_array(&result["completion"]["labels"]).into_iter().collect();
+    assert!(
+        labels.contains("credentialstore"),
+        "completion after `type: ` lacks credentialstore: {labels:?}\n{context}"
+    );
+    let missing: Vec<_> = PLUGIN_TYPES.iter().filter(|t| !labels.contains(**t)).collect();
+    assert!(missing.is_empty(), "completion after `type: ` lacks {missing:?}\n{context}");
+
+    let hover = result["hover"]["text"].as_str().unwrap_or("");
+    assert!(!hover.trim().is_empty(), "hover on `api` is empty\n{context}");
+
+    assert_eq!(
+        result["after_edit"]["republished"], true,
+        "no new diagnostics for MANIFEST after didChange\n{context}"
+    );
+    let (before, after) = (&result["after_edit"]["before"], &result["after_edit"]["after"]);
+    assert!(
+        after.as_u64() < before.as_u64(),
+        "fixing `type: aaa` to `type: aa` should drop a diagnostic ({before} -> {after})\n{context}"
+    );
+
+    assert_eq!(
+        result["server_exit"]["code"], 0,
+        "the server should exit with 0 after shutdown and exit\n{context}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// VS Code
+
+fn npm() -> Command {
+    Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" })
+}
+
+fn vscode_dir_with_node_modules(test: &str) -> Option<PathBuf> {
+    let dir = repo_root().join("editors/vscode");
+    require(
+        dir.join("node_modules").is_dir(),
+        test,
+        "editors/vscode/node_modules is missing",
+        "cd editors/vscode && npm ci",
+    )
+    .then_some(dir)
+}
+
+/// Grammar (vscode-textmate) and server-discovery tests, with Node's test runner.
+#[test]
+fn vscode_extension_npm_test() {
+    let Some(dir) = vscode_dir_with_node_modules("vscode_extension_npm_test") else {
+        return;
+    };
+    let tmp = TempDir::new("npm-test");
+    let run = run_with_timeout(
+        npm().args(["test", "--silent"]).current_dir(&dir),
+        tmp.path(),
+        Duration::from_secs(180),
+    );
+    assert!(run.status.is_some_and(|s| s.success()), "npm test failed\n{}", run.describe());
+}
+
+#[test]
+fn vscode_vsix_package() {
+    let Some(dir) = vscode_dir_with_node_modules("vscode_vsix_package") else {
+        return;
+    };
+    let package = vscode_package_json();
+    let vsix_name = format!(
+        "{}-{}.vsix",
+        package["name"].as_str().unwrap(),
+        package["version"].as_str().unwrap()
+    );
+    let vsix_path = dir.join(&vsix_name);
+    let _ = fs::remove_file(&vsix_path);
+
+    let tmp = TempDir::new("vsix");
+    let run = run_with_timeout(
+        npm().args(["run", "package"]).current_dir(&dir),
+        tmp.path(),
+        Duration::from_secs(300),
+    );
+    assert!(run.status.is_some_and(|s| s.success()), "npm run package failed\n{}", run.describe());
+    assert!(vsix_path.is_file(), "{vsix_name} was not built\n{}", run.describe());
+
+    let file = fs::File::open(&vsix_path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).expect("the VSIX is a zip archive");
+    let names: BTreeSet<String> = zip.file_names().map(str::to_owned).collect();
+    let read_entry = |zip: &mut zip::ZipArchive<fs::File>, name: &str| -> String {
+        use std::io::Read;
+        let mut entry = zip
+            .by_name(name)
+            .unwrap_or_else(|_| panic!("{name} is not in the VSIX; it has {names:?}"));
+        let mut text = String::new();
+        entry.read_to_string(&mut text).expect("UTF-8 entry");
+        text
+    };
+    let in_vsix = |relative: &str| format!("extension/{}", relative.trim_start_matches("./"));
+
+    for name in &names {
+        assert!(
+            !name.split('/').any(|part| part == "node_modules"),
+            "the VSIX must not contain node_modules: {name}"
+        );
+        assert!(
+            !name.starts_with("extension/src/") && !name.starts_with("extension/out/"),
+            "the VSIX must not contain sources or test builds: {name}"
+        );
+        assert!(!name.ends_with(".ts") && !name.ends_with(".map"), "unexpected {name} in the VSIX");
+        assert!(!name.ends_with("package-lock.json"), "unexpected {name} in the VSIX");
+    }
+    assert!(names.contains("extension.vsixmanifest"), "{names:?}");
+
+    let manifest: Value = serde_json::from_str(&read_entry(&mut zip, "extension/package.json"))
+        .expect("extension/package.json is JSON");
+    assert_eq!(manifest["name"], SERVER_NAME);
+    assert_eq!(manifest["publisher"], SERVER_NAME);
+
+    // `main` names a file in the VSIX (Node also accepts it without ".js").
+    let main = manifest["main"].as_str().expect("main");
+    let main_entry = in_vsix(main);
+    assert!(
+        names.contains(&main_entry) || names.contains(&format!("{main_entry}.js")),
+        "main = {main} is not in the VSIX: {names:?}"
+    );
+
+    let contributes = &manifest["contributes"];
+    let language_ids: BTreeSet<String> = contributes["languages"]
+        .as_array()
+        .expect("contributes.languages")
+        .iter()
+        .filter_map(|l| l["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(language_ids.contains(MANIFEST_LANGUAGE) && language_ids.contains(CFG_LANGUAGE), "{language_ids:?}");
+    assert_eq!(str_array(&vscode_language(&manifest, MANIFEST_LANGUAGE)["filenames"]), ["MANIFEST"]);
+    assert_eq!(str_array(&vscode_language(&manifest, CFG_LANGUAGE)["filenames"]), CFG_FILE_NAMES);
+    for language in contributes["languages"].as_array().unwrap() {
+        let config = language["configuration"].as_str().expect("language configuration");
+        let config: Value = serde_json::from_str(&read_entry(&mut zip, &in_vsix(config))).unwrap();
+        assert_eq!(config["comments"]["lineComment"], "#");
+    }
+
+    let grammars = contributes["grammars"].as_array().expect("contributes.grammars");
+    for language in [MANIFEST_LANGUAGE, CFG_LANGUAGE] {
+        let grammar = grammars
+            .iter()
+            .find(|g| g["language"] == language)
+            .unwrap_or_else(|| panic!("no grammar for {language}"));
+        let path = grammar["path"].as_str().expect("grammar path");
+        assert!(path.ends_with(".tmLanguage.json"), "{path}");
+        let raw: Value = serde_json::from_str(&read_entry(&mut zip, &in_vsix(path))).unwrap();
+        assert_eq!(raw["scopeName"], grammar["scopeName"], "{language}: scopeName");
+        assert_eq!(grammar["scopeName"], format!("source.{language}"));
+    }
+
+    let properties = &contributes["configuration"]["properties"];
+    assert_eq!(properties["spsPluginLs.server.path"]["type"], "string");
+    assert_eq!(properties["spsPluginLs.server.extraArgs"]["type"], "array");
+    assert_eq!(properties["spsPluginLs.server.extraArgs"]["items"]["type"], "string");
+    assert_eq!(
+        properties["spsPluginLs.trace.server"]["enum"],
+        serde_json::json!(["off", "messages", "verbose"])
+    );
+
+    let restart = contributes["commands"]
+        .as_array()
+        .expect("contributes.commands")
+        .iter()
+        .find(|c| c["command"] == "spsPluginLs.restartServer")
+        .expect("the restart command is contributed");
+    let title = match restart["category"].as_str() {
+        Some(category) => format!("{category}: {}", restart["title"].as_str().unwrap_or("")),
+        None => restart["title"].as_str().unwrap_or("").to_owned(),
+    };
+    assert_eq!(title, "SPS Plugin: Restart Language Server");
+
+    // The bundle carries the client; `vscode` stays external.
+    let bundle = read_entry(&mut zip, &main_entry);
+    assert!(bundle.contains("require(\"vscode\")"), "vscode must be external");
+    for needle in ["spsPluginLs.restartServer", "SPS Plugin Language Server", "--stdio", "cargo install --path server"] {
+        assert!(bundle.contains(needle), "the bundle lacks {needle:?}");
+    }
+}
