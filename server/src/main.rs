@@ -23,7 +23,9 @@ fn main() -> ExitCode {
                 Some(l) => log_level = Some(l),
                 None => return usage_error("--log-level needs a level"),
             },
-            s if s.starts_with("--log-level=") => log_level = Some(s["--log-level=".len()..].to_string()),
+            s if s.starts_with("--log-level=") => {
+                log_level = Some(s["--log-level=".len()..].to_string())
+            }
             "--stdio" if rest.is_empty() => {}
             _ => rest.push(arg),
         }
@@ -31,7 +33,10 @@ fn main() -> ExitCode {
     init_logging(log_level.as_deref());
     match rest.first().map(String::as_str) {
         None => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("sps-plugin-ls: cannot start: {e}");

@@ -25,7 +25,9 @@ impl DocKind {
             "default.cfg" | "default.cfg.plugin" => Some(DocKind::Config),
             _ if name.ends_with(".cfg") => {
                 let dir = path.parent()?;
-                files.is_file(&dir.join("MANIFEST")).then_some(DocKind::Config)
+                files
+                    .is_file(&dir.join("MANIFEST"))
+                    .then_some(DocKind::Config)
             }
             _ => None,
         }
@@ -102,7 +104,8 @@ impl DiskFiles {
                 Err(_) => return false,
             },
         };
-        path.canonicalize().is_ok_and(|target| target.starts_with(&root))
+        path.canonicalize()
+            .is_ok_and(|target| target.starts_with(&root))
     }
 }
 
@@ -116,7 +119,10 @@ impl Files for DiskFiles {
             return None;
         }
         let bytes = std::fs::read(path).ok()?;
-        Some(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        Some(
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )
     }
 
     fn read_head(&self, path: &Path, limit: usize) -> Option<String> {

@@ -1,1 +1,9 @@
-//! End-to-end tests: drive the real binary over stdio.
+//! End-to-end tests: each drives the real `sps-plugin-ls` binary over stdio
+//! (or runs `check`), as an editor or CI would.
+
+mod harness;
+
+mod cli;
+mod edits;
+mod lifecycle;
+mod manifest;

@@ -23,7 +23,10 @@ pub fn plugin_type(text: &str) -> Option<String> {
     let entry = doc.get("type")?;
     let value = resolve(&entry.value, Schema::Core12);
     let t = value.as_str()?;
-    schema::get().type_names().any(|n| n == t).then(|| t.to_string())
+    schema::get()
+        .type_names()
+        .any(|n| n == t)
+        .then(|| t.to_string())
 }
 
 pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
@@ -74,7 +77,10 @@ fn syntax_error(text: &str, range: TextRange, message: &str) -> Diagnostic {
         let trimmed = line_text.trim_start();
         if let Some((key, value)) = trimmed.split_once('=') {
             let key = key.trim_end();
-            if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !trimmed.contains(':') {
+            if !key.is_empty()
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !trimmed.contains(':')
+            {
                 let indent = line_text.len() - trimmed.len();
                 let fixed = format!("{key}: {}", value.trim());
                 return Diagnostic::error(
@@ -82,7 +88,10 @@ fn syntax_error(text: &str, range: TextRange, message: &str) -> Diagnostic {
                     TextRange::new(start + indent, end),
                     format!("YAML separates keys from values with `: `, not `=`: write `{fixed}`"),
                 )
-                .with_fix(format!("Write `{fixed}`"), vec![Edit::new(TextRange::new(start + indent, end), fixed)]);
+                .with_fix(
+                    format!("Write `{fixed}`"),
+                    vec![Edit::new(TextRange::new(start + indent, end), fixed)],
+                );
             }
         }
     }
@@ -99,9 +108,8 @@ fn syntax_error(text: &str, range: TextRange, message: &str) -> Diagnostic {
             let value_start = start + colon + 2;
             let value = text[value_start..end].trim_end();
             if !value.is_empty() && !value.starts_with(['\'', '"']) {
-                d.message = format!(
-                    "YAML syntax error: {message}; a value holding `: ` must be quoted"
-                );
+                d.message =
+                    format!("YAML syntax error: {message}; a value holding `: ` must be quoted");
                 let r = TextRange::new(value_start, value_start + value.len());
                 d = d.with_fix("Quote the value", vec![Edit::new(r, quote(value))]);
             }
@@ -126,11 +134,19 @@ pub fn quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-fn check_keys(text: &str, doc: &YamlDocument, cx: &Context, broken: bool, out: &mut Vec<Diagnostic>) {
+fn check_keys(
+    text: &str,
+    doc: &YamlDocument,
+    cx: &Context,
+    broken: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let schema = schema::get();
     let mut first: HashMap<&str, &Entry> = HashMap::new();
     for entry in doc.entries() {
-        let Some(key) = entry.key_text() else { continue };
+        let Some(key) = entry.key_text() else {
+            continue;
+        };
         if let Some(previous) = first.get(key) {
             out.push(
                 Diagnostic::error(
@@ -151,8 +167,12 @@ fn check_keys(text: &str, doc: &YamlDocument, cx: &Context, broken: bool, out: &
             );
             if let Some(known) = did_you_mean(key, schema.keys.iter().map(|k| k.name.as_str())) {
                 if !first.contains_key(known) && doc.get(known).is_none() {
-                    d.message = format!("SPS ignores the unknown key `{key}`; did you mean `{known}`?");
-                    d = d.with_fix(format!("Rename to `{known}`"), vec![Edit::new(entry.key.range, known)]);
+                    d.message =
+                        format!("SPS ignores the unknown key `{key}`; did you mean `{known}`?");
+                    d = d.with_fix(
+                        format!("Rename to `{known}`"),
+                        vec![Edit::new(entry.key.range, known)],
+                    );
                 }
             }
             out.push(d);
@@ -162,13 +182,23 @@ fn check_keys(text: &str, doc: &YamlDocument, cx: &Context, broken: bool, out: &
         // Keys after a syntax error are unknown, not missing.
         return;
     }
-    let missing: Vec<&schema::KeySpec> = schema.required_keys().filter(|k| doc.get(&k.name).is_none()).collect();
-    let anchor = doc.entries().first().map_or(TextRange::empty(0), |e| e.key.range);
+    let missing: Vec<&schema::KeySpec> = schema
+        .required_keys()
+        .filter(|k| doc.get(&k.name).is_none())
+        .collect();
+    let anchor = doc
+        .entries()
+        .first()
+        .map_or(TextRange::empty(0), |e| e.key.range);
     for key in &missing {
         let d = Diagnostic::error(
             "manifest/missing-key",
             anchor,
-            format!("the required key `{}` is missing: {}", key.name, first_sentence(&key.description)),
+            format!(
+                "the required key `{}` is missing: {}",
+                key.name,
+                first_sentence(&key.description)
+            ),
         );
         let d = with_add_keys_fix(d, text, doc, cx, Some(&key.name));
         out.push(d);
@@ -180,21 +210,37 @@ fn first_sentence(s: &str) -> &str {
 }
 
 /// Offers to add one missing key (`only`) and all missing keys.
-fn with_add_keys_fix(mut d: Diagnostic, text: &str, doc: &YamlDocument, cx: &Context, only: Option<&str>) -> Diagnostic {
+fn with_add_keys_fix(
+    mut d: Diagnostic,
+    text: &str,
+    doc: &YamlDocument,
+    cx: &Context,
+    only: Option<&str>,
+) -> Diagnostic {
     let missing: Vec<&str> = schema::get()
         .required_keys()
         .map(|k| k.name.as_str())
         .filter(|k| doc.get(k).is_none())
         .collect();
     let at = TextRange::empty(text.len());
-    let lead = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+    let lead = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
     if let Some(key) = only {
         let line = format!("{lead}{key}: {}\n", default_value(key, cx));
         d = d.with_fix(format!("Add `{key}`"), vec![Edit::new(at, line)]);
     }
     if missing.len() > 1 || only.is_none() {
-        let lines: String = missing.iter().map(|k| format!("{k}: {}\n", default_value(k, cx))).collect();
-        d = d.with_fix("Add all missing required keys", vec![Edit::new(at, format!("{lead}{lines}"))]);
+        let lines: String = missing
+            .iter()
+            .map(|k| format!("{k}: {}\n", default_value(k, cx)))
+            .collect();
+        d = d.with_fix(
+            "Add all missing required keys",
+            vec![Edit::new(at, format!("{lead}{lines}"))],
+        );
     }
     d
 }
@@ -209,7 +255,11 @@ fn default_value(key: &str, cx: &Context) -> String {
                 .chars()
                 .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
                 .collect();
-            if is_valid_name(&name) { name } else { "My_Plugin".into() }
+            if is_valid_name(&name) {
+                name
+            } else {
+                "My_Plugin".into()
+            }
         }
         "description" => "Describe what the plugin does".into(),
         "version" => "'1.0.0'".into(),
@@ -217,7 +267,11 @@ fn default_value(key: &str, cx: &Context) -> String {
         "api" => format!("'1.{}'", schema::get().newest_api_minor),
         "entry_point" => {
             let py = python_files(dir, cx);
-            if py.len() == 1 { py[0].clone() } else { "main.py".into() }
+            if py.len() == 1 {
+                py[0].clone()
+            } else {
+                "main.py".into()
+            }
         }
         _ => "''".into(),
     }
@@ -241,7 +295,9 @@ pub fn is_valid_name(s: &str) -> bool {
 }
 
 fn is_valid_entry_point(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 /// The SDK's `([-+_.a-zA-Z0-9]+@[-_a-zA-Z0-9]+(\.[-_a-zA-Z0-9]+)*)?`.
@@ -252,10 +308,16 @@ fn is_valid_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
-    let local_ok = !local.is_empty() && local.chars().all(|c| c.is_ascii_alphanumeric() || "-+_.".contains(c));
-    let domain_ok = domain
-        .split('.')
-        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)));
+    let local_ok = !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-+_.".contains(c));
+    let domain_ok = domain.split('.').all(|part| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+    });
     local_ok && domain_ok
 }
 
@@ -284,7 +346,11 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
     if required && v12 == Value::Null {
         out.push(Diagnostic::error(
             "manifest/empty-value",
-            if node.range.is_empty() { entry.key.range } else { node.range },
+            if node.range.is_empty() {
+                entry.key.range
+            } else {
+                node.range
+            },
             format!("`{key}` has no value; SPS requires one"),
         ));
         return;
@@ -299,16 +365,25 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
                     range,
                     "`name` must start with a letter and go on with letters, digits or `_` (at least 2 characters; no `-`, `.` or spaces)",
                 );
-                let fixed: String = s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+                let fixed: String = s
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
                 if is_valid_name(&fixed) {
-                    d = d.with_fix(format!("Rename to `{fixed}`"), vec![Edit::new(range, fixed)]);
+                    d = d.with_fix(
+                        format!("Rename to `{fixed}`"),
+                        vec![Edit::new(range, fixed)],
+                    );
                 }
                 out.push(d);
             }
             other => out.push(Diagnostic::error(
                 "manifest/invalid-name",
                 range,
-                format!("`name` must be text starting with a letter; YAML reads `{written}` as a {}", other.type_name()),
+                format!(
+                    "`name` must be text starting with a letter; YAML reads `{written}` as a {}",
+                    other.type_name()
+                ),
             )),
         },
         "type" => {
@@ -335,7 +410,10 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
                 out.push(Diagnostic::error(
                     "manifest/invalid-version",
                     range,
-                    format!("`version` must start with a digit, like '1.0.0' (SPS reads \"{}\")", s.escape_debug()),
+                    format!(
+                        "`version` must start with a digit, like '1.0.0' (SPS reads \"{}\")",
+                        s.escape_debug()
+                    ),
                 ));
             }
         }
@@ -369,13 +447,27 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
 
 /// Warn where PyYAML (YAML 1.1) reads a plain scalar differently from YAML
 /// 1.2, or where an unquoted number does not keep the text that was written.
-fn check_yaml11_reading(key: &str, node: &Node, written: &str, v12: &Value, v11: &Value, out: &mut Vec<Diagnostic>) {
-    let Some(scalar) = node.as_scalar() else { return };
+fn check_yaml11_reading(
+    key: &str,
+    node: &Node,
+    written: &str,
+    v12: &Value,
+    v11: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(scalar) = node.as_scalar() else {
+        return;
+    };
     if scalar.style != Style::Plain || node.tag.is_some() || scalar.value.is_empty() {
         return;
     }
     let same = v12.type_name() == v11.type_name() && v12.python_str() == v11.python_str();
-    let quote_fix = |d: Diagnostic| d.with_fix(format!("Quote it: {}", quote(written)), vec![Edit::new(node.range, quote(written))]);
+    let quote_fix = |d: Diagnostic| {
+        d.with_fix(
+            format!("Quote it: {}", quote(written)),
+            vec![Edit::new(node.range, quote(written))],
+        )
+    };
     if !same {
         out.push(quote_fix(Diagnostic::warning(
             "manifest/yaml11-reading",
@@ -408,7 +500,11 @@ fn check_api(v: &Value, range: TextRange, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::error(
             "manifest/invalid-api",
             range,
-            format!("`api` must be major.minor like '1.{}' (a third part is ignored); SPS reads \"{}\"", schema::get().newest_api_minor, s.escape_debug()),
+            format!(
+                "`api` must be major.minor like '1.{}' (a third part is ignored); SPS reads \"{}\"",
+                schema::get().newest_api_minor,
+                s.escape_debug()
+            ),
         ));
         return;
     };
@@ -416,7 +512,10 @@ fn check_api(v: &Value, range: TextRange, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::error(
             "manifest/invalid-api",
             range,
-            format!("the plugin API's major version is 1; `api` says {}", version.0),
+            format!(
+                "the plugin API's major version is 1; `api` says {}",
+                version.0
+            ),
         ));
         return;
     }
@@ -458,7 +557,11 @@ fn parse_semver(s: &str) -> Option<ApiVersion> {
         Some((c, p)) => (c, Some(p)),
         None => (rest, None),
     };
-    let ident_ok = |x: &str| !x.is_empty() && x.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let ident_ok = |x: &str| {
+        !x.is_empty()
+            && x.split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    };
     if build.is_some_and(|b| !ident_ok(b)) || pre.is_some_and(|p| !ident_ok(p)) {
         return None;
     }
@@ -468,7 +571,10 @@ fn parse_semver(s: &str) -> Option<ApiVersion> {
     }
     let mut out = [0u64; 3];
     for (i, n) in nums.iter().enumerate() {
-        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) || (n.len() > 1 && n.starts_with('0')) {
+        if n.is_empty()
+            || !n.bytes().all(|b| b.is_ascii_digit())
+            || (n.len() > 1 && n.starts_with('0'))
+        {
             return None;
         }
         out[i] = n.parse().ok()?;
@@ -486,7 +592,10 @@ fn check_entry_point(v: &Value, range: TextRange, cx: &Context, out: &mut Vec<Di
         out.push(Diagnostic::error(
             "manifest/invalid-entry-point",
             range,
-            format!("`entry_point` must be a file name such as main.py, not a {}", v.type_name()),
+            format!(
+                "`entry_point` must be a file name such as main.py, not a {}",
+                v.type_name()
+            ),
         ));
         return;
     };
@@ -496,7 +605,11 @@ fn check_entry_point(v: &Value, range: TextRange, cx: &Context, out: &mut Vec<Di
             range,
             "`entry_point` must be a bare file name at the root of the plugin (letters, digits, `.`, `-`, `_`; no folders)",
         );
-        if let Some(base) = name.rsplit(['/', '\\']).next().filter(|b| is_valid_entry_point(b)) {
+        if let Some(base) = name
+            .rsplit(['/', '\\'])
+            .next()
+            .filter(|b| is_valid_entry_point(b))
+        {
             d = d.with_fix(format!("Change to `{base}`"), vec![Edit::new(range, base)]);
         }
         out.push(d);

@@ -61,10 +61,16 @@ pub fn check_path(path: &Path) -> Result<Vec<FileReport>, String> {
     if meta.is_dir() {
         return check_folder(path);
     }
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
         return super::zip::check_zip(path);
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let files = DiskFiles::confined(dir);
     let Some(kind) = DocKind::detect(path, &files) else {
         return Err(format!(
@@ -73,12 +79,19 @@ pub fn check_path(path: &Path) -> Result<Vec<FileReport>, String> {
         ));
     };
     let text = read_text(path)?;
-    Ok(vec![report(path.display().to_string(), path, kind, text, &files)])
+    Ok(vec![report(
+        path.display().to_string(),
+        path,
+        kind,
+        text,
+        &files,
+    )])
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The MANIFEST and configuration files of a plugin, in a stable order.
@@ -105,12 +118,24 @@ fn check_folder(dir: &Path) -> Result<Vec<FileReport>, String> {
     let mut out = Vec::new();
     for (path, kind) in plugin_documents(dir, &files) {
         let text = read_text(&path)?;
-        out.push(report(path.display().to_string(), &path, kind, text, &files));
+        out.push(report(
+            path.display().to_string(),
+            &path,
+            kind,
+            text,
+            &files,
+        ));
     }
     Ok(out)
 }
 
-pub fn report(name: String, path: &Path, kind: DocKind, text: String, files: &dyn Files) -> FileReport {
+pub fn report(
+    name: String,
+    path: &Path,
+    kind: DocKind,
+    text: String,
+    files: &dyn Files,
+) -> FileReport {
     let cx = Context { path, files };
     let diagnostics = analysis::analyze(kind, &text, &cx);
     FileReport {

@@ -40,7 +40,9 @@ fn position(text: &str, index: &LineIndex, offset: usize) -> (u32, u32) {
 pub fn render(reports: &[FileReport], format: Format) -> String {
     match format {
         Format::Human => human(reports),
-        Format::Json => serde_json::to_string_pretty(&json_value(reports)).unwrap_or_default() + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(&json_value(reports)).unwrap_or_default() + "\n"
+        }
         Format::Sarif => serde_json::to_string_pretty(&sarif(reports)).unwrap_or_default() + "\n",
     }
 }
@@ -68,10 +70,17 @@ fn human(reports: &[FileReport]) -> String {
             let start = index.line_start(line as usize - 1).unwrap_or(0);
             let end = crate::text::line_end(&r.text, start);
             let source = &r.text[start..end];
-            let shown: String = source.chars().take(200).map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let shown: String = source
+                .chars()
+                .take(200)
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
             let width = line.to_string().len();
             let span_end = d.range.end.min(end).max(d.range.start);
-            let carets = r.text[d.range.start.min(end)..span_end].chars().count().max(1);
+            let carets = r.text[d.range.start.min(end)..span_end]
+                .chars()
+                .count()
+                .max(1);
             out.push_str(&format!("{:width$} |\n", ""));
             out.push_str(&format!("{line} | {shown}\n"));
             out.push_str(&format!(

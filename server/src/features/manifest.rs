@@ -29,7 +29,11 @@ fn key_line(text: &str, offset: usize) -> Option<KeyLine<'_>> {
     }
     let colon = line.find(':')?;
     let key = &line[..colon];
-    if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
         return None;
     }
     let after = &line[colon + 1..];
@@ -74,8 +78,16 @@ pub fn completion(text: &str, offset: usize, cx: &Context) -> Vec<CompletionItem
     let line_start = text::line_start(text, offset);
     let before = &text[line_start..offset];
     if let Some(k) = key_line(text, offset).filter(|k| offset > k.key_range.end) {
-        let replace = TextRange::new(k.value_range.start.min(offset), k.value_range.end.max(offset));
-        return value_completion(k.key, &text[k.value_range.start..k.value_range.end], replace, cx);
+        let replace = TextRange::new(
+            k.value_range.start.min(offset),
+            k.value_range.end.max(offset),
+        );
+        return value_completion(
+            k.key,
+            &text[k.value_range.start..k.value_range.end],
+            replace,
+            cx,
+        );
     }
     if before.starts_with([' ', '\t', '#']) {
         return Vec::new();
@@ -98,7 +110,12 @@ pub fn completion(text: &str, offset: usize, cx: &Context) -> Vec<CompletionItem
         .collect()
 }
 
-fn value_completion(key: &str, current: &str, replace: TextRange, cx: &Context) -> Vec<CompletionItem> {
+fn value_completion(
+    key: &str,
+    current: &str,
+    replace: TextRange,
+    cx: &Context,
+) -> Vec<CompletionItem> {
     let schema = schema::get();
     let dir = cx.path.parent().unwrap_or(Path::new(""));
     let value = |label: &str| CompletionItem::new(label, CompletionKind::Value, replace);
@@ -116,14 +133,20 @@ fn value_completion(key: &str, current: &str, replace: TextRange, cx: &Context) 
             .map(|(i, v)| {
                 value(&v.api)
                     .detail(format!("{} · SDK {}", v.sps, v.sdk))
-                    .docs(format!("Plugin API {}: Plugin SDK {}, first in {}.", v.api, v.sdk, v.sps))
+                    .docs(format!(
+                        "Plugin API {}: Plugin SDK {}, first in {}.",
+                        v.api, v.sdk, v.sps
+                    ))
                     .insert(quote(&v.api), false)
                     .sort(format!("{i:02}"))
             })
             .collect(),
         "entry_point" => python_files(dir, cx)
             .into_iter()
-            .map(|f| CompletionItem::new(f, CompletionKind::File, replace).detail("file beside the MANIFEST"))
+            .map(|f| {
+                CompletionItem::new(f, CompletionKind::File, replace)
+                    .detail("file beside the MANIFEST")
+            })
             .collect(),
         "version" => {
             let bare = current.trim_matches(['\'', '"']);
@@ -132,7 +155,10 @@ fn value_completion(key: &str, current: &str, replace: TextRange, cx: &Context) 
         }
         "name" => {
             let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let name: String = folder.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+            let name: String = folder
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
             if is_valid_name(&name) {
                 vec![value(&name).detail("from the folder name")]
             } else {
@@ -151,7 +177,11 @@ pub fn hover(text: &str, offset: usize, _cx: &Context) -> Option<Hover> {
         format!(
             "**{}** ({})\n\n{}",
             spec.name,
-            if spec.required { "required" } else { "optional" },
+            if spec.required {
+                "required"
+            } else {
+                "optional"
+            },
             spec.description
         )
     };
@@ -174,8 +204,18 @@ pub fn hover(text: &str, offset: usize, _cx: &Context) -> Option<Hover> {
         "api" => schema
             .api_versions
             .iter()
-            .find(|v| value == v.api || value.strip_prefix(v.api.as_str()).is_some_and(|r| r.starts_with('.')))
-            .map(|v| format!("Plugin API {}: Plugin SDK {}, first in {}.", v.api, v.sdk, v.sps)),
+            .find(|v| {
+                value == v.api
+                    || value
+                        .strip_prefix(v.api.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+            })
+            .map(|v| {
+                format!(
+                    "Plugin API {}: Plugin SDK {}, first in {}.",
+                    v.api, v.sdk, v.sps
+                )
+            }),
         _ => None,
     };
     Some(Hover {
@@ -193,7 +233,10 @@ pub fn symbols(text: &str) -> Vec<Symbol> {
         .iter()
         .filter_map(|e| {
             let name = e.key_text()?.to_string();
-            let detail = text[e.value.range.start..e.value.range.end].lines().next().map(str::to_string);
+            let detail = text[e.value.range.start..e.value.range.end]
+                .lines()
+                .next()
+                .map(str::to_string);
             Some(Symbol {
                 name,
                 detail,

@@ -54,9 +54,9 @@ struct State {
     docs: Mutex<HashMap<Uri, Document>>,
     encoding: OnceLock<Encoding>,
     shutdown_requested: AtomicBool,
-    /// What was last published per document, so unchanged diagnostics are
-    /// not sent again.
-    published: tokio::sync::Mutex<HashMap<Uri, Vec<Diagnostic>>>,
+    /// What was last published per document (version and diagnostics), so
+    /// that re-checking a neighbour that did not change sends nothing.
+    published: tokio::sync::Mutex<HashMap<Uri, (i32, Vec<Diagnostic>)>>,
     watching: AtomicBool,
 }
 
@@ -201,11 +201,15 @@ impl Backend {
                 return;
             }
             let converted = handlers::diagnostics::to_lsp(&snapshot, &diags);
-            if published.get(&uri) == Some(&converted) {
+            let entry = (version, converted);
+            if published.get(&uri) == Some(&entry) {
                 return;
             }
-            published.insert(uri.clone(), converted.clone());
-            client.publish_diagnostics(uri, converted, Some(version)).await;
+            let converted = entry.1.clone();
+            published.insert(uri.clone(), entry);
+            client
+                .publish_diagnostics(uri, converted, Some(version))
+                .await;
         });
     }
 
@@ -216,27 +220,38 @@ impl Backend {
             .collect()
     }
 
-    async fn register_watchers(&self) {
+    /// Asks the client to watch plugin files. The request is sent from its
+    /// own task: a client that never answers must not hold up `exit`.
+    fn register_watchers(&self) {
         if !self.state.watching.load(Ordering::SeqCst) {
             return;
         }
         let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: ["**/MANIFEST", "**/*.py", "**/*.cfg", "**/*.cfg.plugin", "**/__init__.py"]
-                .into_iter()
-                .map(|glob| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(glob.into()),
-                    kind: None,
-                })
-                .collect(),
+            watchers: [
+                "**/MANIFEST",
+                "**/*.py",
+                "**/*.cfg",
+                "**/*.cfg.plugin",
+                "**/__init__.py",
+            ]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.into()),
+                kind: None,
+            })
+            .collect(),
         };
         let registration = Registration {
             id: "sps-plugin-ls-watched-files".into(),
             method: "workspace/didChangeWatchedFiles".into(),
             register_options: serde_json::to_value(options).ok(),
         };
-        if let Err(e) = self.client.register_capability(vec![registration]).await {
-            tracing::warn!("client refused file watchers: {e}");
-        }
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if let Err(e) = client.register_capability(vec![registration]).await {
+                tracing::warn!("client refused file watchers: {e}");
+            }
+        });
     }
 }
 
@@ -262,7 +277,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        self.register_watchers().await;
+        self.register_watchers();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -278,7 +293,10 @@ impl LanguageServer for Backend {
             let dir = Self::changed_dirs([path.clone()]);
             {
                 let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
-                docs.insert(doc.uri.clone(), Document::new(path, kind, doc.version, &doc.text));
+                docs.insert(
+                    doc.uri.clone(),
+                    Document::new(path, kind, doc.version, &doc.text),
+                );
             }
             self.refresh(Some(&dir));
         })
@@ -347,23 +365,36 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let uri = params.text_document_position.text_document.uri.clone();
-        self.request("textDocument/completion", &uri, move |s| handlers::completion::handle(s, params))
-            .await
+        self.request("textDocument/completion", &uri, move |s| {
+            handlers::completion::handle(s, params)
+        })
+        .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let uri = params.text_document_position_params.text_document.uri.clone();
-        self.request("textDocument/hover", &uri, move |s| handlers::hover::handle(s, params))
-            .await
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.request("textDocument/hover", &uri, move |s| {
+            handlers::hover::handle(s, params)
+        })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        self.request("textDocument/codeAction", &uri, move |s| handlers::code_action::handle(s, params))
-            .await
+        self.request("textDocument/codeAction", &uri, move |s| {
+            handlers::code_action::handle(s, params)
+        })
+        .await
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
         let uri = params.text_document.uri.clone();
         self.request("textDocument/documentSymbol", &uri, move |s| {
             handlers::document_symbol::handle(s, params)
@@ -373,19 +404,32 @@ impl LanguageServer for Backend {
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         let uri = params.text_document.uri.clone();
-        self.request("textDocument/foldingRange", &uri, move |s| handlers::folding_range::handle(s, params))
-            .await
+        self.request("textDocument/foldingRange", &uri, move |s| {
+            handlers::folding_range::handle(s, params)
+        })
+        .await
     }
 
-    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
-        let uri = params.text_document_position_params.text_document.uri.clone();
-        self.request("textDocument/definition", &uri, move |s| handlers::definition::handle(s, params))
-            .await
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.request("textDocument/definition", &uri, move |s| {
+            handlers::definition::handle(s, params)
+        })
+        .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         let uri = params.text_document.uri.clone();
-        self.request("textDocument/documentLink", &uri, move |s| handlers::document_link::handle(s, params))
-            .await
+        self.request("textDocument/documentLink", &uri, move |s| {
+            handlers::document_link::handle(s, params)
+        })
+        .await
     }
 }

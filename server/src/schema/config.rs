@@ -1,1 +1,348 @@
-//! The SDK's default.cfg sections and options (`schemas/sdk-config.json`).
+//! The SDK's default.cfg sections and options (`schemas/sdk-config.json`,
+//! described by `schemas/sdk-config.schema.json`), embedded at build time and
+//! read once.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+const DATA: &str = include_str!("../../../schemas/sdk-config.json");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SdkConfig {
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    #[serde(default)]
+    pub sdk_version: Option<String>,
+    /// MANIFEST types whose sections are known.
+    pub plugin_types: Vec<String>,
+    #[serde(default)]
+    pub special_values: Vec<SpecialValue>,
+    pub sections: Vec<SectionSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialValue {
+    pub value: String,
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionSpec {
+    /// The name; for a pattern, the name completion offers.
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// `question_<N>`: `<N>` is a positive integer.
+    #[serde(default)]
+    pub name_pattern: Option<String>,
+    /// Empty: common to every plugin type.
+    #[serde(default)]
+    pub plugin_types: Vec<String>,
+    pub description: String,
+    pub options: Vec<OptionSpec>,
+    #[serde(default)]
+    pub free_options: Option<OptionSpec>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptionType {
+    String,
+    Boolean,
+    Int,
+    Float,
+    Enum,
+    List,
+    Pem,
+}
+
+impl OptionType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OptionType::String => "string",
+            OptionType::Boolean => "boolean (yes/no)",
+            OptionType::Int => "integer",
+            OptionType::Float => "number",
+            OptionType::Enum => "one of a set of values",
+            OptionType::List => "comma-separated list",
+            OptionType::Pem => "PEM text",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Invalid {
+    #[default]
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: OptionType,
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub case_sensitive: bool,
+    #[serde(default)]
+    pub invalid: Invalid,
+    #[serde(default)]
+    pub default: Option<String>,
+    #[serde(default)]
+    pub example: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub dollar_allowed: bool,
+    #[serde(default)]
+    pub trusted_ca_list: bool,
+    #[serde(default)]
+    pub only_in: Vec<String>,
+    pub description: String,
+}
+
+/// The embedded data, parsed on first use.
+pub fn sdk() -> &'static SdkConfig {
+    static SDK: OnceLock<SdkConfig> = OnceLock::new();
+    SDK.get_or_init(|| serde_json::from_str(DATA).expect("schemas/sdk-config.json is valid"))
+}
+
+impl SdkConfig {
+    /// The section the SDK reads under exactly this name.
+    pub fn section(&self, name: &str) -> Option<&SectionSpec> {
+        self.sections.iter().find(|s| s.matches(name))
+    }
+
+    /// A section whose name differs from `name` only in letter case.
+    pub fn section_ignoring_case(&self, name: &str) -> Option<(&SectionSpec, String)> {
+        let lower = name.to_lowercase();
+        self.sections.iter().find_map(|s| {
+            s.names()
+                .find(|n| n.to_lowercase() == lower)
+                .map(|n| (s, n.to_string()))
+                .or_else(|| s.matches(&lower).then(|| (s, lower.clone())))
+        })
+    }
+
+    pub fn is_known_type(&self, plugin_type: &str) -> bool {
+        self.plugin_types.iter().any(|t| t == plugin_type)
+    }
+
+    pub fn special(&self, value: &str) -> Option<&SpecialValue> {
+        self.special_values.iter().find(|s| s.value == value)
+    }
+}
+
+impl SectionSpec {
+    /// The name and its aliases (not the pattern).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    pub fn matches(&self, name: &str) -> bool {
+        if let Some(p) = &self.name_pattern {
+            return pattern_matches(p, name);
+        }
+        self.names().any(|n| n == name)
+    }
+
+    /// Whether a plugin of this type reads the section; `None` is a type
+    /// without known sections.
+    pub fn applies_to(&self, plugin_type: Option<&str>) -> bool {
+        self.plugin_types.is_empty()
+            || plugin_type.is_some_and(|t| self.plugin_types.iter().any(|p| p == t))
+    }
+
+    pub fn is_common(&self) -> bool {
+        self.plugin_types.is_empty()
+    }
+
+    /// The option called `name` (lower case), or the free option.
+    pub fn option(&self, name: &str) -> Option<&OptionSpec> {
+        self.options
+            .iter()
+            .find(|o| o.name == name)
+            .or(self.free_options.as_ref())
+    }
+
+    /// The option called exactly `name`, not the free one.
+    pub fn named_option(&self, name: &str) -> Option<&OptionSpec> {
+        self.options.iter().find(|o| o.name == name)
+    }
+
+    /// How the section is shown: `[name]`, `[question_<N>]`.
+    pub fn display(&self) -> String {
+        format!("[{}]", self.name_pattern.as_deref().unwrap_or(&self.name))
+    }
+
+    /// Markdown for hover and completion.
+    pub fn markdown(&self) -> String {
+        let mut md = format!("**{}**", self.display());
+        for a in &self.aliases {
+            md.push_str(&format!(" (also `[{a}]`)"));
+        }
+        md.push_str(" — SPS plugin SDK section");
+        if !self.plugin_types.is_empty() {
+            md.push_str(&format!(
+                ", `type: {}` plugins",
+                self.plugin_types.join("`, `")
+            ));
+        }
+        md.push_str("\n\n");
+        md.push_str(&self.description);
+        if !self.options.is_empty() {
+            md.push_str("\n\nOptions: ");
+            let names: Vec<String> = self
+                .options
+                .iter()
+                .map(|o| format!("`{}`", o.name))
+                .collect();
+            md.push_str(&names.join(", "));
+        }
+        md
+    }
+}
+
+impl OptionSpec {
+    /// One line: the type, its values and the default.
+    pub fn summary(&self) -> String {
+        let mut s = match self.ty {
+            OptionType::Enum => self.values.join(" | "),
+            OptionType::Boolean => "yes | no".to_string(),
+            t => t.as_str().to_string(),
+        };
+        if let Some(d) = &self.default {
+            s.push_str(&format!(" (default `{d}`)"));
+        }
+        if self.required {
+            s.push_str(", required");
+        }
+        s
+    }
+
+    /// Markdown for hover and completion.
+    pub fn markdown(&self, section: &SectionSpec) -> String {
+        let mut md = format!("**{}** in `{}`\n\n", self.name, section.display());
+        md.push_str(&format!("Type: {}", self.ty.as_str()));
+        match self.ty {
+            OptionType::Enum => {
+                let v: Vec<String> = self.values.iter().map(|v| format!("`{v}`")).collect();
+                md.push_str(&format!(": {}", v.join(", ")));
+                if !self.case_sensitive {
+                    md.push_str(" (any case)");
+                }
+            }
+            OptionType::Boolean => md.push_str(": only `yes` or `no` (any case)"),
+            _ => {}
+        }
+        md.push('\n');
+        if let Some(d) = &self.default {
+            let shown = if d.is_empty() { "(empty)" } else { d };
+            md.push_str(&format!("\nDefault: `{shown}`\n"));
+        }
+        if self.required {
+            md.push_str("\nRequired by the section.\n");
+        }
+        if self.dollar_allowed {
+            md.push_str("\n`$` fetches the value from the credential store.\n");
+        }
+        if self.trusted_ca_list {
+            md.push_str("\n`$[name]` takes the certificates of a Trusted CA list.\n");
+        }
+        md.push('\n');
+        md.push_str(&self.description);
+        md
+    }
+
+    /// The text to offer as the value when completing the option.
+    pub fn suggested_value(&self) -> Option<&str> {
+        self.default
+            .as_deref()
+            .or(self.example.as_deref())
+            .or_else(|| self.values.first().map(String::as_str))
+    }
+}
+
+/// `question_<N>` matches `question_1`, `question_12`, not `question_0`,
+/// `question_01` or `question_`.
+fn pattern_matches(pattern: &str, name: &str) -> bool {
+    let Some((pre, post)) = pattern.split_once("<N>") else {
+        return pattern == name;
+    };
+    let Some(mid) = name
+        .strip_prefix(pre)
+        .and_then(|rest| rest.strip_suffix(post))
+    else {
+        return false;
+    };
+    !mid.is_empty() && mid.bytes().all(|b| b.is_ascii_digit()) && !mid.starts_with('0')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_deserializes_and_is_consistent() {
+        let sdk = sdk();
+        assert!(sdk.sections.len() >= 20);
+        for s in &sdk.sections {
+            for t in &s.plugin_types {
+                assert!(sdk.is_known_type(t), "{}: unknown type {t}", s.name);
+            }
+            if let Some(p) = &s.name_pattern {
+                assert!(pattern_matches(p, &s.name), "{} must match {p}", s.name);
+            }
+            for o in s.options.iter().chain(s.free_options.iter()) {
+                assert_eq!(
+                    o.ty == OptionType::Enum,
+                    !o.values.is_empty(),
+                    "{}.{}: values go with enums",
+                    s.name,
+                    o.name
+                );
+                if s.free_options.as_ref().is_none_or(|f| !std::ptr::eq(f, o)) {
+                    assert_eq!(o.name, o.name.to_lowercase(), "option names are lower case");
+                }
+                for n in &o.only_in {
+                    assert!(
+                        s.names().any(|x| x == n),
+                        "{}.{}: only_in {n}",
+                        s.name,
+                        o.name
+                    );
+                }
+            }
+        }
+        for v in ["$", "$$", "$[name]"] {
+            assert!(sdk.special(v).is_some());
+        }
+    }
+
+    #[test]
+    fn lookups() {
+        let sdk = sdk();
+        assert_eq!(sdk.section("https_proxy").unwrap().name, "https-proxy");
+        assert_eq!(sdk.section("question_7").unwrap().name, "question_1");
+        assert!(sdk.section("question_0").is_none());
+        assert!(sdk.section("Logging").is_none());
+        assert_eq!(sdk.section_ignoring_case("Logging").unwrap().1, "logging");
+        assert_eq!(
+            sdk.section_ignoring_case("Question_2").unwrap().1,
+            "question_2"
+        );
+        let cit = sdk.section("check-in-trigger").unwrap();
+        assert_eq!(cit.option("rdp").unwrap().name, "<protocol>");
+        assert!(!cit.applies_to(Some("aa")));
+        assert!(!cit.applies_to(None));
+        assert!(sdk.section("logging").unwrap().applies_to(None));
+    }
+}

@@ -56,11 +56,15 @@ pub fn get() -> &'static ManifestSchema {
 }
 
 fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn load(source: &str) -> ManifestSchema {
-    let root: Value = serde_json::from_str(source).expect("schemas/manifest.schema.json is valid JSON");
+    let root: Value =
+        serde_json::from_str(source).expect("schemas/manifest.schema.json is valid JSON");
     let required: Vec<&str> = root["required"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())
@@ -74,12 +78,21 @@ fn load(source: &str) -> ManifestSchema {
             KeySpec {
                 name: name.clone(),
                 required: required.contains(&name.as_str()),
-                description: if md.is_empty() { text(p, "description") } else { md },
+                description: if md.is_empty() {
+                    text(p, "description")
+                } else {
+                    md
+                },
                 snippet: text(p, "x-snippet"),
             }
         })
         .collect();
-    keys.sort_by_key(|k| required.iter().position(|r| *r == k.name).unwrap_or(usize::MAX));
+    keys.sort_by_key(|k| {
+        required
+            .iter()
+            .position(|r| *r == k.name)
+            .unwrap_or(usize::MAX)
+    });
     let ty = &root["properties"]["type"];
     let types = ty["enum"]
         .as_array()

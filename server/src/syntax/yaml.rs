@@ -364,7 +364,10 @@ mod tests {
         let text = "name: Foo\nentry_point=main.py\ntype: aa\n";
         let doc = parse(text);
         assert_eq!(doc.errors.len(), 1);
-        assert_eq!(doc.get("name").unwrap().value.as_scalar().unwrap().value, "Foo");
+        assert_eq!(
+            doc.get("name").unwrap().value.as_scalar().unwrap().value,
+            "Foo"
+        );
     }
 
     #[test]

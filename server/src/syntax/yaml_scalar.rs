@@ -95,13 +95,21 @@ fn resolve_core12(s: &str) -> Value {
     }
     let (neg, body) = split_sign(s);
     if matches!(body, ".inf" | ".Inf" | ".INF") {
-        return Value::Float(if neg { f64::NEG_INFINITY } else { f64::INFINITY });
+        return Value::Float(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
     }
     if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) {
         return Value::Int(int_string(neg, body, 10));
     }
     if s.len() > 2 && (s.starts_with("0o") || s.starts_with("0x")) {
-        let (radix, digits) = if s.starts_with("0o") { (8, &s[2..]) } else { (16, &s[2..]) };
+        let (radix, digits) = if s.starts_with("0o") {
+            (8, &s[2..])
+        } else {
+            (16, &s[2..])
+        };
         if digits.chars().all(|c| c.is_digit(radix)) {
             return Value::Int(int_string(false, digits, radix));
         }
@@ -170,13 +178,16 @@ fn resolve_pyyaml11(s: &str) -> Value {
 
 fn pyyaml_int(s: &str) -> Option<Value> {
     let (neg, body) = split_sign(s);
-    let digits_ok = |d: &str, radix: u32| !d.is_empty() && d.chars().all(|c| c == '_' || c.is_digit(radix));
+    let digits_ok =
+        |d: &str, radix: u32| !d.is_empty() && d.chars().all(|c| c == '_' || c.is_digit(radix));
     let clean = |d: &str| d.replace('_', "");
     if let Some(d) = body.strip_prefix("0b") {
-        return (digits_ok(d, 2) && !clean(d).is_empty()).then(|| Value::Int(int_string(neg, &clean(d), 2)));
+        return (digits_ok(d, 2) && !clean(d).is_empty())
+            .then(|| Value::Int(int_string(neg, &clean(d), 2)));
     }
     if let Some(d) = body.strip_prefix("0x") {
-        return (digits_ok(d, 16) && !clean(d).is_empty()).then(|| Value::Int(int_string(neg, &clean(d), 16)));
+        return (digits_ok(d, 16) && !clean(d).is_empty())
+            .then(|| Value::Int(int_string(neg, &clean(d), 16)));
     }
     if body == "0" {
         return Some(Value::Int("0".into()));
@@ -184,7 +195,11 @@ fn pyyaml_int(s: &str) -> Option<Value> {
     if let Some(d) = body.strip_prefix('0') {
         if digits_ok(d, 8) {
             let c = clean(d);
-            return Some(Value::Int(int_string(neg, if c.is_empty() { "0" } else { &c }, 8)));
+            return Some(Value::Int(int_string(
+                neg,
+                if c.is_empty() { "0" } else { &c },
+                8,
+            )));
         }
         return None;
     }
@@ -200,7 +215,11 @@ fn pyyaml_int(s: &str) -> Option<Value> {
             for p in body.split(':').skip(1) {
                 total = total.checked_mul(60)?.checked_add(p.parse().ok()?)?;
             }
-            return Some(Value::Int(if neg { (-total).to_string() } else { total.to_string() }));
+            return Some(Value::Int(if neg {
+                (-total).to_string()
+            } else {
+                total.to_string()
+            }));
         }
         if digits_ok(body, 10) {
             return Some(Value::Int(int_string(neg, &clean(body), 10)));
@@ -222,7 +241,11 @@ fn is_sexagesimal_part(p: &str) -> bool {
 fn pyyaml_float(s: &str) -> Option<Value> {
     let (neg, body) = split_sign(s);
     if matches!(body, ".inf" | ".Inf" | ".INF") {
-        return Some(Value::Float(if neg { f64::NEG_INFINITY } else { f64::INFINITY }));
+        return Some(Value::Float(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }));
     }
     let digits_us = |d: &str| d.bytes().all(|b| b == b'_' || b.is_ascii_digit());
     // Sexagesimal float: [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*
@@ -230,7 +253,8 @@ fn pyyaml_float(s: &str) -> Option<Value> {
         let (head, frac) = body.rsplit_once('.')?;
         let mut parts = head.split(':');
         let first = parts.next()?;
-        if !first.starts_with(|c: char| c.is_ascii_digit()) || !digits_us(first) || !digits_us(frac) {
+        if !first.starts_with(|c: char| c.is_ascii_digit()) || !digits_us(first) || !digits_us(frac)
+        {
             return None;
         }
         let rest: Vec<&str> = parts.collect();
@@ -252,7 +276,9 @@ fn pyyaml_float(s: &str) -> Option<Value> {
     };
     let (int, frac) = mantissa.split_once('.')?;
     let mantissa_ok = if int.is_empty() {
-        !s.starts_with(['-', '+']) && frac.starts_with(|c: char| c.is_ascii_digit()) && digits_us(frac)
+        !s.starts_with(['-', '+'])
+            && frac.starts_with(|c: char| c.is_ascii_digit())
+            && digits_us(frac)
     } else {
         int.starts_with(|c: char| c.is_ascii_digit()) && digits_us(int) && digits_us(frac)
     };
@@ -261,7 +287,11 @@ fn pyyaml_float(s: &str) -> Option<Value> {
         return None;
     }
     let clean = s.replace('_', "");
-    let clean = if clean.contains(['e', 'E']) || !clean.ends_with('.') { clean } else { format!("{clean}0") };
+    let clean = if clean.contains(['e', 'E']) || !clean.ends_with('.') {
+        clean
+    } else {
+        format!("{clean}0")
+    };
     clean.parse::<f64>().ok().map(Value::Float)
 }
 
@@ -272,7 +302,11 @@ fn is_pyyaml_timestamp(s: &str) -> bool {
         return (0..4).all(d) && b[4] == b'-' && d(5) && d(6) && b[7] == b'-' && d(8) && d(9);
     }
     // Date and time: close enough to PyYAML's pattern for warnings.
-    b.len() > 10 && (0..4).all(d) && b[4] == b'-' && s[5..].contains(':') && s[5..].contains(['T', 't', ' '])
+    b.len() > 10
+        && (0..4).all(d)
+        && b[4] == b'-'
+        && s[5..].contains(':')
+        && s[5..].contains(['T', 't', ' '])
 }
 
 /// Digits in `radix` (no sign, no underscores) as a decimal string.
@@ -333,7 +367,11 @@ pub fn python_float_repr(f: f64) -> String {
         }
     } else {
         let (first, rest) = digits.split_at(1);
-        let rest = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let rest = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
         let esign = if exp < 0 { '-' } else { '+' };
         format!("{sign}{first}{rest}e{esign}{:02}", exp.abs())
     }
@@ -390,7 +428,10 @@ mod tests {
             ("-.5", "-0.5"),
             (".", "."),
             ("1.7.0", "1.7.0"),
-            ("123456789012345678901234567890", "123456789012345678901234567890"),
+            (
+                "123456789012345678901234567890",
+                "123456789012345678901234567890",
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(r(text, Schema::Core12), want, "{text}");

@@ -10,7 +10,9 @@ use crate::lsp::server::RequestSnapshot;
 pub fn handle(s: &RequestSnapshot, params: CompletionParams) -> Result<Option<CompletionResponse>> {
     let text = s.convert();
     let offset = text.offset(params.text_document_position.position);
-    let items = with_context(s, |cx| features::completion(s.kind, &s.doc.text, offset, cx));
+    let items = with_context(s, |cx| {
+        features::completion(s.kind, &s.doc.text, offset, cx)
+    });
     let items = items
         .into_iter()
         .map(|item| CompletionItem {

@@ -7,12 +7,20 @@ use super::with_context;
 use crate::features;
 use crate::lsp::server::RequestSnapshot;
 
-pub fn handle(s: &RequestSnapshot, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+pub fn handle(
+    s: &RequestSnapshot,
+    params: GotoDefinitionParams,
+) -> Result<Option<GotoDefinitionResponse>> {
     let text = s.convert();
     let offset = text.offset(params.text_document_position_params.position);
-    let link = with_context(s, |cx| features::definition(s.kind, &s.doc.text, offset, cx));
+    let link = with_context(s, |cx| {
+        features::definition(s.kind, &s.doc.text, offset, cx)
+    });
     Ok(link.and_then(|l| {
         let uri = Uri::from_file_path(&l.target)?;
-        Some(GotoDefinitionResponse::Scalar(Location::new(uri, Range::default())))
+        Some(GotoDefinitionResponse::Scalar(Location::new(
+            uri,
+            Range::default(),
+        )))
     }))
 }

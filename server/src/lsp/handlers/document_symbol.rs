@@ -7,7 +7,10 @@ use crate::features::{self, Symbol};
 use crate::lsp::convert::Text;
 use crate::lsp::server::RequestSnapshot;
 
-pub fn handle(s: &RequestSnapshot, _: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+pub fn handle(
+    s: &RequestSnapshot,
+    _: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
     let text = s.convert();
     let symbols = features::symbols(s.kind, &s.doc.text);
     Ok(Some(DocumentSymbolResponse::Nested(
@@ -18,7 +21,11 @@ pub fn handle(s: &RequestSnapshot, _: DocumentSymbolParams) -> Result<Option<Doc
 #[allow(deprecated)] // `deprecated` is a required field of the struct.
 fn convert(text: &Text, s: &Symbol) -> DocumentSymbol {
     DocumentSymbol {
-        name: if s.name.is_empty() { " ".into() } else { s.name.clone() },
+        name: if s.name.is_empty() {
+            " ".into()
+        } else {
+            s.name.clone()
+        },
         detail: s.detail.clone(),
         kind: match s.kind {
             features::SymbolKind::Key => SymbolKind::PROPERTY,
@@ -28,6 +35,7 @@ fn convert(text: &Text, s: &Symbol) -> DocumentSymbol {
         deprecated: None,
         range: text.range(s.range),
         selection_range: text.range(s.selection),
-        children: (!s.children.is_empty()).then(|| s.children.iter().map(|c| convert(text, c)).collect()),
+        children: (!s.children.is_empty())
+            .then(|| s.children.iter().map(|c| convert(text, c)).collect()),
     }
 }
