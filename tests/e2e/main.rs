@@ -7,3 +7,4 @@ mod cli;
 mod edits;
 mod lifecycle;
 mod manifest;
+mod manifest_differential;

@@ -588,6 +588,15 @@ fn newer_than_newest_sdk(v: &ApiVersion) -> bool {
 }
 
 fn check_entry_point(v: &Value, range: TextRange, cx: &Context, out: &mut Vec<Diagnostic>) {
+    // The validator skips an empty value; pluginv then finds no such file.
+    if !truthy(v) {
+        out.push(Diagnostic::error(
+            "manifest/entry-point-missing",
+            range,
+            "`entry_point` is empty: name the plugin's Python file, such as main.py",
+        ));
+        return;
+    }
     let Value::Str(name) = v else {
         out.push(Diagnostic::error(
             "manifest/invalid-entry-point",
