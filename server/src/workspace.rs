@@ -62,6 +62,15 @@ pub trait Files: Send + Sync {
     fn is_file(&self, path: &Path) -> bool;
     /// The entries of a folder, sorted by name; links are left out.
     fn read_dir(&self, dir: &Path) -> Vec<DirEntry>;
+    /// A walk over a plugin folder; implementations may cache it.
+    fn scan(&self, dir: &Path) -> Arc<FolderScan> {
+        Arc::new(scan_folder(self, dir))
+    }
+    /// Whether these files are a .zip's contents (sizes then are the
+    /// archive's business, not the folder's).
+    fn is_archive(&self) -> bool {
+        false
+    }
 }
 
 /// The disk. Symbolic links are followed only when they stay inside `root`.
@@ -171,9 +180,30 @@ impl Files for DiskFiles {
 pub struct Overlay<'a> {
     pub open: &'a HashMap<PathBuf, Arc<str>>,
     pub below: &'a dyn Files,
+    /// Folder walks kept between keystrokes; the server clears it when
+    /// files change on disk.
+    pub scans: Option<&'a ScanCache>,
 }
 
+/// Folder walks by folder.
+pub type ScanCache = std::sync::Mutex<HashMap<PathBuf, Arc<FolderScan>>>;
+
 impl Files for Overlay<'_> {
+    fn scan(&self, dir: &Path) -> Arc<FolderScan> {
+        let Some(cache) = self.scans else {
+            return Arc::new(scan_folder(self, dir));
+        };
+        if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(dir) {
+            return hit.clone();
+        }
+        let scan = Arc::new(scan_folder(self, dir));
+        cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.to_path_buf(), scan.clone());
+        scan
+    }
+
     fn read(&self, path: &Path) -> Option<String> {
         match self.open.get(path) {
             Some(text) => Some(text.to_string()),
@@ -222,9 +252,15 @@ impl Files for Overlay<'_> {
 #[derive(Default)]
 pub struct MemoryFiles {
     pub files: HashMap<PathBuf, Vec<u8>>,
+    /// Set for a .zip's contents.
+    pub archive: bool,
 }
 
 impl Files for MemoryFiles {
+    fn is_archive(&self) -> bool {
+        self.archive
+    }
+
     fn read(&self, path: &Path) -> Option<String> {
         self.files
             .get(path)
@@ -258,4 +294,108 @@ impl Files for MemoryFiles {
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
     }
+}
+
+/// What a walk over a plugin folder found: everything the layout rules need.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FolderScan {
+    /// Total bytes of what pluginv would zip (see [`is_left_out`]), counted
+    /// up to [`SCAN_SIZE_CAP`].
+    pub size: u64,
+    /// Folders (relative to the plugin folder) that hold `.py` files but no
+    /// `__init__.py`.
+    pub folders_without_init: Vec<String>,
+    /// Whether `safeguard/sessions/plugin/` (the SDK itself) is inside.
+    pub bundles_sdk: bool,
+    /// Whether the walk stopped early at one of its limits.
+    pub truncated: bool,
+}
+
+/// A walk stops counting at this size: past 20 MiB the answer is known.
+pub const SCAN_SIZE_CAP: u64 = 64 * 1024 * 1024;
+/// A walk visits at most this many entries and this many folder levels.
+const SCAN_MAX_ENTRIES: usize = 50_000;
+const SCAN_MAX_DEPTH: usize = 16;
+
+/// Folders and files pluginv leaves out of the zip: version control, caches,
+/// tests and virtualenvs, build output.
+pub fn is_left_out(name: &str, is_dir: bool) -> bool {
+    if is_dir {
+        matches!(
+            name,
+            ".git"
+                | ".hg"
+                | ".svn"
+                | "__pycache__"
+                | ".pytest_cache"
+                | ".mypy_cache"
+                | ".tox"
+                | ".nox"
+                | "tests"
+                | "test"
+                | ".venv"
+                | "venv"
+                | "env"
+                | ".env"
+                | "node_modules"
+                | "build"
+                | "dist"
+                | ".idea"
+                | ".vscode"
+                | ".eggs"
+        ) || name.ends_with(".egg-info")
+            || name.ends_with(".dist-info")
+    } else {
+        name.ends_with(".pyc")
+            || name.ends_with(".pyo")
+            || name == ".DS_Store"
+            || name.ends_with(".zip")
+    }
+}
+
+/// Walks a plugin folder through `files`, never following links (the
+/// [`Files`] implementations leave them out), within fixed limits.
+pub fn scan_folder<F: Files + ?Sized>(files: &F, dir: &Path) -> FolderScan {
+    let mut scan = FolderScan::default();
+    let mut visited = 0usize;
+    let mut stack = vec![(dir.to_path_buf(), String::new(), 0usize)];
+    while let Some((path, rel, depth)) = stack.pop() {
+        let entries = files.read_dir(&path);
+        let mut has_py = false;
+        let mut has_init = false;
+        for e in &entries {
+            visited += 1;
+            if visited > SCAN_MAX_ENTRIES || scan.size > SCAN_SIZE_CAP {
+                scan.truncated = true;
+                return scan;
+            }
+            if is_left_out(&e.name, e.is_dir) {
+                continue;
+            }
+            if e.is_dir {
+                let child_rel = if rel.is_empty() {
+                    e.name.clone()
+                } else {
+                    format!("{rel}/{}", e.name)
+                };
+                if child_rel == "safeguard/sessions/plugin" {
+                    scan.bundles_sdk = true;
+                }
+                if depth + 1 < SCAN_MAX_DEPTH {
+                    stack.push((path.join(&e.name), child_rel, depth + 1));
+                } else {
+                    scan.truncated = true;
+                }
+            } else {
+                scan.size += e.size;
+                has_py |= e.name.ends_with(".py");
+                has_init |= e.name == "__init__.py";
+            }
+        }
+        if depth > 0 && has_py && !has_init {
+            scan.folders_without_init.push(rel);
+        }
+    }
+    scan.folders_without_init.sort();
+    scan
 }

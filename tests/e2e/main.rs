@@ -5,6 +5,7 @@ mod harness;
 
 mod cli;
 mod edits;
+mod layout;
 mod lifecycle;
 mod manifest;
 mod manifest_differential;

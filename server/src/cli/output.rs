@@ -132,6 +132,41 @@ fn json_value(reports: &[FileReport]) -> serde_json::Value {
     json!({ "diagnostics": all })
 }
 
+/// A file name as SARIF wants it: absolute paths as `file://` URIs,
+/// relative ones with forward slashes (relative to where `check` ran, which
+/// is what GitHub code scanning expects from a run at the repository root).
+fn artifact_uri(name: &str) -> String {
+    let name = name.replace('\\', "/");
+    let name = name.strip_prefix("./").unwrap_or(&name);
+    let escaped: String = name
+        .chars()
+        .map(|c| match c {
+            ' ' => "%20".to_string(),
+            '#' => "%23".to_string(),
+            '?' => "%3F".to_string(),
+            '%' => "%25".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    if escaped.starts_with('/') {
+        format!("file://{escaped}")
+    } else {
+        escaped
+    }
+}
+
+/// `manifest/missing-key` -> `ManifestMissingKey`: SARIF wants rule names
+/// that differ from their ids.
+fn rule_name(code: &str) -> String {
+    code.split(['/', '-', '_'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        })
+        .collect()
+}
+
 fn sarif(reports: &[FileReport]) -> serde_json::Value {
     let mut rules: Vec<&str> = reports
         .iter()
@@ -156,7 +191,7 @@ fn sarif(reports: &[FileReport]) -> serde_json::Value {
                 "message": { "text": d.message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": r.name.replace('\\', "/") },
+                        "artifactLocation": { "uri": artifact_uri(&r.name) },
                         "region": {
                             "startLine": line,
                             "startColumn": column,
@@ -177,7 +212,7 @@ fn sarif(reports: &[FileReport]) -> serde_json::Value {
                     "name": "sps-plugin-ls",
                     "version": env!("CARGO_PKG_VERSION"),
                     "informationUri": "https://github.com/sps-plugin-ls/sps-plugin-ls",
-                    "rules": rules.iter().map(|c| json!({ "id": c, "name": c })).collect::<Vec<_>>(),
+                    "rules": rules.iter().map(|c| json!({ "id": c, "name": rule_name(c) })).collect::<Vec<_>>(),
                 }
             },
             "columnKind": "unicodeCodePoints",

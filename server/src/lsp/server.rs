@@ -17,7 +17,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 use super::documents::{Document, Snapshot};
 use super::handlers;
 use crate::text::Encoding;
-use crate::workspace::{DiskFiles, DocKind, Files, Overlay};
+use crate::workspace::{DiskFiles, DocKind, Files, Overlay, ScanCache};
 
 /// Everything a request handler may read: one document's snapshot and the
 /// texts of all open documents (which take precedence over the disk).
@@ -28,6 +28,7 @@ pub struct RequestSnapshot {
     pub doc: Snapshot,
     pub encoding: Encoding,
     open: HashMap<PathBuf, Arc<str>>,
+    scans: Arc<ScanCache>,
 }
 
 impl RequestSnapshot {
@@ -37,6 +38,7 @@ impl RequestSnapshot {
         f(&Overlay {
             open: &self.open,
             below: &disk,
+            scans: Some(&self.scans),
         })
     }
 
@@ -58,6 +60,9 @@ struct State {
     /// that re-checking a neighbour that did not change sends nothing.
     published: tokio::sync::Mutex<HashMap<Uri, (i32, Vec<Diagnostic>)>>,
     watching: AtomicBool,
+    /// Folder walks for the layout rules, kept until files change on disk:
+    /// a keystroke never walks the plugin folder again.
+    scans: Arc<ScanCache>,
 }
 
 pub struct Backend {
@@ -137,6 +142,7 @@ impl Backend {
             doc: doc.snapshot(),
             encoding: self.encoding(),
             open,
+            scans: self.state.scans.clone(),
         })
     }
 
@@ -211,6 +217,15 @@ impl Backend {
                 .publish_diagnostics(uri, converted, Some(version))
                 .await;
         });
+    }
+
+    /// Forgets the folder walks: files changed on disk.
+    fn forget_scans(&self) {
+        self.state
+            .scans
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     fn changed_dirs(paths: impl IntoIterator<Item = PathBuf>) -> HashSet<PathBuf> {
@@ -291,6 +306,10 @@ impl LanguageServer for Backend {
             let path = uri_path(&doc.uri);
             let kind = DocKind::detect(&path, &DiskFiles::unconfined());
             let dir = Self::changed_dirs([path.clone()]);
+            if kind.is_none() {
+                // A file the editor just created may not be on disk yet.
+                self.forget_scans();
+            }
             {
                 let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
                 docs.insert(
@@ -325,6 +344,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        self.forget_scans();
         let path = uri_path(&params.text_document.uri);
         self.refresh(Some(&Self::changed_dirs([path])));
     }
@@ -349,7 +369,16 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let paths = params.changes.iter().map(|c| uri_path(&c.uri));
+        let paths: Vec<PathBuf> = params
+            .changes
+            .iter()
+            .map(|c| uri_path(&c.uri))
+            .filter(|p| !p.components().any(|c| c.as_os_str() == ".git"))
+            .collect();
+        if paths.is_empty() {
+            return;
+        }
+        self.forget_scans();
         let dirs = Self::changed_dirs(paths);
         // A file in a sub-folder can matter to the plugin above it.
         let mut all = dirs.clone();
