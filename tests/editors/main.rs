@@ -179,7 +179,11 @@ fn run_with_timeout(cmd: &mut Command, scratch: &Path, timeout: Duration) -> Fin
 fn str_array(value: &Value) -> Vec<String> {
     value
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -199,7 +203,11 @@ fn helix_language<'a>(doc: &'a toml::Table, name: &str) -> &'a toml::Table {
 fn toml_strings(value: Option<&toml::Value>) -> Vec<String> {
     value
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -235,7 +243,10 @@ fn helix_languages_toml() {
         .and_then(|s| s.get(SERVER_NAME))
         .and_then(|s| s.as_table())
         .expect("[language-server.sps-plugin-ls] is defined");
-    assert_eq!(server.get("command").and_then(|c| c.as_str()), Some(SERVER_NAME));
+    assert_eq!(
+        server.get("command").and_then(|c| c.as_str()),
+        Some(SERVER_NAME)
+    );
     assert_eq!(toml_strings(server.get("args")), ["--stdio"]);
 
     let cases: [(&str, &[&str], &[&str], &str); 2] = [
@@ -250,13 +261,27 @@ fn helix_languages_toml() {
             "{name}: scope"
         );
         assert_eq!(helix_globs(language), globs, "{name}: file-types");
-        assert_eq!(toml_strings(language.get("comment-tokens")), comments, "{name}: comment-tokens");
-        assert_eq!(toml_strings(language.get("language-servers")), [SERVER_NAME], "{name}: language-servers");
-        assert_eq!(language.get("grammar").and_then(|g| g.as_str()), Some(grammar), "{name}: grammar");
+        assert_eq!(
+            toml_strings(language.get("comment-tokens")),
+            comments,
+            "{name}: comment-tokens"
+        );
+        assert_eq!(
+            toml_strings(language.get("language-servers")),
+            [SERVER_NAME],
+            "{name}: language-servers"
+        );
+        assert_eq!(
+            language.get("grammar").and_then(|g| g.as_str()),
+            Some(grammar),
+            "{name}: grammar"
+        );
         // Highlighting comes from the reused grammar's queries.
         let highlights = read(&dir.join(format!("queries/{name}/highlights.scm")));
         assert!(
-            highlights.lines().any(|l| l.trim() == format!("; inherits: {grammar}")),
+            highlights
+                .lines()
+                .any(|l| l.trim() == format!("; inherits: {grammar}")),
             "queries/{name}/highlights.scm must inherit {grammar}"
         );
     }
@@ -282,8 +307,14 @@ fn vscode_language<'a>(package: &'a Value, id: &str) -> &'a Value {
 fn editors_agree_on_file_names() {
     let root = repo_root();
     let package = vscode_package_json();
-    assert_eq!(str_array(&vscode_language(&package, MANIFEST_LANGUAGE)["filenames"]), ["MANIFEST"]);
-    assert_eq!(str_array(&vscode_language(&package, CFG_LANGUAGE)["filenames"]), CFG_FILE_NAMES);
+    assert_eq!(
+        str_array(&vscode_language(&package, MANIFEST_LANGUAGE)["filenames"]),
+        ["MANIFEST"]
+    );
+    assert_eq!(
+        str_array(&vscode_language(&package, CFG_LANGUAGE)["filenames"]),
+        CFG_FILE_NAMES
+    );
 
     let ftdetect = read(&root.join("editors/neovim/ftdetect/sps_plugin.lua"));
     for (file, filetype) in [
@@ -292,7 +323,10 @@ fn editors_agree_on_file_names() {
         ("default.cfg.plugin", "sps_plugin_cfg"),
     ] {
         let line = format!("['{file}'] = '{filetype}'");
-        assert!(ftdetect.contains(&line), "ftdetect/sps_plugin.lua maps {file} to {filetype}");
+        assert!(
+            ftdetect.contains(&line),
+            "ftdetect/sps_plugin.lua maps {file} to {filetype}"
+        );
     }
 
     let lsp = read(&root.join("editors/neovim/lsp/sps_plugin_ls.lua"));
@@ -301,7 +335,10 @@ fn editors_agree_on_file_names() {
         "filetypes = { 'sps_manifest', 'sps_plugin_cfg' }",
         "root_markers = { 'MANIFEST', '.git' }",
     ] {
-        assert!(lsp.contains(needle), "lsp/sps_plugin_ls.lua contains {needle}");
+        assert!(
+            lsp.contains(needle),
+            "lsp/sps_plugin_ls.lua contains {needle}"
+        );
     }
 }
 
@@ -316,9 +353,17 @@ fn vscode_package_json_is_consistent() {
     assert_eq!(package["main"], "./dist/extension.js");
 
     // vsce refuses @types/vscode newer than engines.vscode.
-    let engine = package["engines"]["vscode"].as_str().expect("engines.vscode");
-    let types = package["devDependencies"]["@types/vscode"].as_str().expect("@types/vscode");
-    assert_eq!(engine.trim_start_matches('^'), types, "engines.vscode and @types/vscode");
+    let engine = package["engines"]["vscode"]
+        .as_str()
+        .expect("engines.vscode");
+    let types = package["devDependencies"]["@types/vscode"]
+        .as_str()
+        .expect("@types/vscode");
+    assert_eq!(
+        engine.trim_start_matches('^'),
+        types,
+        "engines.vscode and @types/vscode"
+    );
 
     for deps in ["dependencies", "devDependencies"] {
         for (name, version) in package[deps].as_object().expect(deps) {
@@ -330,16 +375,29 @@ fn vscode_package_json_is_consistent() {
         }
     }
     let lock = read_json(&dir.join("package-lock.json"));
-    assert_eq!(lock["packages"][""]["name"], SERVER_NAME, "package-lock.json belongs to package.json");
+    assert_eq!(
+        lock["packages"][""]["name"], SERVER_NAME,
+        "package-lock.json belongs to package.json"
+    );
 
     for language in package["contributes"]["languages"].as_array().unwrap() {
-        let config = language["configuration"].as_str().expect("language configuration");
+        let config = language["configuration"]
+            .as_str()
+            .expect("language configuration");
         let config = read_json(&dir.join(config));
-        assert_eq!(config["comments"]["lineComment"], "#", "{}: line comment", language["id"]);
+        assert_eq!(
+            config["comments"]["lineComment"], "#",
+            "{}: line comment",
+            language["id"]
+        );
     }
     for grammar in package["contributes"]["grammars"].as_array().unwrap() {
         let raw = read_json(&dir.join(grammar["path"].as_str().expect("grammar path")));
-        assert_eq!(raw["scopeName"], grammar["scopeName"], "{}: scopeName", grammar["language"]);
+        assert_eq!(
+            raw["scopeName"], grammar["scopeName"],
+            "{}: scopeName",
+            grammar["language"]
+        );
     }
 }
 
@@ -392,7 +450,11 @@ fn neovim_headless_client() {
     let server_log = tmp.path().join("server-stderr.log");
     let script = root.join("tests/editors/nvim/lsp_client.lua");
     // Escape for an Ex command line.
-    let script_arg = script.display().to_string().replace('\\', "\\\\").replace(' ', "\\ ");
+    let script_arg = script
+        .display()
+        .to_string()
+        .replace('\\', "\\\\")
+        .replace(' ', "\\ ");
 
     let mut cmd = Command::new("nvim");
     cmd.args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "--noplugin"])
@@ -440,42 +502,94 @@ fn neovim_headless_client() {
     };
     let pretty = serde_json::to_string_pretty(&result).unwrap();
     let context = format!("result: {pretty}\n{context}");
-    eprintln!("neovim {} drove {SERVER_BIN} in {:.1?}", result["nvim_version"], run.elapsed);
+    eprintln!(
+        "neovim {} drove {SERVER_BIN} in {:.1?}",
+        result["nvim_version"], run.elapsed
+    );
 
-    assert!(run.status.is_some_and(|s| s.success()), "nvim did not exit cleanly\n{context}");
+    assert!(
+        run.status.is_some_and(|s| s.success()),
+        "nvim did not exit cleanly\n{context}"
+    );
     assert_eq!(result["ok"], true, "the Lua script failed\n{context}");
 
     // editors/neovim: filetype detection, ftplugin and the LSP config.
-    assert_eq!(result["config"]["cmd"], serde_json::json!([SERVER_NAME, "--stdio"]), "{context}");
-    for (file, filetype) in [("MANIFEST", "sps_manifest"), ("default.cfg", "sps_plugin_cfg")] {
+    assert_eq!(
+        result["config"]["cmd"],
+        serde_json::json!([SERVER_NAME, "--stdio"]),
+        "{context}"
+    );
+    for (file, filetype) in [
+        ("MANIFEST", "sps_manifest"),
+        ("default.cfg", "sps_plugin_cfg"),
+    ] {
         let entry = &result["files"][file];
-        assert_eq!(entry["filetype_auto"], filetype, "{file}: filetype detection\n{context}");
-        assert_eq!(entry["commentstring"], "# %s", "{file}: ftplugin\n{context}");
+        assert_eq!(
+            entry["filetype_auto"], filetype,
+            "{file}: filetype detection\n{context}"
+        );
+        assert_eq!(
+            entry["commentstring"], "# %s",
+            "{file}: ftplugin\n{context}"
+        );
     }
 
     // The server, as seen by a real client.
-    assert_eq!(result["initialized"], true, "the server never finished initialize\n{context}");
+    assert_eq!(
+        result["initialized"], true,
+        "the server never finished initialize\n{context}"
+    );
     for file in ["MANIFEST", "default.cfg"] {
-        let diagnostics = result["files"][file]["diagnostics"].as_array().map_or(0, Vec::len);
-        assert!(diagnostics > 0, "no diagnostics for the broken {file}\n{context}");
+        let diagnostics = result["files"][file]["diagnostics"]
+            .as_array()
+            .map_or(0, Vec::len);
+        assert!(
+            diagnostics > 0,
+            "no diagnostics for the broken {file}\n{context}"
+        );
     }
 
-    let labels: BTreeSet<String> = str_array(&result["completion"]["labels"]).into_iter().collect();
+    let manifest_codes: Vec<String> = result["files"]["MANIFEST"]["published"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        manifest_codes.iter().any(|c| c == "manifest/missing-key"),
+        "the MANIFEST lacks name, version and entry_point, yet no manifest/missing-key: {manifest_codes:?}\n{context}"
+    );
+
+    let labels: BTreeSet<String> = str_array(&result["completion"]["labels"])
+        .into_iter()
+        .collect();
     assert!(
         labels.contains("credentialstore"),
         "completion after `type: ` lacks credentialstore: {labels:?}\n{context}"
     );
-    let missing: Vec<_> = PLUGIN_TYPES.iter().filter(|t| !labels.contains(**t)).collect();
-    assert!(missing.is_empty(), "completion after `type: ` lacks {missing:?}\n{context}");
+    let missing: Vec<_> = PLUGIN_TYPES
+        .iter()
+        .filter(|t| !labels.contains(**t))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "completion after `type: ` lacks {missing:?}\n{context}"
+    );
 
     let hover = result["hover"]["text"].as_str().unwrap_or("");
-    assert!(!hover.trim().is_empty(), "hover on `api` is empty\n{context}");
+    assert!(
+        !hover.trim().is_empty(),
+        "hover on `api` is empty\n{context}"
+    );
 
     assert_eq!(
         result["after_edit"]["republished"], true,
         "no new diagnostics for MANIFEST after didChange\n{context}"
     );
-    let (before, after) = (&result["after_edit"]["before"], &result["after_edit"]["after"]);
+    let (before, after) = (
+        &result["after_edit"]["before"],
+        &result["after_edit"]["after"],
+    );
     assert!(
         after.as_u64() < before.as_u64(),
         "fixing `type: aaa` to `type: aa` should drop a diagnostic ({before} -> {after})\n{context}"
@@ -517,7 +631,11 @@ fn vscode_extension_npm_test() {
         tmp.path(),
         Duration::from_secs(180),
     );
-    assert!(run.status.is_some_and(|s| s.success()), "npm test failed\n{}", run.describe());
+    assert!(
+        run.status.is_some_and(|s| s.success()),
+        "npm test failed\n{}",
+        run.describe()
+    );
 }
 
 #[test]
@@ -540,8 +658,16 @@ fn vscode_vsix_package() {
         tmp.path(),
         Duration::from_secs(300),
     );
-    assert!(run.status.is_some_and(|s| s.success()), "npm run package failed\n{}", run.describe());
-    assert!(vsix_path.is_file(), "{vsix_name} was not built\n{}", run.describe());
+    assert!(
+        run.status.is_some_and(|s| s.success()),
+        "npm run package failed\n{}",
+        run.describe()
+    );
+    assert!(
+        vsix_path.is_file(),
+        "{vsix_name} was not built\n{}",
+        run.describe()
+    );
 
     let file = fs::File::open(&vsix_path).unwrap();
     let mut zip = zip::ZipArchive::new(file).expect("the VSIX is a zip archive");
@@ -566,8 +692,14 @@ fn vscode_vsix_package() {
             !name.starts_with("extension/src/") && !name.starts_with("extension/out/"),
             "the VSIX must not contain sources or test builds: {name}"
         );
-        assert!(!name.ends_with(".ts") && !name.ends_with(".map"), "unexpected {name} in the VSIX");
-        assert!(!name.ends_with("package-lock.json"), "unexpected {name} in the VSIX");
+        assert!(
+            !name.ends_with(".ts") && !name.ends_with(".map"),
+            "unexpected {name} in the VSIX"
+        );
+        assert!(
+            !name.ends_with("package-lock.json"),
+            "unexpected {name} in the VSIX"
+        );
     }
     assert!(names.contains("extension.vsixmanifest"), "{names:?}");
 
@@ -591,16 +723,29 @@ fn vscode_vsix_package() {
         .iter()
         .filter_map(|l| l["id"].as_str().map(str::to_owned))
         .collect();
-    assert!(language_ids.contains(MANIFEST_LANGUAGE) && language_ids.contains(CFG_LANGUAGE), "{language_ids:?}");
-    assert_eq!(str_array(&vscode_language(&manifest, MANIFEST_LANGUAGE)["filenames"]), ["MANIFEST"]);
-    assert_eq!(str_array(&vscode_language(&manifest, CFG_LANGUAGE)["filenames"]), CFG_FILE_NAMES);
+    assert!(
+        language_ids.contains(MANIFEST_LANGUAGE) && language_ids.contains(CFG_LANGUAGE),
+        "{language_ids:?}"
+    );
+    assert_eq!(
+        str_array(&vscode_language(&manifest, MANIFEST_LANGUAGE)["filenames"]),
+        ["MANIFEST"]
+    );
+    assert_eq!(
+        str_array(&vscode_language(&manifest, CFG_LANGUAGE)["filenames"]),
+        CFG_FILE_NAMES
+    );
     for language in contributes["languages"].as_array().unwrap() {
-        let config = language["configuration"].as_str().expect("language configuration");
+        let config = language["configuration"]
+            .as_str()
+            .expect("language configuration");
         let config: Value = serde_json::from_str(&read_entry(&mut zip, &in_vsix(config))).unwrap();
         assert_eq!(config["comments"]["lineComment"], "#");
     }
 
-    let grammars = contributes["grammars"].as_array().expect("contributes.grammars");
+    let grammars = contributes["grammars"]
+        .as_array()
+        .expect("contributes.grammars");
     for language in [MANIFEST_LANGUAGE, CFG_LANGUAGE] {
         let grammar = grammars
             .iter()
@@ -609,14 +754,20 @@ fn vscode_vsix_package() {
         let path = grammar["path"].as_str().expect("grammar path");
         assert!(path.ends_with(".tmLanguage.json"), "{path}");
         let raw: Value = serde_json::from_str(&read_entry(&mut zip, &in_vsix(path))).unwrap();
-        assert_eq!(raw["scopeName"], grammar["scopeName"], "{language}: scopeName");
+        assert_eq!(
+            raw["scopeName"], grammar["scopeName"],
+            "{language}: scopeName"
+        );
         assert_eq!(grammar["scopeName"], format!("source.{language}"));
     }
 
     let properties = &contributes["configuration"]["properties"];
     assert_eq!(properties["spsPluginLs.server.path"]["type"], "string");
     assert_eq!(properties["spsPluginLs.server.extraArgs"]["type"], "array");
-    assert_eq!(properties["spsPluginLs.server.extraArgs"]["items"]["type"], "string");
+    assert_eq!(
+        properties["spsPluginLs.server.extraArgs"]["items"]["type"],
+        "string"
+    );
     assert_eq!(
         properties["spsPluginLs.trace.server"]["enum"],
         serde_json::json!(["off", "messages", "verbose"])
@@ -636,8 +787,16 @@ fn vscode_vsix_package() {
 
     // The bundle carries the client; `vscode` stays external.
     let bundle = read_entry(&mut zip, &main_entry);
-    assert!(bundle.contains("require(\"vscode\")"), "vscode must be external");
-    for needle in ["spsPluginLs.restartServer", "SPS Plugin Language Server", "--stdio", "cargo install --path server"] {
+    assert!(
+        bundle.contains("require(\"vscode\")"),
+        "vscode must be external"
+    );
+    for needle in [
+        "spsPluginLs.restartServer",
+        "SPS Plugin Language Server",
+        "--stdio",
+        "cargo install --path server",
+    ] {
         assert!(bundle.contains(needle), "the bundle lacks {needle:?}");
     }
 }
