@@ -19,6 +19,7 @@ pub struct Server {
     child: Child,
     stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
+    close_stdout: Option<std::sync::mpsc::Sender<()>>,
     /// Messages read but not yet consumed by a wait.
     pending: Vec<Value>,
     next_id: i64,
@@ -57,9 +58,18 @@ impl Server {
     }
 
     pub fn spawn_with_args(args: &[&str]) -> Server {
+        Self::spawn_full(args, &[])
+    }
+
+    pub fn spawn_with_env(env: &[(&str, &str)]) -> Server {
+        Self::spawn_full(&[], env)
+    }
+
+    fn spawn_full(args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .args(args)
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -67,11 +77,13 @@ impl Server {
             .expect("start sps-plugin-ls");
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = channel();
+        let (close_tx, close_rx) = channel::<()>();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
             while let Some(msg) = read_message(&mut reader) {
-                if tx.send(msg).is_err() {
-                    break;
+                // Asked to close stdout: drop the reader, closing the pipe.
+                if close_rx.try_recv().is_ok() || tx.send(msg).is_err() {
+                    return;
                 }
             }
         });
@@ -80,6 +92,7 @@ impl Server {
             child,
             stdin,
             incoming: rx,
+            close_stdout: Some(close_tx),
             pending: Vec::new(),
             next_id: 1,
             encoding: "utf-16".into(),
@@ -256,6 +269,14 @@ impl Server {
         self.request("shutdown", Value::Null).expect("shutdown");
         self.notify("exit", Value::Null);
         self.wait_exit()
+    }
+
+    /// Closes our end of the server's stdout: the reader thread drops it at
+    /// the next message it reads.
+    pub fn close_stdout(&mut self) {
+        if let Some(tx) = self.close_stdout.take() {
+            let _ = tx.send(());
+        }
     }
 
     pub fn close_stdin(&mut self) {

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod abuse;
 mod cli;
 mod edits;
 mod layout;

@@ -160,7 +160,11 @@ fn every_manifest_rule_reports_at_the_right_place() {
         assert_eq!(got, want, "for MANIFEST:\n{manifest}");
     }
     // The entry point's first line.
-    let got = diagnose(&mut server, GOOD_MANIFEST, &[("main.py", "import os\n")]);
+    let got = diagnose(
+        &mut server,
+        GOOD_MANIFEST,
+        &[("main.py", "from lib.plugin import Plugin\n")],
+    );
     assert_eq!(
         got,
         vec![(

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use super::output::{render, FileReport, Format};
-use crate::analysis::{self, Context, Severity};
+use crate::analysis::{self, Context, Diagnostic, Severity};
+use crate::text::TextRange;
 use crate::workspace::{DiskFiles, DocKind, Files};
 
 /// Runs `check` with its arguments; returns the exit status.
@@ -78,20 +79,18 @@ pub fn check_path(path: &Path) -> Result<Vec<FileReport>, String> {
             path.display()
         ));
     };
-    let text = read_text(path)?;
+    let bytes = read_bytes(path)?;
     Ok(vec![report(
         path.display().to_string(),
         path,
         kind,
-        text,
+        bytes,
         &files,
     )])
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The MANIFEST and configuration files of a plugin, in a stable order.
@@ -117,27 +116,48 @@ fn check_folder(dir: &Path) -> Result<Vec<FileReport>, String> {
     }
     let mut out = Vec::new();
     for (path, kind) in plugin_documents(dir, &files) {
-        let text = read_text(&path)?;
+        let bytes = read_bytes(&path)?;
         out.push(report(
             path.display().to_string(),
             &path,
             kind,
-            text,
+            bytes,
             &files,
         ));
     }
     Ok(out)
 }
 
+/// Checks one file's bytes. Invalid UTF-8 is reported where it starts (SPS
+/// reads MANIFEST and configuration as UTF-8 text) and the rest is checked
+/// with the bad bytes replaced.
 pub fn report(
     name: String,
     path: &Path,
     kind: DocKind,
-    text: String,
+    bytes: Vec<u8>,
     files: &dyn Files,
 ) -> FileReport {
+    let (text, invalid_at) = match String::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    };
     let cx = Context { path, files };
-    let diagnostics = analysis::analyze(kind, &text, &cx);
+    let mut diagnostics = analysis::analyze(kind, &text, &cx);
+    if let Some(at) = invalid_at {
+        let len = text[at..].chars().next().map_or(0, char::len_utf8);
+        diagnostics.insert(
+            0,
+            Diagnostic::error(
+                "file/invalid-utf8",
+                TextRange::new(at, at + len),
+                "this file is not valid UTF-8 here; SPS reads it as UTF-8 text: save it as UTF-8",
+            ),
+        );
+    }
     FileReport {
         name,
         text,

@@ -114,9 +114,9 @@ pub fn check_zip(path: &Path) -> Result<Vec<FileReport>, String> {
     }
     if let Some(dir) = plugin_dir {
         for (doc, kind) in plugin_documents(&dir, &files) {
-            let text = files.read(&doc).unwrap_or_default();
+            let bytes = files.files.get(&doc).cloned().unwrap_or_default();
             let name = doc.display().to_string();
-            reports.push(report(name, &doc, kind, text, &files));
+            reports.push(report(name, &doc, kind, bytes, &files));
         }
     }
     Ok(reports)

@@ -60,10 +60,14 @@ impl Document {
         }
         let line_start = self.rope.line_to_char(line);
         let slice = self.rope.line(line);
-        // The line without its break: a column past the end means its end.
+        // The line without its break (`\n` or `\r\n`, as in LineIndex): a
+        // column past the end means its end.
         let mut len = slice.len_chars();
-        while len > 0 && matches!(slice.char(len - 1), '\n' | '\r') {
+        if len > 0 && slice.char(len - 1) == '\n' {
             len -= 1;
+            if len > 0 && slice.char(len - 1) == '\r' {
+                len -= 1;
+            }
         }
         let col = pos.character as usize;
         let within = match enc {

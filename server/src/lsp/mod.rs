@@ -6,5 +6,6 @@ pub mod convert;
 pub mod documents;
 pub mod handlers;
 pub mod server;
+pub mod transport;
 
 pub use server::run;

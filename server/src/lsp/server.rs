@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use futures::FutureExt;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 
 use super::documents::{Document, Snapshot};
 use super::handlers;
@@ -78,14 +78,22 @@ pub async fn run() -> i32 {
         client,
         state: state.clone(),
     });
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+    super::transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
     if state.shutdown_requested.load(Ordering::SeqCst) {
         0
     } else {
         1
     }
+}
+
+/// The method whose handler panics on purpose, for the tests that prove a
+/// panic is contained (`SPS_PLUGIN_LS_TEST_PANIC=textDocument/hover`).
+fn panics_on_purpose(method: &str) -> bool {
+    static METHOD: OnceLock<Option<String>> = OnceLock::new();
+    METHOD
+        .get_or_init(|| std::env::var("SPS_PLUGIN_LS_TEST_PANIC").ok())
+        .as_deref()
+        == Some(method)
 }
 
 fn internal_error(method: &str, panic: &(dyn std::any::Any + Send)) -> Error {
@@ -108,6 +116,12 @@ async fn guard<T: Send + 'static>(
     method: &'static str,
     f: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
+    let f = move || {
+        if panics_on_purpose(method) {
+            panic!("panic on purpose in {method}");
+        }
+        f()
+    };
     match tokio::task::spawn_blocking(move || std::panic::catch_unwind(AssertUnwindSafe(f))).await {
         Ok(Ok(result)) => result,
         Ok(Err(panic)) => Err(internal_error(method, panic.as_ref())),
@@ -118,6 +132,12 @@ async fn guard<T: Send + 'static>(
 
 /// Catches a panic in a notification handler, which has no one to answer.
 async fn guard_notification(method: &'static str, fut: impl Future<Output = ()>) {
+    let fut = async {
+        if panics_on_purpose(method) {
+            panic!("panic on purpose in {method}");
+        }
+        fut.await
+    };
     if let Err(panic) = AssertUnwindSafe(fut).catch_unwind().await {
         internal_error(method, panic.as_ref());
     }
@@ -344,9 +364,12 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        self.forget_scans();
-        let path = uri_path(&params.text_document.uri);
-        self.refresh(Some(&Self::changed_dirs([path])));
+        guard_notification("textDocument/didSave", async {
+            self.forget_scans();
+            let path = uri_path(&params.text_document.uri);
+            self.refresh(Some(&Self::changed_dirs([path])));
+        })
+        .await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -369,23 +392,26 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let paths: Vec<PathBuf> = params
-            .changes
-            .iter()
-            .map(|c| uri_path(&c.uri))
-            .filter(|p| !p.components().any(|c| c.as_os_str() == ".git"))
-            .collect();
-        if paths.is_empty() {
-            return;
-        }
-        self.forget_scans();
-        let dirs = Self::changed_dirs(paths);
-        // A file in a sub-folder can matter to the plugin above it.
-        let mut all = dirs.clone();
-        for d in &dirs {
-            all.extend(d.ancestors().skip(1).take(8).map(Path::to_path_buf));
-        }
-        self.refresh(Some(&all));
+        guard_notification("workspace/didChangeWatchedFiles", async {
+            let paths: Vec<PathBuf> = params
+                .changes
+                .iter()
+                .map(|c| uri_path(&c.uri))
+                .filter(|p| !p.components().any(|c| c.as_os_str() == ".git"))
+                .collect();
+            if paths.is_empty() {
+                return;
+            }
+            self.forget_scans();
+            let dirs = Self::changed_dirs(paths);
+            // A file in a sub-folder can matter to the plugin above it.
+            let mut all = dirs.clone();
+            for d in &dirs {
+                all.extend(d.ancestors().skip(1).take(8).map(Path::to_path_buf));
+            }
+            self.refresh(Some(&all));
+        })
+        .await;
     }
 
     async fn did_change_workspace_folders(&self, _: DidChangeWorkspaceFoldersParams) {

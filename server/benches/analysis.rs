@@ -1,0 +1,178 @@
+//! Criterion benchmarks of the layers under the language server: parsing,
+//! analysis, the line index, and the whole in-process keystroke path (apply
+//! an incremental change to the rope, snapshot, analyse, convert).
+//!
+//! `cargo bench --bench analysis`; `SPS_BENCH_QUICK=1` shortens every
+//! measurement.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use tower_lsp_server::ls_types as lsp;
+
+use sps_plugin_ls::analysis::{self, Context};
+use sps_plugin_ls::lsp::convert::Text;
+use sps_plugin_ls::lsp::documents::Document;
+use sps_plugin_ls::syntax::{ini, yaml};
+use sps_plugin_ls::text::{Encoding, LineIndex};
+use sps_plugin_ls::workspace::{DocKind, MemoryFiles};
+
+const SIZES: [(&str, usize); 3] = [
+    ("10KB", 10 * 1024),
+    ("1MB", 1024 * 1024),
+    ("4MB", 4 * 1024 * 1024),
+];
+
+fn quick() -> bool {
+    std::env::var_os("SPS_BENCH_QUICK").is_some_and(|v| v != "0")
+}
+
+fn group_settings(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+    if quick() {
+        g.warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_millis(700))
+            .sample_size(10);
+    } else {
+        g.warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2))
+            .sample_size(20);
+    }
+}
+
+/// A plugin folder in memory: MANIFEST, main.py and the document.
+fn files(doc: &str, text: &str) -> (MemoryFiles, PathBuf) {
+    let dir = Path::new("/plugin");
+    let mut f = MemoryFiles::default();
+    f.files
+        .insert(dir.join("MANIFEST"), common::MANIFEST.as_bytes().to_vec());
+    f.files
+        .insert(dir.join("main.py"), common::MAIN_PY.as_bytes().to_vec());
+    f.files.insert(dir.join(doc), text.as_bytes().to_vec());
+    (f, dir.join(doc))
+}
+
+fn parsers(c: &mut Criterion) {
+    let mut g = c.benchmark_group("parse");
+    group_settings(&mut g);
+    g.throughput(Throughput::Bytes(common::MANIFEST.len() as u64));
+    g.bench_function("yaml/MANIFEST", |b| {
+        b.iter(|| yaml::parse(common::MANIFEST))
+    });
+    for (name, size) in SIZES {
+        let text = common::config(size);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::new("ini/default.cfg", name), &text, |b, t| {
+            b.iter(|| ini::parse(t))
+        });
+        g.bench_with_input(BenchmarkId::new("line_index", name), &text, |b, t| {
+            b.iter(|| LineIndex::new(t))
+        });
+    }
+    g.finish();
+}
+
+fn analyses(c: &mut Criterion) {
+    let mut g = c.benchmark_group("analyse");
+    group_settings(&mut g);
+    let (f, path) = files("MANIFEST", common::MANIFEST);
+    let cx = Context {
+        path: &path,
+        files: &f,
+    };
+    g.bench_function("MANIFEST", |b| {
+        b.iter(|| analysis::analyze(DocKind::Manifest, common::MANIFEST, &cx))
+    });
+    for (name, size) in SIZES {
+        let text = common::config(size);
+        let (f, path) = files("default.cfg", &text);
+        let cx = Context {
+            path: &path,
+            files: &f,
+        };
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::new("default.cfg", name), &text, |b, t| {
+            b.iter(|| analysis::analyze(DocKind::Config, t, &cx))
+        });
+    }
+    g.finish();
+}
+
+/// One keystroke as the server handles it, minus the protocol I/O: an
+/// incremental change applied to the rope, a fresh snapshot (text and line
+/// index), the analysis, and the conversion of its diagnostics.
+fn keystroke(c: &mut Criterion) {
+    let mut g = c.benchmark_group("keystroke");
+    group_settings(&mut g);
+    let uri: lsp::Uri = "file:///plugin/doc".parse().unwrap();
+    let mut cases = vec![("MANIFEST", common::MANIFEST.to_string(), DocKind::Manifest)];
+    for (name, size) in SIZES {
+        cases.push((name, common::config(size), DocKind::Config));
+    }
+    for (name, text, kind) in cases {
+        let file = if kind == DocKind::Manifest {
+            "MANIFEST"
+        } else {
+            "default.cfg"
+        };
+        let (f, path) = files(file, &text);
+        let cx = Context {
+            path: &path,
+            files: &f,
+        };
+        let at = if kind == DocKind::Manifest {
+            common::end_of_line_with(&text, "author_name:", 0)
+        } else {
+            common::end_of_line_with(&text, "server=", text.len() / 2)
+        };
+        let (line, col) = common::line_col(&text, at);
+        let mut doc = Document::new(path.clone(), Some(kind), 1, &text);
+        let typed = lsp::TextDocumentContentChangeEvent {
+            range: Some(lsp::Range::new(
+                lsp::Position::new(line, col),
+                lsp::Position::new(line, col),
+            )),
+            range_length: None,
+            text: "x".into(),
+        };
+        let deleted = lsp::TextDocumentContentChangeEvent {
+            range: Some(lsp::Range::new(
+                lsp::Position::new(line, col),
+                lsp::Position::new(line, col + 1),
+            )),
+            range_length: None,
+            text: String::new(),
+        };
+        let mut version = 1;
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(BenchmarkId::new("edit+analyse+convert", name), |b| {
+            b.iter(|| {
+                version += 1;
+                let change = if version % 2 == 0 { &typed } else { &deleted };
+                doc.apply(change, Encoding::Utf16);
+                doc.version = version;
+                let snap = doc.snapshot();
+                let diags = analysis::analyze(kind, &snap.text, &cx);
+                let conv = Text {
+                    text: &snap.text,
+                    index: &snap.index,
+                    encoding: Encoding::Utf16,
+                };
+                diags
+                    .iter()
+                    .map(|d| conv.diagnostic(&uri, d))
+                    .collect::<Vec<_>>()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default();
+    targets = parsers, analyses, keystroke
+}
+criterion_main!(benches);

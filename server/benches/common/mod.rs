@@ -1,0 +1,134 @@
+//! Inputs shared by the benchmarks: a realistic MANIFEST and a realistic
+//! default.cfg grown to any size, both generated deterministically.
+
+#![allow(dead_code)]
+
+/// A complete, valid MANIFEST as plugin authors write it.
+pub const MANIFEST: &str = "\
+# SPS plugin: multi-factor authentication against the Example MFA service.
+name: Example_MFA
+description: 'Multi-factor authentication with Example MFA: push, OTP and SMS'
+version: '2.3.1'
+type: aa
+api: '1.9'
+entry_point: main.py
+author_name: Example Corp Integrations Team
+author_email: integrations@example.com
+";
+
+pub const MAIN_PY: &str = "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin\n";
+
+/// The top of a real SDK-style default.cfg: the SDK's common sections with
+/// their comments, as the SDK's templates write them.
+const CONFIG_HEAD: &str = "\
+###### Example MFA options ######
+[example_mfa]
+# These are mandatory options. Other than api_url, they should be referenced
+# from a credential store. See the credential_store section for more detail.
+api_url=https://api.example.com/v2
+client_id=$
+client_secret=$
+
+# URL of the logo that should be shown for PUSH notifications in the mobile app.
+; logo_url=<logo-url>
+
+###### Common plugin options ######
+# To enable or change a parameter, uncomment its line by removing the ';'
+# character and replacing the right side of '=' with the desired value.
+# If the parameter has the following structure
+# ; name=<value>
+# then the related option is turned off until you replace '<value>'.
+
+[credential_store]
+# Name of the local credential store configured in SPS for hosting sensitive
+# configuration data. For more information, read the \"Store sensitive
+# plugin data securely\" section in the Tutorial document.
+name=mfa_store
+
+[logging]
+# To configure the log level, enter one of the following values:
+# 'debug', 'info', 'warning', 'error', 'critical'
+log_level=info
+
+# Enable or disable stacktraces in error logs. It defaults to 'no'.
+; enable_stacktrace=no
+
+[auth]
+# To override the prompt when using 2FA/MFA, enter the new prompt below.
+prompt=Press Enter for push notification or type one-time password:
+
+# For better security, you can hide the characters (OTP or password) that the
+# user types after the prompt.
+disable_echo=yes
+
+[authentication_cache]
+# CAUTION: Do not configure this section unless you know exactly what you are
+# doing.
+soft_timeout=15
+hard_timeout=90
+conn_limit=5
+
+[question_1]
+# Ask the user for a ticket number before the session starts.
+key=ticket_id
+prompt=Ticket number:
+disable_echo=no
+
+[usermapping source=explicit]
+# Map gateway users to the user names the MFA service knows.
+; administrator=admin@example.com
+
+";
+
+/// One plugin-defined section, repeated with distinct names to grow the
+/// file: options, comments, a continuation line and an interpolation.
+fn config_block(n: usize) -> String {
+    format!(
+        "\
+[directory_{n}]
+# Directory server number {n}: where the plugin looks up the gateway user's
+# telephone number and e-mail address. See the Tutorial document.
+server=ldap{n}.example.com
+port=636
+base_dn=ou=people{n},dc=example,dc=com
+; bind_dn=<bind-dn>
+bind_password=$
+use_tls=yes
+timeout=30
+# Attributes to read, one per line.
+attributes=uid
+    telephoneNumber
+    mail
+url=ldaps://%(server)s:%(port)s/%(base_dn)s
+
+"
+    )
+}
+
+/// A realistic default.cfg of at least `size` bytes (and at most one block
+/// more).
+pub fn config(size: usize) -> String {
+    let mut text = String::with_capacity(size + 1024);
+    text.push_str(CONFIG_HEAD);
+    let mut n = 1;
+    while text.len() < size {
+        text.push_str(&config_block(n));
+        n += 1;
+    }
+    text
+}
+
+/// The byte offset of the end of the line holding `needle`'s first match at
+/// or after `from`: where a user types into a value.
+pub fn end_of_line_with(text: &str, needle: &str, from: usize) -> usize {
+    let at = from + text[from..].find(needle).expect("needle present");
+    at + text[at..].find('\n').unwrap_or(text.len() - at)
+}
+
+/// Line and (UTF-16 = byte, the texts are ASCII) column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let col = offset - before.rfind('\n').map_or(0, |i| i + 1);
+    (line as u32, col as u32)
+}

@@ -1,0 +1,771 @@
+//! The round-trip benchmark: runs the release binary over stdio as an editor
+//! does, and yaml-language-server and CPython's configparser beside it on the
+//! same texts, then prints a table of figures and ratios (BENCHMARKS.md).
+//!
+//! `cargo bench --bench roundtrip`. `SPS_BENCH_QUICK=1` runs fewer edits.
+//! yaml-language-server comes from `bench/` (`cd bench && npm ci`); when it
+//! or `python3` is missing, its columns are left empty.
+//!
+//! Every measured edit is a real incremental `didChange` (type a character at
+//! the end of a value, then delete it) and is timed from writing the change
+//! to reading the `publishDiagnostics` that answers it (for sps-plugin-ls:
+//! the one carrying that version).
+
+mod common;
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sps-plugin-ls");
+const TIMEOUT: Duration = Duration::from_secs(60);
+/// yaml-language-server waits this long after a change before it validates
+/// (`validationDelayMs`, fixed in its source, not a setting).
+const YLS_DEBOUNCE: Duration = Duration::from_millis(200);
+
+fn quick() -> bool {
+    std::env::var_os("SPS_BENCH_QUICK").is_some_and(|v| v != "0")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+// ---------------------------------------------------------------------------
+// A minimal LSP client. A reader thread stamps each message as it arrives and
+// answers the server's own requests at once (`workspace/configuration` with
+// the settings given, anything else with null).
+
+type Answer = Arc<dyn Fn(&Value) -> Value + Send + Sync>;
+
+struct Lsp {
+    child: Child,
+    stdin: Arc<Mutex<ChildStdin>>,
+    incoming: Receiver<(Instant, Value)>,
+    pending: VecDeque<(Instant, Value)>,
+    next_id: i64,
+}
+
+fn write_frame(stdin: &Mutex<ChildStdin>, msg: &Value) {
+    let body = msg.to_string();
+    let mut s = stdin.lock().unwrap();
+    let _ = write!(s, "Content-Length: {}\r\n\r\n{body}", body.len());
+    let _ = s.flush();
+}
+
+fn read_frame(reader: &mut impl BufRead) -> Option<Vec<u8>> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            length = v.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    Some(body)
+}
+
+impl Lsp {
+    fn spawn(mut cmd: Command, configuration: Answer) -> Lsp {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the language server");
+        let stdout = child.stdout.take().unwrap();
+        let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap()));
+        let (tx, rx) = channel();
+        let answer_to = stdin.clone();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::with_capacity(1 << 20, stdout);
+            while let Some(body) = read_frame(&mut reader) {
+                let at = Instant::now();
+                let Ok(msg) = serde_json::from_slice::<Value>(&body) else {
+                    continue;
+                };
+                if msg.get("method").is_some() && msg.get("id").is_some() {
+                    let result = if msg["method"] == "workspace/configuration" {
+                        let items = msg["params"]["items"]
+                            .as_array()
+                            .cloned()
+                            .unwrap_or_default();
+                        Value::Array(items.iter().map(|i| configuration(i)).collect())
+                    } else {
+                        Value::Null
+                    };
+                    write_frame(
+                        &answer_to,
+                        &json!({ "jsonrpc": "2.0", "id": msg["id"], "result": result }),
+                    );
+                    continue;
+                }
+                if tx.send((at, msg)).is_err() {
+                    break;
+                }
+            }
+        });
+        Lsp {
+            child,
+            stdin,
+            incoming: rx,
+            pending: VecDeque::new(),
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, msg: &Value) {
+        write_frame(&self.stdin, msg);
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request; returns its result and the time to its response.
+    fn request(&mut self, method: &str, params: Value) -> (Value, Duration) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let start = Instant::now();
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let (at, msg) = self
+            .wait(|m| m["id"] == json!(id) && m.get("method").is_none())
+            .unwrap_or_else(|| panic!("no response to {method}"));
+        (msg["result"].clone(), at - start)
+    }
+
+    /// The first message matching `pred`, with the time it arrived.
+    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Option<(Instant, Value)> {
+        self.wait_for(TIMEOUT, pred)
+    }
+
+    fn wait_for(
+        &mut self,
+        limit: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<(Instant, Value)> {
+        if let Some(i) = self.pending.iter().position(|(_, m)| pred(m)) {
+            return self.pending.remove(i);
+        }
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            let (at, msg) = self.incoming.recv_timeout(left).ok()?;
+            if pred(&msg) {
+                return Some((at, msg));
+            }
+            self.pending.push_back((at, msg));
+        }
+    }
+
+    /// Drops what arrived so far and whatever arrives within `quiet`.
+    fn drain(&mut self, quiet: Duration) {
+        self.pending.clear();
+        while self.incoming.recv_timeout(quiet).is_ok() {}
+    }
+
+    fn initialize(&mut self, root: &Path) -> Duration {
+        let (_, took) = self.request(
+            "initialize",
+            json!({
+                "processId": std::process::id(),
+                "rootUri": uri(root),
+                "workspaceFolders": [{ "uri": uri(root), "name": "bench" }],
+                "capabilities": {
+                    "general": { "positionEncodings": ["utf-16"] },
+                    "workspace": {
+                        "configuration": true,
+                        "workspaceFolders": true,
+                        "didChangeConfiguration": { "dynamicRegistration": false },
+                        "didChangeWatchedFiles": { "dynamicRegistration": true }
+                    },
+                    "textDocument": {
+                        "synchronization": { "didSave": true },
+                        "publishDiagnostics": { "versionSupport": true, "relatedInformation": true },
+                        "completion": { "completionItem": { "snippetSupport": true } },
+                        "hover": { "contentFormat": ["markdown", "plaintext"] }
+                    }
+                }
+            }),
+        );
+        self.notify("initialized", json!({}));
+        took
+    }
+
+    /// Peak resident memory of the server process, in KiB.
+    fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+
+    fn stop(mut self) {
+        let id = self.next_id;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": "shutdown", "params": null }));
+        let _ = self.wait_for(Duration::from_secs(5), |m| m["id"] == json!(id));
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Lsp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The two servers.
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Sps,
+    Yls,
+}
+
+fn yls_path() -> PathBuf {
+    repo().join("bench/node_modules/yaml-language-server/bin/yaml-language-server")
+}
+
+fn yls_available() -> bool {
+    yls_path().is_file()
+        && Command::new("node")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+fn start(which: Which) -> Lsp {
+    match which {
+        Which::Sps => {
+            let mut cmd = Command::new(BIN);
+            cmd.env("RUST_LOG", "warn");
+            Lsp::spawn(cmd, Arc::new(|_| Value::Null))
+        }
+        Which::Yls => {
+            let mut cmd = Command::new("node");
+            cmd.arg(yls_path()).arg("--stdio");
+            let schema = uri(&repo().join("schemas/manifest.schema.json"));
+            let yaml = json!({
+                "schemas": { schema: "MANIFEST" },
+                "validate": true,
+                "hover": true,
+                "completion": true,
+                "format": { "enable": false },
+                "schemaStore": { "enable": false },
+                "kubernetesCRDStore": { "enable": false }
+            });
+            Lsp::spawn(
+                cmd,
+                Arc::new(move |item: &Value| match item["section"].as_str() {
+                    Some("yaml") => yaml.clone(),
+                    _ => json!({}),
+                }),
+            )
+        }
+    }
+}
+
+fn is_publish(m: &Value, uri: &str) -> bool {
+    m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+}
+
+// ---------------------------------------------------------------------------
+// Measurements.
+
+#[derive(Default)]
+struct Figures {
+    edits: Vec<Duration>,
+    completion: Vec<Duration>,
+    hover: Vec<Duration>,
+    open: Option<Duration>,
+    rss_kib: Option<u64>,
+    diagnostics: usize,
+}
+
+fn percentile(v: &[Duration], p: f64) -> Duration {
+    if v.is_empty() {
+        return Duration::ZERO;
+    }
+    let mut s = v.to_vec();
+    s.sort();
+    let rank = ((p / 100.0) * s.len() as f64).ceil() as usize;
+    s[rank.clamp(1, s.len()) - 1]
+}
+
+fn p50(v: &[Duration]) -> Duration {
+    percentile(v, 50.0)
+}
+
+fn p99(v: &[Duration]) -> Duration {
+    percentile(v, 99.0)
+}
+
+/// A plugin folder holding a MANIFEST, main.py and, if given, a default.cfg.
+fn plugin(root: &Path, name: &str, manifest: &str, config: Option<&str>) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("MANIFEST"), manifest).unwrap();
+    std::fs::write(dir.join("main.py"), common::MAIN_PY).unwrap();
+    if let Some(c) = config {
+        std::fs::write(dir.join("default.cfg"), c).unwrap();
+    }
+    dir
+}
+
+struct Case<'a> {
+    which: Which,
+    dir: &'a Path,
+    file: &'a str,
+    text: &'a str,
+    /// Where the edits type: a byte offset at the end of a value.
+    at: usize,
+    /// Where completion and hover are asked: byte offsets.
+    complete_at: usize,
+    hover_at: usize,
+    edits: usize,
+    requests: usize,
+}
+
+fn position(text: &str, offset: usize) -> Value {
+    let (line, character) = common::line_col(text, offset);
+    json!({ "line": line, "character": character })
+}
+
+fn run_case(c: &Case) -> Figures {
+    let mut f = Figures::default();
+    let mut lsp = start(c.which);
+    lsp.initialize(c.dir);
+    let path = c.dir.join(c.file);
+    let u = uri(&path);
+    let language = if c.file == "MANIFEST" { "yaml" } else { "ini" };
+    let t0 = Instant::now();
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": language, "version": 1, "text": c.text } }),
+    );
+    let (at, first) = lsp
+        .wait(|m| is_publish(m, &u))
+        .expect("diagnostics after didOpen");
+    f.open = Some(at - t0);
+    f.diagnostics = first["params"]["diagnostics"]
+        .as_array()
+        .map_or(0, Vec::len);
+    // yaml-language-server validates again once it has pulled its settings.
+    lsp.drain(Duration::from_millis(if c.which == Which::Yls {
+        600
+    } else {
+        50
+    }));
+
+    let (line, col) = common::line_col(c.text, c.at);
+    let mut version = 1;
+    for i in 0..c.edits {
+        version += 1;
+        let (range, text) = if i % 2 == 0 {
+            (
+                json!({ "start": { "line": line, "character": col }, "end": { "line": line, "character": col } }),
+                "x",
+            )
+        } else {
+            (
+                json!({ "start": { "line": line, "character": col }, "end": { "line": line, "character": col + 1 } }),
+                "",
+            )
+        };
+        let start = Instant::now();
+        lsp.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": u, "version": version },
+                "contentChanges": [{ "range": range, "text": text }]
+            }),
+        );
+        let wanted = json!(version);
+        let which = c.which;
+        let (at, _) = lsp
+            .wait(|m| {
+                is_publish(m, &u) && (which == Which::Yls || m["params"]["version"] == wanted)
+            })
+            .unwrap_or_else(|| panic!("no diagnostics for version {version}"));
+        f.edits.push(at - start);
+    }
+    // The text is back as it was opened (an even number of edits).
+    for (offset, out, method) in [
+        (c.complete_at, &mut f.completion, "textDocument/completion"),
+        (c.hover_at, &mut f.hover, "textDocument/hover"),
+    ] {
+        for _ in 0..c.requests {
+            let (result, took) = lsp.request(
+                method,
+                json!({ "textDocument": { "uri": u }, "position": position(c.text, offset) }),
+            );
+            if result.is_null() {
+                eprintln!("warning: {method} answered null");
+            }
+            out.push(took);
+        }
+    }
+    f.rss_kib = lsp.peak_rss_kib();
+    lsp.stop();
+    f
+}
+
+/// Time from starting the process to reading the `initialize` response,
+/// median of `n` fresh starts.
+fn time_to_initialize(which: Which, root: &Path, n: usize) -> Duration {
+    let mut v = Vec::new();
+    for _ in 0..n {
+        let began = Instant::now();
+        let mut lsp = start(which);
+        let (_, _) = lsp.request("initialize", init_params(root));
+        v.push(began.elapsed());
+        lsp.notify("initialized", json!({}));
+        lsp.stop();
+    }
+    p50(&v)
+}
+
+fn init_params(root: &Path) -> Value {
+    json!({
+        "processId": std::process::id(),
+        "rootUri": uri(root),
+        "workspaceFolders": [{ "uri": uri(root), "name": "bench" }],
+        "capabilities": {
+            "general": { "positionEncodings": ["utf-16"] },
+            "workspace": { "configuration": true, "didChangeWatchedFiles": { "dynamicRegistration": true } },
+            "textDocument": { "publishDiagnostics": { "versionSupport": true } }
+        }
+    })
+}
+
+/// Checks that yaml-language-server really validates MANIFEST against the
+/// schema: a bad `type` must be reported.
+fn yls_validates(root: &Path) -> Result<String, String> {
+    let dir = plugin(
+        root,
+        "yls-check",
+        &common::MANIFEST.replace("type: aa", "type: bogus"),
+        None,
+    );
+    let mut lsp = start(Which::Yls);
+    lsp.initialize(&dir);
+    let u = uri(&dir.join("MANIFEST"));
+    let text = std::fs::read_to_string(dir.join("MANIFEST")).unwrap();
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": u, "languageId": "yaml", "version": 1, "text": text } }),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let Some((_, m)) = lsp.wait_for(Duration::from_secs(2), |m| is_publish(m, &u)) else {
+            continue;
+        };
+        let diags = m["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if let Some(d) = diags.iter().find(|d| {
+            let line = d["range"]["start"]["line"].as_u64();
+            line == Some(4)
+        }) {
+            lsp.stop();
+            return Ok(d["message"].as_str().unwrap_or("").replace('\n', " "));
+        }
+    }
+    lsp.stop();
+    Err("yaml-language-server reported nothing on `type: bogus`".into())
+}
+
+/// CPython's configparser reading the text (`read_string`, in memory): the
+/// median of `n` reads, in the same interpreter.
+fn cpython_read(path: &Path, n: usize) -> Option<Duration> {
+    let script = r#"
+import configparser, sys, time
+text = open(sys.argv[1], encoding="utf-8").read()
+n = int(sys.argv[2])
+times = []
+for _ in range(n):
+    t = time.perf_counter()
+    configparser.ConfigParser().read_string(text)
+    times.append(time.perf_counter() - t)
+times.sort()
+print(times[(len(times) + 1) // 2 - 1])
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(path)
+        .arg(n.to_string())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "python3 failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        return None;
+    }
+    let secs: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    Some(Duration::from_secs_f64(secs))
+}
+
+// ---------------------------------------------------------------------------
+// Output.
+
+fn ms(d: Duration) -> String {
+    let v = d.as_secs_f64() * 1000.0;
+    if v >= 100.0 {
+        format!("{v:.0} ms")
+    } else if v >= 10.0 {
+        format!("{v:.1} ms")
+    } else if v >= 1.0 {
+        format!("{v:.2} ms")
+    } else {
+        format!("{v:.3} ms")
+    }
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or("–".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+}
+
+fn ratio(slow: Duration, fast: Duration) -> f64 {
+    slow.as_secs_f64() / fast.as_secs_f64().max(1e-9)
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+fn main() {
+    // `cargo bench -- <filter>` passes arguments; `cargo test --benches`
+    // runs benches with `--test`: then only check that the harness starts.
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--test" || a == "--list") {
+        return;
+    }
+    let quick = quick();
+    let root = std::env::temp_dir().join(format!("sps-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+
+    let yls = yls_available();
+    if !yls {
+        eprintln!("yaml-language-server not found: run `cd bench && npm ci` for the comparison");
+    }
+
+    let (manifest_edits, yls_edits, requests) = if quick { (60, 20, 20) } else { (400, 100, 100) };
+    let sizes: [(&str, usize, usize); 3] = [
+        ("10 KB", 10 * 1024, if quick { 60 } else { 400 }),
+        ("1 MB", 1024 * 1024, if quick { 20 } else { 100 }),
+        ("4 MB", 4 * 1024 * 1024, if quick { 10 } else { 40 }),
+    ];
+
+    println!(
+        "sps-plugin-ls round trip (release binary over stdio){}",
+        if quick { ", quick mode" } else { "" }
+    );
+
+    // --- MANIFEST, both servers.
+    let text = common::MANIFEST;
+    let dir = plugin(&root, "manifest", text, None);
+    let case = |which, edits| Case {
+        which,
+        dir: &dir,
+        file: "MANIFEST",
+        text,
+        at: common::end_of_line_with(text, "author_name:", 0),
+        complete_at: text.find("type: ").unwrap() + "type: ".len(),
+        hover_at: text.find("type:").unwrap() + 1,
+        edits,
+        requests,
+    };
+    let sps_m = run_case(&case(Which::Sps, manifest_edits));
+    let mut yls_check = None;
+    let yls_m = yls.then(|| {
+        yls_check = Some(yls_validates(&root));
+        run_case(&case(Which::Yls, yls_edits))
+    });
+    let init_runs = if quick { 3 } else { 10 };
+    let sps_init = time_to_initialize(Which::Sps, &dir, init_runs);
+    let yls_init = yls.then(|| time_to_initialize(Which::Yls, &dir, init_runs));
+
+    // --- default.cfg at three sizes, with CPython reading the same text.
+    let mut cfg = Vec::new();
+    for (name, size, edits) in sizes {
+        let text = common::config(size);
+        let dir = plugin(&root, &format!("cfg-{size}"), common::MANIFEST, Some(&text));
+        let middle = text.len() / 2;
+        let case = Case {
+            which: Which::Sps,
+            dir: &dir,
+            file: "default.cfg",
+            text: &text,
+            at: common::end_of_line_with(&text, "server=", middle),
+            complete_at: common::end_of_line_with(&text, "use_tls=", middle),
+            hover_at: middle + text[middle..].find("\ntimeout=").unwrap() + 2,
+            edits,
+            requests: requests.min(edits * 2),
+        };
+        let figures = run_case(&case);
+        let reads = if size > 1024 * 1024 { 5 } else { 15 };
+        let py = cpython_read(&dir.join("default.cfg"), reads);
+        cfg.push((name, text.len(), figures, py));
+    }
+
+    // --- Report.
+    println!();
+    if let Some(check) = &yls_check {
+        match check {
+            Ok(msg) => println!("yaml-language-server validates MANIFEST against schemas/manifest.schema.json (on `type: bogus`: \"{msg}\")"),
+            Err(e) => println!("WARNING: {e}: the comparison is not fair"),
+        }
+    }
+    println!();
+    println!("| measure | sps-plugin-ls | yaml-language-server | ratio | target |");
+    println!("|---|---|---|---|---|");
+    let yls_row = |name: &str, ours: Duration, theirs: Option<Duration>, target: f64| match theirs {
+        Some(t) => {
+            let r = ratio(t, ours);
+            println!(
+                "| {name} | {} | {} | {r:.0}× | ≥ {target}× {} |",
+                ms(ours),
+                ms(t),
+                verdict(r >= target)
+            );
+        }
+        None => println!("| {name} | {} | – | – | ≥ {target}× |", ms(ours)),
+    };
+    yls_row(
+        "MANIFEST didChange → publishDiagnostics p50",
+        p50(&sps_m.edits),
+        yls_m.as_ref().map(|y| p50(&y.edits)),
+        100.0,
+    );
+    yls_row(
+        "MANIFEST didChange → publishDiagnostics p50, less yaml-language-server's 200 ms debounce",
+        p50(&sps_m.edits),
+        yls_m
+            .as_ref()
+            .map(|y| p50(&y.edits).saturating_sub(YLS_DEBOUNCE)),
+        100.0,
+    );
+    yls_row(
+        "MANIFEST didChange → publishDiagnostics p99",
+        p99(&sps_m.edits),
+        yls_m.as_ref().map(|y| p99(&y.edits)),
+        100.0,
+    );
+    yls_row(
+        "MANIFEST completion p50",
+        p50(&sps_m.completion),
+        yls_m.as_ref().map(|y| p50(&y.completion)),
+        1.0,
+    );
+    yls_row(
+        "MANIFEST hover p50",
+        p50(&sps_m.hover),
+        yls_m.as_ref().map(|y| p50(&y.hover)),
+        1.0,
+    );
+    yls_row(
+        "process start → initialize response (median)",
+        sps_init,
+        yls_init,
+        20.0,
+    );
+    match (&yls_m, sps_m.rss_kib) {
+        (Some(y), Some(ours)) if y.rss_kib.is_some() => {
+            let r = y.rss_kib.unwrap() as f64 / ours as f64;
+            println!(
+                "| peak resident memory (VmHWM) after the MANIFEST run | {} | {} | {r:.1}× | ≥ 5× {} |",
+                mib(sps_m.rss_kib),
+                mib(y.rss_kib),
+                verdict(r >= 5.0)
+            );
+        }
+        _ => println!(
+            "| peak resident memory (VmHWM) after the MANIFEST run | {} | – | – | ≥ 5× |",
+            mib(sps_m.rss_kib)
+        ),
+    }
+    println!(
+        "\n(MANIFEST: {} edits for sps-plugin-ls, {} for yaml-language-server; {requests} completions and hovers each.)",
+        sps_m.edits.len(),
+        yls_m.as_ref().map_or(0, |y| y.edits.len()),
+    );
+
+    println!();
+    println!("| default.cfg | edits | didChange → publishDiagnostics p50 | p99 | didOpen → first diagnostics | completion p50 | hover p50 | peak RSS | CPython configparser read_string | CPython ÷ p50 |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for (name, len, f, py) in &cfg {
+        println!(
+            "| {name} ({len} bytes, {} diagnostics) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            f.diagnostics,
+            f.edits.len(),
+            ms(p50(&f.edits)),
+            ms(p99(&f.edits)),
+            f.open.map_or("–".into(), ms),
+            ms(p50(&f.completion)),
+            ms(p50(&f.hover)),
+            mib(f.rss_kib),
+            py.map_or("–".into(), ms),
+            py.map_or("–".into(), |p| format!("{:.1}×", ratio(p, p50(&f.edits)))),
+        );
+    }
+    println!();
+    let one = &cfg[1];
+    let four = &cfg[2];
+    if let Some(py) = one.3 {
+        let r = ratio(py, p50(&one.2.edits));
+        println!(
+            "1 MB default.cfg: CPython reads it in {}, a keystroke costs {} at p50: {r:.1}× (target ≥ 20×: {})",
+            ms(py),
+            ms(p50(&one.2.edits)),
+            verdict(r >= 20.0)
+        );
+    }
+    let scale = ratio(p50(&four.2.edits), p50(&one.2.edits));
+    println!(
+        "4 MB ÷ 1 MB per-edit p50: {scale:.2}× (target ≤ 5×: {})",
+        verdict(scale <= 5.0)
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
