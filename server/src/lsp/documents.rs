@@ -98,3 +98,71 @@ impl Document {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::analysis::{self, Context};
+    use crate::text::LineCol;
+    use crate::workspace::MemoryFiles;
+
+    const PIECES: &[&str] = &["a", "é", "😀", "\r\n", "\n", ": ", "'", "[", "=", "%", "#", ";", " ", "\t", "name", "1.10"];
+
+    fn edit_strategy() -> impl Strategy<Value = (u32, u32, u32, u32, Vec<usize>)> {
+        (0u32..12, 0u32..30, 0u32..12, 0u32..30, prop::collection::vec(0..PIECES.len(), 0..4))
+    }
+
+    fn diagnostics(kind: DocKind, text: &str) -> Vec<analysis::Diagnostic> {
+        let mut files = MemoryFiles::default();
+        files.files.insert("/p/main.py".into(), b"#!/usr/bin/env pluginwrapper3\nfrom x import Plugin\n".to_vec());
+        files.files.insert("/p/MANIFEST".into(), b"type: aa\n".to_vec());
+        let path = if kind == DocKind::Manifest { "/p/MANIFEST" } else { "/p/default.cfg" };
+        let cx = Context { path: Path::new(path), files: &files };
+        analysis::analyze(kind, text, &cx)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Incremental edits in either encoding give the text a `String`
+        /// edited through the line index has, and the diagnostics of a
+        /// fresh open of that text.
+        #[test]
+        fn edits_match_a_string_model(
+            utf8 in any::<bool>(),
+            manifest in any::<bool>(),
+            edits in prop::collection::vec(edit_strategy(), 1..25),
+        ) {
+            let enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+            let kind = if manifest { DocKind::Manifest } else { DocKind::Config };
+            let start = if manifest {
+                "name: My_Plugin\r\ndescription: Ünï 😀\nversion: 1.10\ntype: aa\napi: '1.9'\nentry_point: main.py\n"
+            } else {
+                "[logging]\r\nlog_level=info ; é\n[auth]\ndisable_echo=true\n  indented=1\n[x]\nk=50%\n"
+            };
+            let mut model = start.to_string();
+            let mut doc = Document::new(PathBuf::from("/p/x"), Some(kind), 0, start);
+            for (l1, c1, l2, c2, pieces) in edits {
+                let insert: String = pieces.iter().map(|i| PIECES[*i]).collect();
+                let index = LineIndex::new(&model);
+                let a = index.offset(&model, LineCol { line: l1, col: c1 }, enc);
+                let b = index.offset(&model, LineCol { line: l2, col: c2 }, enc);
+                model.replace_range(a..b.max(a), &insert);
+                doc.apply(
+                    &lsp::TextDocumentContentChangeEvent {
+                        range: Some(lsp::Range::new(lsp::Position::new(l1, c1), lsp::Position::new(l2, c2))),
+                        range_length: None,
+                        text: insert,
+                    },
+                    enc,
+                );
+                prop_assert_eq!(&*doc.snapshot().text, model.as_str());
+            }
+            prop_assert_eq!(diagnostics(kind, &doc.snapshot().text), diagnostics(kind, &model));
+        }
+    }
+}
