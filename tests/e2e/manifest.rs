@@ -49,6 +49,9 @@ pub fn offset(text: &str, pos: &Value, encoding: &str) -> usize {
     text.len()
 }
 
+/// (code, severity, the text the diagnostic covers).
+type Expected = (&'static str, i64, &'static str);
+
 const ERROR: i64 = 1;
 const WARNING: i64 = 2;
 
@@ -62,7 +65,7 @@ fn with_main(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'sta
 fn every_manifest_rule_reports_at_the_right_place() {
     let mut server = Server::start(&["utf-16"], None);
     let good = |replace: &str, with: &str| GOOD_MANIFEST.replace(replace, with);
-    let cases: Vec<(String, Vec<(&str, i64, &str)>)> = vec![
+    let cases: Vec<(String, Vec<Expected>)> = vec![
         (GOOD_MANIFEST.into(), vec![]),
         (
             good("entry_point: main.py", "entry_point=main.py"),
@@ -346,7 +349,7 @@ fn actions(server: &mut Server, text: &str) -> Vec<(String, String)> {
                     )
                 })
                 .collect();
-            spans.sort_by(|a, b| b.0.cmp(&a.0));
+            spans.sort_by_key(|s| std::cmp::Reverse(s.0));
             for (s, e, t) in spans {
                 edited.replace_range(s..e, &t);
             }

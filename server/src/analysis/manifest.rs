@@ -432,14 +432,12 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
                 ));
             }
         }
-        "description" => {
-            if v12.as_str() == Some("") {
-                out.push(Diagnostic::warning(
-                    "manifest/empty-value",
-                    range,
-                    "`description` is empty; SPS shows it on its web interface, so say what the plugin does",
-                ));
-            }
+        "description" if v12.as_str() == Some("") => {
+            out.push(Diagnostic::warning(
+                "manifest/empty-value",
+                range,
+                "`description` is empty; SPS shows it on its web interface, so say what the plugin does",
+            ));
         }
         _ => {}
     }

@@ -191,10 +191,14 @@ pub enum IniErrorKind {
     /// `=value` (`ParsingError`).
     EmptyOptionName,
     /// `DuplicateSectionError`, raised at once; `first` is the first header's
-    /// name.
-    DuplicateSection { first: TextRange },
+    /// name, on zero-based line `first_line`.
+    DuplicateSection { first: TextRange, first_line: usize },
     /// `DuplicateOptionError`, raised at once; `first` is the first key.
-    DuplicateOption { first: TextRange, section: String },
+    DuplicateOption {
+        first: TextRange,
+        first_line: usize,
+        section: String,
+    },
 }
 
 impl IniError {
@@ -269,10 +273,14 @@ struct Cur {
 struct Parser<'t> {
     text: &'t str,
     ini: Ini,
-    /// Section name -> range of the first header's name.
-    seen_sections: HashMap<String, TextRange>,
-    /// (section name, option name) -> range of the first key.
-    seen_options: HashMap<(String, String), TextRange>,
+    /// Section name -> range and line of the first header's name.
+    seen_sections: HashMap<String, (TextRange, usize)>,
+    /// (section id, option name) -> range and line of the first key.
+    seen_options: HashMap<(usize, String), (TextRange, usize)>,
+    /// Section name -> id, for `seen_options`.
+    section_ids: HashMap<String, usize>,
+    /// The id of `sectname`.
+    sect_id: usize,
     /// Index of the current section in `ini.sections` (CPython's `cursect`).
     cursect: Option<usize>,
     /// The current section's name (CPython's `sectname`).
@@ -295,6 +303,8 @@ pub fn parse(text: &str) -> Ini {
         ini: Ini::default(),
         seen_sections: HashMap::new(),
         seen_options: HashMap::new(),
+        section_ids: HashMap::new(),
+        sect_id: usize::MAX,
         cursect: None,
         sectname: String::new(),
         optname: None,
@@ -404,20 +414,25 @@ impl Parser<'_> {
                 line,
             });
         }
-        let k = (self.sectname.clone(), name.clone());
-        if let Some(first) = self.seen_options.get(&k) {
+        let k = (self.sect_id, name.clone());
+        if let Some(&(first, first_line)) = self.seen_options.get(&k) {
             if !preamble {
                 self.ini.errors.push(IniError {
                     kind: IniErrorKind::DuplicateOption {
-                        first: *first,
+                        first,
+                        first_line,
                         section: self.sectname.clone(),
                     },
-                    range: TextRange::new(ks, ke.max(d + 1)),
+                    range: if ke > ks {
+                        TextRange::new(ks, ke)
+                    } else {
+                        TextRange::new(cs, d + 1)
+                    },
                     line,
                 });
             }
         } else {
-            self.seen_options.insert(k, TextRange::new(ks, ke));
+            self.seen_options.insert(k, (TextRange::new(ks, ke), line));
         }
         let (vs, ve) = trim(text, d + 1, ce);
         let (vs, ve) = if vs >= ve { (ce, ce) } else { (vs, ve) };
@@ -493,14 +508,14 @@ impl Parser<'_> {
             line,
         };
         if name != DEFAULT_SECTION {
-            if let Some(first) = self.seen_sections.get(&name) {
+            if let Some(&(first, first_line)) = self.seen_sections.get(&name) {
                 self.ini.errors.push(IniError {
-                    kind: IniErrorKind::DuplicateSection { first: *first },
+                    kind: IniErrorKind::DuplicateSection { first, first_line },
                     range: name_range,
                     line,
                 });
             } else {
-                self.seen_sections.insert(name.clone(), name_range);
+                self.seen_sections.insert(name.clone(), (name_range, line));
             }
         }
         self.ini.sections.push(Section {
@@ -514,6 +529,8 @@ impl Parser<'_> {
         });
         let last = self.ini.sections.len() - 1;
         self.cursect = Some(last);
+        let next = self.section_ids.len();
+        self.sect_id = *self.section_ids.entry(name.clone()).or_insert(next);
         self.sectname = name;
         self.optname = None;
     }
@@ -629,7 +646,9 @@ fn template(text: &str, start: usize, end: usize) -> Option<Template> {
 mod tests {
     use super::*;
 
-    fn sects(ini: &Ini) -> Vec<(Option<&str>, Vec<(&str, &str)>)> {
+    type Sections<'a> = Vec<(Option<&'a str>, Vec<(&'a str, &'a str)>)>;
+
+    fn sects(ini: &Ini) -> Sections<'_> {
         ini.sections
             .iter()
             .map(|s| {

@@ -341,7 +341,7 @@ fn convert_style(style: ScalarStyle) -> Style {
 mod tests {
     use super::*;
 
-    fn slice<'a>(text: &'a str, r: TextRange) -> &'a str {
+    fn slice(text: &str, r: TextRange) -> &str {
         &text[r.start..r.end]
     }
 

@@ -104,12 +104,11 @@ fn resolve_core12(s: &str) -> Value {
     if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) {
         return Value::Int(int_string(neg, body, 10));
     }
-    if s.len() > 2 && (s.starts_with("0o") || s.starts_with("0x")) {
-        let (radix, digits) = if s.starts_with("0o") {
-            (8, &s[2..])
-        } else {
-            (16, &s[2..])
-        };
+    let radix_digits = s
+        .strip_prefix("0o")
+        .map(|d| (8, d))
+        .or_else(|| s.strip_prefix("0x").map(|d| (16, d)));
+    if let Some((radix, digits)) = radix_digits.filter(|(_, d)| !d.is_empty()) {
         if digits.chars().all(|c| c.is_digit(radix)) {
             return Value::Int(int_string(false, digits, radix));
         }
