@@ -208,18 +208,18 @@ fn hostile(server: &mut Server, name: &str, text: &str, within: Duration) -> Vec
     let started = Instant::now();
     let u = server.open(&plugin.path(name), text);
     let d = server.diagnostics(&u, 1);
-    assert!(
-        started.elapsed() < within,
-        "{name}: {:?}",
-        started.elapsed()
-    );
+    let took = started.elapsed();
+    eprintln!("{name} ({} bytes): diagnostics after {took:?}", text.len());
+    assert!(took < within, "{name}: {took:?}");
     d
 }
 
 #[test]
 fn hostile_documents_are_answered_in_bounded_time() {
     let mut server = Server::start(&["utf-16"], None);
-    let limit = Duration::from_secs(10);
+    // Generous for a debug build on a loaded machine; the point is that
+    // each is answered at all, and within seconds.
+    let limit = Duration::from_secs(30);
     let deep = format!("name: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
     assert!(!hostile(&mut server, "MANIFEST", &deep, limit).is_empty());
     let deep_map = (0..5_000)
@@ -242,7 +242,7 @@ fn hostile_documents_are_answered_in_bounded_time() {
     hostile(&mut server, "default.cfg", &long_cfg, limit);
     // Past the size limit, one diagnostic says so.
     let huge = "# padding\n".repeat(5_300_000);
-    let d = hostile(&mut server, "MANIFEST", &huge, Duration::from_secs(20));
+    let d = hostile(&mut server, "MANIFEST", &huge, Duration::from_secs(40));
     assert_eq!(codes(&d), vec!["file/too-large"]);
     still_works(&mut server);
 }

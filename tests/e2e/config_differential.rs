@@ -354,7 +354,10 @@ fn configparser_agrees_on_generated_texts() {
         failures[..failures.len().min(8)].join("\n")
     );
     // The generator must exercise both outcomes.
-    eprintln!("{} texts: {raised} raise on reading, {get_raised} on get", inputs.len());
+    eprintln!(
+        "{} texts: {raised} raise on reading, {get_raised} on get",
+        inputs.len()
+    );
     assert!(raised > count / 5 && raised < count * 4 / 5, "{raised}");
     assert!(get_raised > count / 20, "{get_raised}");
 }
@@ -379,7 +382,9 @@ fn configparser_agrees_on_the_corpus() {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {

@@ -5,6 +5,8 @@ mod harness;
 
 mod abuse;
 mod cli;
+mod config;
+mod config_differential;
 mod edits;
 mod layout;
 mod lifecycle;

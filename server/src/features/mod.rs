@@ -149,9 +149,10 @@ pub fn folding(kind: DocKind, text: &str) -> Vec<Fold> {
     }
 }
 
-/// Code actions for a range: the fixes of the diagnostics it touches.
+/// Code actions for a range: the fixes of the diagnostics it touches, and
+/// for default.cfg the assists that repair nothing (uncomment an option).
 pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec<Action> {
-    analysis::analyze(kind, text, cx)
+    let mut out: Vec<Action> = analysis::analyze(kind, text, cx)
         .into_iter()
         .filter(|d| d.range.intersects(range))
         .flat_map(|d| {
@@ -161,7 +162,11 @@ pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec
                 fixes: Some(d.clone()),
             })
         })
-        .collect()
+        .collect();
+    if kind == DocKind::Config {
+        out.extend(config::assists(text, range, cx));
+    }
+    out
 }
 
 /// Where the cursor at `offset` goes with go-to-definition.

@@ -1,0 +1,509 @@
+//! default.cfg: diagnostics of every family, completion, hover, code
+//! actions, symbols and folding over stdio; and the corpus, checked through
+//! the library with the MANIFEST beside each file.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use sps_plugin_ls::analysis::{self, config, Context, Severity};
+use sps_plugin_ls::workspace::{DiskFiles, DocKind, Files, MemoryFiles};
+
+use crate::harness::*;
+
+const ERROR: i64 = 1;
+const WARNING: i64 = 2;
+const INFO: i64 = 3;
+
+/// (plugin type, default.cfg, expected (code, severity, covered text)).
+type DiagnosticCase<'a> = (Option<&'a str>, &'a str, Vec<(&'a str, i64, &'a str)>);
+/// (plugin type, text with a `$0` cursor, offered labels, labels not offered).
+type CompletionCase<'a> = (Option<&'a str>, &'a str, Vec<&'a str>, Vec<&'a str>);
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
+
+fn manifest(ptype: &str) -> String {
+    GOOD_MANIFEST.replace("type: aa", &format!("type: {ptype}"))
+}
+
+/// The byte offset of an LSP position.
+fn offset(text: &str, pos: &Value, encoding: &str) -> usize {
+    let line = pos["line"].as_u64().unwrap() as usize;
+    let character = pos["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += if encoding == "utf-8" {
+            c.len_utf8()
+        } else {
+            c.len_utf16()
+        };
+    }
+    text.len()
+}
+
+/// A plugin folder with a MANIFEST of type `ptype` (none for `None`).
+fn plugin(ptype: Option<&str>) -> Plugin {
+    let m = ptype.map(manifest);
+    let mut files: Vec<(&str, &str)> = vec![("main.py", MAIN_PY)];
+    if let Some(m) = &m {
+        files.push(("MANIFEST", m));
+    }
+    Plugin::new(&files)
+}
+
+/// (code, severity, covered text) of the diagnostics of `text` opened as
+/// default.cfg, sorted.
+fn diagnose(server: &mut Server, ptype: Option<&str>, text: &str) -> Vec<(String, i64, String)> {
+    let plugin = plugin(ptype);
+    let uri = server.open(&plugin.path("default.cfg"), text);
+    let mut out: Vec<(String, i64, String)> = server
+        .diagnostics(&uri, 1)
+        .iter()
+        .map(|d| {
+            let s = offset(text, &d["range"]["start"], &server.encoding);
+            let e = offset(text, &d["range"]["end"], &server.encoding);
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_i64().unwrap(),
+                text[s..e].to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_config_rule_reports_at_the_right_place() {
+    let mut server = Server::start(&["utf-16"], None);
+    let aa = Some("aa");
+    let cs = Some("credentialstore");
+    #[rustfmt::skip]
+    let cases: Vec<DiagnosticCase> = vec![
+        // What makes CPython raise.
+        (aa, "k=v\n[a]\n", vec![("config/missing-section-header", ERROR, "k=v")]),
+        (aa, "\u{feff}[logging]\n", vec![("config/missing-section-header", ERROR, "\u{feff}")]),
+        (aa, "[a]\nnovalue\n", vec![("config/no-delimiter", ERROR, "novalue")]),
+        (aa, "[a]\n[b\n", vec![("config/unclosed-section", ERROR, "[b")]),
+        (aa, "[a]\n=v\n", vec![("config/empty-option-name", ERROR, "=v")]),
+        (aa, "[a]\n[a]\n", vec![("config/duplicate-section", ERROR, "a")]),
+        (aa, "[a]\nKey=1\nkey=2\n", vec![("config/duplicate-option", ERROR, "key")]),
+        (aa, "[a]\nk=50%off\n", vec![("config/interpolation", ERROR, "%o")]),
+        (aa, "[a]\nk=%(missing)s\n", vec![("config/interpolation", ERROR, "%(missing)s")]),
+        (aa, "[a]\r\nk=1\r\n\r\n[b]\r\nj = %(k)s\r\n", vec![("config/interpolation", ERROR, "%(k)s")]),
+        // The SDK's types.
+        (aa, "[tls]\nenabled=true\n", vec![("config/invalid-boolean", ERROR, "true")]),
+        (aa, "[https-proxy]\nport=31 28\n", vec![("config/invalid-int", ERROR, "31 28")]),
+        (aa, "[authentication_cache]\nhard_timeout=1,5\n", vec![("config/invalid-float", ERROR, "1,5")]),
+        (aa, "[logging]\nlog_level=verbose\n", vec![("config/invalid-enum", ERROR, "verbose")]),
+        (aa, "[logging]\nlog_level=info ; quieter\n", vec![("config/invalid-enum", ERROR, "info ; quieter")]),
+        (aa, "[whitelist source=ldap_server_group]\nallow=some\nexcept=g\n", vec![("config/invalid-enum", ERROR, "some")]),
+        (cs, "[check-in-trigger]\nssh=never\n", vec![("config/invalid-enum", ERROR, "never")]),
+        (aa, "[ignore_upn_suffix_for_rdp]\nignore=yes\n", vec![("config/invalid-enum", WARNING, "yes")]),
+        (aa, "[tls]\nca_cert=/etc/ca.pem\n", vec![("config/invalid-pem", ERROR, "/etc/ca.pem")]),
+        (aa, "[logging]\nlog_levle=info\n", vec![("config/unknown-option", WARNING, "log_levle")]),
+        (aa, "[whitelist source=ldap_server_group]\nallow=no_user\n", vec![("config/missing-option", WARNING, "whitelist source=ldap_server_group")]),
+        (cs, "[auth]\nprompt=OTP\n", vec![("config/wrong-plugin-type-section", WARNING, "auth")]),
+        (aa, "[check-in-trigger]\n", vec![("config/wrong-plugin-type-section", WARNING, "check-in-trigger")]),
+        // Traps.
+        (aa, "[a]\nk=v # note\n", vec![("config/inline-comment", WARNING, "# note")]),
+        (aa, "[a]\nurl=https://x\n  port=8080\n", vec![("config/swallowed-line", WARNING, "port=8080")]),
+        (aa, "[a]\nk=x\n [b]\n", vec![("config/swallowed-line", WARNING, "[b]")]),
+        (aa, "[a]\nserver=<proxy-server>\n", vec![("config/placeholder", WARNING, "<proxy-server>")]),
+        (aa, "[my-db]\npassword=$\n", vec![("config/credential-store-missing", WARNING, "$")]),
+        (aa, "[credential_store]\nname=cs\n[my_db]\npassword=$\n", vec![("config/section-not-hostname", WARNING, "my_db")]),
+        (aa, "[Logging]\nlog_level=info\n", vec![("config/section-case", WARNING, "Logging")]),
+        (aa, "[https-proxy]\nenabled=no\n", vec![("config/proxy-enabled-ignored", WARNING, "enabled")]),
+        (aa, "[a]\n[whitelist source=user_list\n", vec![("config/unclosed-section", WARNING, "[whitelist source")]),
+        // Template options.
+        (aa, "[onelogin]\n; enable_factor_selection=true\n", vec![("config/template-option", INFO, "true")]),
+        (aa, "[logging]\n; log_level=verbose\n", vec![("config/template-option", INFO, "verbose")]),
+        (aa, "[https-proxy]\n; enabled=yes\n", vec![("config/template-option", INFO, "enabled")]),
+        // No false alarms.
+        (aa, "[my_plugin]\nanything = goes here\nflag=true\nn=x1\nquery=(?P<id>INC\\d+)\n", vec![]),
+        (aa, "[tls]\nca_cert = -----BEGIN CERTIFICATE-----\n MIIBc2==\n -----END CERTIFICATE-----\n", vec![]),
+        (aa, "[credential_store]\n; name=<store>\n[tpam]\n; server_user_key=$\n", vec![]),
+        (None, "[auth]\nprompt=x\n[check-in-trigger]\nx=y\n", vec![]),
+    ];
+    for (ptype, text, expected) in &cases {
+        let got = diagnose(&mut server, *ptype, text);
+        let mut want: Vec<(String, i64, String)> = expected
+            .iter()
+            .map(|(c, s, t)| (c.to_string(), *s, t.to_string()))
+            .collect();
+        want.sort();
+        assert_eq!(got, want, "for {ptype:?} default.cfg:\n{text}");
+    }
+}
+
+#[test]
+fn duplicates_point_at_the_first_one() {
+    let mut server = Server::start(&["utf-16"], None);
+    let plugin = plugin(Some("aa"));
+    let text = "[logging]\nLog_Level=info\nlog_level=debug\n";
+    let uri = server.open(&plugin.path("default.cfg"), text);
+    let diags = server.diagnostics(&uri, 1);
+    assert_eq!(codes(&diags), vec!["config/duplicate-option"]);
+    let related = &diags[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri);
+    assert_eq!(
+        related["location"]["range"]["start"],
+        json!({"line": 1, "character": 0})
+    );
+    assert!(diags[0]["message"].as_str().unwrap().contains("line 2"));
+}
+
+#[test]
+fn any_cfg_beside_a_manifest_is_a_config() {
+    let mut server = Server::start(&["utf-16"], None);
+    let plugin = plugin(Some("aa"));
+    let uri = server.open(&plugin.path("extra.cfg"), "[tls]\nenabled=on\n");
+    assert_eq!(
+        codes(&server.diagnostics(&uri, 1)),
+        vec!["config/invalid-boolean"]
+    );
+    let uri = server.open(&plugin.path("default.cfg.plugin"), "oops\n");
+    assert_eq!(
+        codes(&server.diagnostics(&uri, 1)),
+        vec!["config/missing-section-header"]
+    );
+}
+
+fn complete(server: &mut Server, ptype: Option<&str>, marked: &str) -> Vec<Value> {
+    let (text, at) = cursor(marked);
+    let plugin = plugin(ptype);
+    let uri = server.open(&plugin.path("default.cfg"), &text);
+    let result = server
+        .request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
+        )
+        .unwrap();
+    let items = match &result {
+        Value::Array(a) => a.clone(),
+        Value::Object(o) => o["items"].as_array().cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    items
+}
+
+fn labels(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_offers_sections_options_and_values() {
+    let mut server = Server::start(&["utf-16"], None);
+    let cs = Some("credentialstore");
+    let aa = Some("aa");
+    #[rustfmt::skip]
+    let cases: Vec<CompletionCase> = vec![
+        // (type, text with cursor, offered, not offered)
+        (cs, "[logging]\n[$0", vec!["check-in-trigger", "tls", "credential_store"], vec!["auth", "logging"]),
+        (aa, "[$0", vec!["auth", "question_1", "https-proxy"], vec!["check-in-trigger"]),
+        (aa, "[question_1]\n[q$0", vec!["question_2"], vec!["question_1"]),
+        (aa, "[logging]\n$0", vec!["log_level", "destination"], vec![]),
+        (aa, "[https-proxy]\nserver=x\n$0", vec!["port", "password"], vec!["server", "enabled"]),
+        (aa, "[my_plugin]\n; api_key=<key>\n; timeout=60\n$0", vec!["api_key", "timeout"], vec![]),
+        (aa, "[logging]\nlog_level = $0", vec!["debug", "info", "warning", "error", "critical"], vec![]),
+        (aa, "[auth]\ndisable_echo=$0", vec!["yes", "no"], vec![]),
+        (cs, "[check-in-trigger]\nrdp=$0", vec!["session-ended", "authentication-completed"], vec![]),
+        (aa, "[https-proxy]\npassword=$0", vec!["$", "$$"], vec![]),
+        (aa, "[tls]\nca_cert=$0", vec!["$[]"], vec![]),
+        (aa, "[logging]\n# $0", vec![], vec!["log_level"]),
+    ];
+    for (ptype, marked, want, not) in &cases {
+        let l = labels(&complete(&mut server, *ptype, marked));
+        for w in want {
+            assert!(l.contains(&w.to_string()), "{w} in {l:?} for {marked:?}");
+        }
+        for n in not {
+            assert!(
+                !l.contains(&n.to_string()),
+                "{n} not in {l:?} for {marked:?}"
+            );
+        }
+    }
+    // Options come with their default, as a snippet.
+    let items = complete(&mut server, aa, "[logging]\nlo$0");
+    let ll = items.iter().find(|i| i["label"] == "log_level").unwrap();
+    assert_eq!(ll["insertTextFormat"], 2);
+    assert_eq!(ll["textEdit"]["newText"], "log_level=${1:info}");
+    // Section names get their closing bracket.
+    let items = complete(&mut server, aa, "[lo$0");
+    let l = items.iter().find(|i| i["label"] == "logging").unwrap();
+    assert_eq!(l["textEdit"]["newText"], "logging]");
+    // `$` explains itself.
+    let items = complete(&mut server, aa, "[https-proxy]\npassword=$0");
+    let d = items.iter().find(|i| i["label"] == "$").unwrap();
+    assert!(d.to_string().contains("Credential Store"), "{d}");
+}
+
+fn hover(server: &mut Server, ptype: Option<&str>, marked: &str) -> String {
+    let (text, at) = cursor(marked);
+    let plugin = plugin(ptype);
+    let uri = server.open(&plugin.path("default.cfg"), &text);
+    let result = server
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
+        )
+        .unwrap();
+    result["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn hover_explains_sections_options_and_special_values() {
+    let mut server = Server::start(&["utf-16"], None);
+    let aa = Some("aa");
+    #[rustfmt::skip]
+    let cases: Vec<(Option<&str>, &str, &str)> = vec![
+        (aa, "[log$0ging]\n", "log"),
+        (aa, "[https_pro$0xy]\n", "https-proxy"),
+        (aa, "[logging]\nlog_le$0vel=info\n", "Default: `info`"),
+        (aa, "[auth]\ndisable_ec$0ho=no\n", "only `yes` or `no`"),
+        (aa, "[logging]\nlog_level=in$0fo ; quiet\n", "debug"),
+        (aa, "[logging]\nlog_le$0vel=info ; quiet\n", "`info ; quiet`"),
+        (aa, "[my-db]\npassword=$0$\n", "host `my-db`, user `password`"),
+        (aa, "[my-db]\npassword=$$0$\n", "literal `$`"),
+        (aa, "[tls]\nca_cert=$[my$0-ca]\n", "Trusted CA list"),
+        (Some("credentialstore"), "[au$0th]\n", "does not read this section"),
+        (aa, "[logging]\n; log_le$0vel=info\n", "Commented out"),
+    ];
+    for (ptype, marked, want) in &cases {
+        let h = hover(&mut server, *ptype, marked);
+        assert!(h.contains(want), "{want:?} in hover of {marked:?}:\n{h}");
+    }
+}
+
+/// The code actions over the whole document, as (title, edited text).
+fn actions(server: &mut Server, ptype: Option<&str>, text: &str) -> Vec<(String, String)> {
+    let plugin = plugin(ptype);
+    let uri = server.open(&plugin.path("default.cfg"), text);
+    server.diagnostics(&uri, 1);
+    let end = position(text, text.len(), &server.encoding);
+    let result = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": { "start": { "line": 0, "character": 0 }, "end": end },
+                "context": { "diagnostics": [] }
+            }),
+        )
+        .unwrap();
+    result
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|a| {
+            let edits = a["edit"]["changes"][&uri].as_array().unwrap();
+            let mut spans: Vec<(usize, usize, String)> = edits
+                .iter()
+                .map(|e| {
+                    (
+                        offset(text, &e["range"]["start"], &server.encoding),
+                        offset(text, &e["range"]["end"], &server.encoding),
+                        e["newText"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+            let mut edited = text.to_string();
+            for (s, e, t) in spans {
+                edited.replace_range(s..e, &t);
+            }
+            (a["title"].as_str().unwrap().to_string(), edited)
+        })
+        .collect()
+}
+
+#[test]
+fn code_actions_repair_the_config() {
+    let mut server = Server::start(&["utf-16"], None);
+    let aa = Some("aa");
+    #[rustfmt::skip]
+    let cases: Vec<(&str, &str, &str)> = vec![
+        ("[tls]\nenabled=true\n", "Change to `yes`", "[tls]\nenabled=yes\n"),
+        ("[a]\nk=50% of 10%\n", "Double every lone `%`", "[a]\nk=50%% of 10%%\n"),
+        ("[credential_store]\nname=cs\n[my_db]\npassword=$\n", "Rename to `[my-db]`", "[credential_store]\nname=cs\n[my-db]\npassword=$\n"),
+        ("[a-b]\npassword=$\n", "Add a `[credential_store]` section", "[a-b]\npassword=$\n\n[credential_store]\nname=\n"),
+        ("[credential_store]\n[a-b]\npassword=$\n", "Add `name=` to `[credential_store]`", "[credential_store]\nname=\n[a-b]\npassword=$\n"),
+        ("[onelogin]\n; enable_factor_selection=true\n", "Uncomment as `enable_factor_selection=yes`", "[onelogin]\nenable_factor_selection=yes\n"),
+        ("[logging]\n; log_level=info\n", "Uncomment `log_level=info`", "[logging]\nlog_level=info\n"),
+        ("[logging]\nlog_level=info ; quieter\n", "Move the comment to its own line", "[logging]\n; quieter\nlog_level=info\n"),
+        ("\u{feff}[a]\n", "Remove the byte-order mark", "[a]\n"),
+        ("[Logging]\n", "Rename to `[logging]`", "[logging]\n"),
+        ("[logging]\nlog_levle=info\n", "Change to `log_level`", "[logging]\nlog_level=info\n"),
+        ("[a]\nurl=x\n  port=1\n", "Remove the indentation", "[a]\nurl=x\nport=1\n"),
+        ("[a]\n[b\n", "Add `]`", "[a]\n[b]\n"),
+    ];
+    for (text, title, want) in &cases {
+        let got = actions(&mut server, aa, text);
+        let found = got.iter().find(|(t, _)| t == title);
+        assert_eq!(
+            found.map(|(_, e)| e.as_str()),
+            Some(*want),
+            "{title:?} on {text:?}; offered {got:?}"
+        );
+    }
+}
+
+#[test]
+fn symbols_and_folding_follow_sections() {
+    let mut server = Server::start(&["utf-16"], None);
+    let plugin = plugin(Some("aa"));
+    let text = "# head\n[logging]\nlog_level=info\n\n[tls]\nca_cert = -----BEGIN CERTIFICATE-----\n MIIB\n -----END CERTIFICATE-----\nenabled=yes\n";
+    let uri = server.open(&plugin.path("default.cfg"), text);
+    let symbols = server
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap();
+    let names: Vec<String> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, vec!["[logging]", "[tls]"]);
+    let tls: Vec<&str> = symbols[1]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tls, vec!["ca_cert", "enabled"]);
+    let folds = server
+        .request(
+            "textDocument/foldingRange",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap();
+    let mut lines: Vec<(u64, u64)> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    lines.sort();
+    assert_eq!(lines, vec![(1, 2), (4, 8), (5, 7)]);
+}
+
+// ---------------------------------------------------------------------------
+// The corpus, through the library.
+
+fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            corpus_files(&p, out);
+        } else if p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(".cfg") || n.ends_with(".cfg.plugin"))
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// Every config file of the corpus, checked with the MANIFEST beside it
+/// (the SDK templates get the type their file is named after).
+fn corpus() -> Vec<(PathBuf, String, Vec<analysis::Diagnostic>)> {
+    let mut paths = Vec::new();
+    corpus_files(Path::new(CORPUS), &mut paths);
+    assert!(paths.len() >= 25, "corpus not found at {CORPUS}");
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let name = p.file_name().unwrap().to_str().unwrap().to_string();
+            let disk = DiskFiles::unconfined();
+            let mut memory = MemoryFiles::default();
+            let (path, files): (PathBuf, &dyn Files) = match name.strip_suffix(".default.cfg") {
+                Some(t) => {
+                    memory
+                        .files
+                        .insert("/sdk/MANIFEST".into(), manifest(t).into_bytes());
+                    ("/sdk/default.cfg".into(), &memory)
+                }
+                None => (p.clone(), &disk),
+            };
+            let cx = Context { path: &path, files };
+            let d = analysis::analyze(DocKind::Config, &text, &cx);
+            (p, text, d)
+        })
+        .collect()
+}
+
+#[test]
+fn the_corpus_has_no_errors() {
+    for (path, text, diags) in corpus() {
+        let errors: Vec<String> = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{} {:?}", d.code, &text[d.range.start..d.range.end]))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+        let warnings: Vec<String> = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| format!("{} {:?}", d.code, &text[d.range.start..d.range.end]))
+            .collect();
+        assert!(warnings.is_empty(), "{}: {warnings:?}", path.display());
+    }
+}
+
+#[test]
+fn the_corpus_true_templates_get_their_information() {
+    let all = corpus();
+    for (plugin, option) in [
+        (
+            "safeguard-sessions-plugin-onelogin",
+            "enable_factor_selection",
+        ),
+        (
+            "safeguard-sessions-plugin-pingid",
+            "enable_device_selection",
+        ),
+    ] {
+        let (_, text, diags) = all
+            .iter()
+            .find(|(p, _, _)| p.parent().unwrap().ends_with(plugin))
+            .unwrap();
+        let line = format!("; {option}=true");
+        let at = text.find(&line).unwrap();
+        let d = diags
+            .iter()
+            .find(|d| {
+                d.code == config::TEMPLATE_OPTION
+                    && d.range.start >= at
+                    && d.range.end <= at + line.len()
+            })
+            .unwrap_or_else(|| panic!("{plugin}: no information on `{line}`: {diags:?}"));
+        assert_eq!(d.severity, Severity::Info);
+        assert_eq!(&text[d.range.start..d.range.end], "true");
+        assert!(d.message.contains("yes"), "{}", d.message);
+    }
+}
