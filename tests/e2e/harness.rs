@@ -233,7 +233,9 @@ impl Server {
         let is_it = |m: &Value| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
-                && m["params"]["version"].as_i64().is_some_and(|v| v >= version)
+                && m["params"]["version"]
+                    .as_i64()
+                    .is_some_and(|v| v >= version)
         };
         let mut last = self
             .wait_for(is_it)

@@ -6,9 +6,13 @@
 //!   `tests/editors/nvim/` records diagnostics, completion and hover.
 //! - VS Code: `npm run package` builds the VSIX, whose manifest and contents
 //!   are checked; `npm test` runs the grammar and server-discovery tests.
+//! - VS Code, for real: `tests/vscode/ui.test.mjs` installs the VSIX into
+//!   code-server (VS Code for the browser) on 127.0.0.1 and drives its UI with
+//!   headless Chromium against the real `sps-plugin-ls` binary.
 //!
 //! The Neovim and VS Code tests need `nvim` and `editors/vscode/node_modules`
-//! (`cd editors/vscode && npm ci`). Without them a test prints SKIPPED and
+//! (`cd editors/vscode && npm ci`); the code-server test needs what
+//! `tests/vscode/setup.sh` installs. Without them a test prints SKIPPED and
 //! passes, except when the `CI` environment variable is set: then it fails.
 
 use std::collections::BTreeSet;
@@ -16,6 +20,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
@@ -608,6 +613,16 @@ fn npm() -> Command {
     Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" })
 }
 
+/// `vscode_vsix_package` rebuilds the VSIX in editors/vscode and
+/// `vscode_in_code_server` installs it: one at a time.
+static VSIX_LOCK: Mutex<()> = Mutex::new(());
+
+fn lock_vsix() -> MutexGuard<'static, ()> {
+    VSIX_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn vscode_dir_with_node_modules(test: &str) -> Option<PathBuf> {
     let dir = repo_root().join("editors/vscode");
     require(
@@ -643,6 +658,7 @@ fn vscode_vsix_package() {
     let Some(dir) = vscode_dir_with_node_modules("vscode_vsix_package") else {
         return;
     };
+    let _vsix = lock_vsix();
     let package = vscode_package_json();
     let vsix_name = format!(
         "{}-{}.vsix",
@@ -799,4 +815,82 @@ fn vscode_vsix_package() {
     ] {
         assert!(bundle.contains(needle), "the bundle lacks {needle:?}");
     }
+}
+
+// ---------------------------------------------------------------------------
+// VS Code, for real: code-server driven by headless Chromium
+
+/// Runs `tests/vscode/ui.test.mjs`: the VSIX installed in code-server, its UI
+/// driven by headless Chromium (Problems panel, completion, hover, the
+/// language of default.cfg, the restart command, the notification for a
+/// server path that does not exist). It takes about a minute.
+#[test]
+fn vscode_in_code_server() {
+    let root = repo_root();
+    let node24 = root.join(".tools/node24/node-bin/node");
+    let needed = [
+        ("Node 24", node24.clone()),
+        (
+            "code-server",
+            root.join(".tools/code-server/node_modules/code-server/out/node/entry.js"),
+        ),
+        (
+            "playwright-core",
+            root.join("tests/vscode/node_modules/playwright-core/package.json"),
+        ),
+    ];
+    let missing: Vec<String> = needed
+        .iter()
+        .filter(|(_, path)| !path.is_file())
+        .map(|(what, path)| format!("{what} ({})", path.display()))
+        .collect();
+    if !require(
+        missing.is_empty(),
+        "vscode_in_code_server",
+        &format!("missing {}", missing.join(", ")),
+        "run tests/vscode/setup.sh",
+    ) {
+        return;
+    }
+    let chromium = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"]
+        .iter()
+        .any(|p| Path::new(p).is_file());
+    if !require(
+        chromium,
+        "vscode_in_code_server",
+        "Chromium is not installed",
+        "run tests/vscode/setup.sh (apt-get install -y chromium)",
+    ) {
+        return;
+    }
+    // The test builds the VSIX when it is missing or older than its sources.
+    if vscode_dir_with_node_modules("vscode_in_code_server").is_none() {
+        return;
+    }
+
+    let _vsix = lock_vsix();
+    let tmp = TempDir::new("code-server");
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vscode-ui");
+    let run = run_with_timeout(
+        Command::new(&node24)
+            .arg(root.join("tests/vscode/ui.test.mjs"))
+            .current_dir(&root)
+            .env("SPS_LS_BIN", SERVER_BIN)
+            .env("SPS_VSCODE_ARTIFACTS", &artifacts),
+        tmp.path(),
+        // About a minute here; each step waits 30 s at most, each test 2 min.
+        Duration::from_secs(420),
+    );
+    assert!(
+        run.status.is_some_and(|s| s.success()),
+        "the VS Code UI test failed (screenshots in {})\n{}",
+        artifacts.display(),
+        run.describe()
+    );
+    eprintln!(
+        "VS Code in code-server drove {SERVER_BIN} in {:.1?}; screenshot: {}\n{}",
+        run.elapsed,
+        artifacts.join("vscode-problems.png").display(),
+        tail(&run.stdout, 2000)
+    );
 }
