@@ -25,25 +25,6 @@ fn manifest(ptype: &str) -> String {
     GOOD_MANIFEST.replace("type: aa", &format!("type: {ptype}"))
 }
 
-/// The byte offset of an LSP position.
-fn offset(text: &str, pos: &Value, encoding: &str) -> usize {
-    let line = pos["line"].as_u64().unwrap() as usize;
-    let character = pos["character"].as_u64().unwrap() as usize;
-    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    let mut units = 0;
-    for (i, c) in text[start..].char_indices() {
-        if units >= character || c == '\n' {
-            return start + i;
-        }
-        units += if encoding == "utf-8" {
-            c.len_utf8()
-        } else {
-            c.len_utf16()
-        };
-    }
-    text.len()
-}
-
 /// A plugin folder with a MANIFEST of type `ptype` (none for `None`).
 fn plugin(ptype: Option<&str>) -> Plugin {
     let m = ptype.map(manifest);
@@ -289,43 +270,7 @@ fn hover_explains_sections_options_and_special_values() {
 fn actions(server: &mut Server, ptype: Option<&str>, text: &str) -> Vec<(String, String)> {
     let plugin = plugin(ptype);
     let uri = server.open(&plugin.path("default.cfg"), text);
-    server.diagnostics(&uri, 1);
-    let end = position(text, text.len(), &server.encoding);
-    let result = server
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": { "uri": uri },
-                "range": { "start": { "line": 0, "character": 0 }, "end": end },
-                "context": { "diagnostics": [] }
-            }),
-        )
-        .unwrap();
-    result
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(|a| {
-            let edits = a["edit"]["changes"][&uri].as_array().unwrap();
-            let mut spans: Vec<(usize, usize, String)> = edits
-                .iter()
-                .map(|e| {
-                    (
-                        offset(text, &e["range"]["start"], &server.encoding),
-                        offset(text, &e["range"]["end"], &server.encoding),
-                        e["newText"].as_str().unwrap().to_string(),
-                    )
-                })
-                .collect();
-            spans.sort_by_key(|s| std::cmp::Reverse(s.0));
-            let mut edited = text.to_string();
-            for (s, e, t) in spans {
-                edited.replace_range(s..e, &t);
-            }
-            (a["title"].as_str().unwrap().to_string(), edited)
-        })
-        .collect()
+    code_actions(server, &uri, text)
 }
 
 #[test]

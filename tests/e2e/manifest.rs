@@ -30,25 +30,6 @@ fn diagnose(
     out
 }
 
-/// The byte offset of an LSP position.
-pub fn offset(text: &str, pos: &Value, encoding: &str) -> usize {
-    let line = pos["line"].as_u64().unwrap() as usize;
-    let character = pos["character"].as_u64().unwrap() as usize;
-    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    let mut units = 0;
-    for (i, c) in text[start..].char_indices() {
-        if units >= character || c == '\n' {
-            return start + i;
-        }
-        units += if encoding == "utf-8" {
-            c.len_utf8()
-        } else {
-            c.len_utf16()
-        };
-    }
-    text.len()
-}
-
 /// (code, severity, the text the diagnostic covers).
 type Expected = (&'static str, i64, &'static str);
 
@@ -320,42 +301,7 @@ fn hover_explains_keys_and_values() {
 fn actions(server: &mut Server, text: &str) -> Vec<(String, String)> {
     let plugin = Plugin::new(&with_main(&[]));
     let uri = server.open(&plugin.path("MANIFEST"), text);
-    server.diagnostics(&uri, 1);
-    let end = position(text, text.len(), &server.encoding);
-    let result = server
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": { "uri": uri },
-                "range": { "start": { "line": 0, "character": 0 }, "end": end },
-                "context": { "diagnostics": [] }
-            }),
-        )
-        .unwrap();
-    result
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            let edits = a["edit"]["changes"][&uri].as_array().unwrap();
-            let mut edited = text.to_string();
-            let mut spans: Vec<(usize, usize, String)> = edits
-                .iter()
-                .map(|e| {
-                    (
-                        offset(text, &e["range"]["start"], &server.encoding),
-                        offset(text, &e["range"]["end"], &server.encoding),
-                        e["newText"].as_str().unwrap().to_string(),
-                    )
-                })
-                .collect();
-            spans.sort_by_key(|s| std::cmp::Reverse(s.0));
-            for (s, e, t) in spans {
-                edited.replace_range(s..e, &t);
-            }
-            (a["title"].as_str().unwrap().to_string(), edited)
-        })
-        .collect()
+    code_actions(server, &uri, text)
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{Context, Diagnostic};
-use crate::syntax::yaml::{self, Entry};
+use crate::syntax::yaml::{self, Entry, YamlDocument};
 use crate::syntax::yaml_scalar::{resolve, Schema};
 use crate::text::TextRange;
 
@@ -15,8 +15,12 @@ pub const ZIP_LIMIT: u64 = 20 * 1024 * 1024;
 const SIZE_WARNING: u64 = 16 * 1024 * 1024;
 
 pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
+    check_document(&yaml::parse(text), cx)
+}
+
+/// [`check`] on a MANIFEST already parsed.
+pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let doc = yaml::parse(text);
     let dir = cx.path.parent().unwrap_or(Path::new(""));
     // Folder-level findings sit on the first line of the MANIFEST.
     let top = doc

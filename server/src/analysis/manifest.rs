@@ -30,7 +30,12 @@ pub fn plugin_type(text: &str) -> Option<String> {
 }
 
 pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
-    let doc = yaml::parse(text);
+    check_document(text, &yaml::parse(text), cx)
+}
+
+/// [`check`] on a MANIFEST already parsed (the layout rules read the same
+/// tree: a keystroke parses the MANIFEST once).
+pub fn check_document(text: &str, doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for e in &doc.errors {
         out.push(syntax_error(text, e.range, &e.message));
@@ -45,7 +50,7 @@ pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
                 TextRange::empty(0),
                 "the MANIFEST is empty: SPS needs name, description, version, type, api and entry_point",
             );
-            out.push(with_add_keys_fix(d, text, &doc, cx, None));
+            out.push(with_add_keys_fix(d, text, doc, cx, None));
             return out;
         }
     };
@@ -60,7 +65,7 @@ pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
         ));
         return out;
     }
-    check_keys(text, &doc, cx, broken, &mut out);
+    check_keys(text, doc, cx, broken, &mut out);
     for entry in doc.entries() {
         check_value(text, entry, cx, &mut out);
     }
@@ -249,18 +254,7 @@ fn with_add_keys_fix(
 fn default_value(key: &str, cx: &Context) -> String {
     let dir = cx.path.parent().unwrap_or(Path::new(""));
     match key {
-        "name" => {
-            let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let name: String = folder
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                .collect();
-            if is_valid_name(&name) {
-                name
-            } else {
-                "My_Plugin".into()
-            }
-        }
+        "name" => name_from_folder(dir).unwrap_or_else(|| "My_Plugin".into()),
         "description" => "Describe what the plugin does".into(),
         "version" => "'1.0.0'".into(),
         "type" => "aa".into(),
@@ -285,6 +279,19 @@ pub fn python_files(dir: &Path, cx: &Context) -> Vec<String> {
         .filter(|e| !e.is_dir && e.name.ends_with(".py"))
         .map(|e| e.name)
         .collect()
+}
+
+/// `s` with every character a name may not hold replaced by `_`.
+pub fn sanitized_name(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// A valid plugin name made from the plugin folder's name, if there is one.
+pub fn name_from_folder(dir: &Path) -> Option<String> {
+    let folder = dir.file_name()?.to_str()?;
+    Some(sanitized_name(folder)).filter(|n| is_valid_name(n))
 }
 
 pub fn is_valid_name(s: &str) -> bool {
@@ -365,10 +372,7 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
                     range,
                     "`name` must start with a letter and go on with letters, digits or `_` (at least 2 characters; no `-`, `.` or spaces)",
                 );
-                let fixed: String = s
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                    .collect();
+                let fixed = sanitized_name(s);
                 if is_valid_name(&fixed) {
                     d = d.with_fix(
                         format!("Rename to `{fixed}`"),

@@ -143,8 +143,9 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
     }
     let mut diags = match kind {
         DocKind::Manifest => {
-            let mut d = manifest::check(text, cx);
-            d.extend(layout::check(text, cx));
+            let doc = crate::syntax::yaml::parse(text);
+            let mut d = manifest::check_document(text, &doc, cx);
+            d.extend(layout::check_document(&doc, cx));
             d
         }
         DocKind::Config => config::check(text, cx),

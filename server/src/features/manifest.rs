@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{word_at, CompletionItem, CompletionKind, Hover, Link, Symbol, SymbolKind};
-use crate::analysis::manifest::{is_valid_name, python_files, quote};
+use crate::analysis::manifest::{name_from_folder, python_files, quote};
 use crate::analysis::Context;
 use crate::schema::manifest as schema;
 use crate::syntax::yaml;
@@ -153,18 +153,10 @@ fn value_completion(
             let v = if bare.is_empty() { "1.0.0" } else { bare };
             vec![value(&quote(v)).detail("quoted, so YAML keeps it as text")]
         }
-        "name" => {
-            let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let name: String = folder
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                .collect();
-            if is_valid_name(&name) {
-                vec![value(&name).detail("from the folder name")]
-            } else {
-                Vec::new()
-            }
-        }
+        "name" => name_from_folder(dir)
+            .map(|name| value(&name).detail("from the folder name"))
+            .into_iter()
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -88,7 +88,9 @@ impl Document {
         if let Some(s) = &self.snapshot {
             return s.clone();
         }
-        let text: Arc<str> = Arc::from(self.rope.to_string());
+        // `String::from(&Rope)` allocates the exact length once (`to_string`
+        // goes through `Display` and grows the buffer chunk by chunk).
+        let text: Arc<str> = Arc::from(String::from(&self.rope));
         let s = Snapshot {
             index: Arc::new(LineIndex::new(&text)),
             text,
@@ -110,18 +112,38 @@ mod tests {
     use crate::text::LineCol;
     use crate::workspace::MemoryFiles;
 
-    const PIECES: &[&str] = &["a", "é", "😀", "\r\n", "\n", ": ", "'", "[", "=", "%", "#", ";", " ", "\t", "name", "1.10"];
+    const PIECES: &[&str] = &[
+        "a", "é", "😀", "\r\n", "\n", ": ", "'", "[", "=", "%", "#", ";", " ", "\t", "name", "1.10",
+    ];
 
     fn edit_strategy() -> impl Strategy<Value = (u32, u32, u32, u32, Vec<usize>)> {
-        (0u32..12, 0u32..30, 0u32..12, 0u32..30, prop::collection::vec(0..PIECES.len(), 0..4))
+        (
+            0u32..12,
+            0u32..30,
+            0u32..12,
+            0u32..30,
+            prop::collection::vec(0..PIECES.len(), 0..4),
+        )
     }
 
     fn diagnostics(kind: DocKind, text: &str) -> Vec<analysis::Diagnostic> {
         let mut files = MemoryFiles::default();
-        files.files.insert("/p/main.py".into(), b"#!/usr/bin/env pluginwrapper3\nfrom x import Plugin\n".to_vec());
-        files.files.insert("/p/MANIFEST".into(), b"type: aa\n".to_vec());
-        let path = if kind == DocKind::Manifest { "/p/MANIFEST" } else { "/p/default.cfg" };
-        let cx = Context { path: Path::new(path), files: &files };
+        files.files.insert(
+            "/p/main.py".into(),
+            b"#!/usr/bin/env pluginwrapper3\nfrom x import Plugin\n".to_vec(),
+        );
+        files
+            .files
+            .insert("/p/MANIFEST".into(), b"type: aa\n".to_vec());
+        let path = if kind == DocKind::Manifest {
+            "/p/MANIFEST"
+        } else {
+            "/p/default.cfg"
+        };
+        let cx = Context {
+            path: Path::new(path),
+            files: &files,
+        };
         analysis::analyze(kind, text, &cx)
     }
 

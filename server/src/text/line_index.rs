@@ -32,19 +32,19 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        // Built on every keystroke for the whole text: line breaks are found
+        // with memchr (through `str::find`) and each line is checked for
+        // ASCII a word at a time, instead of a branch per byte.
         let mut line_starts = vec![0];
         let mut ascii = Vec::new();
-        let mut line_ascii = true;
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-                ascii.push(line_ascii);
-                line_ascii = true;
-            } else if b >= 0x80 {
-                line_ascii = false;
-            }
+        let mut start = 0;
+        while let Some(i) = text[start..].find('\n') {
+            let end = start + i;
+            ascii.push(text.as_bytes()[start..end].is_ascii());
+            start = end + 1;
+            line_starts.push(start);
         }
-        ascii.push(line_ascii);
+        ascii.push(text.as_bytes()[start..].is_ascii());
         Self {
             line_starts,
             ascii,
@@ -149,6 +149,27 @@ mod tests {
         assert_eq!(index.line_col(text, x, Encoding::Utf16).col, 4);
         assert_eq!(index.line_col(text, x, Encoding::Utf8).col, 7);
         assert_eq!(index.line_col(text, x, Encoding::Utf32).col, 3);
+    }
+
+    #[test]
+    fn lines_and_ascii_flags_match_a_byte_by_byte_reading() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "\n\né\n",
+            "a: 1\r\n😀é x\nlast",
+            "x\ny\r\nzé",
+        ] {
+            let index = LineIndex::new(text);
+            let mut starts = vec![0];
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+            assert_eq!(index.line_starts, starts, "{text:?}");
+            let ascii: Vec<bool> = text.split('\n').map(str::is_ascii).collect();
+            assert_eq!(index.ascii, ascii, "{text:?}");
+            assert_eq!(index.len, text.len());
+        }
     }
 
     #[test]
