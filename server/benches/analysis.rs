@@ -111,6 +111,11 @@ fn keystroke(c: &mut Criterion) {
     for (name, size) in SIZES {
         cases.push((name, common::config(size), DocKind::Config));
     }
+    cases.push((
+        "1MB, a warning per section",
+        common::config_with_findings(1024 * 1024),
+        DocKind::Config,
+    ));
     for (name, text, kind) in cases {
         let file = if kind == DocKind::Manifest {
             "MANIFEST"

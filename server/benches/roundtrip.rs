@@ -575,8 +575,7 @@ fn verdict(ok: bool) -> &'static str {
 }
 
 fn main() {
-    // `cargo bench -- <filter>` passes arguments; `cargo test --benches`
-    // runs benches with `--test`: then only check that the harness starts.
+    // `cargo test --benches` runs benches with `--test`: nothing to check.
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--test" || a == "--list") {
         return;
@@ -590,147 +589,216 @@ fn main() {
     if !yls {
         eprintln!("yaml-language-server not found: run `cd bench && npm ci` for the comparison");
     }
-
-    let (manifest_edits, yls_edits, requests) = if quick { (60, 20, 20) } else { (400, 100, 100) };
-    let sizes: [(&str, usize, usize); 3] = [
-        ("10 KB", 10 * 1024, if quick { 60 } else { 400 }),
-        ("1 MB", 1024 * 1024, if quick { 20 } else { 100 }),
-        ("4 MB", 4 * 1024 * 1024, if quick { 10 } else { 40 }),
-    ];
-
+    let requests = if quick { 20 } else { 100 };
+    let q = |full: usize, short: usize| if quick { short } else { full };
     println!(
         "sps-plugin-ls round trip (release binary over stdio){}",
         if quick { ", quick mode" } else { "" }
     );
 
-    // --- MANIFEST, both servers.
-    let text = common::MANIFEST;
-    let dir = plugin(&root, "manifest", text, None);
-    let case = |which, edits| Case {
-        which,
-        dir: &dir,
-        file: "MANIFEST",
-        text,
-        at: common::end_of_line_with(text, "author_name:", 0),
-        complete_at: text.find("type: ").unwrap() + "type: ".len(),
-        hover_at: text.find("type:").unwrap() + 1,
-        edits,
-        requests,
-    };
-    let sps_m = run_case(&case(Which::Sps, manifest_edits));
+    // --- MANIFEST: the realistic one, then grown to 10 KB, 1 MB and 4 MB;
+    // both servers, the same edits.
+    // (name, text, edits for sps-plugin-ls, edits for yaml-language-server)
+    let manifests: Vec<(&str, String, usize, usize)> = vec![
+        (
+            "MANIFEST",
+            common::MANIFEST.to_string(),
+            q(400, 60),
+            q(100, 20),
+        ),
+        ("10 KB", common::manifest(10 * 1024), q(400, 60), q(40, 10)),
+        ("1 MB", common::manifest(1024 * 1024), q(100, 20), q(10, 4)),
+        (
+            "4 MB",
+            common::manifest(4 * 1024 * 1024),
+            q(40, 10),
+            q(6, 2),
+        ),
+    ];
     let mut yls_check = None;
-    let yls_m = yls.then(|| {
-        yls_check = Some(yls_validates(&root));
-        run_case(&case(Which::Yls, yls_edits))
-    });
-    let init_runs = if quick { 3 } else { 10 };
-    let sps_init = time_to_initialize(Which::Sps, &dir, init_runs);
-    let yls_init = yls.then(|| time_to_initialize(Which::Yls, &dir, init_runs));
+    let mut mrows = Vec::new();
+    for (i, (name, text, edits, yls_edits)) in manifests.iter().enumerate() {
+        let dir = plugin(&root, &format!("manifest-{i}"), text, None);
+        let middle = if i == 0 { 0 } else { text.len() / 2 };
+        let anchor = if i == 0 {
+            "author_name:"
+        } else {
+            "  Paragraph"
+        };
+        let case = |which, edits, requests| Case {
+            which,
+            dir: &dir,
+            file: "MANIFEST",
+            text,
+            at: common::end_of_line_with(text, anchor, middle),
+            complete_at: text.find("type: ").unwrap() + "type: ".len(),
+            hover_at: text.find("type:").unwrap() + 1,
+            edits,
+            requests,
+        };
+        let ours = run_case(&case(Which::Sps, *edits, requests.min(*edits)));
+        let theirs = yls.then(|| {
+            if yls_check.is_none() {
+                yls_check = Some(yls_validates(&root));
+            }
+            run_case(&case(Which::Yls, *yls_edits, requests.min(*yls_edits * 2)))
+        });
+        mrows.push((*name, text.len(), ours, theirs));
+    }
+    let init_runs = q(10, 3);
+    let sps_init = time_to_initialize(Which::Sps, &root, init_runs);
+    let yls_init = yls.then(|| time_to_initialize(Which::Yls, &root, init_runs));
 
-    // --- default.cfg at three sizes, with CPython reading the same text.
+    // --- default.cfg at three sizes, with CPython reading the same text;
+    // then 1 MB again with a warning on every section.
+    let sizes: [(&str, String, usize); 4] = [
+        ("10 KB", common::config(10 * 1024), q(400, 60)),
+        ("1 MB", common::config(1024 * 1024), q(100, 20)),
+        ("4 MB", common::config(4 * 1024 * 1024), q(40, 10)),
+        (
+            "1 MB, a warning per section",
+            common::config_with_findings(1024 * 1024),
+            q(100, 20),
+        ),
+    ];
     let mut cfg = Vec::new();
-    for (name, size, edits) in sizes {
-        let text = common::config(size);
-        let dir = plugin(&root, &format!("cfg-{size}"), common::MANIFEST, Some(&text));
+    for (i, (name, text, edits)) in sizes.iter().enumerate() {
+        let dir = plugin(&root, &format!("cfg-{i}"), common::MANIFEST, Some(text));
         let middle = text.len() / 2;
         let case = Case {
             which: Which::Sps,
             dir: &dir,
             file: "default.cfg",
-            text: &text,
-            at: common::end_of_line_with(&text, "server=", middle),
-            complete_at: common::end_of_line_with(&text, "use_tls=", middle),
+            text,
+            at: common::end_of_line_with(text, "server=", middle),
+            complete_at: common::end_of_line_with(text, "use_tls=", middle),
             hover_at: middle + text[middle..].find("\ntimeout=").unwrap() + 2,
-            edits,
+            edits: *edits,
             requests: requests.min(edits * 2),
         };
         let figures = run_case(&case);
-        let reads = if size > 1024 * 1024 { 5 } else { 15 };
-        let py = cpython_read(&dir.join("default.cfg"), reads);
-        cfg.push((name, text.len(), figures, py));
+        let py = cpython_read(
+            &dir.join("default.cfg"),
+            if text.len() > 2 << 20 { 5 } else { 15 },
+        );
+        cfg.push((*name, text.len(), figures, py));
     }
 
     // --- Report.
     println!();
-    if let Some(check) = &yls_check {
-        match check {
-            Ok(msg) => println!("yaml-language-server validates MANIFEST against schemas/manifest.schema.json (on `type: bogus`: \"{msg}\")"),
-            Err(e) => println!("WARNING: {e}: the comparison is not fair"),
-        }
+    match &yls_check {
+        Some(Ok(msg)) => println!(
+            "yaml-language-server validates MANIFEST against schemas/manifest.schema.json (on `type: bogus`: \"{msg}\")."
+        ),
+        Some(Err(e)) => println!("WARNING: {e}: the comparison is not fair."),
+        None => {}
     }
     println!();
-    println!("| measure | sps-plugin-ls | yaml-language-server | ratio | target |");
+    println!("| MANIFEST | sps-plugin-ls p50 | p99 | yaml-language-server p50 | p99 | p50 ratio | p50 ratio less its 200 ms debounce |");
+    println!("|---|---|---|---|---|---|---|");
+    for (name, len, ours, theirs) in &mrows {
+        let (yp50, yp99, r, rnet) = match theirs {
+            Some(t) => (
+                ms(p50(&t.edits)),
+                ms(p99(&t.edits)),
+                format!("{:.0}×", ratio(p50(&t.edits), p50(&ours.edits))),
+                format!(
+                    "{:.0}×",
+                    ratio(p50(&t.edits).saturating_sub(YLS_DEBOUNCE), p50(&ours.edits))
+                ),
+            ),
+            None => ("–".into(), "–".into(), "–".into(), "–".into()),
+        };
+        println!(
+            "| {name} ({len} bytes; {} / {} edits) | {} | {} | {yp50} | {yp99} | {r} | {rnet} |",
+            ours.edits.len(),
+            theirs.as_ref().map_or(0, |t| t.edits.len()),
+            ms(p50(&ours.edits)),
+            ms(p99(&ours.edits)),
+        );
+    }
+
+    let (_, _, sps_m, yls_m) = &mrows[0];
+    println!();
+    println!("| realistic MANIFEST | sps-plugin-ls | yaml-language-server | ratio | target |");
     println!("|---|---|---|---|---|");
-    let yls_row = |name: &str, ours: Duration, theirs: Option<Duration>, target: f64| match theirs {
-        Some(t) => {
-            let r = ratio(t, ours);
-            println!(
-                "| {name} | {} | {} | {r:.0}× | ≥ {target}× {} |",
-                ms(ours),
-                ms(t),
-                verdict(r >= target)
-            );
-        }
-        None => println!("| {name} | {} | – | – | ≥ {target}× |", ms(ours)),
+    let row = |name: &str, ours: Duration, theirs: Option<Duration>, target: Option<f64>| {
+        let (t, r, v) = match theirs {
+            Some(t) => {
+                let r = ratio(t, ours);
+                (
+                    ms(t),
+                    format!("{r:.0}×"),
+                    target.map_or("–".into(), |x| format!("≥ {x}×: {}", verdict(r >= x))),
+                )
+            }
+            None => ("–".into(), "–".into(), "–".into()),
+        };
+        println!("| {name} | {} | {t} | {r} | {v} |", ms(ours));
     };
-    yls_row(
-        "MANIFEST didChange → publishDiagnostics p50",
+    row(
+        "didChange → publishDiagnostics p50",
         p50(&sps_m.edits),
         yls_m.as_ref().map(|y| p50(&y.edits)),
-        100.0,
+        Some(100.0),
     );
-    yls_row(
-        "MANIFEST didChange → publishDiagnostics p50, less yaml-language-server's 200 ms debounce",
+    row(
+        "the same, less yaml-language-server's 200 ms debounce",
         p50(&sps_m.edits),
         yls_m
             .as_ref()
             .map(|y| p50(&y.edits).saturating_sub(YLS_DEBOUNCE)),
-        100.0,
+        Some(100.0),
     );
-    yls_row(
-        "MANIFEST didChange → publishDiagnostics p99",
-        p99(&sps_m.edits),
-        yls_m.as_ref().map(|y| p99(&y.edits)),
-        100.0,
-    );
-    yls_row(
-        "MANIFEST completion p50",
+    row(
+        "completion p50 (`type: ` values)",
         p50(&sps_m.completion),
         yls_m.as_ref().map(|y| p50(&y.completion)),
-        1.0,
+        None,
     );
-    yls_row(
-        "MANIFEST hover p50",
+    row(
+        "hover p50 (`type` key)",
         p50(&sps_m.hover),
         yls_m.as_ref().map(|y| p50(&y.hover)),
-        1.0,
+        None,
     );
-    yls_row(
+    row(
         "process start → initialize response (median)",
         sps_init,
         yls_init,
-        20.0,
+        Some(20.0),
     );
-    match (&yls_m, sps_m.rss_kib) {
-        (Some(y), Some(ours)) if y.rss_kib.is_some() => {
-            let r = y.rss_kib.unwrap() as f64 / ours as f64;
+    match (sps_m.rss_kib, yls_m.as_ref().and_then(|y| y.rss_kib)) {
+        (Some(ours), Some(theirs)) => {
+            let r = theirs as f64 / ours as f64;
             println!(
-                "| peak resident memory (VmHWM) after the MANIFEST run | {} | {} | {r:.1}× | ≥ 5× {} |",
-                mib(sps_m.rss_kib),
-                mib(y.rss_kib),
+                "| peak resident memory (VmHWM) | {} | {} | {r:.1}× | ≥ 5×: {} |",
+                mib(Some(ours)),
+                mib(Some(theirs)),
                 verdict(r >= 5.0)
             );
         }
-        _ => println!(
-            "| peak resident memory (VmHWM) after the MANIFEST run | {} | – | – | ≥ 5× |",
-            mib(sps_m.rss_kib)
+        (ours, _) => println!(
+            "| peak resident memory (VmHWM) | {} | – | – | – |",
+            mib(ours)
         ),
     }
-    println!(
-        "\n(MANIFEST: {} edits for sps-plugin-ls, {} for yaml-language-server; {requests} completions and hovers each.)",
-        sps_m.edits.len(),
-        yls_m.as_ref().map_or(0, |y| y.edits.len()),
-    );
+    println!();
+    println!("| MANIFEST | sps-plugin-ls completion p50 | hover p50 | peak RSS | yaml-language-server completion p50 | hover p50 | peak RSS |");
+    println!("|---|---|---|---|---|---|---|");
+    for (name, _, ours, theirs) in &mrows {
+        println!(
+            "| {name} | {} | {} | {} | {} | {} | {} |",
+            ms(p50(&ours.completion)),
+            ms(p50(&ours.hover)),
+            mib(ours.rss_kib),
+            theirs
+                .as_ref()
+                .map_or("–".into(), |t| ms(p50(&t.completion))),
+            theirs.as_ref().map_or("–".into(), |t| ms(p50(&t.hover))),
+            mib(theirs.as_ref().and_then(|t| t.rss_kib)),
+        );
+    }
 
     println!();
     println!("| default.cfg | edits | didChange → publishDiagnostics p50 | p99 | didOpen → first diagnostics | completion p50 | hover p50 | peak RSS | CPython configparser read_string | CPython ÷ p50 |");
@@ -751,12 +819,11 @@ fn main() {
         );
     }
     println!();
-    let one = &cfg[1];
-    let four = &cfg[2];
+    let (one, four) = (&cfg[1], &cfg[2]);
     if let Some(py) = one.3 {
         let r = ratio(py, p50(&one.2.edits));
         println!(
-            "1 MB default.cfg: CPython reads it in {}, a keystroke costs {} at p50: {r:.1}× (target ≥ 20×: {})",
+            "- 1 MB default.cfg: CPython reads it in {}, a keystroke costs {} at p50: {r:.1}× (target ≥ 20×: {}).",
             ms(py),
             ms(p50(&one.2.edits)),
             verdict(r >= 20.0)
@@ -764,8 +831,14 @@ fn main() {
     }
     let scale = ratio(p50(&four.2.edits), p50(&one.2.edits));
     println!(
-        "4 MB ÷ 1 MB per-edit p50: {scale:.2}× (target ≤ 5×: {})",
+        "- default.cfg per-edit p50, 4 MB ÷ 1 MB: {scale:.2}× (target ≤ 5×: {}).",
         verdict(scale <= 5.0)
+    );
+    let (m1, m4) = (&mrows[2], &mrows[3]);
+    println!(
+        "- MANIFEST per-edit p50, 4 MB ÷ 1 MB: {:.2}× (target ≤ 5×: {}).",
+        ratio(p50(&m4.2.edits), p50(&m1.2.edits)),
+        verdict(ratio(p50(&m4.2.edits), p50(&m1.2.edits)) <= 5.0)
     );
     let _ = std::fs::remove_dir_all(&root);
 }

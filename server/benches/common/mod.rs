@@ -16,13 +16,32 @@ author_name: Example Corp Integrations Team
 author_email: integrations@example.com
 ";
 
+/// The realistic MANIFEST grown to at least `size` bytes by a long
+/// `description` block (a literal block scalar, which SPS accepts); no
+/// findings.
+pub fn manifest(size: usize) -> String {
+    let mut text = MANIFEST.replace(
+        "description: 'Multi-factor authentication with Example MFA: push, OTP and SMS'\n",
+        "",
+    );
+    text.push_str("description: |\n");
+    let mut n = 1;
+    while text.len() < size {
+        text.push_str(&format!(
+            "  Paragraph {n}: the plugin asks Example MFA for a push notification, then\n  falls back to a one-time password typed at the prompt.\n"
+        ));
+        n += 1;
+    }
+    text
+}
+
 pub const MAIN_PY: &str = "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin\n";
 
 /// The top of a real SDK-style default.cfg: the SDK's common sections with
 /// their comments, as the SDK's templates write them.
 const CONFIG_HEAD: &str = "\
 ###### Example MFA options ######
-[example_mfa]
+[example-mfa]
 # These are mandatory options. Other than api_url, they should be referenced
 # from a credential store. See the credential_store section for more detail.
 api_url=https://api.example.com/v2
@@ -66,7 +85,7 @@ disable_echo=yes
 # doing.
 soft_timeout=15
 hard_timeout=90
-conn_limit=5
+reuse_limit=5
 
 [question_1]
 # Ask the user for a ticket number before the session starts.
@@ -85,7 +104,7 @@ disable_echo=no
 fn config_block(n: usize) -> String {
     format!(
         "\
-[directory_{n}]
+[directory-{n}]
 # Directory server number {n}: where the plugin looks up the gateway user's
 # telephone number and e-mail address. See the Tutorial document.
 server=ldap{n}.example.com
@@ -106,7 +125,7 @@ url=ldaps://%(server)s:%(port)s/%(base_dn)s
 }
 
 /// A realistic default.cfg of at least `size` bytes (and at most one block
-/// more).
+/// more). It has no findings.
 pub fn config(size: usize) -> String {
     let mut text = String::with_capacity(size + 1024);
     text.push_str(CONFIG_HEAD);
@@ -116,6 +135,12 @@ pub fn config(size: usize) -> String {
         n += 1;
     }
     text
+}
+
+/// The same file with a warning on every section: its names are not host
+/// names (`directory_1`), which `$` values need.
+pub fn config_with_findings(size: usize) -> String {
+    config(size).replace("[directory-", "[directory_")
 }
 
 /// The byte offset of the end of the line holding `needle`'s first match at
