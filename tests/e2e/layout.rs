@@ -431,3 +431,32 @@ fn open_documents_win_over_the_disk() {
     );
     let _ = server.wait_quiet(Duration::from_millis(100), |_| false);
 }
+
+#[test]
+fn changing_the_plugin_type_rechecks_the_default_cfg() {
+    let manifest = GOOD_MANIFEST.replace("type: aa", "type: credentialstore");
+    let plugin = Plugin::new(&[("main.py", MAIN_PY), ("MANIFEST", &manifest)]);
+    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let m = server.open(&plugin.path("MANIFEST"), &manifest);
+    let cfg_text = "[auth]\ndisable_echo=yes\n";
+    let c = server.open(&plugin.path("default.cfg"), cfg_text);
+    assert_eq!(
+        codes(&server.diagnostics(&c, 1)),
+        vec!["config/wrong-plugin-type-section"]
+    );
+    // Typing elsewhere in the MANIFEST leaves the default.cfg alone...
+    server.change(&m, 2, json!([{ "text": format!("{manifest}# note\n") }]));
+    server.diagnostics(&m, 2);
+    let republished = server.wait_quiet(Duration::from_millis(300), |msg| {
+        msg["method"] == "textDocument/publishDiagnostics" && msg["params"]["uri"] == c
+    });
+    assert!(republished.is_none(), "{republished:?}");
+    // ...changing `type` checks it again.
+    server.change(&m, 3, json!([{ "text": GOOD_MANIFEST }]));
+    let again = server
+        .wait_for(|msg| {
+            msg["method"] == "textDocument/publishDiagnostics" && msg["params"]["uri"] == c
+        })
+        .expect("default.cfg checked again");
+    assert_eq!(again["params"]["diagnostics"], json!([]));
+}

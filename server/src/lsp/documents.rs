@@ -14,6 +14,9 @@ pub struct Document {
     pub path: PathBuf,
     pub kind: Option<DocKind>,
     pub version: i32,
+    /// For a MANIFEST: the plugin type it declared when its neighbours were
+    /// last checked (their SDK sections depend on it).
+    pub plugin_type: Option<String>,
     rope: Rope,
     snapshot: Option<Snapshot>,
 }
@@ -32,6 +35,7 @@ impl Document {
             path,
             kind,
             version,
+            plugin_type: None,
             rope: Rope::from_str(text),
             snapshot: None,
         }

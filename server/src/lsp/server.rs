@@ -182,10 +182,19 @@ impl Backend {
     /// Re-checks the open documents in `dirs` (all of them when `None`) and
     /// publishes their diagnostics.
     fn refresh(&self, dirs: Option<&HashSet<PathBuf>>) {
+        self.refresh_where(dirs, |_| true);
+    }
+
+    /// Re-checks the open documents of one kind in `dirs`.
+    fn refresh_kind(&self, dirs: &HashSet<PathBuf>, kind: DocKind) {
+        self.refresh_where(Some(dirs), |k| k == kind);
+    }
+
+    fn refresh_where(&self, dirs: Option<&HashSet<PathBuf>>, wanted: impl Fn(DocKind) -> bool) {
         let uris: Vec<Uri> = {
             let docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
             docs.iter()
-                .filter(|(_, d)| d.kind.is_some())
+                .filter(|(_, d)| d.kind.is_some_and(&wanted))
                 .filter(|(_, d)| {
                     dirs.is_none_or(|dirs| d.path.parent().is_some_and(|p| dirs.contains(p)))
                 })
@@ -237,6 +246,22 @@ impl Backend {
                 .publish_diagnostics(uri, converted, Some(version))
                 .await;
         });
+    }
+
+    fn has_open_config_beside(docs: &HashMap<Uri, Document>, manifest: &Path) -> bool {
+        docs.values()
+            .any(|d| d.kind == Some(DocKind::Config) && d.path.parent() == manifest.parent())
+    }
+
+    /// Reads the plugin type of an open MANIFEST; true when it changed.
+    fn update_plugin_type(docs: &mut HashMap<Uri, Document>, uri: &Uri) -> bool {
+        let Some(doc) = docs.get_mut(uri) else {
+            return false;
+        };
+        let now = crate::analysis::manifest::plugin_type(&doc.snapshot().text);
+        let changed = now != doc.plugin_type;
+        doc.plugin_type = now;
+        changed
     }
 
     /// Forgets the folder walks: files changed on disk.
@@ -346,7 +371,7 @@ impl LanguageServer for Backend {
         guard_notification("textDocument/didChange", async {
             let enc = self.encoding();
             let uri = params.text_document.uri;
-            let path = {
+            let (path, kind, type_changed) = {
                 let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
                 let Some(doc) = docs.get_mut(&uri) else {
                     tracing::warn!("change to a document that is not open: {}", uri.as_str());
@@ -356,9 +381,21 @@ impl LanguageServer for Backend {
                     doc.apply(change, enc);
                 }
                 doc.version = params.text_document.version;
-                doc.path.clone()
+                let (path, kind) = (doc.path.clone(), doc.kind);
+                let type_changed = kind == Some(DocKind::Manifest)
+                    && Self::has_open_config_beside(&docs, &path)
+                    && Self::update_plugin_type(&mut docs, &uri);
+                (path, kind, type_changed)
             };
-            self.refresh(Some(&Self::changed_dirs([path])));
+            // Only what the change can affect is checked again: a MANIFEST
+            // matters to its default.cfg only through `type`, a .cfg to
+            // nothing else, any other file (the entry point) to the MANIFEST.
+            let dirs = Self::changed_dirs([path]);
+            match kind {
+                Some(DocKind::Manifest) if type_changed => self.refresh(Some(&dirs)),
+                Some(_) => self.publish(uri),
+                None => self.refresh_kind(&dirs, DocKind::Manifest),
+            }
         })
         .await;
     }
