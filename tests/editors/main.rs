@@ -848,7 +848,7 @@ fn vscode_in_code_server() {
         missing.is_empty(),
         "vscode_in_code_server",
         &format!("missing {}", missing.join(", ")),
-        "run tests/vscode/setup.sh",
+        "tests/vscode/setup.sh",
     ) {
         return;
     }
@@ -859,7 +859,7 @@ fn vscode_in_code_server() {
         chromium,
         "vscode_in_code_server",
         "Chromium is not installed",
-        "run tests/vscode/setup.sh (apt-get install -y chromium)",
+        "tests/vscode/setup.sh (it installs chromium)",
     ) {
         return;
     }

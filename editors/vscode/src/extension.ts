@@ -108,12 +108,41 @@ function ensureExecutable(file: string): void {
   }
 }
 
+/**
+ * The server settings have the scope `machine-overridable`. In a remote
+ * window (Remote - SSH, WSL, Dev Containers, code-server...) VS Code ignores
+ * such settings in the User settings, and its User tab does not even list
+ * them: they belong in the Remote settings, which is where the extension runs.
+ */
+function remoteName(): string | undefined {
+  return vscode.env.remoteName;
+}
+
+/** Appended to error messages in a remote window. */
+function remoteHint(): string {
+  const remote = remoteName();
+  if (remote === undefined) {
+    return '';
+  }
+  return (
+    ` In this remote window (${remote}), set "${SETTING_SERVER_PATH}" in the Remote settings ` +
+    `("Preferences: Open Remote Settings"): VS Code ignores it in the User settings there.`
+  );
+}
+
 async function showError(message: string): Promise<void> {
   const openSettings = 'Open Settings';
   const showLog = 'Show Log';
   const choice = await vscode.window.showErrorMessage(message, openSettings, showLog);
   if (choice === openSettings) {
-    await vscode.commands.executeCommand('workbench.action.openSettings', SETTING_SERVER_PATH);
+    if (remoteName() !== undefined) {
+      // This command takes only an options object (a plain string is dropped).
+      await vscode.commands.executeCommand('workbench.action.openRemoteSettings', {
+        query: SETTING_SERVER_PATH,
+      });
+    } else {
+      await vscode.commands.executeCommand('workbench.action.openSettings', SETTING_SERVER_PATH);
+    }
   } else if (choice === showLog) {
     log().show();
   }
@@ -130,8 +159,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     platform: process.platform,
   });
   if (!found.ok) {
-    log().error(found.message);
-    void showError(found.message);
+    const message = found.message + remoteHint();
+    log().error(message);
+    void showError(message);
     return;
   }
 
@@ -166,7 +196,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     const message =
       `SPS Plugin: the language server ${server.path} (${describe(server)}) failed to start: ` +
       `${errorText(err)}. Check "${SETTING_SERVER_PATH}" or reinstall it with ` +
-      `"cargo install --path server".`;
+      `"cargo install --path server".` +
+      remoteHint();
     log().error(message);
     void showError(message);
   }
