@@ -159,7 +159,147 @@ enum Frame {
     },
 }
 
+/// Parses `text`. Past a syntax error a conforming parser knows nothing
+/// more; since a MANIFEST is a flat mapping, the top-level `key:` lines after
+/// the error are then parsed one by one, so that their own errors and values
+/// are still reported (see [`recover`]).
 pub fn parse(text: &str) -> YamlDocument {
+    let doc = parse_conforming(text);
+    if doc.errors.is_empty() {
+        return doc;
+    }
+    recover(text, doc)
+}
+
+/// Top-level chunks recovered after an error: at most this many, so that a
+/// hostile text cannot make recovery expensive.
+const MAX_RECOVERED_CHUNKS: usize = 1000;
+
+/// Appends to a document broken by a syntax error what the rest of the text
+/// holds: each chunk starting with an unindented `key:` line after the error
+/// is parsed on its own; its entries join the root mapping and its errors
+/// the document's.
+fn recover(text: &str, mut doc: YamlDocument) -> YamlDocument {
+    let is_flat_mapping = match &doc.root {
+        None => true,
+        Some(root) => matches!(root.kind, NodeKind::Mapping(_)) && root.range.start == first_content(text),
+    };
+    if !is_flat_mapping || text.len() > super::super::analysis::MAX_ANALYSED_BYTES {
+        return doc;
+    }
+    let error_at = doc.errors[0].range.start;
+    // An entry that reaches the error's line holds whatever the parser made
+    // of the broken text: drop it rather than check a wrong value.
+    let error_line = crate::text::line_start(text, error_at.min(text.len()));
+    if let Some(Node {
+        kind: NodeKind::Mapping(entries),
+        ..
+    }) = &mut doc.root
+    {
+        entries.retain(|e| e.value.range.end < error_line && e.key.range.end < error_line);
+    }
+    let mut starts: Vec<usize> = Vec::new();
+    let mut at = crate::text::line_end(text, error_at.min(text.len()));
+    while at < text.len() {
+        let next = match text[at..].find('\n') {
+            Some(i) => at + i + 1,
+            None => break,
+        };
+        let line = &text[next..crate::text::line_end(text, next)];
+        if starts_chunk(line) {
+            starts.push(next);
+            if starts.len() > MAX_RECOVERED_CHUNKS {
+                break;
+            }
+        }
+        at = next;
+    }
+    let mut recovered = Vec::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let chunk = parse_conforming(&text[start..end]);
+        doc.errors.extend(chunk.errors.into_iter().map(|mut e| {
+            e.range = shift(e.range, start);
+            e
+        }));
+        if let Some(Node {
+            kind: NodeKind::Mapping(entries),
+            ..
+        }) = chunk.root
+        {
+            recovered.extend(entries.into_iter().map(|mut e| {
+                shift_node(&mut e.key, start);
+                shift_node(&mut e.value, start);
+                e
+            }));
+        }
+    }
+    if recovered.is_empty() {
+        return doc;
+    }
+    let root = doc.root.get_or_insert_with(|| Node {
+        range: TextRange::empty(first_content(text)),
+        kind: NodeKind::Mapping(Vec::new()),
+        tag: None,
+    });
+    if let NodeKind::Mapping(entries) = &mut root.kind {
+        if let Some(last) = recovered.last() {
+            root.range.end = root.range.end.max(last.value.range.end);
+        }
+        entries.extend(recovered);
+    }
+    doc
+}
+
+/// A line that begins a top-level entry: unindented, not a comment, a list
+/// item or a document marker, holding `key:`.
+fn starts_chunk(line: &str) -> bool {
+    let Some(first) = line.chars().next() else {
+        return false;
+    };
+    !matches!(first, ' ' | '\t' | '#' | '-' | '.' | '%' | '\r')
+        && line
+            .find(':')
+            .is_some_and(|i| line[i + 1..].is_empty() || line[i + 1..].starts_with([' ', '\t', '\r']))
+}
+
+/// Where the first key of a document starts (after comments and blank lines).
+fn first_content(text: &str) -> usize {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start_matches('\u{feff}').trim();
+        if !t.is_empty() && !t.starts_with('#') && t != "---" {
+            return at + (line.len() - line.trim_start_matches(['\u{feff}', ' ', '\t']).len());
+        }
+        at += line.len();
+    }
+    text.len()
+}
+
+fn shift(r: TextRange, by: usize) -> TextRange {
+    TextRange::new(r.start + by, r.end + by)
+}
+
+fn shift_node(node: &mut Node, by: usize) {
+    node.range = shift(node.range, by);
+    match &mut node.kind {
+        NodeKind::Mapping(entries) => {
+            for e in entries {
+                shift_node(&mut e.key, by);
+                shift_node(&mut e.value, by);
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for item in items {
+                shift_node(item, by);
+            }
+        }
+        NodeKind::Scalar(_) | NodeKind::Alias => {}
+    }
+}
+
+/// A conforming YAML 1.2 parse; stops at the first error.
+fn parse_conforming(text: &str) -> YamlDocument {
     let mut pos = CharToByte::new(text);
     let mut errors = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -368,6 +508,16 @@ mod tests {
             doc.get("name").unwrap().value.as_scalar().unwrap().value,
             "Foo"
         );
+    }
+
+    #[test]
+    fn keys_after_a_syntax_error_are_still_read() {
+        let text = "name: x\ndescription: a: b\ntype: AA\napi: 1\n  nested: 2\nentry_point=main.py\nversion: v1\n";
+        let doc = parse(text);
+        let keys: Vec<&str> = doc.entries().iter().filter_map(Entry::key_text).collect();
+        assert_eq!(keys, vec!["name", "type", "api", "version"]);
+        assert_eq!(slice(text, doc.get("type").unwrap().value.range), "AA");
+        assert!(doc.errors.len() >= 2, "{:?}", doc.errors);
     }
 
     #[test]
