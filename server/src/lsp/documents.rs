@@ -105,6 +105,51 @@ impl Document {
     }
 }
 
+/// Replays bytes as a sequence of edits, applied both to a [`Document`] and,
+/// through the line index, to a plain `String`; panics where they differ.
+/// The `edits` fuzz target runs this, and so do the regression tests on the
+/// inputs it found (`fuzz/regressions/edits/`).
+#[doc(hidden)]
+pub fn replay_edits(data: &[u8]) {
+    use crate::text::LineCol;
+    if data.len() < 2 {
+        return;
+    }
+    let split = (data[0] as usize).min(data.len() - 1);
+    let (init, mut ops) = data[1..].split_at(split.min(data.len() - 1));
+    let mut model = String::from_utf8_lossy(init).into_owned();
+    let enc = if data[0] & 1 == 0 {
+        Encoding::Utf16
+    } else {
+        Encoding::Utf8
+    };
+    let mut doc = Document::new("/p/MANIFEST".into(), None, 0, &model);
+    while ops.len() >= 5 {
+        let (l1, c1) = (u32::from(ops[0]) % 8, u32::from(ops[1]) % 40);
+        let (l2, c2) = (u32::from(ops[2]) % 8, u32::from(ops[3]) % 40);
+        let take = (ops[4] as usize % 6).min(ops.len() - 5);
+        let insert = String::from_utf8_lossy(&ops[5..5 + take]).into_owned();
+        ops = &ops[5 + take..];
+        let index = LineIndex::new(&model);
+        let a = index.offset(&model, LineCol { line: l1, col: c1 }, enc);
+        let b = index.offset(&model, LineCol { line: l2, col: c2 }, enc);
+        // An inverted range is empty at its start.
+        model.replace_range(a..b.max(a), &insert);
+        doc.apply(
+            &lsp::TextDocumentContentChangeEvent {
+                range: Some(lsp::Range::new(
+                    lsp::Position::new(l1, c1),
+                    lsp::Position::new(l2, c2),
+                )),
+                range_length: None,
+                text: insert,
+            },
+            enc,
+        );
+        assert_eq!(&*doc.snapshot().text, model.as_str());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -149,6 +194,15 @@ mod tests {
             files: &files,
         };
         analysis::analyze(kind, text, &cx)
+    }
+
+    /// Inputs on which the `edits` fuzz target once failed.
+    #[test]
+    fn fuzz_regressions() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/regressions/edits");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            replay_edits(&std::fs::read(entry.unwrap().path()).unwrap());
+        }
     }
 
     proptest! {

@@ -48,13 +48,15 @@ impl From<std::ops::Range<usize>> for TextRange {
 }
 
 /// The byte offset of the end of the line holding `offset` (before `\r\n`/`\n`).
+///
+/// Lines end at `\n` or `\r\n`; a lone `\r` is part of the line, as for
+/// Python's configparser and Neovim (VS Code never sends one: it normalises
+/// line ends when it loads a file).
 pub fn line_end(text: &str, offset: usize) -> usize {
-    let rest = &text[offset..];
-    let end = rest.find('\n').map_or(text.len(), |i| offset + i);
-    if end > offset && text.as_bytes()[end - 1] == b'\r' {
-        end - 1
-    } else {
-        end
+    match text[offset..].find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[offset + i - 1] == b'\r' => offset + i - 1,
+        Some(i) => offset + i,
+        None => text.len(),
     }
 }
 
@@ -66,4 +68,18 @@ pub fn line_start(text: &str, offset: usize) -> usize {
 /// The first line of a text, without its line break.
 pub fn first_line(text: &str) -> &str {
     &text[..line_end(text, 0)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_end;
+
+    #[test]
+    fn only_newline_and_crlf_end_a_line() {
+        assert_eq!(line_end("ab\r\ncd", 0), 2);
+        assert_eq!(line_end("ab\ncd", 0), 2);
+        // A lone CR, also at the very end (found by the edits fuzz target).
+        assert_eq!(line_end("a\rb\r", 0), 4);
+        assert_eq!(line_end("ab\r", 3), 3);
+    }
 }
