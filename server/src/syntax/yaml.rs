@@ -182,7 +182,9 @@ const MAX_RECOVERED_CHUNKS: usize = 1000;
 fn recover(text: &str, mut doc: YamlDocument) -> YamlDocument {
     let is_flat_mapping = match &doc.root {
         None => true,
-        Some(root) => matches!(root.kind, NodeKind::Mapping(_)) && root.range.start == first_content(text),
+        Some(root) => {
+            matches!(root.kind, NodeKind::Mapping(_)) && root.range.start == first_content(text)
+        }
     };
     if !is_flat_mapping || text.len() > super::super::analysis::MAX_ANALYSED_BYTES {
         return doc;
@@ -258,9 +260,9 @@ fn starts_chunk(line: &str) -> bool {
         return false;
     };
     !matches!(first, ' ' | '\t' | '#' | '-' | '.' | '%' | '\r')
-        && line
-            .find(':')
-            .is_some_and(|i| line[i + 1..].is_empty() || line[i + 1..].starts_with([' ', '\t', '\r']))
+        && line.find(':').is_some_and(|i| {
+            line[i + 1..].is_empty() || line[i + 1..].starts_with([' ', '\t', '\r'])
+        })
 }
 
 /// Where the first key of a document starts (after comments and blank lines).
