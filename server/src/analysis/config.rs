@@ -11,7 +11,9 @@
 //! is checked. Template options (`; key=value`) are checked as if
 //! uncommented, at information level.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{did_you_mean, Context, Diagnostic, Edit, Severity};
 use crate::schema::config::{sdk, Invalid, OptionSpec, OptionType, SectionSpec};
@@ -270,21 +272,70 @@ struct Culprit {
     fault: Fault,
 }
 
-type Memo = HashMap<(DefId, u8), Option<Culprit>>;
+type Memo = FxHashMap<(DefId, u8), Option<Culprit>>;
 
 /// Sections that resolve DEFAULT values alike: the results, and the faults
 /// of DEFAULT options not yet reported (`None` until computed).
 type Group<'a> = (Memo, Option<Vec<(&'a str, Culprit)>>);
 
+/// The options of a section (of all its sections of that name): in text
+/// order when there are few (the first of a name is the definition), else
+/// the first definition of each name, sorted by name.
+struct Own<'a> {
+    list: Vec<(&'a str, DefId)>,
+    sorted: bool,
+}
+
+/// Up to this many options, a section's are searched in text order.
+const OWN_SCAN: usize = 16;
+
+impl<'a> Own<'a> {
+    fn fill(&mut self, list: impl Iterator<Item = (&'a str, DefId)>) {
+        self.list.clear();
+        self.list.extend(list);
+        self.sorted = self.list.len() > OWN_SCAN;
+        if self.sorted {
+            // Stable: the first definition of a name stays first, and is kept.
+            self.list.sort_by(|a, b| a.0.cmp(b.0));
+            self.list.dedup_by(|b, a| a.0 == b.0);
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<DefId> {
+        if self.sorted {
+            self.list
+                .binary_search_by(|(n, _)| (*n).cmp(name))
+                .ok()
+                .map(|i| self.list[i].1)
+        } else {
+            self.list.iter().find(|(n, _)| *n == name).map(|(_, d)| *d)
+        }
+    }
+
+    /// The definitions, one per name, in any order.
+    fn defs(&self) -> impl Iterator<Item = (&'a str, DefId)> + '_ {
+        let sorted = self.sorted;
+        self.list
+            .iter()
+            .enumerate()
+            .filter(move |(i, (n, _))| sorted || !self.list[..*i].iter().any(|(m, _)| m == n))
+            .map(|(_, x)| *x)
+    }
+}
+
+fn own_get(own: &Own<'_>, name: &str) -> Option<DefId> {
+    own.get(name)
+}
+
 struct Interp<'a> {
-    ini: &'a Ini,
-    defaults: HashMap<&'a str, DefId>,
+    ini: &'a Ini<'a>,
+    defaults: FxHashMap<&'a str, DefId>,
     budget: usize,
 }
 
 /// One `get` context: a section's own options over DEFAULT's.
 struct Scope<'a, 'm> {
-    own: &'m HashMap<&'a str, DefId>,
+    own: &'m Own<'a>,
     /// Results of DEFAULT definitions, shared by the sections that resolve
     /// them the same way.
     default_memo: &'m mut Memo,
@@ -305,11 +356,7 @@ impl<'a> Interp<'a> {
     }
 
     fn lookup(&self, scope: &Scope<'a, '_>, name: &str) -> Option<DefId> {
-        scope
-            .own
-            .get(name)
-            .or_else(|| self.defaults.get(name))
-            .copied()
+        own_get(scope.own, name).or_else(|| self.defaults.get(name).copied())
     }
 
     /// `_interpolate_some` on the value of `def` at `depth`: the first
@@ -320,6 +367,11 @@ impl<'a> Interp<'a> {
         def: DefId,
         depth: u8,
     ) -> Result<Option<Culprit>, ()> {
+        // `(def, 1)` is only ever asked once (from the top, per scope or
+        // group): not worth remembering.
+        if depth <= 1 {
+            return self.scan(scope, def, depth);
+        }
         let in_default = self.is_default(def);
         let memo = if in_default {
             &*scope.default_memo
@@ -356,11 +408,11 @@ impl<'a> Interp<'a> {
             }))
         };
         let mut i = 0;
-        while let Some(p) = v[i..].find('%').map(|p| p + i) {
+        while let Some(p) = find_byte(&b[i..], b'%').map(|p| p + i) {
             match b.get(p + 1) {
                 Some(b'%') => i = p + 2,
                 Some(b'(') => {
-                    let Some(close) = v[p + 2..].find(')').map(|c| c + p + 2) else {
+                    let Some(close) = find_byte(&b[p + 2..], b')').map(|c| c + p + 2) else {
                         return fault(p, p + 2, Fault::BadReference);
                     };
                     if close == p + 2 || b.get(close + 1) != Some(&b's') {
@@ -370,11 +422,11 @@ impl<'a> Interp<'a> {
                     let end = close + 2;
                     i = end;
                     let Some(target) = self.lookup(scope, &var) else {
-                        return fault(p, end, Fault::Missing(var));
+                        return fault(p, end, Fault::Missing(var.into_owned()));
                     };
                     if self.value(target).contains('%') {
                         if depth >= MAX_DEPTH {
-                            return fault(p, end, Fault::Depth(var));
+                            return fault(p, end, Fault::Depth(var.into_owned()));
                         }
                         if let Some(c) = self.eval(scope, target, depth + 1)? {
                             return Ok(Some(c));
@@ -391,53 +443,69 @@ impl<'a> Interp<'a> {
     }
 }
 
+fn find_byte(b: &[u8], c: u8) -> Option<usize> {
+    b.iter().position(|&x| x == c)
+}
+
 fn interpolation(ini: &Ini, out: &mut Vec<Diagnostic>) {
-    if !ini
-        .sections
-        .iter()
-        .any(|s| s.entries.iter().any(|e| e.value.contains('%')))
-    {
+    let has_pct = |e: &Entry| e.value.contains('%');
+    // Sections with `%` in a value of their own.
+    let with_pct: Vec<bool> = ini.sections.iter().map(Section::has_percent).collect();
+    if !with_pct.contains(&true) {
         return;
     }
     // The sections as configparser merges them: DEFAULT first.
-    let mut defaults: HashMap<&str, DefId> = HashMap::new();
+    let mut defaults: FxHashMap<&str, DefId> = FxHashMap::default();
     for (si, s) in ini.sections.iter().enumerate() {
         if s.header.as_ref().is_some_and(|h| h.is_default()) {
             for (ei, e) in s.entries.iter().enumerate() {
-                defaults.entry(e.name.as_str()).or_insert((si, ei));
+                defaults.entry(&*e.name).or_insert((si, ei));
             }
         }
     }
     let default_has_pct = defaults
         .values()
-        .any(|d| ini.sections[d.0].entries[d.1].value.contains('%'));
-    // Without `%` in DEFAULT, only sections with `%` of their own can fail.
-    let with_pct: HashSet<&str> = ini
-        .sections
+        .any(|d| has_pct(&ini.sections[d.0].entries[d.1]));
+    // Each section name once (not DEFAULT), in order of first appearance:
+    // its first section; `next_same` chains the sections of a name. Names
+    // appear more than once only if the parser reported it.
+    let repeated = ini
+        .errors
         .iter()
-        .filter(|s| s.entries.iter().any(|e| e.value.contains('%')))
-        .filter_map(|s| s.name())
-        .collect();
-    let mut order: Vec<&str> = Vec::new();
-    let mut own: HashMap<&str, HashMap<&str, DefId>> = HashMap::new();
-    for (si, s) in ini.sections.iter().enumerate() {
-        let Some(h) = &s.header else { continue };
-        if h.is_default() || !(default_has_pct || with_pct.contains(h.name.as_str())) {
-            continue;
+        .any(|e| matches!(e.kind, IniErrorKind::DuplicateSection { .. }));
+    let mut firsts: Vec<usize> = Vec::new();
+    let mut next_same: Vec<usize> = Vec::new();
+    if repeated {
+        next_same = vec![usize::MAX; ini.sections.len()];
+        let mut last: FxHashMap<&str, usize> = FxHashMap::default();
+        for (si, s) in ini.sections.iter().enumerate() {
+            let Some(h) = s.header.as_ref().filter(|h| !h.is_default()) else {
+                continue;
+            };
+            match last.insert(h.name, si) {
+                Some(prev) => next_same[prev] = si,
+                None => firsts.push(si),
+            }
         }
-        let map = own.entry(h.name.as_str()).or_insert_with(|| {
-            order.push(h.name.as_str());
-            HashMap::new()
-        });
-        for (ei, e) in s.entries.iter().enumerate() {
-            map.entry(e.name.as_str()).or_insert((si, ei));
-        }
+    } else {
+        firsts.extend(
+            ini.sections
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.header.as_ref().is_some_and(|h| !h.is_default()))
+                .map(|(si, _)| si),
+        );
     }
+    let same_name = |first: usize| {
+        std::iter::successors(Some(first), |&si| {
+            next_same.get(si).copied().filter(|&n| n != usize::MAX)
+        })
+    };
     // Names DEFAULT values refer to.
-    let mut referenced: HashSet<String> = HashSet::new();
+    let mut referenced: FxHashSet<Cow<str>> = FxHashSet::default();
     for d in defaults.values() {
-        let v = &ini.sections[d.0].entries[d.1].value;
-        let mut rest = v.as_str();
+        let v: &str = &ini.sections[d.0].entries[d.1].value;
+        let mut rest = v;
         while let Some(p) = rest.find("%(") {
             rest = &rest[p + 2..];
             if let Some(c) = rest.find(')') {
@@ -448,7 +516,7 @@ fn interpolation(ini: &Ini, out: &mut Vec<Diagnostic>) {
     // DEFAULT options with `%`, the only inherited ones that can fail.
     let mut default_pct: Vec<(&str, DefId)> = defaults
         .iter()
-        .filter(|(_, d)| ini.sections[d.0].entries[d.1].value.contains('%'))
+        .filter(|(_, d)| has_pct(&ini.sections[d.0].entries[d.1]))
         .map(|(k, d)| (*k, *d))
         .collect();
     default_pct.sort_by_key(|(_, d)| *d);
@@ -460,23 +528,48 @@ fn interpolation(ini: &Ini, out: &mut Vec<Diagnostic>) {
     // Sections resolve DEFAULT values alike when they override the same
     // referenced names with values free of `%` (such a value is taken as
     // it is): they share the results, and the faults still to report.
-    let mut groups: HashMap<Vec<&str>, Group> = HashMap::new();
-    let mut reported: HashSet<(DefId, usize)> = HashSet::new();
+    let mut groups: FxHashMap<Vec<&str>, Group> = FxHashMap::default();
+    let mut reported: FxHashSet<(DefId, usize)> = FxHashSet::default();
     let mut report = |c: &Culprit, through: &str, out: &mut Vec<Diagnostic>| {
         if reported.insert((c.def, c.start)) {
             out.push(interpolation_diagnostic(ini, through, c));
         }
     };
-    for name in order {
-        let own_map = &own[name];
-        let mut key: Vec<&str> = own_map
-            .keys()
-            .copied()
-            .filter(|k| referenced.contains(*k))
-            .collect();
-        key.sort_unstable();
-        let shareable = key.iter().all(|k| !interp.value(own_map[k]).contains('%'));
-        let mut private = Memo::new();
+    let mut mine: Vec<DefId> = Vec::new();
+    let mut own_buf = Own {
+        list: Vec::new(),
+        sorted: false,
+    };
+    for &first in &firsts {
+        // Without `%` in DEFAULT, only sections with `%` of their own can
+        // fail (in any of the sections of their name).
+        if !default_has_pct && !same_name(first).any(|si| with_pct[si]) {
+            continue;
+        }
+        let name = ini.sections[first].name().unwrap_or_default();
+        own_buf.fill(same_name(first).flat_map(|si| {
+            let entries = &ini.sections[si].entries;
+            entries
+                .iter()
+                .enumerate()
+                .map(move |(ei, e)| (&*e.name, (si, ei)))
+        }));
+        let own_map = &own_buf;
+        let key: Vec<&str> = if referenced.is_empty() {
+            Vec::new()
+        } else {
+            let mut key: Vec<&str> = own_map
+                .defs()
+                .map(|(k, _)| k)
+                .filter(|k| referenced.contains(*k))
+                .collect();
+            key.sort_unstable();
+            key
+        };
+        let shareable = key
+            .iter()
+            .all(|k| own_get(own_map, k).is_none_or(|d| !interp.value(d).contains('%')));
+        let mut private = Memo::default();
         let (default_memo, pending) = if shareable {
             let g = groups.entry(key).or_default();
             (&mut g.0, Some(&mut g.1))
@@ -486,12 +579,13 @@ fn interpolation(ini: &Ini, out: &mut Vec<Diagnostic>) {
         let mut scope = Scope {
             own: own_map,
             default_memo,
-            memo: Memo::new(),
+            memo: Memo::default(),
         };
         // `options(section)`: its own, then DEFAULT's.
-        let mut mine: Vec<DefId> = own_map.values().copied().collect();
+        mine.clear();
+        mine.extend(own_map.defs().map(|(_, d)| d));
         mine.sort_unstable();
-        for def in mine {
+        for &def in &mine {
             if !interp.value(def).contains('%') {
                 continue;
             }
@@ -516,7 +610,7 @@ fn interpolation(ini: &Ini, out: &mut Vec<Diagnostic>) {
                 }
                 let list = pending.as_mut().expect("computed above");
                 list.retain(|(n, c)| {
-                    if own_map.contains_key(n) {
+                    if own_get(own_map, n).is_some() {
                         return true;
                     }
                     report(c, name, out);
@@ -525,7 +619,7 @@ fn interpolation(ini: &Ini, out: &mut Vec<Diagnostic>) {
             }
             None => {
                 for (n, def) in &default_pct {
-                    if own_map.contains_key(n) {
+                    if own_get(own_map, n).is_some() {
                         continue;
                     }
                     match interp.eval(&mut scope, *def, 1) {
@@ -608,7 +702,7 @@ fn interpolation_diagnostic(ini: &Ini, through: &str, c: &Culprit) -> Diagnostic
 /// The text range of bytes `start..end` of an entry's value, clipped to the
 /// line it starts on.
 fn value_span(e: &Entry, start: usize, end: usize) -> TextRange {
-    for &(v, t, len) in &e.segments {
+    for (v, t, len) in e.segments() {
         if v <= start && start < v + len {
             let s = t + (start - v);
             let stop = t + (end.min(v + len) - v);
@@ -662,7 +756,7 @@ fn percent_fault(v: &str) -> Option<(usize, Fault)> {
 
 struct Sdk<'a> {
     text: &'a str,
-    ini: &'a Ini,
+    ini: &'a Ini<'a>,
     ptype: Option<&'a str>,
     out: &'a mut Vec<Diagnostic>,
 }
@@ -684,7 +778,7 @@ impl Sdk<'_> {
             let spec = if h.is_default() {
                 None
             } else {
-                match role(&h.name, self.ptype) {
+                match role(h.name, self.ptype) {
                     Role::Sdk(spec) => Some(spec),
                     Role::OtherType(spec) => {
                         self.out.push(Diagnostic::warning(
@@ -811,9 +905,11 @@ impl Sdk<'_> {
                     };
                     self.out.push(d);
                 }
-                Some(opt) if !opt.only_in.is_empty() && !opt.only_in.contains(&h.name) => {
+                Some(opt)
+                    if !opt.only_in.is_empty() && !opt.only_in.iter().any(|n| n == h.name) =>
+                {
                     self.out
-                        .push(proxy_enabled(e.key_range, &h.name, opt, false));
+                        .push(proxy_enabled(e.key_range, h.name, opt, false));
                     value_reported = true;
                 }
                 Some(opt) => {
@@ -1030,11 +1126,12 @@ impl Sdk<'_> {
     /// A section holding `$` values must be named like a host.
     fn hostname(&mut self, s: &Section) {
         let Some(h) = &s.header else { return };
-        if h.is_default() || is_hostname(&h.name) {
+        if h.is_default() || is_hostname(h.name) {
             return;
         }
-        let dollars: Vec<&Entry> = s.entries.iter().filter(|e| e.value == "$").collect();
-        let Some(first) = dollars.first() else { return };
+        let Some(first) = s.entries.iter().find(|e| e.value == "$") else {
+            return;
+        };
         let mut d = Diagnostic::warning(
             SECTION_NOT_HOSTNAME,
             h.name_range,
@@ -1084,7 +1181,7 @@ impl Sdk<'_> {
             };
             let has_placeholder = placeholder(&t.value).is_some();
             if let Some(spec) = spec {
-                let header = h.map_or("", |h| h.name.as_str());
+                let header = h.map_or("", |h| h.name);
                 match spec.option(&t.name) {
                     None => {
                         let known = spec.options.iter().map(|o| o.name.as_str());
@@ -1125,7 +1222,8 @@ impl Sdk<'_> {
                     }
                     Some(_) => {}
                 }
-            } else if matches!(t.value.to_ascii_lowercase().as_str(), "true" | "false") {
+            } else if t.value.eq_ignore_ascii_case("true") || t.value.eq_ignore_ascii_case("false")
+            {
                 // The plugin's own option: booleans read with the SDK's
                 // getboolean accept only yes and no.
                 let r = if t.value.eq_ignore_ascii_case("true") {
@@ -1303,7 +1401,10 @@ fn value_problem(opt: &OptionSpec, value: &str) -> Option<ValueProblem> {
             let ok = if opt.case_sensitive {
                 opt.values.iter().any(|x| x == v)
             } else {
-                opt.values.contains(&ini::py_lower(v))
+                {
+                    let lower = ini::py_lower(v);
+                    opt.values.iter().any(|x| *x == *lower)
+                }
             };
             if ok {
                 return None;
@@ -1451,14 +1552,16 @@ fn inline_comment(text: &str, e: &Entry) -> Option<usize> {
         return None;
     }
     let v = &text[r.start..r.end];
-    let mut prev_space = r.start > e.delimiter_range.end;
-    for (i, c) in v.char_indices() {
-        if (c == ';' || c == '#') && prev_space {
-            return Some(r.start + i);
-        }
-        prev_space = is_py_space(c);
-    }
-    None
+    // `;` or `#` whose previous character (or, first, the gap after the
+    // delimiter) is a space.
+    v.bytes()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b';' | b'#'))
+        .find(|&(i, _)| match v[..i].chars().next_back() {
+            None => r.start > e.delimiter_range.end,
+            Some(c) => is_py_space(c),
+        })
+        .map(|(i, _)| r.start + i)
 }
 
 /// Edits that move the inline comment at `at` to a line of its own above.

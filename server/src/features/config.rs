@@ -14,7 +14,6 @@ use crate::text::{line_end, line_start, TextRange};
 // Completion
 
 pub fn completion(text: &str, offset: usize, cx: &Context) -> Vec<CompletionItem> {
-    let ini = ini::parse(text);
     let ptype = plugin_type(cx);
     let ptype = ptype.as_deref();
     let ls = line_start(text, offset);
@@ -27,10 +26,14 @@ pub fn completion(text: &str, offset: usize, cx: &Context) -> Vec<CompletionItem
     }
     if let Some(rest) = typed.strip_prefix('[') {
         if !rest.contains(']') {
+            // Which sections the file has: all of it is needed.
+            let ini = ini::parse(text);
             return section_items(text, &ini, ls + lead + 1, offset, le, ptype);
         }
         return Vec::new();
     }
+    // Only the cursor's section is needed.
+    let ini = ini::parse_around(text, offset, offset);
     let section = ini.section_at(offset);
     // A continuation line belongs to the value above.
     if section.is_some_and(|s| {
@@ -120,7 +123,7 @@ fn option_items(
     ptype: Option<&str>,
 ) -> Vec<CompletionItem> {
     let h = section.header.as_ref().expect("a header");
-    let spec = match role(&h.name, ptype) {
+    let spec = match role(h.name, ptype) {
         Role::Sdk(spec) => Some(spec),
         _ => None,
     };
@@ -134,14 +137,11 @@ fn option_items(
     let mut out = Vec::new();
     if let Some(spec) = spec {
         for (i, o) in spec.options.iter().enumerate() {
-            if set(&o.name) || (!o.only_in.is_empty() && !o.only_in.contains(&h.name)) {
+            if set(&o.name) || (!o.only_in.is_empty() && !o.only_in.iter().any(|n| n == h.name)) {
                 continue;
             }
             let t = template(&o.name).filter(|t| !t.value.is_empty() && !t.value.contains('<'));
-            let value = t
-                .map(|t| t.value.as_str())
-                .or(o.suggested_value())
-                .unwrap_or("");
+            let value = t.map(|t| &*t.value).or(o.suggested_value()).unwrap_or("");
             let snippet = format!("{}=${{1:{}}}", o.name, snippet_escape(value));
             let mut detail = o.summary();
             if t.is_some() {
@@ -165,7 +165,7 @@ fn option_items(
             continue;
         }
         let line = format!("{}={}", t.key, t.value.lines().next().unwrap_or(""));
-        let mut item = CompletionItem::new(t.key.clone(), CompletionKind::Key, replace)
+        let mut item = CompletionItem::new(t.key, CompletionKind::Key, replace)
             .detail(format!("commented out in this file: {}", short(&line)))
             .insert(
                 format!(
@@ -203,7 +203,7 @@ fn value_items(
         c
     };
     let dollar_docs = |v: &str| sdk().special(v).map(|s| s.description.clone());
-    let (opt, spec): (Option<&OptionSpec>, Option<&SectionSpec>) = match role(&h.name, ptype) {
+    let (opt, spec): (Option<&OptionSpec>, Option<&SectionSpec>) = match role(h.name, ptype) {
         Role::Sdk(spec) => (spec.option(key), Some(spec)),
         _ => (None, None),
     };
@@ -299,13 +299,14 @@ fn short(s: &str) -> String {
 // Hover
 
 pub fn hover(text: &str, offset: usize, cx: &Context) -> Option<Hover> {
-    let ini = ini::parse(text);
+    // Only the cursor's section is needed.
+    let ini = ini::parse_around(text, offset, offset);
     let ptype = plugin_type(cx);
     let ptype = ptype.as_deref();
     let section = ini.section_at(offset)?;
     if let Some(h) = &section.header {
         if h.range.touches(offset) {
-            let markdown = section_hover(&h.name, ptype)?;
+            let markdown = section_hover(h.name, ptype)?;
             return Some(Hover {
                 range: h.range,
                 markdown,
@@ -412,7 +413,7 @@ fn read_value(e: &Entry) -> String {
 /// `$`, `$$` and `$[name]` under the cursor.
 fn special_hover(section: Option<&str>, e: &Entry, offset: usize) -> Option<Hover> {
     let sdk = sdk();
-    let (range, md) = match e.value.as_str() {
+    let (range, md) = match &*e.value {
         "$" => (
             e.value_range,
             format!(
@@ -469,7 +470,7 @@ pub fn symbols(text: &str) -> Vec<Symbol> {
         match &s.header {
             Some(h) => out.push(Symbol {
                 name: format!("[{}]", h.name),
-                detail: sdk().section(&h.name).map(|_| "SDK".to_string()),
+                detail: sdk().section(h.name).map(|_| "SDK".to_string()),
                 kind: SymbolKind::Section,
                 range: TextRange::new(h.range.start, s.range.end.max(h.range.end)),
                 selection: h.name_range,
@@ -484,7 +485,7 @@ pub fn symbols(text: &str) -> Vec<Symbol> {
 fn entry_symbol(text: &str, e: &Entry) -> Symbol {
     let first = &text[e.value_range.start..e.value_range.end];
     Symbol {
-        name: e.key.clone(),
+        name: e.key.to_string(),
         detail: Some(short(first)),
         kind: SymbolKind::Key,
         range: e.range,
@@ -523,7 +524,8 @@ pub fn folding(text: &str) -> Vec<Fold> {
 /// "Uncomment `key=value`" for the template options on the lines `range`
 /// touches, unless the section already sets the option.
 pub fn assists(text: &str, range: TextRange, _cx: &Context) -> Vec<Action> {
-    let ini = ini::parse(text);
+    // Only the sections of the lines `range` touches are needed.
+    let ini = ini::parse_around(text, range.start, range.end);
     let mut out = Vec::new();
     for s in ini.sections.iter().filter(|s| s.header.is_some()) {
         for (i, c) in s.comments.iter().enumerate() {

@@ -2,6 +2,7 @@
 //! described by `schemas/sdk-config.schema.json`), embedded at build time and
 //! read once.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -20,6 +21,57 @@ pub struct SdkConfig {
     #[serde(default)]
     pub special_values: Vec<SpecialValue>,
     pub sections: Vec<SectionSpec>,
+    /// Built on first use from `sections`.
+    #[serde(skip)]
+    filter: OnceLock<NameFilter>,
+}
+
+/// A quick test that rules out most names no section can match, exactly or
+/// ignoring case: an ASCII name matches a section's name only if they have
+/// the same length and, lower-cased, the same first byte, and a pattern only
+/// if it starts with the pattern's first byte.
+#[derive(Debug, Default)]
+struct NameFilter {
+    /// Some name is not ASCII, or a pattern starts with `<N>`: no filter.
+    off: bool,
+    /// (length, lower-cased first byte) of every name and alias.
+    names: Vec<(usize, u8)>,
+    /// Lower-cased first byte of every pattern.
+    patterns: Vec<u8>,
+}
+
+impl NameFilter {
+    fn new(sections: &[SectionSpec]) -> Self {
+        let mut f = NameFilter::default();
+        for s in sections {
+            for n in s.names() {
+                match n.as_bytes().first() {
+                    Some(b) if n.is_ascii() => f.names.push((n.len(), b.to_ascii_lowercase())),
+                    _ => f.off = true,
+                }
+            }
+            if let Some(p) = &s.name_pattern {
+                match p.as_bytes().first() {
+                    Some(&b) if p.is_ascii() && !p.starts_with("<N>") => {
+                        f.patterns.push(b.to_ascii_lowercase())
+                    }
+                    _ => f.off = true,
+                }
+            }
+        }
+        f
+    }
+
+    /// False when no section can match `name`, exactly or ignoring case.
+    fn may_match(&self, name: &str) -> bool {
+        if self.off || !name.is_ascii() {
+            return true;
+        }
+        let Some(first) = name.as_bytes().first().map(u8::to_ascii_lowercase) else {
+            return true;
+        };
+        self.patterns.contains(&first) || self.names.contains(&(name.len(), first))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,18 +170,37 @@ pub fn sdk() -> &'static SdkConfig {
 impl SdkConfig {
     /// The section the SDK reads under exactly this name.
     pub fn section(&self, name: &str) -> Option<&SectionSpec> {
+        if !self.may_match(name) {
+            return None;
+        }
         self.sections.iter().find(|s| s.matches(name))
     }
 
     /// A section whose name differs from `name` only in letter case.
     pub fn section_ignoring_case(&self, name: &str) -> Option<(&SectionSpec, String)> {
-        let lower = name.to_lowercase();
+        if !self.may_match(name) {
+            return None;
+        }
+        // `str::to_lowercase`, without allocating for a lower-case ASCII name.
+        let lower: Cow<str> = if !name.is_ascii() {
+            Cow::Owned(name.to_lowercase())
+        } else if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
         self.sections.iter().find_map(|s| {
             s.names()
-                .find(|n| n.to_lowercase() == lower)
+                .find(|n| lowercases_to(n, &lower))
                 .map(|n| (s, n.to_string()))
-                .or_else(|| s.matches(&lower).then(|| (s, lower.clone())))
+                .or_else(|| s.matches(&lower).then(|| (s, lower.to_string())))
         })
+    }
+
+    fn may_match(&self, name: &str) -> bool {
+        self.filter
+            .get_or_init(|| NameFilter::new(&self.sections))
+            .may_match(name)
     }
 
     pub fn is_known_type(&self, plugin_type: &str) -> bool {
@@ -268,6 +339,17 @@ impl OptionSpec {
             .as_deref()
             .or(self.example.as_deref())
             .or_else(|| self.values.first().map(String::as_str))
+    }
+}
+
+/// `n.to_lowercase() == lower`, where `lower` is already lower-cased.
+fn lowercases_to(n: &str, lower: &str) -> bool {
+    if n.is_ascii() {
+        // Lower-cased, `lower`'s ASCII letters are small and its other
+        // bytes are not ASCII, so comparing ignoring ASCII case is the same.
+        n.eq_ignore_ascii_case(lower)
+    } else {
+        n.to_lowercase() == lower
     }
 }
 

@@ -25,7 +25,9 @@
 //! continuation line and comment, and recognises the SDK's template style of
 //! commented-out options (`; key=value`, `; key=<placeholder>`).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
 
 use crate::text::TextRange;
 
@@ -35,42 +37,52 @@ pub fn is_py_space(c: char) -> bool {
 }
 
 /// Python's `str.lower()`, which `optionxform` applies to option names.
-pub fn py_lower(s: &str) -> String {
+/// Borrows when the name is already lower-case ASCII.
+pub fn py_lower(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
-        s.to_ascii_lowercase()
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(s.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(s)
+        }
     } else {
-        s.to_lowercase()
+        Cow::Owned(s.to_lowercase())
     }
 }
 
 /// The name of the section that holds defaults for every other section.
 pub const DEFAULT_SECTION: &str = "DEFAULT";
 
+/// The parsed text. Names and values borrow from the text; only what
+/// configparser transforms (lower-cased names with capitals, values joined
+/// from several lines) is owned.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct Ini {
+pub struct Ini<'t> {
     /// In text order. The first one has no header when the text has lines
     /// before its first section header (CPython rejects those).
-    pub sections: Vec<Section>,
+    pub sections: Vec<Section<'t>>,
     /// In text order.
-    pub errors: Vec<IniError>,
+    pub errors: Vec<IniError<'t>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Section {
-    pub header: Option<Header>,
+pub struct Section<'t> {
+    pub header: Option<Header<'t>>,
     /// From the header to the end of the last non-blank line before the
     /// next header.
     pub range: TextRange,
-    pub entries: Vec<Entry>,
-    pub comments: Vec<Comment>,
+    pub entries: Vec<Entry<'t>>,
+    pub comments: Vec<Comment<'t>>,
     /// Lines CPython rejects (no delimiter, unclosed header).
     pub bad_lines: Vec<TextRange>,
+    /// A value has a `%`.
+    percent: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Header {
+pub struct Header<'t> {
     /// The name as CPython reads it: everything between `[` and the last `]`.
-    pub name: String,
+    pub name: &'t str,
     pub name_range: TextRange,
     /// `[` to the last `]`.
     pub range: TextRange,
@@ -80,18 +92,18 @@ pub struct Header {
     pub line: usize,
 }
 
-impl Header {
+impl Header<'_> {
     pub fn is_default(&self) -> bool {
         self.name == DEFAULT_SECTION
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub struct Entry<'t> {
     /// The option name as written (trimmed).
-    pub key: String,
+    pub key: &'t str,
     /// The option name as CPython stores it (lower-cased).
-    pub name: String,
+    pub name: Cow<'t, str>,
     pub key_range: TextRange,
     pub delimiter: char,
     pub delimiter_range: TextRange,
@@ -102,10 +114,7 @@ pub struct Entry {
     pub continuations: Vec<TextRange>,
     /// The value exactly as CPython stores it: lines joined with `\n`,
     /// blank lines kept inside, trailing ones dropped.
-    pub value: String,
-    /// Where each non-empty line of `value` comes from: (offset in `value`,
-    /// offset in the text, length); the text is the same bytes.
-    pub segments: Vec<(usize, usize, usize)>,
+    pub value: Cow<'t, str>,
     /// From the key to the end of the last continuation line.
     pub range: TextRange,
     /// Zero-based line number of the option line.
@@ -114,12 +123,32 @@ pub struct Entry {
     pub indent: TextRange,
 }
 
-impl Entry {
+impl Entry<'_> {
+    /// Where each non-empty line of `value` comes from: (offset in `value`,
+    /// offset in the text, length); the text is the same bytes.
+    pub fn segments(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        let first_len = self.value_range.end - self.value_range.start;
+        let first = (first_len > 0).then_some((0, self.value_range.start, first_len));
+        // Each continuation line was appended after one `\n` and one more
+        // per blank line before it; it starts with none (it is trimmed).
+        let b = self.value.as_bytes();
+        let mut at = first_len;
+        let rest = self.continuations.iter().map(move |c| {
+            while b.get(at) == Some(&b'\n') {
+                at += 1;
+            }
+            let len = c.end - c.start;
+            let seg = (at, c.start, len);
+            at += len;
+            seg
+        });
+        first.into_iter().chain(rest)
+    }
+
     /// The byte offset in the text of byte `offset` of [`Entry::value`], if
     /// it lies on a non-empty line of the value.
     pub fn text_offset(&self, offset: usize) -> Option<usize> {
-        self.segments
-            .iter()
+        self.segments()
             .find(|(v, _, len)| *v <= offset && offset <= v + len)
             .map(|(v, t, _)| t + (offset - v))
     }
@@ -130,40 +159,41 @@ impl Entry {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Comment {
+pub struct Comment<'t> {
     /// The trimmed line, prefix included.
     pub range: TextRange,
     /// `#` or `;`.
     pub prefix: char,
-    pub kind: CommentKind,
+    pub kind: CommentKind<'t>,
     pub line: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CommentKind {
+pub enum CommentKind<'t> {
     Plain,
-    /// `; key=value`: an option shipped commented out.
-    Template(Template),
+    /// `; key=value`: an option shipped commented out (boxed: most
+    /// comments are not).
+    Template(Box<Template<'t>>),
     /// `;    more` right after a template option, indented deeper: a
     /// commented-out continuation line of it.
     TemplateContinuation,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Template {
-    pub key: String,
-    pub name: String,
+pub struct Template<'t> {
+    pub key: &'t str,
+    pub name: Cow<'t, str>,
     pub key_range: TextRange,
     pub delimiter_range: TextRange,
     /// The value, continuation lines joined with `\n`.
-    pub value: String,
+    pub value: Cow<'t, str>,
     /// The value on the first line.
     pub value_range: TextRange,
     /// The commented continuation lines, the part after `;`, trimmed.
     pub continuations: Vec<TextRange>,
 }
 
-impl Template {
+impl Template<'_> {
     /// `key` is a placeholder such as `<user-name-1>`.
     pub fn key_is_placeholder(&self) -> bool {
         self.key.starts_with('<')
@@ -171,8 +201,8 @@ impl Template {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IniError {
-    pub kind: IniErrorKind,
+pub struct IniError<'t> {
+    pub kind: IniErrorKind<'t>,
     /// The trimmed line (or the duplicate name).
     pub range: TextRange,
     /// Zero-based line number; CPython's `lineno` is this plus one.
@@ -180,7 +210,7 @@ pub struct IniError {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum IniErrorKind {
+pub enum IniErrorKind<'t> {
     /// `MissingSectionHeaderError`, raised at once. Only the first such line
     /// is reported; `bom` when the line starts with U+FEFF.
     MissingSectionHeader { bom: bool },
@@ -197,11 +227,11 @@ pub enum IniErrorKind {
     DuplicateOption {
         first: TextRange,
         first_line: usize,
-        section: String,
+        section: &'t str,
     },
 }
 
-impl IniError {
+impl IniError<'_> {
     /// CPython raises this error as soon as it meets it, so it never sees
     /// the rest of the text.
     pub fn is_fatal(&self) -> bool {
@@ -214,10 +244,10 @@ impl IniError {
     }
 }
 
-impl Ini {
+impl<'t> Ini<'t> {
     /// The section whose lines hold `offset`: the last one starting at or
     /// before it.
-    pub fn section_at(&self, offset: usize) -> Option<&Section> {
+    pub fn section_at(&self, offset: usize) -> Option<&Section<'t>> {
         let i = self.sections.partition_point(|s| s.range.start <= offset);
         if i == 0 {
             None
@@ -227,40 +257,63 @@ impl Ini {
     }
 
     /// The sections with a header, by name (duplicates included).
-    pub fn named(&self, name: &str) -> impl Iterator<Item = &Section> {
-        let name = name.to_string();
+    pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Section<'t>> + 'a {
         self.sections
             .iter()
             .filter(move |s| s.header.as_ref().is_some_and(|h| h.name == name))
     }
 }
 
-impl Section {
-    pub fn name(&self) -> Option<&str> {
-        self.header.as_ref().map(|h| h.name.as_str())
+impl<'t> Section<'t> {
+    pub fn name(&self) -> Option<&'t str> {
+        self.header.as_ref().map(|h| h.name)
     }
 
-    pub fn entry(&self, name: &str) -> Option<&Entry> {
+    /// Whether the value of one of its options has a `%`.
+    pub fn has_percent(&self) -> bool {
+        self.percent
+    }
+
+    pub fn entry(&self, name: &str) -> Option<&Entry<'t>> {
         self.entries.iter().find(|e| e.name == name)
     }
 
-    pub fn templates(&self) -> impl Iterator<Item = (&Comment, &Template)> {
+    pub fn templates(&self) -> impl Iterator<Item = (&Comment<'t>, &Template<'t>)> {
         self.comments.iter().filter_map(|c| match &c.kind {
-            CommentKind::Template(t) => Some((c, t)),
+            CommentKind::Template(t) => Some((c, &**t)),
             _ => None,
         })
     }
 }
 
+/// Python whitespace in ASCII: `\t\n\x0b\x0c\r`, `\x1c`..`\x1f` and space.
+fn is_ascii_py_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ')
+}
+
 /// Trim Python whitespace from both ends of `text[start..end]`.
 fn trim(text: &str, start: usize, end: usize) -> (usize, usize) {
     let s = &text[start..end];
-    let lead = s.len() - s.trim_start_matches(is_py_space).len();
-    let t = s.trim_end_matches(is_py_space);
-    if t.len() <= lead {
+    let b = s.as_bytes();
+    // ASCII fast paths; any other byte falls back to char decoding.
+    let mut lead = 0;
+    while lead < b.len() && is_ascii_py_space(b[lead]) {
+        lead += 1;
+    }
+    if lead < b.len() && !b[lead].is_ascii() {
+        lead = s.len() - s.trim_start_matches(is_py_space).len();
+    }
+    let mut tail = b.len();
+    while tail > lead && is_ascii_py_space(b[tail - 1]) {
+        tail -= 1;
+    }
+    if tail > lead && !b[tail - 1].is_ascii() {
+        tail = s.trim_end_matches(is_py_space).len();
+    }
+    if tail <= lead {
         return (end, end);
     }
-    (start + lead, start + t.len())
+    (start + lead, start + tail)
 }
 
 /// Where the option the state machine would continue lives.
@@ -270,21 +323,40 @@ struct Cur {
     entry: usize,
 }
 
+/// What is known of a section name met before.
+struct SeenSection {
+    /// The id of the name, for `seen_options`.
+    id: usize,
+    /// Range and line of the first header's name.
+    first: TextRange,
+    first_line: usize,
+    /// Index in `ini.sections` of its first section.
+    sect: usize,
+    /// Its options are in `seen_options` (else: only in its one section).
+    in_map: bool,
+}
+
+/// Above this many options in a section, duplicates are looked up in a
+/// hash map rather than among the section's options.
+const SCAN_LIMIT: usize = 16;
+
 struct Parser<'t> {
     text: &'t str,
-    ini: Ini,
-    /// Section name -> range and line of the first header's name.
-    seen_sections: HashMap<String, (TextRange, usize)>,
-    /// (section id, option name) -> range and line of the first key.
-    seen_options: HashMap<(usize, String), (TextRange, usize)>,
-    /// Section name -> id, for `seen_options`.
-    section_ids: HashMap<String, usize>,
+    ini: Ini<'t>,
+    /// Section name -> its id and first header.
+    seen_sections: FxHashMap<&'t str, SeenSection>,
+    /// (section id, option name) -> range and line of the first key, for
+    /// the sections in the map (big ones, and names met more than once);
+    /// the others are searched among their own options.
+    seen_options: FxHashMap<(usize, Cow<'t, str>), (TextRange, usize)>,
+    /// The current section's options are in `seen_options`.
+    cur_in_map: bool,
     /// The id of `sectname`.
     sect_id: usize,
     /// Index of the current section in `ini.sections` (CPython's `cursect`).
     cursect: Option<usize>,
     /// The current section's name (CPython's `sectname`).
-    sectname: String,
+    sectname: &'t str,
     /// CPython's `optname`, when truthy.
     optname: Option<Cur>,
     indent_level: usize,
@@ -296,38 +368,114 @@ struct Parser<'t> {
     missing_header_reported: bool,
 }
 
-/// Parse a text; never fails.
-pub fn parse(text: &str) -> Ini {
-    let mut p = Parser {
-        text,
-        ini: Ini::default(),
-        seen_sections: HashMap::new(),
-        seen_options: HashMap::new(),
-        section_ids: HashMap::new(),
-        sect_id: usize::MAX,
-        cursect: None,
-        sectname: String::new(),
-        optname: None,
-        indent_level: 0,
-        pending_blank: 0,
-        template: None,
-        missing_header_reported: false,
-    };
-    let mut start = 0;
-    let mut line = 0;
-    while start <= text.len() {
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        p.line(start, end, line);
-        if end == text.len() {
-            break;
+impl<'t> Parser<'t> {
+    fn new(text: &'t str, expected: usize) -> Self {
+        Parser {
+            text,
+            ini: Ini {
+                sections: Vec::with_capacity(expected / 512),
+                errors: Vec::new(),
+            },
+            seen_sections: FxHashMap::default(),
+            seen_options: FxHashMap::default(),
+            cur_in_map: false,
+            sect_id: usize::MAX,
+            cursect: None,
+            sectname: "",
+            optname: None,
+            indent_level: 0,
+            pending_blank: 0,
+            template: None,
+            missing_header_reported: false,
         }
-        start = end + 1;
-        line += 1;
     }
+
+    /// Feed the lines starting at `from` (a line start, on zero-based line
+    /// `line`) up to the end of the text, or up to the line starting at
+    /// `to`.
+    fn run(&mut self, from: usize, to: Option<usize>, mut line: usize) {
+        let text = self.text;
+        let mut start = from;
+        while start <= text.len() && to.is_none_or(|to| start < to) {
+            let end = memchr_nl(text, start);
+            self.line(start, end, line);
+            if end == text.len() {
+                break;
+            }
+            start = end + 1;
+            line += 1;
+        }
+    }
+}
+
+/// The end of the line starting at `start`: its `\n` or the end of text.
+fn memchr_nl(text: &str, start: usize) -> usize {
+    text.as_bytes()[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| start + i)
+}
+
+/// Parse a text; never fails.
+pub fn parse(text: &str) -> Ini<'_> {
+    let mut p = Parser::new(text, text.len());
+    p.run(0, None, 0);
     p.ini
 }
 
-impl Parser<'_> {
+/// The sections around the lines from `start` to `end` exactly as [`parse`]
+/// gives them (those holding the lines included), without the cost of
+/// parsing the whole text. Errors are not reliable (duplicates elsewhere are
+/// not seen): this is for the features that look at the cursor's section.
+///
+/// A line starting with `[` in its first column that reads as a header is a
+/// header whatever comes before it (it can continue no value, being
+/// indented by nothing), and a header resets the state machine; so parsing
+/// from the last such line at or before `start`'s line up to the next one
+/// after `end`'s line gives the same sections.
+pub fn parse_around(text: &str, start: usize, end: usize) -> Ini<'_> {
+    let end = end.min(text.len());
+    let start = start.min(end);
+    let b = text.as_bytes();
+    let line_of = |at: usize| {
+        b[..at]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |i| i + 1)
+    };
+    let is_header_line = |ls: usize| {
+        b.get(ls) == Some(&b'[') && {
+            let (cs, ce) = trim(text, ls, memchr_nl(text, ls));
+            header_close(&text[cs..ce]).is_some()
+        }
+    };
+    // Back to the last header line in the first column.
+    let mut from = line_of(start);
+    while from > 0 && !is_header_line(from) {
+        from = line_of(from - 1);
+    }
+    // On to the next one.
+    let mut to = None;
+    let mut ls = line_of(end);
+    loop {
+        let le = memchr_nl(text, ls);
+        if le == text.len() {
+            break;
+        }
+        ls = le + 1;
+        if is_header_line(ls) {
+            to = Some(ls);
+            break;
+        }
+    }
+    let line = b[..from].iter().filter(|&&c| c == b'\n').count();
+    let len = to.unwrap_or(text.len()) - from;
+    let mut p = Parser::new(text, len);
+    p.run(from, to, line);
+    p.ini
+}
+
+impl<'t> Parser<'t> {
     fn line(&mut self, start: usize, end: usize, line: usize) {
         let text = self.text;
         let (cs, ce) = trim(text, start, end);
@@ -343,7 +491,12 @@ impl Parser<'_> {
             }
             return;
         }
-        let indent = text[start..cs].chars().count();
+        let lead = &text[start..cs];
+        let indent = if lead.is_ascii() {
+            lead.len()
+        } else {
+            lead.chars().count()
+        };
         if let (Some(_), Some(cur)) = (self.cursect, self.optname) {
             if indent > self.indent_level {
                 self.continuation(cur, cs, ce);
@@ -376,15 +529,16 @@ impl Parser<'_> {
                     entries: Vec::new(),
                     comments: Vec::new(),
                     bad_lines: Vec::new(),
+                    percent: false,
                 });
             }
             self.cursect = Some(0);
-            self.sectname = String::new();
+            self.sectname = "";
         }
         let preamble = self.in_preamble();
         let sect = self.cursect.unwrap_or(0);
         self.touch(sect, ce);
-        let Some(d) = content.find(['=', ':']) else {
+        let Some(d) = content.bytes().position(|c| c == b'=' || c == b':') else {
             if !preamble {
                 let kind = if content.starts_with('[') {
                     IniErrorKind::UnclosedSection
@@ -414,45 +568,59 @@ impl Parser<'_> {
                 line,
             });
         }
-        let k = (self.sect_id, name.clone());
-        if let Some(&(first, first_line)) = self.seen_options.get(&k) {
-            if !preamble {
-                self.ini.errors.push(IniError {
-                    kind: IniErrorKind::DuplicateOption {
-                        first,
-                        first_line,
-                        section: self.sectname.clone(),
-                    },
-                    range: if ke > ks {
-                        TextRange::new(ks, ke)
-                    } else {
-                        TextRange::new(cs, d + 1)
-                    },
-                    line,
-                });
+        if !self.cur_in_map && self.ini.sections[sect].entries.len() >= SCAN_LIMIT {
+            self.move_to_map(sect);
+            self.cur_in_map = true;
+            if let Some(seen) = self.seen_sections.get_mut(self.sectname) {
+                if seen.id == self.sect_id {
+                    seen.in_map = true;
+                }
+            }
+        }
+        let seen = if self.cur_in_map {
+            match self.seen_options.entry((self.sect_id, name.clone())) {
+                std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert((TextRange::new(ks, ke), line));
+                    None
+                }
             }
         } else {
-            self.seen_options.insert(k, (TextRange::new(ks, ke), line));
+            self.ini.sections[sect]
+                .entries
+                .iter()
+                .find(|e| e.name == name)
+                .map(|e| (e.key_range, e.line))
+        };
+        if let (Some((first, first_line)), false) = (seen, preamble) {
+            self.ini.errors.push(IniError {
+                kind: IniErrorKind::DuplicateOption {
+                    first,
+                    first_line,
+                    section: self.sectname,
+                },
+                range: if ke > ks {
+                    TextRange::new(ks, ke)
+                } else {
+                    TextRange::new(cs, d + 1)
+                },
+                line,
+            });
         }
         let (vs, ve) = trim(text, d + 1, ce);
         let (vs, ve) = if vs >= ve { (ce, ce) } else { (vs, ve) };
-        let value = text[vs..ve].to_string();
-        let segments = if value.is_empty() {
-            Vec::new()
-        } else {
-            vec![(0, vs, ve - vs)]
-        };
-        let entries = &mut self.ini.sections[sect].entries;
+        let section = &mut self.ini.sections[sect];
+        section.percent |= text.as_bytes()[vs..ve].contains(&b'%');
+        let entries = &mut section.entries;
         entries.push(Entry {
-            key: key.to_string(),
+            key,
             name,
             key_range: TextRange::new(ks, ke),
-            delimiter: text[d..].chars().next().unwrap_or('='),
+            delimiter: if text.as_bytes()[d] == b':' { ':' } else { '=' },
             delimiter_range: TextRange::new(d, d + 1),
             value_range: TextRange::new(vs, ve),
             continuations: Vec::new(),
-            value,
-            segments,
+            value: Cow::Borrowed(&text[vs..ve]),
             range: TextRange::new(cs, ce),
             line,
             indent: TextRange::new(start, cs),
@@ -465,6 +633,17 @@ impl Parser<'_> {
                 entry: entries.len() - 1,
             })
         };
+    }
+
+    /// Puts the options of `ini.sections[sect]` (of the current id) in
+    /// `seen_options`, the first of each name.
+    fn move_to_map(&mut self, sect: usize) {
+        let id = self.sect_id;
+        for e in &self.ini.sections[sect].entries {
+            self.seen_options
+                .entry((id, e.name.clone()))
+                .or_insert((e.key_range, e.line));
+        }
     }
 
     fn in_preamble(&self) -> bool {
@@ -480,16 +659,17 @@ impl Parser<'_> {
     fn continuation(&mut self, cur: Cur, cs: usize, ce: usize) {
         let text = self.text;
         let blanks = std::mem::take(&mut self.pending_blank);
-        let e = &mut self.ini.sections[cur.section].entries[cur.entry];
+        let section = &mut self.ini.sections[cur.section];
+        section.percent |= text.as_bytes()[cs..ce].contains(&b'%');
+        let e = &mut section.entries[cur.entry];
         // `'\n'.join(parts)`: each blank line before this one added an
         // empty part (trailing ones are dropped by `rstrip()` when no
         // continuation follows them).
+        let value = e.value.to_mut();
         for _ in 0..=blanks {
-            e.value.push('\n');
+            value.push('\n');
         }
-        let at = e.value.len();
-        e.value.push_str(&text[cs..ce]);
-        e.segments.push((at, cs, ce - cs));
+        value.push_str(&text[cs..ce]);
         e.continuations.push(TextRange::new(cs, ce));
         e.range.end = ce;
         self.touch(cur.section, ce);
@@ -498,46 +678,76 @@ impl Parser<'_> {
     fn header(&mut self, start: usize, cs: usize, ce: usize, close: usize, line: usize) {
         let text = self.text;
         let name_range = TextRange::new(cs + 1, cs + close);
-        let name = text[name_range.start..name_range.end].to_string();
+        let name = &text[name_range.start..name_range.end];
         let (ts, te) = trim(text, cs + close + 1, ce);
         let header = Header {
-            name: name.clone(),
+            name,
             name_range,
             range: TextRange::new(cs, cs + close + 1),
             trailing: (ts < te).then(|| TextRange::new(ts, te)),
             line,
         };
-        if name != DEFAULT_SECTION {
-            if let Some(&(first, first_line)) = self.seen_sections.get(&name) {
-                self.ini.errors.push(IniError {
-                    kind: IniErrorKind::DuplicateSection { first, first_line },
-                    range: name_range,
-                    line,
+        let next = self.seen_sections.len();
+        match self.seen_sections.entry(name) {
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                let seen = o.get_mut();
+                if name != DEFAULT_SECTION {
+                    self.ini.errors.push(IniError {
+                        kind: IniErrorKind::DuplicateSection {
+                            first: seen.first,
+                            first_line: seen.first_line,
+                        },
+                        range: name_range,
+                        line,
+                    });
+                }
+                self.sect_id = seen.id;
+                // Met again: its options so far are in its first section.
+                let (first_sect, in_map) = (seen.sect, seen.in_map);
+                seen.in_map = true;
+                if !in_map {
+                    self.move_to_map(first_sect);
+                }
+                self.cur_in_map = true;
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(SeenSection {
+                    id: next,
+                    first: name_range,
+                    first_line: line,
+                    sect: self.ini.sections.len(),
+                    in_map: false,
                 });
-            } else {
-                self.seen_sections.insert(name.clone(), (name_range, line));
+                self.sect_id = next;
+                self.cur_in_map = false;
             }
         }
+        // Sections of a file tend to be alike: room for as many options and
+        // comments as the one before, which saves growing the vectors.
+        let (entries, comments) = self
+            .ini
+            .sections
+            .last()
+            .map_or((0, 0), |s| (s.entries.len(), s.comments.len()));
         self.ini.sections.push(Section {
             header: Some(header),
             // From the start of its line, so that a cursor in the header's
             // indentation belongs to it.
             range: TextRange::new(start, ce),
-            entries: Vec::new(),
-            comments: Vec::new(),
+            entries: Vec::with_capacity(entries),
+            comments: Vec::with_capacity(comments),
             bad_lines: Vec::new(),
+            percent: false,
         });
         let last = self.ini.sections.len() - 1;
         self.cursect = Some(last);
-        let next = self.section_ids.len();
-        self.sect_id = *self.section_ids.entry(name.clone()).or_insert(next);
         self.sectname = name;
         self.optname = None;
     }
 
     fn comment(&mut self, cs: usize, ce: usize, line: usize) {
         let text = self.text;
-        let prefix = if text[cs..].starts_with('#') {
+        let prefix = if text.as_bytes()[cs] == b'#' {
             '#'
         } else {
             ';'
@@ -554,6 +764,7 @@ impl Parser<'_> {
                         entries: Vec::new(),
                         comments: Vec::new(),
                         bad_lines: Vec::new(),
+                        percent: false,
                     });
                 }
                 0
@@ -565,7 +776,11 @@ impl Parser<'_> {
             let body = cs + 1;
             let rest = &text[body..ce];
             let ws = rest.len() - rest.trim_start_matches(is_py_space).len();
-            let depth = rest[..ws].chars().count();
+            let depth = if rest[..ws].is_ascii() {
+                ws
+            } else {
+                rest[..ws].chars().count()
+            };
             let parsed = template(text, body + ws, ce);
             // Deeper than the template above: its commented continuation,
             // unless it is one space deeper and reads as a template itself
@@ -575,15 +790,16 @@ impl Parser<'_> {
             });
             if let Some((s, ci, _)) = continues {
                 if let CommentKind::Template(t) = &mut self.ini.sections[s].comments[ci].kind {
-                    t.value.push('\n');
-                    t.value.push_str(&text[body + ws..ce]);
+                    let value = t.value.to_mut();
+                    value.push('\n');
+                    value.push_str(&text[body + ws..ce]);
                     t.continuations.push(TextRange::new(body + ws, ce));
                 }
                 kind = CommentKind::TemplateContinuation;
             } else if let Some(t) = parsed {
                 let comments = &self.ini.sections[sect].comments;
                 self.template = Some((sect, comments.len(), depth));
-                kind = CommentKind::Template(t);
+                kind = CommentKind::Template(Box::new(t));
             } else {
                 self.template = None;
             }
@@ -605,13 +821,13 @@ fn header_close(content: &str) -> Option<usize> {
     if !content.starts_with('[') {
         return None;
     }
-    content.rfind(']').filter(|&i| i >= 2)
+    content.bytes().rposition(|b| b == b']').filter(|&i| i >= 2)
 }
 
 /// A template option in the text of a `;` comment after the `;` and its
 /// spaces: a name of letters, digits, `_`, `-`, `.` or a `<placeholder>`,
 /// then `=` (the SDK's templates never use `:`, which prose does).
-fn template(text: &str, start: usize, end: usize) -> Option<Template> {
+fn template(text: &str, start: usize, end: usize) -> Option<Template<'_>> {
     let s = &text[start..end];
     let name_len = s
         .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '<' | '>')))
@@ -632,11 +848,11 @@ fn template(text: &str, start: usize, end: usize) -> Option<Template> {
     let (vs, ve) = trim(text, d + 1, end);
     let (vs, ve) = if vs >= ve { (end, end) } else { (vs, ve) };
     Some(Template {
-        key: key.to_string(),
+        key,
         name: py_lower(key),
         key_range: TextRange::new(start, start + name_len),
         delimiter_range: TextRange::new(d, d + 1),
-        value: text[vs..ve].to_string(),
+        value: Cow::Borrowed(&text[vs..ve]),
         value_range: TextRange::new(vs, ve),
         continuations: Vec::new(),
     })
@@ -648,16 +864,13 @@ mod tests {
 
     type Sections<'a> = Vec<(Option<&'a str>, Vec<(&'a str, &'a str)>)>;
 
-    fn sects(ini: &Ini) -> Sections<'_> {
+    fn sects<'a>(ini: &'a Ini) -> Sections<'a> {
         ini.sections
             .iter()
             .map(|s| {
                 (
                     s.name(),
-                    s.entries
-                        .iter()
-                        .map(|e| (e.name.as_str(), e.value.as_str()))
-                        .collect(),
+                    s.entries.iter().map(|e| (&*e.name, &*e.value)).collect(),
                 )
             })
             .collect()
@@ -766,7 +979,7 @@ mod tests {
         let ini = parse(text);
         let t: Vec<_> = ini.sections[0]
             .templates()
-            .map(|(_, t)| (t.name.as_str(), t.value.as_str()))
+            .map(|(_, t)| (&*t.name, &*t.value))
             .collect();
         assert_eq!(
             t,
@@ -776,6 +989,32 @@ mod tests {
                 ("<user-1>", "<id>")
             ]
         );
+    }
+
+    #[test]
+    fn parse_around_gives_the_sections_of_a_full_parse() {
+        let texts = [
+            "",
+            "k=1\n; c\n[a]\nk=1\n  [b]\n  x\n[c]\n; t=1\n;   more\n\n[a]\nK=2\n",
+            "# head\n\n[DEFAULT]\nd=%(x)s\n[s]\nx = 1\n    y\n\n [t]\nz=2\n[u] trailing\n",
+            "[a]\nk=\n\n\n  v\n[]\n[b\n[c]]\n\u{3000}[d]\n[é]\nü=1",
+            "\u{feff}[a]\nk=1\n[b]\n",
+        ];
+        for text in texts {
+            let full = parse(text);
+            for o in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                let part = parse_around(text, o, o);
+                assert_eq!(part.section_at(o), full.section_at(o), "{text:?} at {o}");
+                for e in (o..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+                    let part = parse_around(text, o, e);
+                    for s in &full.sections {
+                        if s.range.end >= o && s.range.start <= e {
+                            assert!(part.sections.contains(s), "{text:?} {o}..{e}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
