@@ -1904,8 +1904,10 @@ mod tests {
         }
     }
 
+    /// A megabyte of sections is analysed without findings (its speed is
+    /// measured by `cargo bench`, not here).
     #[test]
-    fn big_file_is_fast() {
+    fn big_file_is_analysed() {
         let mut text = String::from("[DEFAULT]\nbase=/x\n");
         let mut i = 0;
         while text.len() < 1 << 20 {
@@ -1914,7 +1916,6 @@ mod tests {
             ));
             i += 1;
         }
-        let t = std::time::Instant::now();
         let d = check(
             &text,
             &Context {
@@ -1923,8 +1924,6 @@ mod tests {
             },
         );
         assert!(d.is_empty(), "{:?}", &d[..1]);
-        let ms = t.elapsed().as_millis();
-        assert!(ms < 3000, "{ms} ms");
         // A long single line and many lone percent signs.
         let text = format!("[a]\nk={}\n", "%".repeat((1 << 20) + 1));
         assert_eq!(check_syntax(&text).len(), 1);
