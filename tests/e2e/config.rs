@@ -227,19 +227,8 @@ fn completion_offers_sections_options_and_values() {
 }
 
 fn hover(server: &mut Server, ptype: Option<&str>, marked: &str) -> String {
-    let (text, at) = cursor(marked);
     let plugin = plugin(ptype);
-    let uri = server.open(&plugin.path("default.cfg"), &text);
-    let result = server
-        .request(
-            "textDocument/hover",
-            json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
-        )
-        .unwrap();
-    result["contents"]["value"]
-        .as_str()
-        .unwrap_or("")
-        .to_string()
+    hover_at(server, &plugin.path("default.cfg"), marked)
 }
 
 #[test]
@@ -354,30 +343,11 @@ fn symbols_and_folding_follow_sections() {
 // ---------------------------------------------------------------------------
 // The corpus, through the library.
 
-fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            corpus_files(&p, out);
-        } else if p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.ends_with(".cfg") || n.ends_with(".cfg.plugin"))
-        {
-            out.push(p);
-        }
-    }
-}
-
 /// Every config file of the corpus, checked with the MANIFEST beside it
 /// (the SDK templates get the type their file is named after).
 fn corpus() -> Vec<(PathBuf, String, Vec<analysis::Diagnostic>)> {
     let mut paths = Vec::new();
-    corpus_files(Path::new(CORPUS), &mut paths);
+    paths.extend(config_files_under(Path::new(CORPUS)));
     assert!(paths.len() >= 25, "corpus not found at {CORPUS}");
     paths
         .into_iter()

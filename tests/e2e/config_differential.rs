@@ -14,6 +14,8 @@ use serde_json::Value;
 use sps_plugin_ls::analysis::{self, config, Context, Severity};
 use sps_plugin_ls::workspace::{DocKind, MemoryFiles};
 
+use crate::harness::config_files_under;
+
 const ORACLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../tests/oracles/configparser_oracle.py"
@@ -366,7 +368,7 @@ fn configparser_agrees_on_generated_texts() {
 fn configparser_agrees_on_the_corpus() {
     let Some(py) = python() else { return };
     let mut files: Vec<PathBuf> = Vec::new();
-    collect(Path::new(CORPUS), &mut files);
+    files.extend(config_files_under(Path::new(CORPUS)));
     assert!(files.len() >= 25, "corpus not found at {CORPUS}");
     let inputs: Vec<String> = files
         .iter()
@@ -377,25 +379,6 @@ fn configparser_agrees_on_the_corpus() {
         assert!(!cp["raises"].as_bool().unwrap(), "{}", path.display());
         if let Err(e) = compare(text, cp) {
             panic!("{}: {e}", path.display());
-        }
-    }
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            collect(&p, out);
-        } else if p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.ends_with(".cfg") || n.ends_with(".cfg.plugin"))
-        {
-            out.push(p);
         }
     }
 }

@@ -439,3 +439,42 @@ pub fn code_actions(server: &mut Server, uri: &str, text: &str) -> Vec<(String, 
         })
         .collect()
 }
+
+/// Opens `marked` (with a `$0` cursor) at `path` and returns the hover's
+/// Markdown there ("" for none).
+pub fn hover_at(server: &mut Server, path: &Path, marked: &str) -> String {
+    let (text, at) = cursor(marked);
+    let uri = server.open(path, &text);
+    let result = server
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
+        )
+        .unwrap();
+    result["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The configuration files (`*.cfg`, `*.cfg.plugin`) below a folder, sorted.
+pub fn config_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    let mut entries: Vec<PathBuf> = read.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            out.extend(config_files_under(&p));
+        } else if p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(".cfg") || n.ends_with(".cfg.plugin"))
+        {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -272,19 +272,8 @@ fn completion_offers_keys_values_and_files() {
 }
 
 fn hover(server: &mut Server, marked: &str) -> String {
-    let (text, at) = cursor(marked);
     let plugin = Plugin::new(&with_main(&[]));
-    let uri = server.open(&plugin.path("MANIFEST"), &text);
-    let result = server
-        .request(
-            "textDocument/hover",
-            json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
-        )
-        .unwrap();
-    result["contents"]["value"]
-        .as_str()
-        .unwrap_or("")
-        .to_string()
+    hover_at(server, &plugin.path("MANIFEST"), marked)
 }
 
 #[test]
