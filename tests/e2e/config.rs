@@ -40,21 +40,7 @@ fn plugin(ptype: Option<&str>) -> Plugin {
 fn diagnose(server: &mut Server, ptype: Option<&str>, text: &str) -> Vec<(String, i64, String)> {
     let plugin = plugin(ptype);
     let uri = server.open(&plugin.path("default.cfg"), text);
-    let mut out: Vec<(String, i64, String)> = server
-        .diagnostics(&uri, 1)
-        .iter()
-        .map(|d| {
-            let s = offset(text, &d["range"]["start"], &server.encoding);
-            let e = offset(text, &d["range"]["end"], &server.encoding);
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["severity"].as_i64().unwrap(),
-                text[s..e].to_string(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
+    covered(server, &uri, text)
 }
 
 #[test]

@@ -478,3 +478,24 @@ pub fn config_files_under(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The diagnostics published for a document just opened, as (code,
+/// severity, the text each covers), sorted.
+pub fn covered(server: &mut Server, uri: &str, text: &str) -> Vec<(String, i64, String)> {
+    let encoding = server.encoding.clone();
+    let mut out: Vec<(String, i64, String)> = server
+        .diagnostics(uri, 1)
+        .iter()
+        .map(|d| {
+            let start = offset(text, &d["range"]["start"], &encoding);
+            let end = offset(text, &d["range"]["end"], &encoding);
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_i64().unwrap(),
+                text[start..end].to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}

@@ -13,21 +13,7 @@ fn diagnose(
 ) -> Vec<(String, i64, String)> {
     let plugin = Plugin::new(files);
     let uri = server.open(&plugin.path("MANIFEST"), manifest);
-    let diags = server.diagnostics(&uri, 1);
-    let mut out: Vec<(String, i64, String)> = diags
-        .iter()
-        .map(|d| {
-            let start = offset(manifest, &d["range"]["start"], &server.encoding);
-            let end = offset(manifest, &d["range"]["end"], &server.encoding);
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["severity"].as_i64().unwrap(),
-                manifest[start..end].to_string(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
+    covered(server, &uri, manifest)
 }
 
 /// (code, severity, the text the diagnostic covers).

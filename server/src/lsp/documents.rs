@@ -105,13 +105,42 @@ impl Document {
     }
 }
 
+/// Applies one protocol range edit both to `doc` and, through the line
+/// index, to the plain `model`, and checks that the two texts agree.
+fn edit_both(
+    doc: &mut Document,
+    model: &mut String,
+    range: [u32; 4],
+    insert: String,
+    enc: Encoding,
+) {
+    use crate::text::LineCol;
+    let [l1, c1, l2, c2] = range;
+    let index = LineIndex::new(model);
+    let a = index.offset(model, LineCol { line: l1, col: c1 }, enc);
+    let b = index.offset(model, LineCol { line: l2, col: c2 }, enc);
+    // An inverted range is empty at its start.
+    model.replace_range(a..b.max(a), &insert);
+    doc.apply(
+        &lsp::TextDocumentContentChangeEvent {
+            range: Some(lsp::Range::new(
+                lsp::Position::new(l1, c1),
+                lsp::Position::new(l2, c2),
+            )),
+            range_length: None,
+            text: insert,
+        },
+        enc,
+    );
+    assert_eq!(&*doc.snapshot().text, model.as_str());
+}
+
 /// Replays bytes as a sequence of edits, applied both to a [`Document`] and,
 /// through the line index, to a plain `String`; panics where they differ.
 /// The `edits` fuzz target runs this, and so do the regression tests on the
 /// inputs it found (`fuzz/regressions/edits/`).
 #[doc(hidden)]
 pub fn replay_edits(data: &[u8]) {
-    use crate::text::LineCol;
     if data.len() < 2 {
         return;
     }
@@ -130,23 +159,7 @@ pub fn replay_edits(data: &[u8]) {
         let take = (ops[4] as usize % 6).min(ops.len() - 5);
         let insert = String::from_utf8_lossy(&ops[5..5 + take]).into_owned();
         ops = &ops[5 + take..];
-        let index = LineIndex::new(&model);
-        let a = index.offset(&model, LineCol { line: l1, col: c1 }, enc);
-        let b = index.offset(&model, LineCol { line: l2, col: c2 }, enc);
-        // An inverted range is empty at its start.
-        model.replace_range(a..b.max(a), &insert);
-        doc.apply(
-            &lsp::TextDocumentContentChangeEvent {
-                range: Some(lsp::Range::new(
-                    lsp::Position::new(l1, c1),
-                    lsp::Position::new(l2, c2),
-                )),
-                range_length: None,
-                text: insert,
-            },
-            enc,
-        );
-        assert_eq!(&*doc.snapshot().text, model.as_str());
+        edit_both(&mut doc, &mut model, [l1, c1, l2, c2], insert, enc);
     }
 }
 
@@ -158,7 +171,6 @@ mod tests {
 
     use super::*;
     use crate::analysis::{self, Context};
-    use crate::text::LineCol;
     use crate::workspace::MemoryFiles;
 
     const PIECES: &[&str] = &[
@@ -228,19 +240,7 @@ mod tests {
             let mut doc = Document::new(PathBuf::from("/p/x"), Some(kind), 0, start);
             for (l1, c1, l2, c2, pieces) in edits {
                 let insert: String = pieces.iter().map(|i| PIECES[*i]).collect();
-                let index = LineIndex::new(&model);
-                let a = index.offset(&model, LineCol { line: l1, col: c1 }, enc);
-                let b = index.offset(&model, LineCol { line: l2, col: c2 }, enc);
-                model.replace_range(a..b.max(a), &insert);
-                doc.apply(
-                    &lsp::TextDocumentContentChangeEvent {
-                        range: Some(lsp::Range::new(lsp::Position::new(l1, c1), lsp::Position::new(l2, c2))),
-                        range_length: None,
-                        text: insert,
-                    },
-                    enc,
-                );
-                prop_assert_eq!(&*doc.snapshot().text, model.as_str());
+                edit_both(&mut doc, &mut model, [l1, c1, l2, c2], insert, enc);
             }
             prop_assert_eq!(diagnostics(kind, &doc.snapshot().text), diagnostics(kind, &model));
         }
