@@ -140,28 +140,8 @@ fn any_cfg_beside_a_manifest_is_a_config() {
 }
 
 fn complete(server: &mut Server, ptype: Option<&str>, marked: &str) -> Vec<Value> {
-    let (text, at) = cursor(marked);
     let plugin = plugin(ptype);
-    let uri = server.open(&plugin.path("default.cfg"), &text);
-    let result = server
-        .request(
-            "textDocument/completion",
-            json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
-        )
-        .unwrap();
-    let items = match &result {
-        Value::Array(a) => a.clone(),
-        Value::Object(o) => o["items"].as_array().cloned().unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    items
-}
-
-fn labels(items: &[Value]) -> Vec<String> {
-    items
-        .iter()
-        .map(|i| i["label"].as_str().unwrap().to_string())
-        .collect()
+    completion_at(server, &plugin.path("default.cfg"), marked)
 }
 
 #[test]

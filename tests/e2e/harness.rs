@@ -499,3 +499,29 @@ pub fn covered(server: &mut Server, uri: &str, text: &str) -> Vec<(String, i64, 
     out.sort();
     out
 }
+
+/// Opens `marked` (with a `$0` cursor) at `path` and returns the completion
+/// items offered there (a list or a completion list's items).
+pub fn completion_at(server: &mut Server, path: &Path, marked: &str) -> Vec<Value> {
+    let (text, at) = cursor(marked);
+    let uri = server.open(path, &text);
+    let result = server
+        .request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
+        )
+        .unwrap();
+    match &result {
+        Value::Array(a) => a.clone(),
+        Value::Object(o) => o["items"].as_array().cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The labels of completion items.
+pub fn labels(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}

@@ -181,23 +181,8 @@ fn errors_after_an_emoji_land_on_the_right_column_in_both_encodings() {
 }
 
 fn complete(server: &mut Server, marked: &str, files: &[(&str, &str)]) -> Vec<Value> {
-    let (text, at) = cursor(marked);
     let plugin = Plugin::new(files);
-    let uri = server.open(&plugin.path("MANIFEST"), &text);
-    let result = server
-        .request(
-            "textDocument/completion",
-            json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
-        )
-        .unwrap();
-    result.as_array().cloned().unwrap_or_default()
-}
-
-fn labels(items: &[Value]) -> Vec<String> {
-    items
-        .iter()
-        .map(|i| i["label"].as_str().unwrap().to_string())
-        .collect()
+    completion_at(server, &plugin.path("MANIFEST"), marked)
 }
 
 #[test]

@@ -1361,11 +1361,7 @@ fn value_problem(opt: &OptionSpec, value: &str) -> Option<ValueProblem> {
                 "false" | "off" | "0" | "n" | "disable" | "disabled" => Some("no"),
                 _ => None,
             };
-            let what = if v.is_empty() {
-                "an empty value".to_string()
-            } else {
-                format!("`{shown}`")
-            };
+            let what = describe_value(v, &shown);
             Some(ValueProblem {
                 code: INVALID_BOOLEAN,
                 severity: Severity::Error,
@@ -1424,11 +1420,7 @@ fn value_problem(opt: &OptionSpec, value: &str) -> Option<ValueProblem> {
                 Invalid::Error => "",
                 Invalid::Warning => " (the SDK takes any other value as `false`)",
             };
-            let what = if v.is_empty() {
-                "an empty value".to_string()
-            } else {
-                format!("`{shown}`")
-            };
+            let what = describe_value(v, &shown);
             Some(ValueProblem {
                 code: INVALID_ENUM,
                 severity,
@@ -1630,6 +1622,15 @@ pub fn is_hostname(name: &str) -> bool {
 /// The end of the line holding `offset`, before its line break.
 fn line_end(text: &str, offset: usize) -> usize {
     crate::text::line_end(text, offset)
+}
+
+/// How a message names a value: quoted, or "an empty value".
+fn describe_value(value: &str, shown: &str) -> String {
+    if value.is_empty() {
+        "an empty value".to_string()
+    } else {
+        format!("`{shown}`")
+    }
 }
 
 #[cfg(test)]
