@@ -20,33 +20,12 @@ use crate::schema::config::{sdk, Invalid, OptionSpec, OptionType, SectionSpec};
 use crate::syntax::ini::{self, is_py_space, Entry, Ini, IniErrorKind, Section, Template};
 use crate::text::TextRange;
 
-pub const MISSING_SECTION_HEADER: &str = "config/missing-section-header";
-pub const NO_DELIMITER: &str = "config/no-delimiter";
-pub const UNCLOSED_SECTION: &str = "config/unclosed-section";
-pub const EMPTY_OPTION_NAME: &str = "config/empty-option-name";
-pub const DUPLICATE_SECTION: &str = "config/duplicate-section";
-pub const DUPLICATE_OPTION: &str = "config/duplicate-option";
-pub const INTERPOLATION: &str = "config/interpolation";
-pub const INVALID_BOOLEAN: &str = "config/invalid-boolean";
-pub const INVALID_INT: &str = "config/invalid-int";
-pub const INVALID_FLOAT: &str = "config/invalid-float";
-pub const INVALID_ENUM: &str = "config/invalid-enum";
-pub const INVALID_PEM: &str = "config/invalid-pem";
-pub const UNKNOWN_OPTION: &str = "config/unknown-option";
-pub const MISSING_OPTION: &str = "config/missing-option";
-pub const WRONG_PLUGIN_TYPE_SECTION: &str = "config/wrong-plugin-type-section";
-pub const INLINE_COMMENT: &str = "config/inline-comment";
-pub const SWALLOWED_LINE: &str = "config/swallowed-line";
-pub const PLACEHOLDER: &str = "config/placeholder";
-pub const CREDENTIAL_STORE_MISSING: &str = "config/credential-store-missing";
-pub const SECTION_NOT_HOSTNAME: &str = "config/section-not-hostname";
-pub const SECTION_CASE: &str = "config/section-case";
-pub const PROXY_ENABLED_IGNORED: &str = "config/proxy-enabled-ignored";
-pub const TEMPLATE_OPTION: &str = "config/template-option";
+use super::codes::config::*;
+use super::codes::Code;
 
 /// The codes whose errors mean that CPython raises: on reading the text,
 /// or on `get`ting an option.
-pub const CPYTHON_CODES: &[&str] = &[
+pub const CPYTHON_CODES: &[Code] = &[
     MISSING_SECTION_HEADER,
     NO_DELIMITER,
     UNCLOSED_SECTION,
@@ -763,7 +742,7 @@ struct Sdk<'a> {
 
 /// What is wrong with a value for an option's type.
 struct ValueProblem {
-    code: &'static str,
+    code: Code,
     severity: Severity,
     message: String,
     /// The value to write instead, when there is an obvious one.
@@ -1642,7 +1621,7 @@ mod tests {
 
     /// The diagnostics of `text` in a plugin of type `ptype`, as
     /// `(line, code, severity, text under the range)`.
-    fn diags(ptype: Option<&str>, text: &str) -> Vec<(usize, &'static str, Severity, String)> {
+    fn diags(ptype: Option<&str>, text: &str) -> Vec<(usize, Code, Severity, String)> {
         let mut files = MemoryFiles::default();
         if let Some(t) = ptype {
             files.files.insert(
@@ -1669,7 +1648,7 @@ mod tests {
             .collect()
     }
 
-    fn codes(ptype: Option<&str>, text: &str) -> Vec<(usize, &'static str)> {
+    fn codes(ptype: Option<&str>, text: &str) -> Vec<(usize, Code)> {
         diags(ptype, text)
             .into_iter()
             .map(|(l, c, _, _)| (l, c))
@@ -1678,7 +1657,7 @@ mod tests {
 
     #[test]
     fn cpython_errors() {
-        let cases: &[(&str, &[(usize, &str)])] = &[
+        let cases: &[(&str, &[(usize, Code)])] = &[
             ("k=v\n[a]\n", &[(1, MISSING_SECTION_HEADER)]),
             ("\u{feff}[a]\n", &[(1, MISSING_SECTION_HEADER)]),
             ("[a]\nnovalue\n", &[(2, NO_DELIMITER)]),
@@ -1836,7 +1815,7 @@ mod tests {
                     [https-proxy]\n; enabled=yes\n; password=$\n\
                     [credential_store]\n; name=<x>\n";
         let got = diags(Some("aa"), text);
-        let want: Vec<(usize, &str, Severity, &str)> = vec![
+        let want: Vec<(usize, Code, Severity, &str)> = vec![
             (2, TEMPLATE_OPTION, Severity::Info, "true"),
             (5, TEMPLATE_OPTION, Severity::Info, "verbose"),
             (8, TEMPLATE_OPTION, Severity::Info, "enabled"),

@@ -2,9 +2,14 @@
 //! around it) to diagnostics. Every rule has a stable code; the rule, its
 //! code and its message live together in one place.
 
+pub mod codes;
 pub mod config;
 pub mod layout;
+#[cfg(test)]
+mod layout_tests;
 pub mod manifest;
+#[cfg(test)]
+mod manifest_tests;
 
 use std::path::Path;
 
@@ -38,8 +43,8 @@ impl Severity {
 pub struct Diagnostic {
     pub range: TextRange,
     pub severity: Severity,
-    /// Stable identifier such as `manifest/missing-key`; listed in the README.
-    pub code: &'static str,
+    /// Stable code such as `manifest/missing-key`, from the [`codes`] registry.
+    pub code: codes::Code,
     /// What is wrong and what to do about it.
     pub message: String,
     /// Other places in the same document that explain this one.
@@ -68,7 +73,7 @@ pub struct Edit {
 
 impl Diagnostic {
     pub fn new(
-        code: &'static str,
+        code: codes::Code,
         severity: Severity,
         range: TextRange,
         message: impl Into<String>,
@@ -83,15 +88,15 @@ impl Diagnostic {
         }
     }
 
-    pub fn error(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+    pub fn error(code: codes::Code, range: TextRange, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, range, message)
     }
 
-    pub fn warning(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+    pub fn warning(code: codes::Code, range: TextRange, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, range, message)
     }
 
-    pub fn info(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+    pub fn info(code: codes::Code, range: TextRange, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Info, range, message)
     }
 
@@ -132,7 +137,7 @@ pub struct Context<'a> {
 pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
     if text.len() > MAX_ANALYSED_BYTES {
         return vec![Diagnostic::warning(
-            "file/too-large",
+            codes::file::TOO_LARGE,
             TextRange::empty(0),
             format!(
                 "this file is {} bytes; files over {} MiB are not analysed",

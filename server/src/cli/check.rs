@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::output::{render, FileReport, Format};
-use crate::analysis::{self, Context, Diagnostic, Severity};
+use crate::analysis::{self, codes, Context, Diagnostic, Severity};
 use crate::text::TextRange;
 use crate::workspace::{DiskFiles, DocKind, Files};
 
@@ -152,7 +152,7 @@ pub fn report(
         diagnostics.insert(
             0,
             Diagnostic::error(
-                "file/invalid-utf8",
+                codes::file::INVALID_UTF8,
                 TextRange::new(at, at + len),
                 "this file is not valid UTF-8 here; SPS reads it as UTF-8 text: save it as UTF-8",
             ),
