@@ -155,10 +155,7 @@ pub(crate) fn diagnostics(fixture: &Fixture) -> Vec<Vec<Diagnostic>> {
             let Some(kind) = DocKind::detect(&path, &files) else {
                 return Vec::new();
             };
-            let cx = Context {
-                path: &path,
-                files: &files,
-            };
+            let cx = Context::new(&path, &files);
             analysis::analyze(kind, &fixture.files[i].1, &cx)
         })
         .collect()
@@ -286,10 +283,7 @@ fn at_cursor(fixture: &str) -> (Fixture, MemoryFiles, PathBuf, DocKind, String, 
 /// Checks the hover at `$0`: its range's text, then its markdown.
 pub(crate) fn check_hover(fixture: &str, expect: Expect) {
     let (_, files, path, kind, text, offset) = at_cursor(fixture);
-    let cx = Context {
-        path: &path,
-        files: &files,
-    };
+    let cx = Context::new(&path, &files);
     let actual = match features::hover(kind, &text, offset, &cx) {
         Some(h) => format!("`{}`\n{}\n", &text[h.range.start..h.range.end], h.markdown),
         None => "no hover\n".to_string(),
@@ -300,10 +294,7 @@ pub(crate) fn check_hover(fixture: &str, expect: Expect) {
 /// Checks the completion at `$0`: one line per item, `label (detail) → insert`.
 pub(crate) fn check_completion(fixture: &str, expect: Expect) {
     let (_, files, path, kind, text, offset) = at_cursor(fixture);
-    let cx = Context {
-        path: &path,
-        files: &files,
-    };
+    let cx = Context::new(&path, &files);
     let mut actual = String::new();
     for item in features::completion(kind, &text, offset, &cx) {
         actual.push_str(&item.label);
@@ -321,10 +312,7 @@ pub(crate) fn check_completion(fixture: &str, expect: Expect) {
 /// Checks the code actions at `$0`: each title, then the text it leaves.
 pub(crate) fn check_actions(fixture: &str, expect: Expect) {
     let (_, files, path, kind, text, offset) = at_cursor(fixture);
-    let cx = Context {
-        path: &path,
-        files: &files,
-    };
+    let cx = Context::new(&path, &files);
     let mut actual = String::new();
     for action in features::actions(kind, &text, TextRange::empty(offset), &cx) {
         actual.push_str(&format!(

@@ -331,7 +331,7 @@ fn corpus() -> Vec<(PathBuf, String, Vec<analysis::Diagnostic>)> {
                 }
                 None => (p.clone(), &disk),
             };
-            let cx = Context { path: &path, files };
+            let cx = Context::new(&path, files);
             let d = analysis::analyze(DocKind::Config, &text, &cx);
             (p, text, d)
         })

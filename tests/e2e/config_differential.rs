@@ -81,10 +81,7 @@ fn oracle(python: &str, inputs: &[String]) -> Vec<Value> {
 /// code), through the same entry point the server uses, with no MANIFEST.
 fn errors(text: &str) -> Vec<(usize, &'static str)> {
     let files = MemoryFiles::default();
-    let cx = Context {
-        path: Path::new("/plugin/default.cfg"),
-        files: &files,
-    };
+    let cx = Context::new(Path::new("/plugin/default.cfg"), &files);
     let mut out: Vec<(usize, &'static str)> = analysis::analyze(DocKind::Config, text, &cx)
         .into_iter()
         .filter(|d| d.severity == Severity::Error && config::CPYTHON_CODES.contains(&d.code))

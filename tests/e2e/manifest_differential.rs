@@ -80,10 +80,7 @@ fn ours(text: &str) -> (bool, bool, Vec<&'static str>) {
         PathBuf::from("/p/main"),
         b"#!/usr/bin/env pluginwrapper3\n".to_vec(),
     );
-    let cx = Context {
-        path: Path::new("/p/MANIFEST"),
-        files: &files,
-    };
+    let cx = Context::new(Path::new("/p/MANIFEST"), &files);
     let diags = analysis::analyze(DocKind::Manifest, text, &cx);
     let rejects = diags
         .iter()

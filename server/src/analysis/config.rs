@@ -44,14 +44,14 @@ const INTERPOLATION_BUDGET: usize = 64 * 1024 * 1024;
 
 pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
     let ini = ini::parse(text);
-    let ptype = plugin_type(cx);
+    let ptype = cx.plugin().sdk_type();
     let mut out = Vec::new();
     syntax(&ini, text, &mut out);
     interpolation(&ini, &mut out);
     Sdk {
         text,
         ini: &ini,
-        ptype: ptype.as_deref(),
+        ptype,
         out: &mut out,
     }
     .check();
@@ -65,14 +65,6 @@ pub fn check_syntax(text: &str) -> Vec<Diagnostic> {
     syntax(&ini, text, &mut out);
     interpolation(&ini, &mut out);
     out
-}
-
-/// The MANIFEST `type` of the plugin the file belongs to, when the SDK data
-/// knows its sections (`aa`, `credentialstore`, `signingca`).
-pub fn plugin_type(cx: &Context) -> Option<String> {
-    let manifest = cx.files.read(&cx.path.with_file_name("MANIFEST"))?;
-    let t = crate::analysis::manifest::plugin_type(&manifest)?;
-    sdk().is_known_type(&t).then_some(t)
 }
 
 /// How the SDK treats a section of a plugin of type `ptype`.
@@ -1629,10 +1621,7 @@ mod tests {
                 format!("name: x\ntype: {t}\napi: 1.6\nversion: '1'\n").into_bytes(),
             );
         }
-        let cx = Context {
-            path: Path::new("/p/default.cfg"),
-            files: &files,
-        };
+        let cx = Context::new(Path::new("/p/default.cfg"), &files);
         let mut d = check(text, &cx);
         d.sort_by_key(|d| (d.range.start, d.code));
         d.into_iter()
@@ -1727,10 +1716,7 @@ mod tests {
         let text = "[tls]\nenabled = TRUE\n";
         let d = check(
             text,
-            &Context {
-                path: Path::new("/x/default.cfg"),
-                files: &MemoryFiles::default(),
-            },
+            &Context::new(Path::new("/x/default.cfg"), &MemoryFiles::default()),
         );
         assert_eq!(d[0].code, INVALID_BOOLEAN);
         assert_eq!(d[0].fixes[0].edits[0].new_text, "yes");
@@ -1827,10 +1813,7 @@ mod tests {
         assert_eq!(got, want);
         let d = check(
             text,
-            &Context {
-                path: Path::new("/x/default.cfg"),
-                files: &MemoryFiles::default(),
-            },
+            &Context::new(Path::new("/x/default.cfg"), &MemoryFiles::default()),
         );
         let fix = &d[0].fixes[0];
         assert_eq!(fix.edits[0].new_text, "enable_factor_selection=yes");
@@ -1898,10 +1881,7 @@ mod tests {
         }
         let d = check(
             &text,
-            &Context {
-                path: Path::new("/x/default.cfg"),
-                files: &MemoryFiles::default(),
-            },
+            &Context::new(Path::new("/x/default.cfg"), &MemoryFiles::default()),
         );
         assert!(d.is_empty(), "{:?}", &d[..1]);
         // A long single line and many lone percent signs.

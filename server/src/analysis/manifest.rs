@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::plugin::{parse_api, ApiVersion};
 use super::{codes, did_you_mean, Context, Diagnostic, Edit, Severity};
 use crate::schema::manifest::{self as schema};
 use crate::syntax::yaml::{self, Entry, Node, NodeKind, Style, YamlDocument};
@@ -16,18 +17,6 @@ pub const SHEBANG: &str = "#!/usr/bin/env pluginwrapper3";
 
 /// The newest SDK release known; an `api` above it is newer than this tool.
 const NEWEST_SDK: (u64, u64, u64) = (1, 9, 1);
-
-/// The plugin type a MANIFEST declares, if it declares a valid one.
-pub fn plugin_type(text: &str) -> Option<String> {
-    let doc = yaml::parse(text);
-    let entry = doc.get("type")?;
-    let value = resolve(&entry.value, Schema::Core12);
-    let t = value.as_str()?;
-    schema::get()
-        .type_names()
-        .any(|n| n == t)
-        .then(|| t.to_string())
-}
 
 pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
     check_document(text, &yaml::parse(text), cx)
@@ -537,58 +526,6 @@ fn check_api(v: &Value, range: TextRange, out: &mut Vec<Diagnostic>) {
             format!("`api` {s} is newer than the newest known plugin API, 1.{newest}; SPS refuses plugins whose API it does not have, and the SDK's pluginv refuses to build them"),
         ));
     }
-}
-
-/// (major, minor, patch, pre-release) of an `api` value the SDK accepts.
-type ApiVersion = (u64, u64, u64, Option<String>);
-
-fn parse_api(s: &str) -> Option<ApiVersion> {
-    // Python's `$` also matches before one trailing newline.
-    let core = s.strip_suffix('\n').unwrap_or(s);
-    let parts: Vec<&str> = core.split('.').collect();
-    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    let normalised = if (parts.len() == 2 || parts.len() == 3) && parts.iter().all(|p| digits(p)) {
-        format!("{}.{}.0", parts[0], parts[1])
-    } else {
-        s.to_string()
-    };
-    parse_semver(&normalised)
-}
-
-/// `semantic_version.Version` in strict mode: `X.Y.Z[-pre][+build]`,
-/// without leading zeros in the numbers.
-fn parse_semver(s: &str) -> Option<ApiVersion> {
-    let (rest, build) = match s.split_once('+') {
-        Some((r, b)) => (r, Some(b)),
-        None => (s, None),
-    };
-    let (core, pre) = match rest.split_once('-') {
-        Some((c, p)) => (c, Some(p)),
-        None => (rest, None),
-    };
-    let ident_ok = |x: &str| {
-        !x.is_empty()
-            && x.split('.')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-    };
-    if build.is_some_and(|b| !ident_ok(b)) || pre.is_some_and(|p| !ident_ok(p)) {
-        return None;
-    }
-    let nums: Vec<&str> = core.split('.').collect();
-    if nums.len() != 3 {
-        return None;
-    }
-    let mut out = [0u64; 3];
-    for (i, n) in nums.iter().enumerate() {
-        if n.is_empty()
-            || !n.bytes().all(|b| b.is_ascii_digit())
-            || (n.len() > 1 && n.starts_with('0'))
-        {
-            return None;
-        }
-        out[i] = n.parse().ok()?;
-    }
-    Some((out[0], out[1], out[2], pre.map(str::to_string)))
 }
 
 /// A pre-release sorts before its release, so only a larger core is newer.

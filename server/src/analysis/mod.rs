@@ -10,8 +10,12 @@ mod layout_tests;
 pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
+pub mod plugin;
 
 use std::path::Path;
+use std::sync::OnceLock;
+
+use plugin::Plugin;
 
 use crate::text::TextRange;
 use crate::workspace::{DocKind, Files};
@@ -131,6 +135,23 @@ pub struct Context<'a> {
     /// The document's path (in a zip: the path inside it, under a virtual root).
     pub path: &'a Path,
     pub files: &'a dyn Files,
+    plugin: OnceLock<Plugin>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(path: &'a Path, files: &'a dyn Files) -> Self {
+        Self {
+            path,
+            files,
+            plugin: OnceLock::new(),
+        }
+    }
+
+    /// The plugin the document belongs to, read once.
+    pub fn plugin(&self) -> &Plugin {
+        self.plugin
+            .get_or_init(|| Plugin::around(self.path, self.files))
+    }
 }
 
 /// All diagnostics of one document, sorted by position.

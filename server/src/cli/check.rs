@@ -145,7 +145,7 @@ pub fn report(
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
     };
-    let cx = Context { path, files };
+    let cx = Context::new(path, files);
     let mut diagnostics = analysis::analyze(kind, &text, &cx);
     if let Some(at) = invalid_at {
         let len = text[at..].chars().next().map_or(0, char::len_utf8);
