@@ -10,6 +10,8 @@
 //! [`cli`] drives layers 1 to 3 directly for the `check` command.
 
 pub mod analysis;
+#[cfg(test)]
+mod architecture_tests;
 pub mod cli;
 pub mod features;
 #[cfg(test)]

@@ -63,8 +63,8 @@ pub trait Files: Send + Sync {
     /// The entries of a folder, sorted by name; links are left out.
     fn read_dir(&self, dir: &Path) -> Vec<DirEntry>;
     /// A walk over a plugin folder; implementations may cache it.
-    fn scan(&self, dir: &Path) -> Arc<FolderScan> {
-        Arc::new(scan_folder(self, dir))
+    fn walk(&self, dir: &Path, prune: Prune) -> Arc<Listing> {
+        Arc::new(walk(self, dir, prune))
     }
     /// Whether these files are a .zip's contents (sizes then are the
     /// archive's business, not the folder's).
@@ -185,23 +185,24 @@ pub struct Overlay<'a> {
     pub scans: Option<&'a ScanCache>,
 }
 
-/// Folder walks by folder.
-pub type ScanCache = std::sync::Mutex<HashMap<PathBuf, Arc<FolderScan>>>;
+/// Folder walks by folder and pruning rule.
+pub type ScanCache = std::sync::Mutex<HashMap<(PathBuf, usize), Arc<Listing>>>;
 
 impl Files for Overlay<'_> {
-    fn scan(&self, dir: &Path) -> Arc<FolderScan> {
+    fn walk(&self, dir: &Path, prune: Prune) -> Arc<Listing> {
         let Some(cache) = self.scans else {
-            return Arc::new(scan_folder(self, dir));
+            return Arc::new(walk(self, dir, prune));
         };
-        if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(dir) {
+        let key = (dir.to_path_buf(), prune as usize);
+        if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return hit.clone();
         }
-        let scan = Arc::new(scan_folder(self, dir));
+        let listing = Arc::new(walk(self, dir, prune));
         cache
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(dir.to_path_buf(), scan.clone());
-        scan
+            .insert(key, listing.clone());
+        listing
     }
 
     fn read(&self, path: &Path) -> Option<String> {
@@ -297,105 +298,73 @@ impl Files for MemoryFiles {
 }
 
 /// What a walk over a plugin folder found: everything the layout rules need.
+/// A walk of a plugin folder: every file and folder under it, except those
+/// the walk was told to prune, within fixed limits. What the entries mean
+/// for packaging is the layout rules' business (`analysis/layout.rs`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FolderScan {
-    /// Total bytes of what pluginv would zip (see [`is_left_out`]), counted
-    /// up to [`SCAN_SIZE_CAP`].
-    pub size: u64,
-    /// Folders (relative to the plugin folder) that hold `.py` files but no
-    /// `__init__.py`.
-    pub folders_without_init: Vec<String>,
-    /// Whether `safeguard/sessions/plugin/` (the SDK itself) is inside.
-    pub bundles_sdk: bool,
+pub struct Listing {
+    /// Files, by path relative to the walked folder (`/`-separated).
+    pub files: Vec<ListedFile>,
+    /// Folders, by relative path, parents before children.
+    pub folders: Vec<String>,
     /// Whether the walk stopped early at one of its limits.
     pub truncated: bool,
 }
 
-/// A walk stops counting at this size: past 20 MiB the answer is known.
-pub const SCAN_SIZE_CAP: u64 = 64 * 1024 * 1024;
-/// A walk visits at most this many entries and this many folder levels.
-const SCAN_MAX_ENTRIES: usize = 50_000;
-const SCAN_MAX_DEPTH: usize = 16;
-
-/// Folders and files pluginv leaves out of the zip: version control, caches,
-/// tests and virtualenvs, build output.
-pub fn is_left_out(name: &str, is_dir: bool) -> bool {
-    if is_dir {
-        matches!(
-            name,
-            ".git"
-                | ".hg"
-                | ".svn"
-                | "__pycache__"
-                | ".pytest_cache"
-                | ".mypy_cache"
-                | ".tox"
-                | ".nox"
-                | "tests"
-                | "test"
-                | ".venv"
-                | "venv"
-                | "env"
-                | ".env"
-                | "node_modules"
-                | "build"
-                | "dist"
-                | ".idea"
-                | ".vscode"
-                | ".eggs"
-        ) || name.ends_with(".egg-info")
-            || name.ends_with(".dist-info")
-    } else {
-        name.ends_with(".pyc")
-            || name.ends_with(".pyo")
-            || name == ".DS_Store"
-            || name.ends_with(".zip")
-    }
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedFile {
+    pub path: String,
+    pub size: u64,
 }
 
-/// Walks a plugin folder through `files`, never following links (the
-/// [`Files`] implementations leave them out), within fixed limits.
-pub fn scan_folder<F: Files + ?Sized>(files: &F, dir: &Path) -> FolderScan {
-    let mut scan = FolderScan::default();
+/// Which entries a walk leaves out, by name and whether it is a folder.
+pub type Prune = fn(&str, bool) -> bool;
+
+/// A walk stops once the files it listed add up to this size: past the
+/// 20 MiB a .zip may hold, the answer is known.
+pub const WALK_SIZE_CAP: u64 = 64 * 1024 * 1024;
+/// A walk visits at most this many entries and this many folder levels.
+const WALK_MAX_ENTRIES: usize = 50_000;
+const WALK_MAX_DEPTH: usize = 16;
+
+/// Walks a folder through `files`, never following links (the [`Files`]
+/// implementations leave them out), within fixed limits.
+pub fn walk<F: Files + ?Sized>(files: &F, dir: &Path, prune: Prune) -> Listing {
+    let mut listing = Listing::default();
+    let mut size = 0u64;
     let mut visited = 0usize;
     let mut stack = vec![(dir.to_path_buf(), String::new(), 0usize)];
     while let Some((path, rel, depth)) = stack.pop() {
-        let entries = files.read_dir(&path);
-        let mut has_py = false;
-        let mut has_init = false;
-        for e in &entries {
+        for e in files.read_dir(&path) {
             visited += 1;
-            if visited > SCAN_MAX_ENTRIES || scan.size > SCAN_SIZE_CAP {
-                scan.truncated = true;
-                return scan;
+            if visited > WALK_MAX_ENTRIES || size > WALK_SIZE_CAP {
+                listing.truncated = true;
+                return listing;
             }
-            if is_left_out(&e.name, e.is_dir) {
+            if prune(&e.name, e.is_dir) {
                 continue;
             }
-            if e.is_dir {
-                let child_rel = if rel.is_empty() {
-                    e.name.clone()
-                } else {
-                    format!("{rel}/{}", e.name)
-                };
-                if child_rel == "safeguard/sessions/plugin" {
-                    scan.bundles_sdk = true;
-                }
-                if depth + 1 < SCAN_MAX_DEPTH {
-                    stack.push((path.join(&e.name), child_rel, depth + 1));
-                } else {
-                    scan.truncated = true;
-                }
+            let child = if rel.is_empty() {
+                e.name.clone()
             } else {
-                scan.size += e.size;
-                has_py |= e.name.ends_with(".py");
-                has_init |= e.name == "__init__.py";
+                format!("{rel}/{}", e.name)
+            };
+            if e.is_dir {
+                if depth + 1 < WALK_MAX_DEPTH {
+                    stack.push((path.join(&e.name), child.clone(), depth + 1));
+                } else {
+                    listing.truncated = true;
+                }
+                listing.folders.push(child);
+            } else {
+                size += e.size;
+                listing.files.push(ListedFile {
+                    path: child,
+                    size: e.size,
+                });
             }
         }
-        if depth > 0 && has_py && !has_init {
-            scan.folders_without_init.push(rel);
-        }
     }
-    scan.folders_without_init.sort();
-    scan
+    listing.folders.sort();
+    listing
 }

@@ -8,6 +8,7 @@ use super::{codes, Context, Diagnostic};
 use crate::syntax::yaml::{self, Entry, YamlDocument};
 use crate::syntax::yaml_scalar::{resolve, Schema};
 use crate::text::TextRange;
+use crate::workspace::Listing;
 
 /// SPS refuses a .zip of this size or more (pluginv: `>= 20 MiB`).
 pub const ZIP_LIMIT: u64 = 20 * 1024 * 1024;
@@ -41,7 +42,7 @@ pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
         }
     }
 
-    let scan = cx.files.scan(dir);
+    let scan = packaging(&cx.files.walk(dir, is_left_out));
     if scan.bundles_sdk {
         out.push(Diagnostic::error(
             codes::layout::SDK_BUNDLED,
@@ -165,6 +166,82 @@ fn names_plugin(list: &str) -> bool {
                     .rsplit_once(" as ")
                     .is_some_and(|(_, alias)| alias.trim() == "Plugin")
         })
+}
+
+/// What pluginv would make of a plugin folder.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Packaging {
+    /// Total bytes of what pluginv would zip (see [`is_left_out`]).
+    pub size: u64,
+    /// Folders (relative to the plugin folder) that hold `.py` files but no
+    /// `__init__.py`: `find_packages` leaves them out.
+    pub folders_without_init: Vec<String>,
+    /// Whether `safeguard/sessions/plugin/` (the SDK itself) is inside.
+    pub bundles_sdk: bool,
+}
+
+pub fn packaging(listing: &Listing) -> Packaging {
+    let mut with_py = std::collections::BTreeSet::new();
+    let mut with_init = std::collections::HashSet::new();
+    let mut size = 0;
+    for f in &listing.files {
+        size += f.size;
+        let (folder, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
+        if name.ends_with(".py") && !folder.is_empty() {
+            with_py.insert(folder);
+        }
+        if name == "__init__.py" {
+            with_init.insert(folder);
+        }
+    }
+    Packaging {
+        size,
+        folders_without_init: with_py
+            .into_iter()
+            .filter(|f| !with_init.contains(f))
+            .map(str::to_string)
+            .collect(),
+        bundles_sdk: listing
+            .folders
+            .iter()
+            .any(|f| f == "safeguard/sessions/plugin"),
+    }
+}
+
+/// Folders and files pluginv leaves out of the zip: version control, caches,
+/// tests and virtualenvs, build output.
+pub fn is_left_out(name: &str, is_dir: bool) -> bool {
+    if is_dir {
+        matches!(
+            name,
+            ".git"
+                | ".hg"
+                | ".svn"
+                | "__pycache__"
+                | ".pytest_cache"
+                | ".mypy_cache"
+                | ".tox"
+                | ".nox"
+                | "tests"
+                | "test"
+                | ".venv"
+                | "venv"
+                | "env"
+                | ".env"
+                | "node_modules"
+                | "build"
+                | "dist"
+                | ".idea"
+                | ".vscode"
+                | ".eggs"
+        ) || name.ends_with(".egg-info")
+            || name.ends_with(".dist-info")
+    } else {
+        name.ends_with(".pyc")
+            || name.ends_with(".pyo")
+            || name == ".DS_Store"
+            || name.ends_with(".zip")
+    }
 }
 
 #[cfg(test)]

@@ -179,6 +179,10 @@ const MAX_RECOVERED_CHUNKS: usize = 1000;
 /// holds: each chunk starting with an unindented `key:` line after the error
 /// is parsed on its own; its entries join the root mapping and its errors
 /// the document's.
+/// Recovery re-parses line by line; past this size (that of the largest
+/// document the analysis reads) a broken text keeps what was read.
+const MAX_RECOVERED_BYTES: usize = 16 * 1024 * 1024;
+
 fn recover(text: &str, mut doc: YamlDocument) -> YamlDocument {
     let is_flat_mapping = match &doc.root {
         None => true,
@@ -186,7 +190,7 @@ fn recover(text: &str, mut doc: YamlDocument) -> YamlDocument {
             matches!(root.kind, NodeKind::Mapping(_)) && root.range.start == first_content(text)
         }
     };
-    if !is_flat_mapping || text.len() > super::super::analysis::MAX_ANALYSED_BYTES {
+    if !is_flat_mapping || text.len() > MAX_RECOVERED_BYTES {
         return doc;
     }
     let error_at = doc.errors[0].range.start;

@@ -1,0 +1,260 @@
+//! The layers, checked: every module path a source file names (`use`
+//! lines and paths in code, `crate::…` and `super::…`) is read, and a test
+//! fails on a lower layer naming a higher one, or on an import cycle
+//! between modules. Test code (`#[cfg(test)] mod tests`, `*_tests.rs`,
+//! `fixture.rs`) may use anything and is not read.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Module path (`analysis::config`) → the modules it names.
+fn dependencies() -> BTreeMap<String, BTreeSet<String>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut sources = BTreeMap::new();
+    collect(&root, &root, &mut sources);
+    let modules: BTreeSet<String> = sources.keys().cloned().collect();
+    sources
+        .iter()
+        .map(|(module, text)| {
+            let deps = named_paths(module, text)
+                .into_iter()
+                .filter_map(|p| resolve(&p, &modules))
+                .filter(|d| d != module)
+                .collect();
+            (module.clone(), deps)
+        })
+        .collect()
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(root, &path, out);
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !name.ends_with(".rs") || name.ends_with("_tests.rs") || name == "fixture.rs" {
+            continue;
+        }
+        let rel = path.strip_prefix(root).unwrap().with_extension("");
+        let mut parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if parts
+            .last()
+            .is_some_and(|p| p == "mod" || p == "lib" || p == "main")
+        {
+            parts.pop();
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code = match text.find("#[cfg(test)]\nmod tests") {
+            Some(at) => text[..at].to_string(),
+            None => text,
+        };
+        out.insert(parts.join("::"), code);
+    }
+}
+
+/// Absolute module paths named in `text`, a file of `module`.
+fn named_paths(module: &str, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        // `use a::{b, c::d}` names a::b and a::c::d; a path in code names
+        // itself. Both are found as maximal `ident::ident…` runs, with the
+        // prefix of a brace group carried into it.
+        for path in path_runs(code) {
+            if let Some(abs) = absolute(module, &path) {
+                out.push(abs);
+            }
+        }
+        if let Some(group) = code.find("::{") {
+            let prefix: String = code[..group]
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let inner = &code[group + 3..];
+            for item in inner.split([',', '}']) {
+                let item = item.trim().split(' ').next().unwrap_or("");
+                if item.is_empty() || item == "self" {
+                    continue;
+                }
+                if let Some(abs) = absolute(module, &format!("{prefix}::{item}")) {
+                    out.push(abs);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn path_runs(code: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut current = String::new();
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i] as char;
+        if c.is_alphanumeric() || c == '_' {
+            current.push(c);
+        } else if c == ':' && bytes.get(i + 1) == Some(&b':') && !current.is_empty() {
+            current.push_str("::");
+            i += 1;
+        } else {
+            if current.contains("::") {
+                runs.push(current.trim_end_matches(':').to_string());
+            }
+            current.clear();
+        }
+        i += 1;
+    }
+    if current.contains("::") {
+        runs.push(current.trim_end_matches(':').to_string());
+    }
+    runs
+}
+
+/// `crate::a::b` or `super::x` (from `module`) as an absolute path.
+fn absolute(module: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
+    let mut base: Vec<&str> = if module.is_empty() {
+        Vec::new()
+    } else {
+        module.split("::").collect()
+    };
+    match parts.first() {
+        Some(&"crate") => {
+            parts.remove(0);
+            Some(parts.join("::"))
+        }
+        Some(&"super") => {
+            while parts.first() == Some(&"super") {
+                parts.remove(0);
+                base.pop()?;
+            }
+            base.extend(parts);
+            Some(base.join("::"))
+        }
+        _ => None,
+    }
+}
+
+/// The longest module that `path` lies in.
+fn resolve(path: &str, modules: &BTreeSet<String>) -> Option<String> {
+    let mut parts: Vec<&str> = path.split("::").collect();
+    while !parts.is_empty() {
+        let candidate = parts.join("::");
+        if modules.contains(&candidate) {
+            return Some(candidate);
+        }
+        parts.pop();
+    }
+    None
+}
+
+/// Layers from the bottom; a module may name its own layer and those below.
+const LAYERS: &[&[&str]] = &[
+    &["text"],
+    &["syntax"],
+    &["schema"],
+    &["workspace"],
+    &["analysis"],
+    &["features"],
+    &["lsp", "cli"],
+];
+
+fn layer(module: &str) -> Option<usize> {
+    let top = module.split("::").next()?;
+    LAYERS.iter().position(|l| l.contains(&top))
+}
+
+#[test]
+fn no_layer_names_a_higher_one() {
+    let mut violations = Vec::new();
+    for (module, deps) in dependencies() {
+        let Some(own) = layer(&module) else { continue };
+        for dep in deps {
+            let Some(theirs) = layer(&dep) else { continue };
+            let across_siblings =
+                own == theirs && module.split("::").next() != dep.split("::").next();
+            if theirs > own || across_siblings {
+                violations.push(format!("{module} names {dep}"));
+            }
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "layering violations:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn rules_never_name_rules() {
+    // Inside analysis/, a rule family may use the shared pieces (the
+    // module itself, the code registry, the plugin facts), never another
+    // family.
+    let shared = ["analysis", "analysis::codes", "analysis::plugin"];
+    let family = |m: &str| m.split("::").take(2).collect::<Vec<_>>().join("::");
+    let mut violations = Vec::new();
+    for (module, deps) in dependencies() {
+        if !module.starts_with("analysis::") || shared.contains(&module.as_str()) {
+            continue;
+        }
+        for dep in deps {
+            if dep.starts_with("analysis")
+                && !shared.contains(&dep.as_str())
+                && family(&dep) != family(&module)
+            {
+                violations.push(format!("{module} names {dep}"));
+            }
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "rules naming rules:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "until lsp::server/lsp::handlers and cli::check/cli::zip stop naming each other"]
+fn no_import_cycle_between_modules() {
+    let deps = dependencies();
+    // Tarjan-free check: a module reaches itself through its dependencies.
+    let mut cycles = Vec::new();
+    for start in deps.keys() {
+        let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
+        let mut seen = BTreeSet::new();
+        while let Some((at, trail)) = stack.pop() {
+            for next in deps.get(&at).into_iter().flatten() {
+                // A module naming its own parent's items (`super::Diagnostic`)
+                // is not a cycle with that parent declaring it.
+                if next == start {
+                    cycles.push(trail.join(" → ") + " → " + start);
+                } else if seen.insert(next.clone()) {
+                    let mut t = trail.clone();
+                    t.push(next.clone());
+                    stack.push((next.clone(), t));
+                }
+            }
+        }
+    }
+    cycles.sort();
+    cycles.dedup();
+    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn the_reader_sees_imports() {
+    let deps = dependencies();
+    assert!(deps["analysis::manifest"].contains("syntax::yaml"));
+    assert!(deps["analysis::manifest"].contains("analysis"));
+    assert!(deps["lsp::server"].contains("lsp::handlers"));
+}
