@@ -265,6 +265,7 @@ fn symbols_and_folding_follow_sections() {
     let plugin = plugin(Some("aa"));
     let text = "# head\n[logging]\nlog_level=info\n\n[tls]\nca_cert = -----BEGIN CERTIFICATE-----\n MIIB\n -----END CERTIFICATE-----\nenabled=yes\n";
     let uri = server.open(&plugin.path("default.cfg"), text);
+    assert!(server.diagnostics(&uri, 1).is_empty());
     let symbols = server
         .request(
             "textDocument/documentSymbol",

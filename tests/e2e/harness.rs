@@ -20,6 +20,14 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_sps-plugin-ls");
 /// as in `server.request(m, json!({ .. position(t, at, &server.encoding) }))`
 /// (a call through `DerefMut` would borrow it first); the rest of the
 /// client is at hand through `Deref`.
+///
+/// When it goes out of scope, the session is ended (`shutdown`, `exit`)
+/// and every message the server sent must have been consumed by a wait:
+/// a publication, a response or an error that no test looked at fails the
+/// test, as in ruff's server tests. Not counted: the server's requests
+/// (the client has answered them: that is their consumption) and its log
+/// lines (`window/logMessage`, `$/logTrace`), which say nothing about
+/// behaviour.
 pub struct Server {
     client: Client,
     pub encoding: String,
@@ -213,6 +221,24 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let left = self.client.finish();
+        assert!(
+            left.is_empty(),
+            "the test left {} message(s) of the server unread:\n{}",
+            left.len(),
+            left.iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
+
 /// A `publishDiagnostics` notification for `uri`.
 pub fn is_publication(m: &Value, uri: &str) -> bool {
     m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
@@ -348,7 +374,7 @@ pub fn code_actions(server: &mut Server, uri: &str, text: &str) -> Vec<(String, 
 }
 
 /// Opens `marked` (with a `$0` cursor) at `path` and returns the hover's
-/// Markdown there ("" for none).
+/// Markdown there ("" for none). The document's diagnostics are consumed.
 pub fn hover_at(server: &mut Server, path: &Path, marked: &str) -> String {
     let (text, at) = cursor(marked);
     let uri = server.open(path, &text);
@@ -358,6 +384,7 @@ pub fn hover_at(server: &mut Server, path: &Path, marked: &str) -> String {
             json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
         )
         .unwrap();
+    server.diagnostics(&uri, 1);
     result["contents"]["value"]
         .as_str()
         .unwrap_or("")
@@ -408,7 +435,8 @@ pub fn covered(server: &mut Server, uri: &str, text: &str) -> Vec<(String, i64, 
 }
 
 /// Opens `marked` (with a `$0` cursor) at `path` and returns the completion
-/// items offered there (a list or a completion list's items).
+/// items offered there (a list or a completion list's items). The
+/// document's diagnostics are consumed.
 pub fn completion_at(server: &mut Server, path: &Path, marked: &str) -> Vec<Value> {
     let (text, at) = cursor(marked);
     let uri = server.open(path, &text);
@@ -418,6 +446,7 @@ pub fn completion_at(server: &mut Server, path: &Path, marked: &str) -> Vec<Valu
             json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
         )
         .unwrap();
+    server.diagnostics(&uri, 1);
     match &result {
         Value::Array(a) => a.clone(),
         Value::Object(o) => o["items"].as_array().cloned().unwrap_or_default(),

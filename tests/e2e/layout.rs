@@ -453,6 +453,7 @@ fn changing_the_plugin_type_rechecks_the_default_cfg() {
     assert!(republished.is_none(), "{republished:?}");
     // ...changing `type` checks it again.
     server.change(&m, 3, json!([{ "text": GOOD_MANIFEST }]));
+    assert!(server.diagnostics(&m, 3).is_empty());
     let again = server
         .wait_for(|msg| {
             msg["method"] == "textDocument/publishDiagnostics" && msg["params"]["uri"] == c
