@@ -461,3 +461,53 @@ pub fn labels(items: &[Value]) -> Vec<String> {
         .map(|i| i["label"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// The corpus of real plugins (MANIFEST, default.cfg, the head of main.py),
+/// in the shared data beside the repository: the one place its path is
+/// spelled.
+pub const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
+
+/// The corpus folder. A clone without `../shared` beside it has none: then
+/// the test says so and is skipped (`None`), unless `CI` is set, where it
+/// fails.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(CORPUS);
+    if dir.is_dir() {
+        return Some(dir.to_path_buf());
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("the corpus is missing at {CORPUS} (the shared data beside the repository)");
+    }
+    eprintln!("skipped: no corpus at {CORPUS} (the shared data beside the repository; set CI to make this a failure)");
+    None
+}
+
+/// The corpus plugins, each copied to a folder with a `main.py` made from
+/// its `main.py.head`; `None` without the corpus (see [`corpus`]).
+pub fn corpus_plugins() -> Option<(Plugin, Vec<PathBuf>)> {
+    let corpus = corpus()?;
+    let root = Plugin::new(&[]);
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(corpus).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('_') || !entry.path().is_dir() {
+            continue;
+        }
+        let dir = root.dir.join(&name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for file in std::fs::read_dir(entry.path()).unwrap() {
+            let file = file.unwrap();
+            let fname = file.file_name().to_string_lossy().into_owned();
+            let target = if fname == "main.py.head" {
+                "main.py".to_string()
+            } else {
+                fname
+            };
+            std::fs::copy(file.path(), dir.join(target)).unwrap();
+        }
+        dirs.push(dir);
+    }
+    dirs.sort();
+    Some((root, dirs))
+}
