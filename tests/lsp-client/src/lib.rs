@@ -65,12 +65,25 @@ pub fn is_noise(msg: &Value) -> bool {
 
 type Stdin = Arc<Mutex<Option<ChildStdin>>>;
 
-fn write_to(stdin: &Stdin, bytes: &[u8]) {
+/// Writes the pieces in order, as one message: the lock keeps the reader
+/// thread's answers from coming between them.
+fn write_to(stdin: &Stdin, pieces: &[&[u8]]) {
     let mut stdin = stdin.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(s) = stdin.as_mut() {
-        let _ = s.write_all(bytes);
+        for piece in pieces {
+            if s.write_all(piece).is_err() {
+                return;
+            }
+        }
         let _ = s.flush();
     }
+}
+
+/// Writes one message, framed: the header, then the body (not copied).
+fn write_message(stdin: &Stdin, msg: &Value) {
+    let body = msg.to_string();
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    write_to(stdin, &[header.as_bytes(), body.as_bytes()]);
 }
 
 /// A running language server and the client's side of the conversation.
@@ -125,7 +138,7 @@ impl Client {
                 if is_request(&msg) {
                     let reply =
                         json!({ "jsonrpc": "2.0", "id": msg["id"], "result": answer(&msg) });
-                    write_to(&answer_to, &frame(&reply.to_string()));
+                    write_message(&answer_to, &reply);
                 }
                 if tx.send((at, msg)).is_err() {
                     return;
@@ -156,12 +169,12 @@ impl Client {
 
     /// Writes bytes as they are (nothing once stdin is closed).
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        write_to(&self.stdin, bytes);
+        write_to(&self.stdin, &[bytes]);
     }
 
     /// Writes one message, framed.
     pub fn send(&mut self, msg: &Value) {
-        self.send_raw(&frame(&msg.to_string()));
+        write_message(&self.stdin, msg);
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
