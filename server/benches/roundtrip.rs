@@ -13,15 +13,12 @@
 
 mod common;
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use sps_lsp_client::{uri, Client};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sps-plugin-ls");
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -40,208 +37,60 @@ fn repo() -> PathBuf {
         .to_path_buf()
 }
 
-fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
 // ---------------------------------------------------------------------------
-// A minimal LSP client. A reader thread stamps each message as it arrives and
-// answers the server's own requests at once (`workspace/configuration` with
-// the settings given, anything else with null).
+// The client: the workspace's LSP client (`sps-lsp-client`, also the e2e
+// tests'). Its reader thread stamps each message as it arrives and answers
+// the server's own requests at once (`workspace/configuration` with the
+// settings given, anything else with null).
 
-type Answer = Arc<dyn Fn(&Value) -> Value + Send + Sync>;
-
-struct Lsp {
-    child: Child,
-    stdin: Arc<Mutex<ChildStdin>>,
-    incoming: Receiver<(Instant, Value)>,
-    pending: VecDeque<(Instant, Value)>,
-    next_id: i64,
+/// Sends a request; returns its result and the time to its response.
+fn request(lsp: &mut Client, method: &str, params: Value) -> (Value, Duration) {
+    let start = Instant::now();
+    let id = lsp.send_request(method, params);
+    let (at, result) = lsp.response_timed(id);
+    // An error counts as no answer (the caller warns of a null result).
+    (result.unwrap_or(Value::Null), at - start)
 }
 
-fn write_frame(stdin: &Mutex<ChildStdin>, msg: &Value) {
-    let body = msg.to_string();
-    let mut s = stdin.lock().unwrap();
-    let _ = write!(s, "Content-Length: {}\r\n\r\n{body}", body.len());
-    let _ = s.flush();
-}
-
-fn read_frame(reader: &mut impl BufRead) -> Option<Vec<u8>> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            length = v.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    Some(body)
-}
-
-impl Lsp {
-    fn spawn(mut cmd: Command, configuration: Answer) -> Lsp {
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the language server");
-        let stdout = child.stdout.take().unwrap();
-        let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap()));
-        let (tx, rx) = channel();
-        let answer_to = stdin.clone();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::with_capacity(1 << 20, stdout);
-            while let Some(body) = read_frame(&mut reader) {
-                let at = Instant::now();
-                let Ok(msg) = serde_json::from_slice::<Value>(&body) else {
-                    continue;
-                };
-                if msg.get("method").is_some() && msg.get("id").is_some() {
-                    let result = if msg["method"] == "workspace/configuration" {
-                        let items = msg["params"]["items"]
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default();
-                        Value::Array(items.iter().map(|i| configuration(i)).collect())
-                    } else {
-                        Value::Null
-                    };
-                    write_frame(
-                        &answer_to,
-                        &json!({ "jsonrpc": "2.0", "id": msg["id"], "result": result }),
-                    );
-                    continue;
-                }
-                if tx.send((at, msg)).is_err() {
-                    break;
-                }
+/// The capabilities of every session, the timed `initialize` included: a
+/// client offering UTF-16 positions only, as VS Code does.
+fn init_params(root: &Path) -> Value {
+    json!({
+        "processId": std::process::id(),
+        "rootUri": uri(root),
+        "workspaceFolders": [{ "uri": uri(root), "name": "bench" }],
+        "capabilities": {
+            "general": { "positionEncodings": ["utf-16"] },
+            "workspace": {
+                "configuration": true,
+                "workspaceFolders": true,
+                "didChangeConfiguration": { "dynamicRegistration": false },
+                "didChangeWatchedFiles": { "dynamicRegistration": true }
+            },
+            "textDocument": {
+                "synchronization": { "didSave": true },
+                "publishDiagnostics": { "versionSupport": true, "relatedInformation": true },
+                "completion": { "completionItem": { "snippetSupport": true } },
+                "hover": { "contentFormat": ["markdown", "plaintext"] }
             }
-        });
-        Lsp {
-            child,
-            stdin,
-            incoming: rx,
-            pending: VecDeque::new(),
-            next_id: 1,
         }
-    }
-
-    fn send(&mut self, msg: &Value) {
-        write_frame(&self.stdin, msg);
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
-    }
-
-    /// Sends a request; returns its result and the time to its response.
-    fn request(&mut self, method: &str, params: Value) -> (Value, Duration) {
-        let id = self.next_id;
-        self.next_id += 1;
-        let start = Instant::now();
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        let (at, msg) = self
-            .wait(|m| m["id"] == json!(id) && m.get("method").is_none())
-            .unwrap_or_else(|| panic!("no response to {method}"));
-        (msg["result"].clone(), at - start)
-    }
-
-    /// The first message matching `pred`, with the time it arrived.
-    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Option<(Instant, Value)> {
-        self.wait_for(TIMEOUT, pred)
-    }
-
-    fn wait_for(
-        &mut self,
-        limit: Duration,
-        pred: impl Fn(&Value) -> bool,
-    ) -> Option<(Instant, Value)> {
-        if let Some(i) = self.pending.iter().position(|(_, m)| pred(m)) {
-            return self.pending.remove(i);
-        }
-        let deadline = Instant::now() + limit;
-        loop {
-            let left = deadline.checked_duration_since(Instant::now())?;
-            let (at, msg) = self.incoming.recv_timeout(left).ok()?;
-            if pred(&msg) {
-                return Some((at, msg));
-            }
-            self.pending.push_back((at, msg));
-        }
-    }
-
-    /// Drops what arrived so far and whatever arrives within `quiet`.
-    fn drain(&mut self, quiet: Duration) {
-        self.pending.clear();
-        while self.incoming.recv_timeout(quiet).is_ok() {}
-    }
-
-    fn initialize(&mut self, root: &Path) -> Duration {
-        let (_, took) = self.request(
-            "initialize",
-            json!({
-                "processId": std::process::id(),
-                "rootUri": uri(root),
-                "workspaceFolders": [{ "uri": uri(root), "name": "bench" }],
-                "capabilities": {
-                    "general": { "positionEncodings": ["utf-16"] },
-                    "workspace": {
-                        "configuration": true,
-                        "workspaceFolders": true,
-                        "didChangeConfiguration": { "dynamicRegistration": false },
-                        "didChangeWatchedFiles": { "dynamicRegistration": true }
-                    },
-                    "textDocument": {
-                        "synchronization": { "didSave": true },
-                        "publishDiagnostics": { "versionSupport": true, "relatedInformation": true },
-                        "completion": { "completionItem": { "snippetSupport": true } },
-                        "hover": { "contentFormat": ["markdown", "plaintext"] }
-                    }
-                }
-            }),
-        );
-        self.notify("initialized", json!({}));
-        took
-    }
-
-    /// Peak resident memory of the server process, in KiB.
-    fn peak_rss_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-    }
-
-    fn stop(mut self) {
-        let id = self.next_id;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": "shutdown", "params": null }));
-        let _ = self.wait_for(Duration::from_secs(5), |m| m["id"] == json!(id));
-        self.notify("exit", Value::Null);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
+    })
 }
 
-impl Drop for Lsp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `initialize` then `initialized`; returns the time to the response.
+fn initialize(lsp: &mut Client, root: &Path) -> Duration {
+    let (_, took) = request(lsp, "initialize", init_params(root));
+    lsp.notify("initialized", json!({}));
+    took
+}
+
+/// Peak resident memory of the server process, in KiB.
+fn peak_rss_kib(lsp: &Client) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", lsp.pid())).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 // ---------------------------------------------------------------------------
@@ -267,12 +116,12 @@ fn yls_available() -> bool {
             .is_ok_and(|s| s.success())
 }
 
-fn start(which: Which) -> Lsp {
-    match which {
+fn start(which: Which) -> Client {
+    let mut lsp = match which {
         Which::Sps => {
             let mut cmd = Command::new(BIN);
             cmd.env("RUST_LOG", "warn");
-            Lsp::spawn(cmd, Arc::new(|_| Value::Null))
+            Client::spawn(cmd)
         }
         Which::Yls => {
             let mut cmd = Command::new("node");
@@ -287,15 +136,24 @@ fn start(which: Which) -> Lsp {
                 "schemaStore": { "enable": false },
                 "kubernetesCRDStore": { "enable": false }
             });
-            Lsp::spawn(
-                cmd,
-                Arc::new(move |item: &Value| match item["section"].as_str() {
+            Client::spawn_answering(cmd, move |request: &Value| {
+                if request["method"] != "workspace/configuration" {
+                    return Value::Null;
+                }
+                let items = request["params"]["items"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let settings = items.iter().map(|item| match item["section"].as_str() {
                     Some("yaml") => yaml.clone(),
                     _ => json!({}),
-                }),
-            )
+                });
+                Value::Array(settings.collect())
+            })
         }
-    }
+    };
+    lsp.set_timeout(TIMEOUT);
+    lsp
 }
 
 fn is_publish(m: &Value, uri: &str) -> bool {
@@ -367,7 +225,7 @@ fn position(text: &str, offset: usize) -> Value {
 fn run_case(c: &Case) -> Figures {
     let mut f = Figures::default();
     let mut lsp = start(c.which);
-    lsp.initialize(c.dir);
+    initialize(&mut lsp, c.dir);
     let path = c.dir.join(c.file);
     let u = uri(&path);
     let language = if c.file == "MANIFEST" { "yaml" } else { "ini" };
@@ -377,14 +235,14 @@ fn run_case(c: &Case) -> Figures {
         json!({ "textDocument": { "uri": u, "languageId": language, "version": 1, "text": c.text } }),
     );
     let (at, first) = lsp
-        .wait(|m| is_publish(m, &u))
+        .wait_for_timed(TIMEOUT, |m| is_publish(m, &u))
         .expect("diagnostics after didOpen");
     f.open = Some(at - t0);
     f.diagnostics = first["params"]["diagnostics"]
         .as_array()
         .map_or(0, Vec::len);
     // yaml-language-server validates again once it has pulled its settings.
-    lsp.drain(Duration::from_millis(if c.which == Which::Yls {
+    lsp.discard(Duration::from_millis(if c.which == Which::Yls {
         600
     } else {
         50
@@ -416,7 +274,7 @@ fn run_case(c: &Case) -> Figures {
         let wanted = json!(version);
         let which = c.which;
         let (at, _) = lsp
-            .wait(|m| {
+            .wait_for_timed(TIMEOUT, |m| {
                 is_publish(m, &u) && (which == Which::Yls || m["params"]["version"] == wanted)
             })
             .unwrap_or_else(|| panic!("no diagnostics for version {version}"));
@@ -428,7 +286,8 @@ fn run_case(c: &Case) -> Figures {
         (c.hover_at, &mut f.hover, "textDocument/hover"),
     ] {
         for _ in 0..c.requests {
-            let (result, took) = lsp.request(
+            let (result, took) = request(
+                &mut lsp,
                 method,
                 json!({ "textDocument": { "uri": u }, "position": position(c.text, offset) }),
             );
@@ -438,8 +297,8 @@ fn run_case(c: &Case) -> Figures {
             out.push(took);
         }
     }
-    f.rss_kib = lsp.peak_rss_kib();
-    lsp.stop();
+    f.rss_kib = peak_rss_kib(&lsp);
+    lsp.shutdown();
     f
 }
 
@@ -450,25 +309,12 @@ fn time_to_initialize(which: Which, root: &Path, n: usize) -> Duration {
     for _ in 0..n {
         let began = Instant::now();
         let mut lsp = start(which);
-        let (_, _) = lsp.request("initialize", init_params(root));
+        request(&mut lsp, "initialize", init_params(root));
         v.push(began.elapsed());
         lsp.notify("initialized", json!({}));
-        lsp.stop();
+        lsp.shutdown();
     }
     p50(&v)
-}
-
-fn init_params(root: &Path) -> Value {
-    json!({
-        "processId": std::process::id(),
-        "rootUri": uri(root),
-        "workspaceFolders": [{ "uri": uri(root), "name": "bench" }],
-        "capabilities": {
-            "general": { "positionEncodings": ["utf-16"] },
-            "workspace": { "configuration": true, "didChangeWatchedFiles": { "dynamicRegistration": true } },
-            "textDocument": { "publishDiagnostics": { "versionSupport": true } }
-        }
-    })
 }
 
 /// Checks that yaml-language-server really validates MANIFEST against the
@@ -481,7 +327,7 @@ fn yls_validates(root: &Path) -> Result<String, String> {
         None,
     );
     let mut lsp = start(Which::Yls);
-    lsp.initialize(&dir);
+    initialize(&mut lsp, &dir);
     let u = uri(&dir.join("MANIFEST"));
     let text = std::fs::read_to_string(dir.join("MANIFEST")).unwrap();
     lsp.notify(
@@ -490,7 +336,7 @@ fn yls_validates(root: &Path) -> Result<String, String> {
     );
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        let Some((_, m)) = lsp.wait_for(Duration::from_secs(2), |m| is_publish(m, &u)) else {
+        let Some((_, m)) = lsp.wait_for_timed(Duration::from_secs(2), |m| is_publish(m, &u)) else {
             continue;
         };
         let diags = m["params"]["diagnostics"]
@@ -501,11 +347,11 @@ fn yls_validates(root: &Path) -> Result<String, String> {
             let line = d["range"]["start"]["line"].as_u64();
             line == Some(4)
         }) {
-            lsp.stop();
+            lsp.shutdown();
             return Ok(d["message"].as_str().unwrap_or("").replace('\n', " "));
         }
     }
-    lsp.stop();
+    lsp.shutdown();
     Err("yaml-language-server reported nothing on `type: bogus`".into())
 }
 

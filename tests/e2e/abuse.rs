@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::harness::*;
 
-/// The server still answers a hover on a MANIFEST.
+/// The server still answers a hover on a MANIFEST, and checks it.
 fn still_works(server: &mut Server) {
     let plugin = Plugin::new(&[("main.py", MAIN_PY)]);
     let u = server.open(&plugin.path("MANIFEST"), "api: '1.9'\n");
@@ -21,6 +21,7 @@ fn still_works(server: &mut Server) {
         .as_str()
         .unwrap()
         .contains("plugin API"));
+    assert!(codes(&server.diagnostics(&u, 1)).contains(&"manifest/missing-key".to_string()));
 }
 
 #[test]
@@ -34,8 +35,20 @@ fn malformed_messages_are_answered_and_survived() {
     assert_eq!(err["id"], Value::Null);
     // Valid JSON that is no JSON-RPC message.
     server.send_raw(&frame("[1, 2, 3]"));
+    let err = server
+        .wait_for(|m| m["error"]["code"] == -32600)
+        .expect("invalid request reported");
+    assert_eq!(err["id"], Value::Null);
     // A header without a length, then a well-formed message.
     server.send_raw(b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n");
+    let err = server
+        .wait_for(|m| m["error"]["code"] == -32700)
+        .expect("malformed header reported");
+    assert_eq!(err["id"], Value::Null);
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Content-Length"));
     still_works(&mut server);
 }
 
@@ -112,6 +125,7 @@ fn cancellation_is_answered() {
     }
     // Cancelling what is long done, or never was, is harmless.
     server.notify("$/cancelRequest", json!({ "id": 99_999 }));
+    assert!(server.diagnostics(&u, 1).is_empty());
     still_works(&mut server);
 }
 

@@ -1,6 +1,6 @@
 //! `sps-plugin-ls check`: formats, exit statuses, and the corpus.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -16,42 +16,11 @@ pub fn check(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-pub fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
-}
-
-/// The corpus plugins, each copied to a folder with a `main.py` made from
-/// its `main.py.head`.
-pub fn corpus_plugins() -> (Plugin, Vec<PathBuf>) {
-    let root = Plugin::new(&[]);
-    let mut dirs = Vec::new();
-    for entry in std::fs::read_dir(corpus()).expect("../shared/corpus beside the repository") {
-        let entry = entry.unwrap();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('_') || !entry.path().is_dir() {
-            continue;
-        }
-        let dir = root.dir.join(&name);
-        std::fs::create_dir_all(&dir).unwrap();
-        for file in std::fs::read_dir(entry.path()).unwrap() {
-            let file = file.unwrap();
-            let fname = file.file_name().to_string_lossy().into_owned();
-            let target = if fname == "main.py.head" {
-                "main.py".to_string()
-            } else {
-                fname
-            };
-            std::fs::copy(file.path(), dir.join(target)).unwrap();
-        }
-        dirs.push(dir);
-    }
-    dirs.sort();
-    (root, dirs)
-}
-
 #[test]
 fn every_corpus_plugin_checks_clean() {
-    let (_root, dirs) = corpus_plugins();
+    let Some((_root, dirs)) = corpus_plugins() else {
+        return;
+    };
     assert_eq!(dirs.len(), 20);
     for dir in &dirs {
         let (status, stdout, stderr) = check(&["--format", "json", dir.to_str().unwrap()]);

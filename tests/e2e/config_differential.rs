@@ -14,13 +14,12 @@ use serde_json::Value;
 use sps_plugin_ls::analysis::{self, codes, config, Context, Severity};
 use sps_plugin_ls::workspace::{DocKind, MemoryFiles};
 
-use crate::harness::config_files_under;
+use crate::harness::{config_files_under, corpus, CORPUS};
 
 const ORACLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../tests/oracles/configparser_oracle.py"
 );
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
 
 /// How many generated texts are compared (`SPS_DIFF_COUNT` overrides it,
 /// `SPS_DIFF_SEED` changes the seed, for longer local runs).
@@ -365,10 +364,14 @@ fn configparser_agrees_on_generated_texts() {
 
 #[test]
 fn configparser_agrees_on_the_corpus() {
+    let Some(corpus) = corpus() else { return };
     let Some(py) = python() else { return };
-    let mut files: Vec<PathBuf> = Vec::new();
-    files.extend(config_files_under(Path::new(CORPUS)));
-    assert!(files.len() >= 25, "corpus not found at {CORPUS}");
+    let files: Vec<PathBuf> = config_files_under(&corpus);
+    assert!(
+        files.len() >= 25,
+        "only {} config files in {CORPUS}",
+        files.len()
+    );
     let inputs: Vec<String> = files
         .iter()
         .map(|p| std::fs::read_to_string(p).unwrap())

@@ -104,20 +104,14 @@ fn incremental_edits_match_a_fresh_open() {
                 server.change(&u, version, json!(changes));
             }
             let edited = server.diagnostics(&u, version);
-            server.notify(
-                "textDocument/didClose",
-                json!({ "textDocument": { "uri": u } }),
-            );
+            server.close(&u);
             server.notify(
                 "textDocument/didOpen",
                 json!({ "textDocument": { "uri": u, "languageId": "x", "version": 10_000, "text": model } }),
             );
             let fresh = server.diagnostics(&u, 10_000);
             assert_eq!(edited, fresh, "seed {seed} ({encoding}); text:\n{model:?}");
-            server.notify(
-                "textDocument/didClose",
-                json!({ "textDocument": { "uri": u } }),
-            );
+            server.close(&u);
         }
     }
 }

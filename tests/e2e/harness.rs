@@ -1,54 +1,49 @@
-//! A minimal LSP client that drives the real binary over stdio, as an
-//! editor does: Content-Length framing, requests with ids, notifications,
-//! and a reader thread collecting what the server sends.
+//! What the end-to-end tests share: the server under test, driven over
+//! stdio by the workspace's LSP client (`sps-lsp-client`, re-exported here),
+//! and the project's helpers: plugin folders, the corpus, positions, and
+//! the diagnostics, completion, hover and code-action steps.
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde_json::{json, Value};
+pub use sps_lsp_client::*;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_sps-plugin-ls");
-pub const TIMEOUT: Duration = Duration::from_secs(20);
 
+/// The server under test, driven by the client. The client's usual steps
+/// are methods of its own (below), so that arguments may read the server,
+/// as in `server.request(m, json!({ .. position(t, at, &server.encoding) }))`
+/// (a call through `DerefMut` would borrow it first); the rest of the
+/// client is at hand through `Deref`.
+///
+/// When it goes out of scope, the session is ended (`shutdown`, `exit`)
+/// and every message the server sent must have been consumed by a wait:
+/// a publication, a response or an error that no test looked at fails the
+/// test, as in ruff's server tests. Not counted: the server's requests
+/// (the client has answered them: that is their consumption) and its log
+/// lines (`window/logMessage`, `$/logTrace`), which say nothing about
+/// behaviour.
 pub struct Server {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    incoming: Receiver<Value>,
-    close_stdout: Option<std::sync::mpsc::Sender<()>>,
-    /// Messages read but not yet consumed by a wait.
-    pending: Vec<Value>,
-    next_id: i64,
+    client: Client,
     pub encoding: String,
 }
 
-/// Writes one framed message.
-pub fn frame(body: &str) -> Vec<u8> {
-    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+impl Deref for Server {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
 }
 
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            length = v.parse::<usize>().ok();
-        }
+impl DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.client
     }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 impl Server {
@@ -66,35 +61,13 @@ impl Server {
     }
 
     fn spawn_full(args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(BIN)
+        let mut command = Command::new(BIN);
+        command
             .args(args)
             .env("RUST_LOG", "warn")
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start sps-plugin-ls");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        let (close_tx, close_rx) = channel::<()>();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(msg) = read_message(&mut reader) {
-                // Asked to close stdout: drop the reader, closing the pipe.
-                if close_rx.try_recv().is_ok() || tx.send(msg).is_err() {
-                    return;
-                }
-            }
-        });
-        let stdin = child.stdin.take();
+            .envs(env.iter().copied());
         Server {
-            child,
-            stdin,
-            incoming: rx,
-            close_stdout: Some(close_tx),
-            pending: Vec::new(),
-            next_id: 1,
+            client: Client::spawn(command),
             encoding: "utf-16".into(),
         }
     }
@@ -134,83 +107,6 @@ impl Server {
         result
     }
 
-    pub fn send_raw(&mut self, bytes: &[u8]) {
-        if let Some(stdin) = self.stdin.as_mut() {
-            let _ = stdin.write_all(bytes);
-            let _ = stdin.flush();
-        }
-    }
-
-    pub fn send(&mut self, msg: &Value) {
-        let body = msg.to_string();
-        self.send_raw(&frame(&body));
-    }
-
-    pub fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
-    }
-
-    /// Sends a request and returns its id without waiting.
-    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        id
-    }
-
-    /// Sends a request and waits for its response: `Ok(result)` or
-    /// `Err(error object)`.
-    pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
-        let id = self.send_request(method, params);
-        self.response(id)
-    }
-
-    pub fn response(&mut self, id: i64) -> Result<Value, Value> {
-        let msg = self
-            .wait_for(|m| m["id"] == json!(id) && m.get("method").is_none())
-            .unwrap_or_else(|| panic!("no response to request {id}"));
-        match msg.get("error") {
-            Some(e) => Err(e.clone()),
-            None => Ok(msg["result"].clone()),
-        }
-    }
-
-    /// Waits for a message matching `pred`, answering server-to-client
-    /// requests (registrations) on the way. Other messages are kept.
-    pub fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
-        if let Some(i) = self.pending.iter().position(&pred) {
-            return Some(self.pending.remove(i));
-        }
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.checked_duration_since(Instant::now())?;
-            let msg = match self.incoming.recv_timeout(left) {
-                Ok(m) => m,
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
-                    return None
-                }
-            };
-            if msg.get("method").is_some() && msg.get("id").is_some() {
-                // A request from the server: accept it.
-                let reply = json!({ "jsonrpc": "2.0", "id": msg["id"], "result": null });
-                self.send(&reply);
-            }
-            if pred(&msg) {
-                return Some(msg);
-            }
-            self.pending.push(msg);
-        }
-    }
-
-    /// The server's requests seen so far (e.g. `client/registerCapability`).
-    pub fn seen(&self, method: &str) -> Vec<Value> {
-        self.pending
-            .iter()
-            .filter(|m| m["method"] == method)
-            .cloned()
-            .collect()
-    }
-
     pub fn open(&mut self, path: &Path, text: &str) -> String {
         let u = uri(path);
         self.notify(
@@ -227,12 +123,28 @@ impl Server {
         );
     }
 
+    /// Closes a document whose diagnostics were published, and waits for
+    /// the server to clear them.
+    pub fn close(&mut self, uri: &str) {
+        self.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        self.wait_for(|m| {
+            is_publication(m, uri)
+                && m["params"]["version"].is_null()
+                && m["params"]["diagnostics"] == json!([])
+        })
+        .unwrap_or_else(|| panic!("diagnostics of {uri} not cleared on close"));
+    }
+
     /// The diagnostics published for `uri` at `version` or later: the last
-    /// such publication once the server has been quiet for a moment.
+    /// such publication once the server has been quiet for a moment. The
+    /// publications for earlier versions of it, read meanwhile, are consumed
+    /// too: they are superseded.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let is_it = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
+            is_publication(m, uri)
                 && m["params"]["version"]
                     .as_i64()
                     .is_some_and(|v| v >= version)
@@ -244,71 +156,92 @@ impl Server {
         while let Some(m) = self.wait_quiet(Duration::from_millis(150), is_it) {
             last = m;
         }
+        self.take_read(|m| {
+            is_publication(m, uri) && m["params"]["version"].as_i64().is_some_and(|v| v < version)
+        });
         last["params"]["diagnostics"]
             .as_array()
             .cloned()
             .unwrap_or_default()
     }
 
-    /// Waits up to `quiet` for a matching message.
-    pub fn wait_quiet(&mut self, quiet: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
-        if let Some(i) = self.pending.iter().position(&pred) {
-            return Some(self.pending.remove(i));
-        }
-        let deadline = Instant::now() + quiet;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.incoming.recv_timeout(left) {
-                Ok(m) if pred(&m) => return Some(m),
-                Ok(m) => self.pending.push(m),
-                Err(_) => return None,
-            }
-        }
-        None
-    }
-
     /// `shutdown` then `exit`; returns the exit status.
     pub fn shutdown(mut self) -> i32 {
-        self.request("shutdown", Value::Null).expect("shutdown");
-        self.notify("exit", Value::Null);
-        self.wait_exit()
+        self.client.shutdown()
     }
 
-    /// Closes our end of the server's stdout: the reader thread drops it at
-    /// the next message it reads.
+    // The client's steps, see the type's comment.
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.client.send_raw(bytes)
+    }
+
+    pub fn send(&mut self, msg: &Value) {
+        self.client.send(msg)
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.client.notify(method, params)
+    }
+
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        self.client.send_request(method, params)
+    }
+
+    pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        self.client.request(method, params)
+    }
+
+    pub fn response(&mut self, id: i64) -> Result<Value, Value> {
+        self.client.response(id)
+    }
+
+    pub fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        self.client.wait_for(pred)
+    }
+
+    pub fn wait_quiet(&mut self, quiet: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        self.client.wait_quiet(quiet, pred)
+    }
+
+    pub fn seen(&self, method: &str) -> Vec<Value> {
+        self.client.seen(method)
+    }
+
     pub fn close_stdout(&mut self) {
-        if let Some(tx) = self.close_stdout.take() {
-            let _ = tx.send(());
-        }
+        self.client.close_stdout()
     }
 
     pub fn close_stdin(&mut self) {
-        self.stdin = None;
+        self.client.close_stdin()
     }
 
     pub fn wait_exit(&mut self) -> i32 {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status.code().unwrap_or(-1);
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("server did not exit");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.client.wait_exit()
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if std::thread::panicking() {
+            return;
+        }
+        let left = self.client.finish();
+        assert!(
+            left.is_empty(),
+            "the test left {} message(s) of the server unread:\n{}",
+            left.len(),
+            left.iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 }
 
-pub fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
+/// A `publishDiagnostics` notification for `uri`.
+pub fn is_publication(m: &Value, uri: &str) -> bool {
+    m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
 }
 
 /// A fresh plugin folder holding the given files.
@@ -441,7 +374,7 @@ pub fn code_actions(server: &mut Server, uri: &str, text: &str) -> Vec<(String, 
 }
 
 /// Opens `marked` (with a `$0` cursor) at `path` and returns the hover's
-/// Markdown there ("" for none).
+/// Markdown there ("" for none). The document's diagnostics are consumed.
 pub fn hover_at(server: &mut Server, path: &Path, marked: &str) -> String {
     let (text, at) = cursor(marked);
     let uri = server.open(path, &text);
@@ -451,6 +384,7 @@ pub fn hover_at(server: &mut Server, path: &Path, marked: &str) -> String {
             json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
         )
         .unwrap();
+    server.diagnostics(&uri, 1);
     result["contents"]["value"]
         .as_str()
         .unwrap_or("")
@@ -501,7 +435,8 @@ pub fn covered(server: &mut Server, uri: &str, text: &str) -> Vec<(String, i64, 
 }
 
 /// Opens `marked` (with a `$0` cursor) at `path` and returns the completion
-/// items offered there (a list or a completion list's items).
+/// items offered there (a list or a completion list's items). The
+/// document's diagnostics are consumed.
 pub fn completion_at(server: &mut Server, path: &Path, marked: &str) -> Vec<Value> {
     let (text, at) = cursor(marked);
     let uri = server.open(path, &text);
@@ -511,6 +446,7 @@ pub fn completion_at(server: &mut Server, path: &Path, marked: &str) -> Vec<Valu
             json!({ "textDocument": { "uri": uri }, "position": position(&text, at, &server.encoding) }),
         )
         .unwrap();
+    server.diagnostics(&uri, 1);
     match &result {
         Value::Array(a) => a.clone(),
         Value::Object(o) => o["items"].as_array().cloned().unwrap_or_default(),
@@ -524,4 +460,54 @@ pub fn labels(items: &[Value]) -> Vec<String> {
         .iter()
         .map(|i| i["label"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// The corpus of real plugins (MANIFEST, default.cfg, the head of main.py),
+/// in the shared data beside the repository: the one place its path is
+/// spelled.
+pub const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
+
+/// The corpus folder. A clone without `../shared` beside it has none: then
+/// the test says so and is skipped (`None`), unless `CI` is set, where it
+/// fails.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(CORPUS);
+    if dir.is_dir() {
+        return Some(dir.to_path_buf());
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("the corpus is missing at {CORPUS} (the shared data beside the repository)");
+    }
+    eprintln!("skipped: no corpus at {CORPUS} (the shared data beside the repository; set CI to make this a failure)");
+    None
+}
+
+/// The corpus plugins, each copied to a folder with a `main.py` made from
+/// its `main.py.head`; `None` without the corpus (see [`corpus`]).
+pub fn corpus_plugins() -> Option<(Plugin, Vec<PathBuf>)> {
+    let corpus = corpus()?;
+    let root = Plugin::new(&[]);
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(corpus).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('_') || !entry.path().is_dir() {
+            continue;
+        }
+        let dir = root.dir.join(&name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for file in std::fs::read_dir(entry.path()).unwrap() {
+            let file = file.unwrap();
+            let fname = file.file_name().to_string_lossy().into_owned();
+            let target = if fname == "main.py.head" {
+                "main.py".to_string()
+            } else {
+                fname
+            };
+            std::fs::copy(file.path(), dir.join(target)).unwrap();
+        }
+        dirs.push(dir);
+    }
+    dirs.sort();
+    Some((root, dirs))
 }

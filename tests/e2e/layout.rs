@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::cli::{check, corpus_plugins};
+use crate::cli::check;
 use crate::harness::*;
 
 /// `check --format json` on a path: (status, [(file name suffix, code, severity)]).
@@ -273,7 +273,9 @@ fn zips_are_checked_as_uploaded() {
 
 #[test]
 fn every_corpus_plugin_checks_clean_as_a_zip() {
-    let (root, dirs) = corpus_plugins();
+    let Some((root, dirs)) = corpus_plugins() else {
+        return;
+    };
     for dir in &dirs {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         for f in std::fs::read_dir(dir).unwrap() {
@@ -453,6 +455,7 @@ fn changing_the_plugin_type_rechecks_the_default_cfg() {
     assert!(republished.is_none(), "{republished:?}");
     // ...changing `type` checks it again.
     server.change(&m, 3, json!([{ "text": GOOD_MANIFEST }]));
+    assert!(server.diagnostics(&m, 3).is_empty());
     let again = server
         .wait_for(|msg| {
             msg["method"] == "textDocument/publishDiagnostics" && msg["params"]["uri"] == c

@@ -262,6 +262,7 @@ fn symbols_definition_and_links() {
     let mut server = Server::start(&["utf-16"], None);
     let plugin = Plugin::new(&with_main(&[]));
     let uri = server.open(&plugin.path("MANIFEST"), GOOD_MANIFEST);
+    assert!(server.diagnostics(&uri, 1).is_empty());
     let symbols = server
         .request(
             "textDocument/documentSymbol",
