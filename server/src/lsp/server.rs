@@ -78,8 +78,11 @@ pub async fn run() -> i32 {
         client,
         state: state.clone(),
     });
-    super::transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
-    if state.shutdown_requested.load(Ordering::SeqCst) {
+    let served =
+        super::transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
+    // The status depends on `shutdown` having been received, not on its
+    // handler having run before `exit` ended the loop.
+    if served.shutdown || state.shutdown_requested.load(Ordering::SeqCst) {
         0
     } else {
         1
