@@ -5,6 +5,7 @@
 pub mod config;
 pub mod layout;
 pub mod manifest;
+pub mod zip;
 
 use std::path::Path;
 
@@ -128,18 +129,22 @@ pub struct Context<'a> {
     pub files: &'a dyn Files,
 }
 
+/// What a document over [`MAX_ANALYSED_BYTES`] gets instead of an analysis.
+pub fn too_large(len: usize) -> Diagnostic {
+    Diagnostic::warning(
+        "file/too-large",
+        TextRange::empty(0),
+        format!(
+            "this file is {len} bytes; files over {} MiB are not analysed",
+            MAX_ANALYSED_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
 /// All diagnostics of one document, sorted by position.
 pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
     if text.len() > MAX_ANALYSED_BYTES {
-        return vec![Diagnostic::warning(
-            "file/too-large",
-            TextRange::empty(0),
-            format!(
-                "this file is {} bytes; files over {} MiB are not analysed",
-                text.len(),
-                MAX_ANALYSED_BYTES / (1024 * 1024)
-            ),
-        )];
+        return vec![too_large(text.len())];
     }
     let mut diags = match kind {
         DocKind::Manifest => {

@@ -45,7 +45,7 @@ pub enum Frame {
 
 /// Splits a byte stream into message bodies. It is fed whatever the input
 /// gives ([`Decoder::feed`]) and yields frames as they complete
-/// ([`Decoder::next`]). Bytes before a `Content-Length:` header are skipped
+/// ([`Decoder::next_frame`]). Bytes before a `Content-Length:` header are skipped
 /// (one error for each run of them that is not blank lines or headers),
 /// headers other than `Content-Length` are ignored, and a body that turns
 /// out not to be a message can be handed back ([`Decoder::reject`]) to be
@@ -66,6 +66,10 @@ pub struct Decoder {
     /// While a header or body is incomplete: where reading would go on if
     /// it never completes.
     waiting: Option<usize>,
+    /// For [`Decoder::stalled_on_wrong_length`]: the incomplete body it
+    /// looked at and how far it found no header in it, so that a large
+    /// body arriving in chunks is searched once, not once per chunk.
+    searched: (usize, usize),
 }
 
 enum Header {
@@ -84,6 +88,8 @@ impl Decoder {
             if let Some(w) = &mut self.waiting {
                 *w -= self.pos;
             }
+            self.searched.0 = self.searched.0.saturating_sub(self.pos);
+            self.searched.1 = self.searched.1.saturating_sub(self.pos);
             self.pos = 0;
         }
         self.last_body = None;
@@ -105,9 +111,19 @@ impl Decoder {
     }
 
     /// Whether an incomplete body already holds another message's header.
-    pub fn stalled_on_wrong_length(&self) -> bool {
-        self.waiting
-            .is_some_and(|w| find_header(&self.buf[w..]).is_some())
+    pub fn stalled_on_wrong_length(&mut self) -> bool {
+        let Some(w) = self.waiting else {
+            return false;
+        };
+        let from = match self.searched {
+            (body, upto) if body == w => upto.saturating_sub(CONTENT_LENGTH.len()).max(w),
+            _ => w,
+        };
+        if find_header(&self.buf[from..]).is_some() {
+            return true;
+        }
+        self.searched = (w, self.buf.len());
+        false
     }
 
     /// Gives up waiting for an incomplete header or body (the input ended or
@@ -125,7 +141,7 @@ impl Decoder {
     pub fn finish(&mut self) -> Vec<Frame> {
         let mut out = Vec::new();
         loop {
-            match self.next() {
+            match self.next_frame() {
                 Some(f) => out.push(f),
                 None => match self.give_up() {
                     Some(f) => out.push(f),
@@ -136,7 +152,7 @@ impl Decoder {
     }
 
     /// The next frame, or `None` when more input is needed.
-    pub fn next(&mut self) -> Option<Frame> {
+    pub fn next_frame(&mut self) -> Option<Frame> {
         self.last_body = None;
         self.waiting = None;
         let rest = &self.buf[self.pos..];
@@ -386,7 +402,7 @@ where
     let mut chunk = vec![0u8; 64 * 1024];
     let mut out = out_tx;
     'read: loop {
-        let frame = match decoder.next() {
+        let frame = match decoder.next_frame() {
             Some(f) => f,
             None => {
                 let read = if decoder.stalled_on_wrong_length() {
@@ -488,7 +504,7 @@ mod tests {
         };
         for chunk in stream.chunks(step.max(1)) {
             d.feed(chunk);
-            while let Some(f) = d.next() {
+            while let Some(f) = d.next_frame() {
                 take(f, &mut d, &mut out);
             }
         }
@@ -549,19 +565,19 @@ mod tests {
     fn a_huge_length_is_answered_at_once_without_reading_on() {
         let mut d = Decoder::default();
         d.feed(b"Content-Length: 2000000000\r\n\r\n");
-        assert!(matches!(d.next(), Some(Frame::Bad(_))));
+        assert!(matches!(d.next_frame(), Some(Frame::Bad(_))));
         d.feed(framed(A).as_bytes());
-        assert_eq!(d.next(), Some(Frame::Body(A.as_bytes().to_vec())));
+        assert_eq!(d.next_frame(), Some(Frame::Body(A.as_bytes().to_vec())));
     }
 
     #[test]
     fn a_body_inside_a_too_long_one_is_found_when_input_stalls() {
         let mut d = Decoder::default();
         d.feed(format!("Content-Length: 500\r\n\r\n{A}{}", framed(B)).as_bytes());
-        assert_eq!(d.next(), None);
+        assert_eq!(d.next_frame(), None);
         assert!(d.stalled_on_wrong_length());
         assert!(matches!(d.give_up(), Some(Frame::Bad(_))));
-        assert_eq!(d.next(), Some(Frame::Body(B.as_bytes().to_vec())));
+        assert_eq!(d.next_frame(), Some(Frame::Body(B.as_bytes().to_vec())));
     }
 
     #[test]
