@@ -71,6 +71,31 @@ pub trait Files: Send + Sync {
     fn is_archive(&self) -> bool {
         false
     }
+    /// Whether the document has no files around it at all (it is not on
+    /// the disk): rules about other files then say nothing, rather than
+    /// report them missing.
+    fn is_detached(&self) -> bool {
+        false
+    }
+}
+
+/// No files: the view of a document that is not on the disk (`untitled:`,
+/// `http:`), so that nothing is read from the disk for it.
+pub struct NoFiles;
+
+impl Files for NoFiles {
+    fn read(&self, _: &Path) -> Option<String> {
+        None
+    }
+    fn is_file(&self, _: &Path) -> bool {
+        false
+    }
+    fn read_dir(&self, _: &Path) -> Vec<DirEntry> {
+        Vec::new()
+    }
+    fn is_detached(&self) -> bool {
+        true
+    }
 }
 
 /// The disk. Symbolic links are followed only when they stay inside `root`.

@@ -150,7 +150,9 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
         DocKind::Manifest => {
             let doc = crate::syntax::yaml::parse(text);
             let mut d = manifest::check_document(text, &doc, cx);
-            d.extend(layout::check_document(&doc, cx));
+            if !cx.files.is_detached() {
+                d.extend(layout::check_document(&doc, cx));
+            }
             d
         }
         DocKind::Config => config::check(text, cx),
