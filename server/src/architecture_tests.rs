@@ -224,7 +224,6 @@ fn rules_never_name_rules() {
 }
 
 #[test]
-#[ignore = "until lsp::server/lsp::handlers and cli::check/cli::zip stop naming each other"]
 fn no_import_cycle_between_modules() {
     let deps = dependencies();
     // Tarjan-free check: a module reaches itself through its dependencies.

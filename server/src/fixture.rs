@@ -56,7 +56,7 @@ impl Fixture {
                 files.push((path.trim().to_string(), "x".repeat(size.unwrap_or(0))));
                 continue;
             }
-            if is_annotation(line) {
+            if is_annotation(line) || line.starts_with("//! ") {
                 continue;
             }
             let Some((_, text)) = files.last_mut() else {

@@ -39,17 +39,69 @@ fn malformed_messages_are_answered_and_survived() {
         .wait_for(|m| m["error"]["code"] == -32600)
         .expect("invalid request reported");
     assert_eq!(err["id"], Value::Null);
-    // A header without a length, then a well-formed message.
+    // A header without a length (the reader looks for the next
+    // `Content-Length`), then a well-formed message.
     server.send_raw(b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n");
-    let err = server
-        .wait_for(|m| m["error"]["code"] == -32700)
-        .expect("malformed header reported");
-    assert_eq!(err["id"], Value::Null);
-    assert!(err["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("Content-Length"));
     still_works(&mut server);
+}
+
+/// After each malformed header, all of 20 requests that follow are
+/// answered, sent one by one (each waiting for its answer) or all at once.
+#[test]
+fn every_request_after_a_malformed_header_is_answered() {
+    let body = r#"{"jsonrpc":"2.0","id":"broken","method":"sps/doesNotExist"}"#;
+    let malformed = [
+        format!("Content-Length: -5\r\n\r\n{body}"),
+        format!("Content-Length: {}\r\n\r\n{body}", body.len() + 10),
+        format!("Content-Length: {}\r\n\r\n{body}", body.len() + 1000),
+        format!("Content-Length: {}\r\n\r\n{body}", body.len() - 5),
+        format!("X-Foo: bar\r\nContent-Length: {}\r\n\r\n{body}", body.len()),
+        format!("Content-Length: {}\r\nX-Foo: bar\r\n\r\n{body}", body.len()),
+        "Content-Length: 2000000000\r\n\r\n".to_string(),
+        "Content-Length: 12\r\n".to_string(),
+        "\u{0}\u{1}\u{2} not a header at all".to_string(),
+    ];
+    let hover = json!({ "textDocument": { "uri": "file:///nowhere/MANIFEST" }, "position": { "line": 0, "character": 0 } });
+    for bad in &malformed {
+        for at_once in [false, true] {
+            let mut server = Server::start(&["utf-16"], None);
+            server.send_raw(bad.as_bytes());
+            let answered = if at_once {
+                let ids: Vec<i64> = (0..20)
+                    .map(|_| server.send_request("textDocument/hover", hover.clone()))
+                    .collect();
+                ids.into_iter()
+                    .filter(|&id| {
+                        server
+                            .wait_quiet(Duration::from_secs(5), |m| {
+                                m["id"] == json!(id) && m.get("method").is_none()
+                            })
+                            .is_some()
+                    })
+                    .count()
+            } else {
+                (0..20)
+                    .filter(|_| {
+                        let id = server.send_request("textDocument/hover", hover.clone());
+                        server
+                            .wait_quiet(Duration::from_secs(5), |m| {
+                                m["id"] == json!(id) && m.get("method").is_none()
+                            })
+                            .is_some()
+                    })
+                    .count()
+            };
+            assert_eq!(answered, 20, "after {bad:?} (all at once: {at_once})");
+            // The broken message itself was answered with an error.
+            assert!(
+                server
+                    .wait_quiet(Duration::from_millis(1), |m| m["error"]["code"] == -32700
+                        || m["id"] == "broken")
+                    .is_some(),
+                "{bad:?}: no error answered"
+            );
+        }
+    }
 }
 
 #[test]

@@ -219,6 +219,12 @@ impl Server {
     pub fn wait_exit(&mut self) -> i32 {
         self.client.wait_exit()
     }
+
+    /// Drops what was read and whatever arrives until the server is quiet
+    /// for `quiet`: for tests about load, not about each message.
+    pub fn discard(&mut self, quiet: Duration) {
+        self.client.discard(quiet)
+    }
 }
 
 impl Drop for Server {

@@ -12,3 +12,4 @@ mod layout;
 mod lifecycle;
 mod manifest;
 mod manifest_differential;
+mod reliability;

@@ -4,14 +4,12 @@
 
 use std::path::Path;
 
-use super::{codes, Context, Diagnostic};
+use super::{codes, Context, Diagnostic, ZIP_LIMIT};
 use crate::syntax::yaml::{self, Entry, YamlDocument};
 use crate::syntax::yaml_scalar::{resolve, Schema};
 use crate::text::TextRange;
 use crate::workspace::Listing;
 
-/// SPS refuses a .zip of this size or more (pluginv: `>= 20 MiB`).
-pub const ZIP_LIMIT: u64 = 20 * 1024 * 1024;
 /// Above this, warn: the zip is getting close to the limit.
 const SIZE_WARNING: u64 = 16 * 1024 * 1024;
 

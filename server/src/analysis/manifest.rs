@@ -570,6 +570,10 @@ fn check_entry_point(v: &Value, range: TextRange, cx: &Context, out: &mut Vec<Di
         out.push(d);
         return;
     }
+    if cx.files.is_detached() {
+        // No folder to look in.
+        return;
+    }
     let dir = cx.path.parent().unwrap_or(Path::new(""));
     let path = dir.join(name);
     let Some(head) = cx.files.read_head(&path, 4096) else {

@@ -11,6 +11,9 @@ pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
 pub mod plugin;
+pub mod zip;
+#[cfg(test)]
+mod zip_tests;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -23,6 +26,10 @@ use crate::workspace::{DocKind, Files};
 /// Documents larger than this get one diagnostic instead of an analysis:
 /// real MANIFEST and default.cfg files are a few kilobytes.
 pub const MAX_ANALYSED_BYTES: usize = 16 * 1024 * 1024;
+
+/// SPS refuses a .zip of this size or more (pluginv: `>= 20 MiB`); the
+/// layout and zip rules both measure against it.
+pub const ZIP_LIMIT: u64 = 20 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -154,24 +161,30 @@ impl<'a> Context<'a> {
     }
 }
 
+/// What a document over [`MAX_ANALYSED_BYTES`] gets instead of an analysis.
+pub fn too_large(len: usize) -> Diagnostic {
+    Diagnostic::warning(
+        codes::file::TOO_LARGE,
+        TextRange::empty(0),
+        format!(
+            "this file is {len} bytes; files over {} MiB are not analysed",
+            MAX_ANALYSED_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
 /// All diagnostics of one document, sorted by position.
 pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
     if text.len() > MAX_ANALYSED_BYTES {
-        return vec![Diagnostic::warning(
-            codes::file::TOO_LARGE,
-            TextRange::empty(0),
-            format!(
-                "this file is {} bytes; files over {} MiB are not analysed",
-                text.len(),
-                MAX_ANALYSED_BYTES / (1024 * 1024)
-            ),
-        )];
+        return vec![too_large(text.len())];
     }
     let mut diags = match kind {
         DocKind::Manifest => {
             let doc = crate::syntax::yaml::parse(text);
             let mut d = manifest::check_document(text, &doc, cx);
-            d.extend(layout::check_document(&doc, cx));
+            if !cx.files.is_detached() {
+                d.extend(layout::check_document(&doc, cx));
+            }
             d
         }
         DocKind::Config => config::check(text, cx),

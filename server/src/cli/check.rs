@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::output::{render, FileReport, Format};
-use crate::analysis::{self, codes, Context, Diagnostic, Severity};
+use super::report::{render, FileReport, Format};
+use crate::analysis::{self, codes, Context, Diagnostic, Severity, MAX_ANALYSED_BYTES};
 use crate::text::TextRange;
-use crate::workspace::{DiskFiles, DocKind, Files};
+use crate::workspace::{read_bounded, regular_file, DiskFiles, DocKind, Files, MAX_READ};
 
 /// Runs `check` with its arguments; returns the exit status.
 pub fn run(args: &[String]) -> i32 {
@@ -66,7 +66,7 @@ pub fn check_path(path: &Path) -> Result<Vec<FileReport>, String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
     {
-        return super::zip::check_zip(path);
+        return check_zip(path);
     }
     let dir = path
         .parent()
@@ -80,17 +80,31 @@ pub fn check_path(path: &Path) -> Result<Vec<FileReport>, String> {
         ));
     };
     let bytes = read_bytes(path)?;
-    Ok(vec![report(
+    let out = vec![report(
         path.display().to_string(),
         path,
         kind,
         bytes,
         &files,
-    )])
+    )];
+    refuse_special_files(&files)?;
+    Ok(out)
 }
 
+/// A file `check` was asked to read, as bytes: only a regular file, and
+/// never more than [`MAX_READ`].
 fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+    read_bounded(path, MAX_READ).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The analysis met a FIFO, a device or the like where it looked for a
+/// file (the entry point, say): `check` stops, as for any file it cannot
+/// read, instead of reporting that file as missing.
+fn refuse_special_files(files: &DiskFiles) -> Result<(), String> {
+    match files.refused().into_iter().next() {
+        Some((path, why)) => Err(format!("{}: {why}", path.display())),
+        None => Ok(()),
+    }
 }
 
 /// The MANIFEST and configuration files of a plugin, in a stable order.
@@ -108,7 +122,8 @@ pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)
 
 fn check_folder(dir: &Path) -> Result<Vec<FileReport>, String> {
     let files = DiskFiles::confined(dir);
-    if !files.is_file(&dir.join("MANIFEST")) {
+    let manifest = dir.join("MANIFEST");
+    if !manifest.exists() {
         return Err(format!(
             "{}: no MANIFEST in this folder; a plugin folder holds MANIFEST at its top",
             dir.display()
@@ -125,7 +140,34 @@ fn check_folder(dir: &Path) -> Result<Vec<FileReport>, String> {
             &files,
         ));
     }
+    if out.iter().all(|r| r.name != manifest.display().to_string()) {
+        // There, but a link or not a regular file.
+        regular_file(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    }
+    refuse_special_files(&files)?;
     Ok(out)
+}
+
+fn check_zip(path: &Path) -> Result<Vec<FileReport>, String> {
+    let unpacked = super::zip::unpack(path)?;
+    let files = &unpacked.files;
+    let found = analysis::zip::check(files, &unpacked.root, unpacked.size);
+    let mut reports = Vec::new();
+    if !found.diagnostics.is_empty() {
+        reports.push(FileReport {
+            name: path.display().to_string(),
+            text: String::new(),
+            diagnostics: found.diagnostics,
+        });
+    }
+    if let Some(dir) = found.plugin_dir {
+        for (doc, kind) in plugin_documents(&dir, files) {
+            let bytes = files.files.get(&doc).map_or(&[][..], Vec::as_slice);
+            let name = doc.display().to_string();
+            reports.push(report(name, &doc, kind, bytes, files));
+        }
+    }
+    Ok(reports)
 }
 
 /// Checks one file's bytes. Invalid UTF-8 is reported where it starts (SPS
@@ -135,10 +177,22 @@ pub fn report(
     name: String,
     path: &Path,
     kind: DocKind,
-    bytes: Vec<u8>,
+    bytes: impl Into<Vec<u8>> + AsRef<[u8]>,
     files: &dyn Files,
 ) -> FileReport {
-    let (text, invalid_at) = match String::from_utf8(bytes) {
+    if bytes.as_ref().len() > MAX_ANALYSED_BYTES {
+        // Not analysed: no copy of it is made, only its first line is kept
+        // for showing where the diagnostic is.
+        let bytes = bytes.as_ref();
+        let head = &bytes[..bytes.len().min(200)];
+        let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        return FileReport {
+            name,
+            text: String::from_utf8_lossy(line).into_owned(),
+            diagnostics: vec![analysis::too_large(bytes.len())],
+        };
+    }
+    let (text, invalid_at) = match String::from_utf8(bytes.into()) {
         Ok(t) => (t, None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
@@ -162,5 +216,39 @@ pub fn report(
         name,
         text,
         diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::MemoryFiles;
+    use expect_test::expect;
+
+    /// `file/invalid-utf8` cannot be written in a fixture (the fixture is
+    /// UTF-8): its message is pinned here, where the bytes are read.
+    #[test]
+    fn invalid_utf8_is_reported_where_it_starts() {
+        let bytes = b"[logging]\nlog_level=caf\xe9\n".to_vec();
+        let files = MemoryFiles::default();
+        let path = Path::new("/plugin/default.cfg");
+        let r = report("default.cfg".into(), path, DocKind::Config, bytes, &files);
+        let shown: Vec<String> = r
+            .diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}..{} {}[{}]: {}",
+                    d.range.start,
+                    d.range.end,
+                    d.severity.as_str(),
+                    d.code.id,
+                    d.message
+                )
+            })
+            .collect();
+        expect![[r#"
+            23..26 error[file/invalid-utf8]: this file is not valid UTF-8 here; SPS reads it as UTF-8 text: save it as UTF-8
+            20..26 error[config/invalid-enum]: `caf�` is not valid for `log_level`: write one of `debug`, `info`, `warning`, `error`, `critical`"#]].assert_eq(&shown.join("\n"));
     }
 }

@@ -2,7 +2,7 @@
 //! the syntax, analysis and workspace layers directly (no protocol).
 
 pub mod check;
-pub mod output;
+pub mod report;
 pub mod zip;
 
 pub const USAGE: &str = "\

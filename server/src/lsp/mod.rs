@@ -6,6 +6,7 @@ pub mod convert;
 pub mod documents;
 pub mod handlers;
 pub mod server;
+pub mod snapshot;
 pub mod transport;
 
 pub use server::run;

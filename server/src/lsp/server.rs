@@ -14,46 +14,35 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService};
 
-use super::documents::{Document, Snapshot};
+use super::documents::Document;
 use super::handlers;
+use super::snapshot::{OpenTexts, RequestSnapshot};
 use crate::text::Encoding;
-use crate::workspace::{DiskFiles, DocKind, Files, Overlay, ScanCache};
+use crate::workspace::{lock, DiskFiles, DocKind, NoFiles, ScanCache};
 
-/// Everything a request handler may read: one document's snapshot and the
-/// texts of all open documents (which take precedence over the disk).
-pub struct RequestSnapshot {
-    pub uri: Uri,
-    pub path: PathBuf,
-    pub kind: DocKind,
-    pub doc: Snapshot,
-    pub encoding: Encoding,
-    open: HashMap<PathBuf, Arc<str>>,
-    scans: Arc<ScanCache>,
-}
-
-impl RequestSnapshot {
-    /// Runs `f` with a view of the files that overlays the open documents.
-    pub fn with_files<R>(&self, f: impl FnOnce(&dyn Files) -> R) -> R {
-        let disk = DiskFiles::unconfined();
-        f(&Overlay {
-            open: &self.open,
-            below: &disk,
-            scans: Some(&self.scans),
-        })
-    }
-
-    pub fn convert(&self) -> super::convert::Text<'_> {
-        super::convert::Text {
-            text: &self.doc.text,
-            index: &self.doc.index,
-            encoding: self.encoding,
-        }
-    }
-}
-
+/// Re-checks asked for and not yet started. A document has at most one
+/// queued task, which holds only its URI and builds its snapshot when it
+/// starts; asking again while one is queued joins it. Every request gets a
+/// ticket: a result is published only if no later request was made for the
+/// document meanwhile (a later one publishes then), so two analyses of the
+/// same version cannot publish out of order.
 #[derive(Default)]
+struct Queue {
+    /// The latest request's ticket per document.
+    wanted: HashMap<Uri, u64>,
+    /// Documents whose task has not started yet.
+    queued: HashSet<Uri>,
+    tickets: u64,
+}
+
 struct State {
     docs: Mutex<HashMap<Uri, Document>>,
+    /// The open documents' texts, shared by every snapshot until one
+    /// changes (`None`: to be built again).
+    open: Mutex<Option<OpenTexts>>,
+    queue: Mutex<Queue>,
+    /// Analyses running at once, so that requests always find a thread.
+    analyses: tokio::sync::Semaphore,
     encoding: OnceLock<Encoding>,
     shutdown_requested: AtomicBool,
     /// What was last published per document (version and diagnostics), so
@@ -63,6 +52,117 @@ struct State {
     /// Folder walks for the layout rules, kept until files change on disk:
     /// a keystroke never walks the plugin folder again.
     scans: Arc<ScanCache>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self {
+            docs: Default::default(),
+            open: Default::default(),
+            queue: Default::default(),
+            analyses: tokio::sync::Semaphore::new(cores.clamp(1, 4)),
+            encoding: Default::default(),
+            shutdown_requested: Default::default(),
+            published: Default::default(),
+            watching: Default::default(),
+            scans: Default::default(),
+        }
+    }
+}
+
+impl State {
+    fn encoding(&self) -> Encoding {
+        self.encoding.get().copied().unwrap_or_default()
+    }
+
+    /// The open texts, built once per change of any document.
+    fn open_texts(&self, docs: &mut HashMap<Uri, Document>) -> OpenTexts {
+        let mut open = lock(&self.open);
+        if let Some(o) = &*open {
+            return o.clone();
+        }
+        let texts: OpenTexts = Arc::new(
+            docs.iter_mut()
+                .filter(|(u, _)| is_on_disk(u))
+                .map(|(_, d)| (d.path.clone(), d.snapshot().text))
+                .collect(),
+        );
+        *open = Some(texts.clone());
+        texts
+    }
+
+    /// A document's text changed, or a document opened or closed.
+    fn texts_changed(&self) {
+        *lock(&self.open) = None;
+    }
+
+    fn snapshot(&self, uri: &Uri) -> Option<RequestSnapshot> {
+        let mut docs = lock(&self.docs);
+        let open = self.open_texts(&mut docs);
+        let doc = docs.get_mut(uri)?;
+        Some(RequestSnapshot {
+            uri: uri.clone(),
+            path: doc.path.clone(),
+            kind: doc.kind?,
+            doc: doc.snapshot(),
+            encoding: self.encoding(),
+            on_disk: is_on_disk(uri),
+            open,
+            scans: self.scans.clone(),
+        })
+    }
+
+    fn is_wanted(&self, uri: &Uri, ticket: u64) -> bool {
+        lock(&self.queue).wanted.get(uri) == Some(&ticket)
+    }
+}
+
+/// Analyses a document queued by [`Backend::publish`] and publishes the
+/// result, unless a later request for it was made meanwhile.
+async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri) {
+    let Ok(_permit) = state.analyses.acquire().await else {
+        return;
+    };
+    let ticket = {
+        let mut q = lock(&state.queue);
+        q.queued.remove(&uri);
+        match q.wanted.get(&uri) {
+            Some(&t) => t,
+            None => return,
+        }
+    };
+    // Taken after the ticket: a change after it asks for a later one.
+    let Some(snapshot) = state.snapshot(&uri) else {
+        return;
+    };
+    let version = snapshot.doc.version;
+    let snapshot = Arc::new(snapshot);
+    let analysed = snapshot.clone();
+    let result = guard("textDocument/publishDiagnostics", move || {
+        Ok(handlers::diagnostics::analyse(&analysed))
+    })
+    .await;
+    let Ok(diags) = result else { return };
+    let mut published = state.published.lock().await;
+    if !state.is_wanted(&uri, ticket) {
+        return;
+    }
+    let converted = handlers::diagnostics::to_lsp(&snapshot, &diags);
+    let entry = (version, converted);
+    if published.get(&uri) == Some(&entry) {
+        return;
+    }
+    let converted = entry.1.clone();
+    published.insert(uri.clone(), entry);
+    client
+        .publish_diagnostics(uri, converted, Some(version))
+        .await;
+}
+
+/// Whether a document is a file on the disk.
+fn is_on_disk(uri: &Uri) -> bool {
+    uri.scheme().as_str().eq_ignore_ascii_case("file")
 }
 
 pub struct Backend {
@@ -78,8 +178,11 @@ pub async fn run() -> i32 {
         client,
         state: state.clone(),
     });
-    super::transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
-    if state.shutdown_requested.load(Ordering::SeqCst) {
+    let served =
+        super::transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
+    // The status depends on `shutdown` having been received, not on its
+    // handler having run before `exit` ended the loop.
+    if served.shutdown || state.shutdown_requested.load(Ordering::SeqCst) {
         0
     } else {
         1
@@ -145,25 +248,7 @@ async fn guard_notification(method: &'static str, fut: impl Future<Output = ()>)
 
 impl Backend {
     fn encoding(&self) -> Encoding {
-        self.state.encoding.get().copied().unwrap_or_default()
-    }
-
-    fn snapshot(&self, uri: &Uri) -> Option<RequestSnapshot> {
-        let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
-        let open: HashMap<PathBuf, Arc<str>> = docs
-            .values_mut()
-            .map(|d| (d.path.clone(), d.snapshot().text))
-            .collect();
-        let doc = docs.get_mut(uri)?;
-        Some(RequestSnapshot {
-            uri: uri.clone(),
-            path: doc.path.clone(),
-            kind: doc.kind?,
-            doc: doc.snapshot(),
-            encoding: self.encoding(),
-            open,
-            scans: self.state.scans.clone(),
-        })
+        self.state.encoding()
     }
 
     /// Runs a request handler on a snapshot of the document it names.
@@ -173,7 +258,7 @@ impl Backend {
         uri: &Uri,
         f: impl FnOnce(&RequestSnapshot) -> Result<Option<T>> + Send + 'static,
     ) -> Result<Option<T>> {
-        let Some(snapshot) = self.snapshot(uri) else {
+        let Some(snapshot) = self.state.snapshot(uri) else {
             return Ok(None);
         };
         guard(method, move || f(&snapshot)).await
@@ -192,7 +277,7 @@ impl Backend {
 
     fn refresh_where(&self, dirs: Option<&HashSet<PathBuf>>, wanted: impl Fn(DocKind) -> bool) {
         let uris: Vec<Uri> = {
-            let docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
+            let docs = lock(&self.state.docs);
             docs.iter()
                 .filter(|(_, d)| d.kind.is_some_and(&wanted))
                 .filter(|(_, d)| {
@@ -206,46 +291,20 @@ impl Backend {
         }
     }
 
-    /// Analyses a document in the background and publishes the result,
-    /// unless the document has changed meanwhile (a newer run publishes
-    /// then), so the last publication always matches the latest version.
+    /// Asks for a document to be checked again and its diagnostics
+    /// published; requests made before the check starts are one check.
     fn publish(&self, uri: Uri) {
-        let Some(snapshot) = self.snapshot(&uri) else {
-            return;
+        let start = {
+            let mut q = lock(&self.state.queue);
+            q.tickets += 1;
+            let ticket = q.tickets;
+            q.wanted.insert(uri.clone(), ticket);
+            q.queued.insert(uri.clone())
         };
-        let state = self.state.clone();
-        let client = self.client.clone();
-        tokio::spawn(async move {
-            let version = snapshot.doc.version;
-            let is_current = |state: &State| {
-                let docs = state.docs.lock().unwrap_or_else(|e| e.into_inner());
-                docs.get(&uri).is_some_and(|d| d.version == version)
-            };
-            if !is_current(&state) {
-                return;
-            }
-            let snapshot = Arc::new(snapshot);
-            let analysed = snapshot.clone();
-            let result = guard("textDocument/publishDiagnostics", move || {
-                Ok(handlers::diagnostics::analyse(&analysed))
-            })
-            .await;
-            let Ok(diags) = result else { return };
-            let mut published = state.published.lock().await;
-            if !is_current(&state) {
-                return;
-            }
-            let converted = handlers::diagnostics::to_lsp(&snapshot, &diags);
-            let entry = (version, converted);
-            if published.get(&uri) == Some(&entry) {
-                return;
-            }
-            let converted = entry.1.clone();
-            published.insert(uri.clone(), entry);
-            client
-                .publish_diagnostics(uri, converted, Some(version))
-                .await;
-        });
+        if start {
+            let (state, client) = (self.state.clone(), self.client.clone());
+            tokio::spawn(check_and_publish(state, client, uri));
+        }
     }
 
     fn has_open_config_beside(docs: &HashMap<Uri, Document>, manifest: &Path) -> bool {
@@ -266,11 +325,7 @@ impl Backend {
 
     /// Forgets the folder walks: files changed on disk.
     fn forget_scans(&self) {
-        self.state
-            .scans
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        lock(&self.state.scans).clear();
     }
 
     fn changed_dirs(paths: impl IntoIterator<Item = PathBuf>) -> HashSet<PathBuf> {
@@ -349,19 +404,24 @@ impl LanguageServer for Backend {
         guard_notification("textDocument/didOpen", async {
             let doc = params.text_document;
             let path = uri_path(&doc.uri);
-            let kind = DocKind::detect(&path, &DiskFiles::unconfined());
+            let kind = if is_on_disk(&doc.uri) {
+                DocKind::detect(&path, &DiskFiles::unconfined())
+            } else {
+                DocKind::detect(&path, &NoFiles)
+            };
             let dir = Self::changed_dirs([path.clone()]);
             if kind.is_none() {
                 // A file the editor just created may not be on disk yet.
                 self.forget_scans();
             }
             {
-                let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
+                let mut docs = lock(&self.state.docs);
                 docs.insert(
                     doc.uri.clone(),
                     Document::new(path, kind, doc.version, &doc.text),
                 );
             }
+            self.state.texts_changed();
             self.refresh(Some(&dir));
         })
         .await;
@@ -372,7 +432,7 @@ impl LanguageServer for Backend {
             let enc = self.encoding();
             let uri = params.text_document.uri;
             let (path, kind, type_changed) = {
-                let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
+                let mut docs = lock(&self.state.docs);
                 let Some(doc) = docs.get_mut(&uri) else {
                     tracing::warn!("change to a document that is not open: {}", uri.as_str());
                     return;
@@ -381,6 +441,7 @@ impl LanguageServer for Backend {
                     doc.apply(change, enc);
                 }
                 doc.version = params.text_document.version;
+                self.state.texts_changed();
                 let (path, kind) = (doc.path.clone(), doc.kind);
                 let type_changed = kind == Some(DocKind::Manifest)
                     && Self::has_open_config_beside(&docs, &path)
@@ -413,9 +474,12 @@ impl LanguageServer for Backend {
         guard_notification("textDocument/didClose", async {
             let uri = params.text_document.uri;
             let path = {
-                let mut docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
+                let mut docs = lock(&self.state.docs);
                 docs.remove(&uri).map(|d| d.path)
             };
+            self.state.texts_changed();
+            // A check under way for it publishes nothing.
+            lock(&self.state.queue).wanted.remove(&uri);
             let had = self.state.published.lock().await.remove(&uri).is_some();
             if had {
                 self.client.publish_diagnostics(uri, Vec::new(), None).await;
@@ -451,9 +515,9 @@ impl LanguageServer for Backend {
         .await;
     }
 
-    async fn did_change_workspace_folders(&self, _: DidChangeWorkspaceFoldersParams) {
-        self.refresh(None);
-    }
+    /// Nothing to re-check: a document's diagnostics depend on the files
+    /// beside it, never on which folders the workspace holds.
+    async fn did_change_workspace_folders(&self, _: DidChangeWorkspaceFoldersParams) {}
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let uri = params.text_document_position.text_document.uri.clone();

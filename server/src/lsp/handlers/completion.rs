@@ -5,7 +5,7 @@ use tower_lsp_server::ls_types::*;
 
 use super::with_context;
 use crate::features::{self, CompletionKind};
-use crate::lsp::server::RequestSnapshot;
+use crate::lsp::snapshot::RequestSnapshot;
 
 pub fn handle(s: &RequestSnapshot, params: CompletionParams) -> Result<Option<CompletionResponse>> {
     let text = s.convert();

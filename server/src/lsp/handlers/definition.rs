@@ -5,7 +5,7 @@ use tower_lsp_server::ls_types::*;
 
 use super::with_context;
 use crate::features;
-use crate::lsp::server::RequestSnapshot;
+use crate::lsp::snapshot::RequestSnapshot;
 
 pub fn handle(
     s: &RequestSnapshot,

@@ -4,7 +4,7 @@ use tower_lsp_server::ls_types as lsp;
 
 use super::with_context;
 use crate::analysis::{self, Diagnostic};
-use crate::lsp::server::RequestSnapshot;
+use crate::lsp::snapshot::RequestSnapshot;
 
 pub fn analyse(s: &RequestSnapshot) -> Vec<Diagnostic> {
     with_context(s, |cx| analysis::analyze(s.kind, &s.doc.text, cx))

@@ -5,7 +5,7 @@ use tower_lsp_server::ls_types::*;
 
 use crate::features::{self, Symbol};
 use crate::lsp::convert::Text;
-use crate::lsp::server::RequestSnapshot;
+use crate::lsp::snapshot::RequestSnapshot;
 
 pub fn handle(
     s: &RequestSnapshot,

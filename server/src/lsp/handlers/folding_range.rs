@@ -4,7 +4,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::features;
-use crate::lsp::server::RequestSnapshot;
+use crate::lsp::snapshot::RequestSnapshot;
 
 pub fn handle(s: &RequestSnapshot, _: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
     let text = s.convert();

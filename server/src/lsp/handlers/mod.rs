@@ -12,7 +12,7 @@ pub mod hover;
 pub mod initialize;
 
 use crate::analysis::Context;
-use crate::lsp::server::RequestSnapshot;
+use crate::lsp::snapshot::RequestSnapshot;
 use crate::workspace::Files;
 
 /// Runs `f` with the analysis context of a request's document.

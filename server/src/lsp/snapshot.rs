@@ -1,0 +1,55 @@
+//! What a request handler may read: one document's snapshot and the texts
+//! of all open documents, which take precedence over the disk. Built by the
+//! server, read by the handlers; neither imports the other.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::Uri;
+
+use super::documents::Snapshot;
+use crate::text::Encoding;
+use crate::workspace::{DiskFiles, DocKind, Files, NoFiles, Overlay, ScanCache};
+
+/// The texts of the open documents that are files, by path: one map shared
+/// by every snapshot until a document changes.
+pub type OpenTexts = Arc<HashMap<PathBuf, Arc<str>>>;
+
+pub struct RequestSnapshot {
+    pub uri: Uri,
+    pub path: PathBuf,
+    pub kind: DocKind,
+    pub doc: Snapshot,
+    pub encoding: Encoding,
+    /// Whether the document is a file (`file:`). Other documents
+    /// (`untitled:`, `http:`…) never see the disk: only the rules that need
+    /// no other file apply to them.
+    pub on_disk: bool,
+    pub open: OpenTexts,
+    pub scans: Arc<ScanCache>,
+}
+
+impl RequestSnapshot {
+    /// Runs `f` with a view of the files around the document: the disk
+    /// under the open documents, or nothing for a document not on the disk.
+    pub fn with_files<R>(&self, f: impl FnOnce(&dyn Files) -> R) -> R {
+        if !self.on_disk {
+            return f(&NoFiles);
+        }
+        let disk = DiskFiles::unconfined();
+        f(&Overlay {
+            open: &self.open,
+            below: &disk,
+            scans: Some(&self.scans),
+        })
+    }
+
+    pub fn convert(&self) -> super::convert::Text<'_> {
+        super::convert::Text {
+            text: &self.doc.text,
+            index: &self.doc.index,
+            encoding: self.encoding,
+        }
+    }
+}
