@@ -1,5 +1,6 @@
 // Which files the server is attached to: MANIFEST and default.cfg anywhere
-// (by language), and Python files only inside a plugin folder, that is a
+// (by language), any *.cfg beside a MANIFEST (as the server reads them), and
+// Python files only inside a plugin folder, that is a
 // folder holding a MANIFEST (the plugin's code is checked; other Python
 // projects are not touched).
 //
@@ -13,7 +14,7 @@ export const LANGUAGES = ['sps-manifest', 'sps-plugin-cfg'];
 /** What a document filter of the client is made of. */
 export interface Filter {
   scheme: string;
-  language: string;
+  language?: string;
   pattern?: string;
 }
 
@@ -33,10 +34,18 @@ export function pluginFolders(manifests: string[]): string[] {
   return [...folders].sort();
 }
 
+function globOf(folder: string): string {
+  return escapeGlob(folder.split(path.sep).join('/').replace(/\/+$/, ''));
+}
+
 /** A glob matching the `.py` files at any depth below `folder`. */
 export function pythonPattern(folder: string): string {
-  const posix = folder.split(path.sep).join('/').replace(/\/+$/, '');
-  return `${escapeGlob(posix)}/**/*.py`;
+  return `${globOf(folder)}/**/*.py`;
+}
+
+/** A glob matching the `.cfg` files beside the MANIFEST (the server reads them as configuration). */
+export function cfgPattern(folder: string): string {
+  return `${globOf(folder)}/*.cfg`;
 }
 
 /** The client's document selector for these plugin folders. */
@@ -46,7 +55,10 @@ export function documentFilters(folders: string[]): Filter[] {
       { scheme: 'file', language },
       { scheme: 'untitled', language },
     ]),
-    ...folders.map((folder) => ({ scheme: 'file', language: 'python', pattern: pythonPattern(folder) })),
+    ...folders.flatMap((folder) => [
+      { scheme: 'file', language: 'python', pattern: pythonPattern(folder) },
+      { scheme: 'file', pattern: cfgPattern(folder) },
+    ]),
   ];
 }
 

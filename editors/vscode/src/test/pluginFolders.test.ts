@@ -24,13 +24,14 @@ describe('pluginFolders', () => {
     assert.equal(escapeGlob('*?'), '[*][?]');
   });
 
-  test('MANIFEST and default.cfg by language, Python by plugin folder', () => {
+  test('MANIFEST and default.cfg by language, Python and *.cfg by plugin folder', () => {
     assert.deepEqual(documentFilters(['/w/a']), [
       { scheme: 'file', language: 'sps-manifest' },
       { scheme: 'untitled', language: 'sps-manifest' },
       { scheme: 'file', language: 'sps-plugin-cfg' },
       { scheme: 'untitled', language: 'sps-plugin-cfg' },
       { scheme: 'file', language: 'python', pattern: '/w/a/**/*.py' },
+      { scheme: 'file', pattern: '/w/a/*.cfg' },
     ]);
     // No plugin folder: no Python at all.
     assert.ok(documentFilters([]).every((f) => f.language !== 'python'));
