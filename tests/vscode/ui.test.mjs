@@ -1,16 +1,17 @@
 // The VS Code extension (editors/vscode), tested inside a real VS Code:
 // code-server served on 127.0.0.1 and driven through its own UI by headless
-// Chromium (playwright-core). Run tests/vscode/setup.sh once, build the
-// server (`cargo build`), then:
+// Chromium (playwright-core). The extension installed is the platform package
+// with the server inside (scripts/build-release makes it); no server path is
+// set and none is on the extension host's PATH, as for a user who installed
+// only the package. Run tests/vscode/setup.sh and scripts/build-release once,
+// then:
 //
 //   node tests/vscode/ui.test.mjs
 //
 // `cargo test --test editors vscode_in_code_server` runs it too.
 //
 // Environment (all optional):
-//   SPS_LS_BIN            server binary        (default target/debug/sps-plugin-ls)
-//   SPS_VSIX              extension to install (default editors/vscode/<name>-<version>.vsix,
-//                         built with `npm run package` when missing or older than its sources)
+//   SPS_VSIX              extension to install (default target/dist/<name>-linux-x64-<version>.vsix)
 //   SPS_NODE24            Node 24 for code-server (default .tools/node24/node-bin/node)
 //   SPS_CODE_SERVER       code-server package  (default .tools/code-server/node_modules/code-server)
 //   CHROMIUM              browser              (default /usr/bin/chromium)
@@ -35,7 +36,6 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXTENSION_DIR = path.join(ROOT, 'editors/vscode');
-const SERVER_BIN = process.env.SPS_LS_BIN || path.join(ROOT, 'target/debug/sps-plugin-ls');
 const NODE24 = process.env.SPS_NODE24 || path.join(ROOT, '.tools/node24/node-bin/node');
 const CODE_SERVER =
   process.env.SPS_CODE_SERVER || path.join(ROOT, '.tools/code-server/node_modules/code-server');
@@ -217,44 +217,12 @@ function startTrapProxy(who, attempts) {
 // ---------------------------------------------------------------------------
 // The extension package
 
-function newestMtime(p) {
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const entry of fs.readdirSync(p)) {
-    if (entry === 'test') continue; // src/test is not in the VSIX
-    newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  }
-  return newest;
-}
-
-function ensureVsix() {
-  if (process.env.SPS_VSIX) {
-    const vsix = process.env.SPS_VSIX;
-    assert.ok(fs.existsSync(vsix), `SPS_VSIX=${vsix} does not exist`);
-    return process.env.SPS_VSIX;
-  }
+function platformVsix() {
   const pkg = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'package.json'), 'utf8'));
-  const vsix = path.join(EXTENSION_DIR, `${pkg.name}-${pkg.version}.vsix`);
-  const sources = ['src', 'package.json', 'syntaxes', 'language-configuration', 'esbuild.mjs']
-    .map((p) => path.join(EXTENSION_DIR, p))
-    .filter((p) => fs.existsSync(p));
-  const newestSource = Math.max(...sources.map(newestMtime));
-  if (fs.existsSync(vsix) && fs.statSync(vsix).mtimeMs >= newestSource) {
-    return vsix;
-  }
-  assert.ok(
-    fs.existsSync(path.join(EXTENSION_DIR, 'node_modules')),
-    'editors/vscode/node_modules is missing: cd editors/vscode && npm ci',
-  );
-  log(`building ${path.basename(vsix)} (npm run package in editors/vscode)`);
-  const run = spawnSync('npm', ['run', 'package'], {
-    cwd: EXTENSION_DIR,
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  assert.equal(run.status, 0, `npm run package failed:\n${run.stdout}\n${run.stderr}`);
-  return vsix;
+  const vsix =
+    process.env.SPS_VSIX || path.join(ROOT, 'target/dist', `${pkg.name}-linux-x64-${pkg.version}.vsix`);
+  assert.ok(fs.existsSync(vsix), `${vsix} does not exist: run scripts/build-release`);
+  return { vsix, version: pkg.version };
 }
 
 // ---------------------------------------------------------------------------
@@ -272,6 +240,7 @@ let trapChromium;
 let browser;
 let page;
 let chromiumModule;
+let serverVersion;
 
 function codeServerArgs(...extra) {
   return [
@@ -298,8 +267,8 @@ function codeServerEnv() {
     https_proxy: proxy,
     NO_PROXY: '127.0.0.1,localhost',
     no_proxy: '127.0.0.1,localhost',
-    // No extension gallery (code-server's default is open-vsx.org).
-    EXTENSIONS_GALLERY: '{}',
+    // No extension gallery (code-server's default is open-vsx.org): a closed local port.
+    EXTENSIONS_GALLERY: '{"serviceUrl":"http://127.0.0.1:9/none"}',
   };
   // Not meant for a server started from a terminal of another VS Code.
   for (const key of Object.keys(env)) {
@@ -422,7 +391,6 @@ before(
 
 async function setUp() {
   for (const [what, file] of [
-    ['the server binary (cargo build)', SERVER_BIN],
     ['Node 24 (tests/vscode/setup.sh)', NODE24],
     ['code-server (tests/vscode/setup.sh)', path.join(CODE_SERVER, 'out/node/entry.js')],
     ['Chromium (tests/vscode/setup.sh)', CHROMIUM],
@@ -439,7 +407,8 @@ async function setUp() {
     if (old.startsWith('failure-')) fs.rmSync(path.join(ARTIFACTS, old), { force: true });
   }
 
-  const vsix = ensureVsix();
+  const { vsix, version } = platformVsix();
+  serverVersion = version;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sps-vscode-ui-'));
   log(`temporary folder ${tmp}`);
   pluginDir = path.join(tmp, 'hello-ui');
@@ -451,7 +420,6 @@ async function setUp() {
   fs.writeFileSync(path.join(pluginDir, 'default.cfg'), BROKEN_CFG);
   fs.writeFileSync(path.join(tmp, 'code-server.yaml'), 'auth: none\n');
   writeSettings('User', USER_SETTINGS);
-  writeServerPath(SERVER_BIN);
   trapCodeServer = await startTrapProxy('code-server', networkAttempts);
   trapChromium = await startTrapProxy('chromium', networkAttempts);
 
@@ -678,6 +646,63 @@ uiTest('broken MANIFEST: errors with the server codes in the Problems panel', as
     fs.copyFileSync(shot, DOCS_SCREENSHOT);
     log(`updated ${path.relative(ROOT, DOCS_SCREENSHOT)}`);
   }
+});
+
+uiTest('the server inside the package runs; none is set and none is on PATH', async () => {
+  const pids = serverPids(codeServer.pid);
+  assert.equal(pids.length, 1, `one language server should run, found ${pids}`);
+  const exe = fs.readlinkSync(`/proc/${pids[0]}/exe`);
+  assert.ok(
+    exe.startsWith(path.join(tmp, 'extensions') + path.sep) && exe.endsWith('/server/sps-plugin-ls'),
+    `the server runs from the installed package: ${exe}`,
+  );
+  // The PATH the extension host really has (code-server sets it from the
+  // login shell): the server's own environment is inherited from it.
+  const environ = fs.readFileSync(`/proc/${pids[0]}/environ`, 'utf8').split('\0');
+  const hostPath = (environ.find((e) => e.startsWith('PATH=')) ?? 'PATH=').slice(5);
+  const onPath = hostPath
+    .split(':')
+    .filter((d) => d)
+    .map((d) => path.join(d, 'sps-plugin-ls'))
+    .filter((f) => fs.existsSync(f));
+  assert.deepEqual(onPath, [], `no sps-plugin-ls on the extension host's PATH=${hostPath}`);
+  assert.ok(!fs.existsSync(path.join(userDataDir, 'Machine/settings.json')), 'no server path is set');
+  await until('the output channel to name the bundled server and its version', async () =>
+    extensionLog().includes(`Language server started: sps-plugin-ls ${serverVersion}, ${exe} (bundled with the extension)`),
+  );
+  log(`server ${exe}; extension host PATH=${hostPath}`);
+});
+
+/** Opens the language status hover ({} in the status bar) and returns its text. */
+async function languageStatus(needle) {
+  const hover = page.locator('.hover-language-status');
+  let text = '';
+  await until(`the language status hover showing ${JSON.stringify(needle)}`, async () => {
+    if (!(await hover.isVisible())) {
+      await page.locator('[id="status.languageStatus"]').click();
+      await hover.waitFor({ timeout: 5_000 });
+    }
+    text = (await hover.innerText()).replace(/\s+/g, ' ');
+    return text.includes(needle);
+  });
+  return { hover, text };
+}
+
+uiTest('the language status item: version, Restart and Show Log; also on the plugin .py', async () => {
+  const { hover, text } = await languageStatus(`sps-plugin-ls ${serverVersion}`);
+  log(`language status: ${JSON.stringify(text)}`);
+  for (const needle of ['bundled with the extension', 'Restart', 'Show Log']) {
+    assert.ok(text.includes(needle), `the language status lacks ${JSON.stringify(needle)}: ${text}`);
+  }
+  await hover.getByText('Show Log', { exact: true }).click();
+  await until('the output panel showing the server log', async () =>
+    /Language server started/.test(await page.locator('.part.panel').innerText()),
+  );
+  // The plugin's Python file gets the server too (its status item shows).
+  await openFile('main.py');
+  await languageStatus(`sps-plugin-ls ${serverVersion}`);
+  await page.keyboard.press('Escape');
+  await openFile('MANIFEST');
 });
 
 uiTest('completion after `type: ` lists the plugin types', async () => {

@@ -1,5 +1,6 @@
 // VS Code client for sps-plugin-ls, the language server for One Identity
-// Safeguard for Privileged Sessions (SPS) plugin MANIFEST and default.cfg files.
+// Safeguard for Privileged Sessions (SPS) plugin MANIFEST and default.cfg files
+// and the Python code of plugin folders (folders holding a MANIFEST).
 
 import * as fs from 'fs';
 import * as vscode from 'vscode';
@@ -8,16 +9,26 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
+  State,
 } from 'vscode-languageclient/node';
+import { documentFilters, Filter, pluginFolders, sameFolders } from './pluginFolders';
 import { discoverServer, ServerLocation, SETTING_SERVER_PATH, serverArgs } from './serverPath';
 
 const CLIENT_ID = 'spsPluginLs'; // the client reads `spsPluginLs.trace.server` from this id
 const CLIENT_NAME = 'SPS Plugin Language Server';
 const RESTART_COMMAND = 'spsPluginLs.restartServer';
-const LANGUAGES = ['sps-manifest', 'sps-plugin-cfg'];
+const SHOW_LOG_COMMAND = 'spsPluginLs.showLog';
+// Folders never searched for a MANIFEST.
+const MANIFEST_EXCLUDE = '**/{node_modules,.git,.venv,venv,__pycache__,build,dist}/**';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
+// The plugin folders the running client's document selector was made for.
+let folders: string[] = [];
+// The language status items: the server's state and version ("Restart"),
+// and its log ("Show Log").
+let statusItem: vscode.LanguageStatusItem | undefined;
+let logItem: vscode.LanguageStatusItem | undefined;
 // Starts, stops and restarts run one after the other.
 let queue: Promise<void> = Promise.resolve();
 
@@ -39,27 +50,95 @@ function log(): vscode.LogOutputChannel {
   return output;
 }
 
+/** The plugin folders of the workspace: every folder holding a MANIFEST. */
+async function findPluginFolders(): Promise<string[]> {
+  const manifests = await vscode.workspace.findFiles('**/MANIFEST', MANIFEST_EXCLUDE, 10_000);
+  return pluginFolders(manifests.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath));
+}
+
+function selector(): Filter[] {
+  return documentFilters(folders);
+}
+
+function createStatusItems(context: vscode.ExtensionContext): void {
+  statusItem = vscode.languages.createLanguageStatusItem('spsPluginLs.status', selector());
+  statusItem.name = CLIENT_NAME;
+  statusItem.command = { title: 'Restart', command: RESTART_COMMAND };
+  logItem = vscode.languages.createLanguageStatusItem('spsPluginLs.log', selector());
+  logItem.name = `${CLIENT_NAME} Log`;
+  logItem.text = 'sps-plugin-ls log';
+  logItem.command = { title: 'Show Log', command: SHOW_LOG_COMMAND };
+  context.subscriptions.push(statusItem, logItem);
+  setStatus('starting');
+}
+
+type Status =
+  | 'starting'
+  | { running: string; detail: string }
+  | { failed: string };
+
+function setStatus(status: Status): void {
+  if (statusItem === undefined || logItem === undefined) {
+    return;
+  }
+  statusItem.selector = selector();
+  logItem.selector = selector();
+  if (status === 'starting') {
+    statusItem.text = 'sps-plugin-ls';
+    statusItem.detail = 'starting';
+    statusItem.busy = true;
+    statusItem.severity = vscode.LanguageStatusSeverity.Information;
+  } else if ('running' in status) {
+    statusItem.text = status.running;
+    statusItem.detail = status.detail;
+    statusItem.busy = false;
+    statusItem.severity = vscode.LanguageStatusSeverity.Information;
+  } else {
+    statusItem.text = 'sps-plugin-ls: not running';
+    statusItem.detail = status.failed;
+    statusItem.busy = false;
+    statusItem.severity = vscode.LanguageStatusSeverity.Error;
+  }
+}
+
+function restart(context: vscode.ExtensionContext, why: string): Promise<void> {
+  return enqueue(async () => {
+    log().info(why);
+    await stopClient();
+    await startClient(context);
+  });
+}
+
 export function activate(context: vscode.ExtensionContext): Promise<void> {
   context.subscriptions.push(log());
+  createStatusItems(context);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(RESTART_COMMAND, () =>
-      enqueue(async () => {
-        log().info('Restart requested.');
-        await stopClient();
-        await startClient(context);
-      }),
-    ),
+    vscode.commands.registerCommand(SHOW_LOG_COMMAND, () => log().show(true)),
+  );
+
+  // A MANIFEST made or removed changes which Python files belong to a plugin.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/MANIFEST', false, true, false);
+  const foldersChanged = async () => {
+    const now = await findPluginFolders();
+    if (!sameFolders(now, folders)) {
+      await restart(context, 'The plugin folders changed; restarting the language server.');
+    }
+  };
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate(() => void foldersChanged()),
+    watcher.onDidDelete(() => void foldersChanged()),
+  );
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(RESTART_COMMAND, () => restart(context, 'Restart requested.')),
   );
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('spsPluginLs.server')) {
-        void enqueue(async () => {
-          log().info('Server settings changed; restarting the language server.');
-          await stopClient();
-          await startClient(context);
-        });
+        void restart(context, 'Server settings changed; restarting the language server.');
       }
     }),
   );
@@ -149,6 +228,8 @@ async function showError(message: string): Promise<void> {
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  setStatus('starting');
+  folders = await findPluginFolders();
   const config = vscode.workspace.getConfiguration('spsPluginLs');
   const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const found = discoverServer({
@@ -161,6 +242,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   if (!found.ok) {
     const message = found.message + remoteHint();
     log().error(message);
+    setStatus({ failed: 'not found' });
     void showError(message);
     return;
   }
@@ -179,19 +261,28 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    // MANIFEST and default.cfg anywhere; Python only in plugin folders.
+    documentSelector: selector(),
     outputChannel: log(),
     traceOutputChannel: log(),
   };
 
   const newClient = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   client = newClient;
+  newClient.onDidChangeState((event) => {
+    if (event.newState === State.Stopped && client === newClient) {
+      setStatus({ failed: 'stopped' });
+    }
+  });
   try {
     await newClient.start();
-    log().info('Language server started.');
+    const info = newClient.initializeResult?.serverInfo;
+    const version = `${info?.name ?? 'sps-plugin-ls'} ${info?.version ?? '(version unknown)'}`;
+    log().info(`Language server started: ${version}, ${server.path} (${describe(server)}).`);
+    if (folders.length > 0) {
+      log().info(`Python files checked in the plugin folders: ${folders.join(', ')}.`);
+    }
+    setStatus({ running: version, detail: describe(server) });
   } catch (err) {
     const message =
       `SPS Plugin: the language server ${server.path} (${describe(server)}) failed to start: ` +
@@ -199,6 +290,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       `"cargo install --path server".` +
       remoteHint();
     log().error(message);
+    setStatus({ failed: 'failed to start' });
     void showError(message);
   }
 }

@@ -10,6 +10,7 @@ import * as path from 'path';
 export const SERVER_NAME = 'sps-plugin-ls';
 export const SETTING_SERVER_PATH = 'spsPluginLs.server.path';
 export const INSTALL_HINT = 'cargo install --path server';
+export const PIP_HINT = 'pip install sps-plugin-ls';
 
 /** Where the executable was found. */
 export type ServerSource = 'setting' | 'bundled' | 'path';
@@ -132,9 +133,11 @@ export function notFoundMessage(bundledPath: string): string {
   return (
     `SPS Plugin: the ${SERVER_NAME} language server was not found ` +
     `(not bundled at ${bundledPath} and not on PATH). ` +
-    `Set "${SETTING_SERVER_PATH}" to the ${SERVER_NAME} executable, ` +
-    `or install it with "${INSTALL_HINT}" from a checkout of the ${SERVER_NAME} repository ` +
-    `so that it is on PATH, then run "SPS Plugin: Restart Language Server".`
+    `This package of the extension holds no server: install the package for your platform ` +
+    `(sps-plugin-ls-<platform>-<version>.vsix, which has it inside), ` +
+    `set "${SETTING_SERVER_PATH}" to the ${SERVER_NAME} executable, ` +
+    `or put it on PATH with "${PIP_HINT}" or "${INSTALL_HINT}" from a checkout of the ` +
+    `${SERVER_NAME} repository, then run "SPS Plugin: Restart Language Server".`
   );
 }
 
@@ -143,7 +146,8 @@ export function configuredMissingMessage(configured: string, resolved: string): 
   return (
     `SPS Plugin: the language server configured in "${SETTING_SERVER_PATH}", ${where}, ` +
     `does not exist or is not an executable file. Fix the setting, clear it to use the ` +
-    `bundled server or the one on PATH, or install the server with "${INSTALL_HINT}".`
+    `bundled server or the one on PATH, or install the server with "${PIP_HINT}" or ` +
+    `"${INSTALL_HINT}".`
   );
 }
 

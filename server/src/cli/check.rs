@@ -11,6 +11,7 @@ use crate::workspace::{read_bounded, regular_file, DiskFiles, DocKind, Files, MA
 /// Runs `check` with its arguments; returns the exit status.
 pub fn run(args: &[String]) -> i32 {
     let mut format = Format::Human;
+    let mut plugins_of = false;
     let mut paths = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -23,6 +24,7 @@ pub fn run(args: &[String]) -> i32 {
                 Some(f) => format = f,
                 None => return usage("--format takes human, json or sarif"),
             },
+            "--plugins-of" => plugins_of = true,
             "-h" | "--help" => {
                 print!("{}", super::USAGE);
                 return 0;
@@ -31,7 +33,11 @@ pub fn run(args: &[String]) -> i32 {
             _ => paths.push(PathBuf::from(arg)),
         }
     }
-    if paths.is_empty() {
+    if plugins_of {
+        // Files of a commit (a pre-commit hook): each stands for its plugin
+        // folder; files in no plugin folder are left alone.
+        paths = plugin_folders_of(&paths);
+    } else if paths.is_empty() {
         return usage("check needs at least one PATH");
     }
     let mut reports = Vec::new();
@@ -49,6 +55,34 @@ pub fn run(args: &[String]) -> i32 {
         .iter()
         .any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
     i32::from(failed)
+}
+
+/// The plugin folders holding `paths`: for each, the nearest folder at or
+/// above it (up to the current folder for a relative path) with a MANIFEST,
+/// each once, in the order first met.
+pub fn plugin_folders_of(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        let start = if path.is_dir() {
+            Some(path.as_path())
+        } else {
+            path.parent()
+        };
+        let plugin = start.into_iter().flat_map(Path::ancestors).find_map(|dir| {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            dir.join("MANIFEST").is_file().then(|| dir.to_path_buf())
+        });
+        if let Some(plugin) = plugin {
+            if !folders.contains(&plugin) {
+                folders.push(plugin);
+            }
+        }
+    }
+    folders
 }
 
 fn usage(message: &str) -> i32 {

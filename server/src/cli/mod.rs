@@ -14,6 +14,10 @@ Usage:
   sps-plugin-ls check [--format human|json|sarif] PATH...
       Check plugin folders, MANIFEST and .cfg files, and plugin .zip files.
       Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.
+  sps-plugin-ls check --plugins-of FILE...
+      Check the plugin folders holding these files (the nearest folder with
+      a MANIFEST above each), each once; files in no plugin are skipped.
+      The pre-commit hook runs this on the files of a commit.
   sps-plugin-ls --version | --help
 
 Options:
