@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{codes, Context, Diagnostic, ZIP_LIMIT};
-use crate::syntax::yaml::{self, Entry, YamlDocument};
+use crate::syntax::yaml::{Entry, YamlDocument};
 use crate::syntax::yaml_scalar::{resolve, Schema};
 use crate::text::TextRange;
 use crate::workspace::Listing;
@@ -13,11 +13,7 @@ use crate::workspace::Listing;
 /// Above this, warn: the zip is getting close to the limit.
 const SIZE_WARNING: u64 = 16 * 1024 * 1024;
 
-pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
-    check_document(&yaml::parse(text), cx)
-}
-
-/// [`check`] on a MANIFEST already parsed.
+/// The layout rules, on the MANIFEST's parsed tree.
 pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let dir = cx.path.parent().unwrap_or(Path::new(""));

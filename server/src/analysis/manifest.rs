@@ -8,7 +8,7 @@ use std::path::Path;
 use super::plugin::{parse_api, ApiVersion};
 use super::{codes, did_you_mean, Context, Diagnostic, Edit, Severity};
 use crate::schema::manifest::{self as schema};
-use crate::syntax::yaml::{self, Entry, Node, NodeKind, Style, YamlDocument};
+use crate::syntax::yaml::{Entry, Node, NodeKind, Style, YamlDocument};
 use crate::syntax::yaml_scalar::{resolve, Schema, Value};
 use crate::text::{self, TextRange};
 
@@ -18,11 +18,7 @@ pub const SHEBANG: &str = "#!/usr/bin/env pluginwrapper3";
 /// The newest SDK release known; an `api` above it is newer than this tool.
 const NEWEST_SDK: (u64, u64, u64) = (1, 9, 1);
 
-pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
-    check_document(text, &yaml::parse(text), cx)
-}
-
-/// [`check`] on a MANIFEST already parsed (the layout rules read the same
+/// The MANIFEST rules on its parsed tree (the layout rules read the same
 /// tree: a keystroke parses the MANIFEST once).
 pub fn check_document(text: &str, doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();

@@ -52,10 +52,6 @@ impl LineIndex {
         }
     }
 
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
-
     pub fn line_start(&self, line: usize) -> Option<usize> {
         self.line_starts.get(line).copied()
     }
