@@ -8,11 +8,11 @@ cd "$(dirname "$0")"
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(manifest config edits positions)
+[ ${#targets[@]} -gt 0 ] || targets=(manifest config edits positions transport)
 shared=../../shared/corpus
 export RUSTC_BOOTSTRAP=1
 
-mkdir -p corpus/manifest corpus/config corpus/edits corpus/positions
+mkdir -p corpus/manifest corpus/config corpus/edits corpus/positions corpus/transport
 find "$shared" -name MANIFEST | while read -r f; do cp "$f" "corpus/manifest/$(echo "$f" | md5sum | cut -c1-16)"; done
 find "$shared" -name 'default.cfg*' -o -name '*.default.cfg' | while read -r f; do cp "$f" "corpus/config/$(echo "$f" | md5sum | cut -c1-16)"; done
 for f in corpus/manifest/* corpus/config/*; do cp "$f" corpus/edits/; cp "$f" corpus/positions/; done

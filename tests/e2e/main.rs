@@ -13,3 +13,4 @@ mod lifecycle;
 mod manifest;
 mod manifest_differential;
 mod reliability;
+mod sdk_differential;

@@ -1445,20 +1445,48 @@ fn dollar_bracket(v: &str) -> bool {
     v.find("$[").is_some_and(|p| v[p + 2..].contains(']'))
 }
 
+/// The first code point of each run of ten Unicode decimal digits
+/// (category Nd, Unicode 14.0 as in CPython 3.11): what `int()` and
+/// `float()` read as digits besides `0`-`9`. Other numeric characters
+/// (superscripts, fractions, Roman numerals) are refused.
+const DECIMAL_ZEROS: &[u32] = &[
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+    0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
+    0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+];
+
+/// A value with every Unicode decimal digit written as its ASCII digit, as
+/// CPython does before it parses a number.
+fn ascii_digits(v: &str) -> String {
+    v.chars()
+        .map(|c| {
+            let cp = c as u32;
+            let zero = DECIMAL_ZEROS.partition_point(|&z| z <= cp);
+            match zero.checked_sub(1).map(|i| DECIMAL_ZEROS[i]) {
+                Some(z) if cp - z < 10 && !c.is_ascii() => char::from(b'0' + (cp - z) as u8),
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 /// Python `int()` of a stripped string.
 fn is_py_int(v: &str) -> bool {
-    let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
+    let v = ascii_digits(v);
+    let digits = v.strip_prefix(['+', '-']).unwrap_or(&v);
     !digits.is_empty()
         && !digits.starts_with('_')
         && !digits.ends_with('_')
         && !digits.contains("__")
-        && digits
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '_' || (!c.is_ascii() && c.is_numeric()))
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '_')
 }
 
 /// Python `float()` of a stripped string.
 fn is_py_float(v: &str) -> bool {
+    let v = &ascii_digits(v);
     // Underscores are allowed between digits only.
     let b = v.as_bytes();
     for (i, &c) in b.iter().enumerate() {

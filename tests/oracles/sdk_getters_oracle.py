@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""What the SDK's own getters say about typed plugin configuration values.
+
+For each input line, a JSON object
+    {"text": str, "section": str, "option": str,
+     "getter": "getboolean" | "getint" | "getfloat" | "getienum",
+     "values": [str] | null}          # getienum's value set
+this builds the SDK 1.9.1 `PluginConfiguration(text)` and calls the getter
+(default arguments, as the SDK and the plugins do), then prints one JSON
+object per line:
+    {"raises": bool, "class": str | null}
+
+Needs the SDK and what PluginConfiguration imports (pyopenssl, requests):
+scripts/test sets them up in .venv.
+"""
+
+import json
+import sys
+
+from safeguard.sessions.plugin.plugin_configuration import PluginConfiguration
+
+
+def judge(case):
+    config = PluginConfiguration(case["text"])
+    getter = getattr(config, case["getter"])
+    try:
+        if case["getter"] == "getienum":
+            getter(case["section"], case["option"], tuple(case["values"]))
+        else:
+            getter(case["section"], case["option"])
+    except Exception as e:  # the class is compared, whatever it is
+        return {"raises": True, "class": type(e).__name__}
+    return {"raises": False, "class": None}
+
+
+def main():
+    for raw in sys.stdin.buffer:
+        raw = raw.strip()
+        if raw:
+            print(json.dumps(judge(json.loads(raw.decode("utf-8")))))
+
+
+if __name__ == "__main__":
+    main()
