@@ -15,7 +15,7 @@ pub fn files(manifest: &str) -> MemoryFiles {
 }
 
 pub fn context<'a>(path: &'a Path, files: &'a MemoryFiles) -> Context<'a> {
-    Context { path, files }
+    Context::new(path, files)
 }
 
 /// Analysis and features on any text: no panic, and every range a

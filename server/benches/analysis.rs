@@ -78,20 +78,14 @@ fn analyses(c: &mut Criterion) {
     let mut g = c.benchmark_group("analyse");
     group_settings(&mut g);
     let (f, path) = files("MANIFEST", common::MANIFEST);
-    let cx = Context {
-        path: &path,
-        files: &f,
-    };
+    let cx = Context::new(&path, &f);
     g.bench_function("MANIFEST", |b| {
         b.iter(|| analysis::analyze(DocKind::Manifest, common::MANIFEST, &cx))
     });
     for (name, size) in SIZES {
         let text = common::config(size);
         let (f, path) = files("default.cfg", &text);
-        let cx = Context {
-            path: &path,
-            files: &f,
-        };
+        let cx = Context::new(&path, &f);
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_with_input(BenchmarkId::new("default.cfg", name), &text, |b, t| {
             b.iter(|| analysis::analyze(DocKind::Config, t, &cx))
@@ -123,10 +117,7 @@ fn keystroke(c: &mut Criterion) {
             "default.cfg"
         };
         let (f, path) = files(file, &text);
-        let cx = Context {
-            path: &path,
-            files: &f,
-        };
+        let cx = Context::new(&path, &f);
         let at = if kind == DocKind::Manifest {
             common::end_of_line_with(&text, "author_name:", 0)
         } else {

@@ -12,6 +12,8 @@
 pub mod analysis;
 pub mod cli;
 pub mod features;
+#[cfg(test)]
+mod fixture;
 pub mod lsp;
 pub mod schema;
 pub mod syntax;

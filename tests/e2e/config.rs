@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use sps_plugin_ls::analysis::{self, config, Context, Severity};
+use sps_plugin_ls::analysis::{self, codes, Context, Severity};
 use sps_plugin_ls::workspace::{DiskFiles, DocKind, Files, MemoryFiles};
 
 use crate::harness::*;
@@ -331,7 +331,7 @@ fn corpus() -> Vec<(PathBuf, String, Vec<analysis::Diagnostic>)> {
                 }
                 None => (p.clone(), &disk),
             };
-            let cx = Context { path: &path, files };
+            let cx = Context::new(&path, files);
             let d = analysis::analyze(DocKind::Config, &text, &cx);
             (p, text, d)
         })
@@ -378,7 +378,7 @@ fn the_corpus_true_templates_get_their_information() {
         let d = diags
             .iter()
             .find(|d| {
-                d.code == config::TEMPLATE_OPTION
+                d.code == codes::config::TEMPLATE_OPTION
                     && d.range.start >= at
                     && d.range.end <= at + line.len()
             })

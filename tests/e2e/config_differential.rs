@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
-use sps_plugin_ls::analysis::{self, config, Context, Severity};
+use sps_plugin_ls::analysis::{self, codes, config, Context, Severity};
 use sps_plugin_ls::workspace::{DocKind, MemoryFiles};
 
 use crate::harness::config_files_under;
@@ -81,14 +81,11 @@ fn oracle(python: &str, inputs: &[String]) -> Vec<Value> {
 /// code), through the same entry point the server uses, with no MANIFEST.
 fn errors(text: &str) -> Vec<(usize, &'static str)> {
     let files = MemoryFiles::default();
-    let cx = Context {
-        path: Path::new("/plugin/default.cfg"),
-        files: &files,
-    };
+    let cx = Context::new(Path::new("/plugin/default.cfg"), &files);
     let mut out: Vec<(usize, &'static str)> = analysis::analyze(DocKind::Config, text, &cx)
         .into_iter()
         .filter(|d| d.severity == Severity::Error && config::CPYTHON_CODES.contains(&d.code))
-        .map(|d| (text[..d.range.start].matches('\n').count() + 1, d.code))
+        .map(|d| (text[..d.range.start].matches('\n').count() + 1, d.code.id))
         .collect();
     out.sort();
     out
@@ -100,9 +97,11 @@ fn compare(text: &str, cp: &Value) -> Result<(), String> {
     let read: Vec<(usize, &str)> = mine
         .iter()
         .copied()
-        .filter(|(_, c)| *c != config::INTERPOLATION)
+        .filter(|(_, c)| *c != codes::config::INTERPOLATION.id)
         .collect();
-    let interp = mine.iter().any(|(_, c)| *c == config::INTERPOLATION);
+    let interp = mine
+        .iter()
+        .any(|(_, c)| *c == codes::config::INTERPOLATION.id);
     let raises = cp["raises"].as_bool().unwrap();
     if !raises {
         if !read.is_empty() {

@@ -32,15 +32,14 @@ fn with_main(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'sta
 fn every_manifest_rule_reports_at_the_right_place() {
     let mut server = Server::start(&["utf-16"], None);
     let good = |replace: &str, with: &str| GOOD_MANIFEST.replace(replace, with);
+    // Every rule and its message is pinned by the fixture tests beside the
+    // rules (`server/src/analysis/manifest_tests.rs`); over stdio, a few
+    // cases show that ranges and codes arrive as the analysis made them.
     let cases: Vec<(String, Vec<Expected>)> = vec![
         (GOOD_MANIFEST.into(), vec![]),
         (
             good("entry_point: main.py", "entry_point=main.py"),
             vec![("yaml/syntax", ERROR, "entry_point=main.py")],
-        ),
-        (
-            good("description: A plugin", "description: Plugin: does things"),
-            vec![("yaml/syntax", ERROR, ":")],
         ),
         ("".into(), vec![("manifest/empty", ERROR, "")]),
         (
@@ -48,76 +47,12 @@ fn every_manifest_rule_reports_at_the_right_place() {
             vec![("manifest/not-a-mapping", ERROR, "- a\n- b\n")],
         ),
         (
-            good("entry_point: main.py\n", ""),
-            vec![("manifest/missing-key", ERROR, "name")],
-        ),
-        (
-            format!("{GOOD_MANIFEST}name: Other\n"),
-            vec![("manifest/duplicate-key", ERROR, "name")],
-        ),
-        (
-            format!("{GOOD_MANIFEST}entrypoint: main.py\n"),
-            vec![("manifest/unknown-key", WARNING, "entrypoint")],
-        ),
-        (
-            good("description: A plugin", "description:"),
-            vec![("manifest/empty-value", ERROR, "description")],
-        ),
-        (
             good("description: A plugin", "description: ''"),
             vec![("manifest/empty-value", WARNING, "''")],
         ),
         (
-            good("name: My_Plugin", "name: my-plugin"),
-            vec![("manifest/invalid-name", ERROR, "my-plugin")],
-        ),
-        (
-            good("name: My_Plugin", "name: 123"),
-            vec![("manifest/invalid-name", ERROR, "123")],
-        ),
-        (
             good("type: aa", "type: AA"),
             vec![("manifest/invalid-type", ERROR, "AA")],
-        ),
-        (
-            good("version: '1.0.0'", "version: v1.0"),
-            vec![("manifest/invalid-version", ERROR, "v1.0")],
-        ),
-        (
-            good("api: '1.9'", "api: 1"),
-            vec![("manifest/invalid-api", ERROR, "1")],
-        ),
-        (
-            good("api: '1.9'", "api: '2.0'"),
-            vec![("manifest/invalid-api", ERROR, "'2.0'")],
-        ),
-        (
-            good("api: '1.9'", "api: '1.10'"),
-            vec![("manifest/api-newer", WARNING, "'1.10'")],
-        ),
-        (
-            good("entry_point: main.py", "entry_point: lib/main.py"),
-            vec![("manifest/invalid-entry-point", ERROR, "lib/main.py")],
-        ),
-        (
-            good("entry_point: main.py", "entry_point: start.py"),
-            vec![("manifest/entry-point-missing", ERROR, "start.py")],
-        ),
-        (
-            format!("{GOOD_MANIFEST}author_email: not an email\n"),
-            vec![("manifest/invalid-email", ERROR, "not an email")],
-        ),
-        (
-            good("version: '1.0.0'", "version: 1.10"),
-            vec![("manifest/number-changes-text", WARNING, "1.10")],
-        ),
-        (
-            good("version: '1.0.0'", "version: 010"),
-            vec![("manifest/yaml11-reading", WARNING, "010")],
-        ),
-        (
-            good("name: My_Plugin", "name: yes"),
-            vec![("manifest/yaml11-reading", WARNING, "yes")],
         ),
     ];
     for (manifest, expected) in &cases {

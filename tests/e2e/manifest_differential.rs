@@ -80,16 +80,17 @@ fn ours(text: &str) -> (bool, bool, Vec<&'static str>) {
         PathBuf::from("/p/main"),
         b"#!/usr/bin/env pluginwrapper3\n".to_vec(),
     );
-    let cx = Context {
-        path: Path::new("/p/MANIFEST"),
-        files: &files,
-    };
+    let cx = Context::new(Path::new("/p/MANIFEST"), &files);
     let diags = analysis::analyze(DocKind::Manifest, text, &cx);
     let rejects = diags
         .iter()
-        .any(|d| d.severity == Severity::Error && VALIDATOR_CODES.contains(&d.code));
-    let deliberate = diags.iter().any(|d| DELIBERATE.contains(&d.code));
-    (rejects, deliberate, diags.iter().map(|d| d.code).collect())
+        .any(|d| d.severity == Severity::Error && VALIDATOR_CODES.contains(&d.code.id));
+    let deliberate = diags.iter().any(|d| DELIBERATE.contains(&d.code.id));
+    (
+        rejects,
+        deliberate,
+        diags.iter().map(|d| d.code.id).collect(),
+    )
 }
 
 const BASE: &[(&str, &str)] = &[

@@ -20,33 +20,12 @@ use crate::schema::config::{sdk, Invalid, OptionSpec, OptionType, SectionSpec};
 use crate::syntax::ini::{self, is_py_space, Entry, Ini, IniErrorKind, Section, Template};
 use crate::text::TextRange;
 
-pub const MISSING_SECTION_HEADER: &str = "config/missing-section-header";
-pub const NO_DELIMITER: &str = "config/no-delimiter";
-pub const UNCLOSED_SECTION: &str = "config/unclosed-section";
-pub const EMPTY_OPTION_NAME: &str = "config/empty-option-name";
-pub const DUPLICATE_SECTION: &str = "config/duplicate-section";
-pub const DUPLICATE_OPTION: &str = "config/duplicate-option";
-pub const INTERPOLATION: &str = "config/interpolation";
-pub const INVALID_BOOLEAN: &str = "config/invalid-boolean";
-pub const INVALID_INT: &str = "config/invalid-int";
-pub const INVALID_FLOAT: &str = "config/invalid-float";
-pub const INVALID_ENUM: &str = "config/invalid-enum";
-pub const INVALID_PEM: &str = "config/invalid-pem";
-pub const UNKNOWN_OPTION: &str = "config/unknown-option";
-pub const MISSING_OPTION: &str = "config/missing-option";
-pub const WRONG_PLUGIN_TYPE_SECTION: &str = "config/wrong-plugin-type-section";
-pub const INLINE_COMMENT: &str = "config/inline-comment";
-pub const SWALLOWED_LINE: &str = "config/swallowed-line";
-pub const PLACEHOLDER: &str = "config/placeholder";
-pub const CREDENTIAL_STORE_MISSING: &str = "config/credential-store-missing";
-pub const SECTION_NOT_HOSTNAME: &str = "config/section-not-hostname";
-pub const SECTION_CASE: &str = "config/section-case";
-pub const PROXY_ENABLED_IGNORED: &str = "config/proxy-enabled-ignored";
-pub const TEMPLATE_OPTION: &str = "config/template-option";
+use super::codes::config::*;
+use super::codes::Code;
 
 /// The codes whose errors mean that CPython raises: on reading the text,
 /// or on `get`ting an option.
-pub const CPYTHON_CODES: &[&str] = &[
+pub const CPYTHON_CODES: &[Code] = &[
     MISSING_SECTION_HEADER,
     NO_DELIMITER,
     UNCLOSED_SECTION,
@@ -65,14 +44,14 @@ const INTERPOLATION_BUDGET: usize = 64 * 1024 * 1024;
 
 pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
     let ini = ini::parse(text);
-    let ptype = plugin_type(cx);
+    let ptype = cx.plugin().sdk_type();
     let mut out = Vec::new();
     syntax(&ini, text, &mut out);
     interpolation(&ini, &mut out);
     Sdk {
         text,
         ini: &ini,
-        ptype: ptype.as_deref(),
+        ptype,
         out: &mut out,
     }
     .check();
@@ -86,14 +65,6 @@ pub fn check_syntax(text: &str) -> Vec<Diagnostic> {
     syntax(&ini, text, &mut out);
     interpolation(&ini, &mut out);
     out
-}
-
-/// The MANIFEST `type` of the plugin the file belongs to, when the SDK data
-/// knows its sections (`aa`, `credentialstore`, `signingca`).
-pub fn plugin_type(cx: &Context) -> Option<String> {
-    let manifest = cx.files.read(&cx.path.with_file_name("MANIFEST"))?;
-    let t = crate::analysis::manifest::plugin_type(&manifest)?;
-    sdk().is_known_type(&t).then_some(t)
 }
 
 /// How the SDK treats a section of a plugin of type `ptype`.
@@ -763,7 +734,7 @@ struct Sdk<'a> {
 
 /// What is wrong with a value for an option's type.
 struct ValueProblem {
-    code: &'static str,
+    code: Code,
     severity: Severity,
     message: String,
     /// The value to write instead, when there is an obvious one.
@@ -1642,7 +1613,7 @@ mod tests {
 
     /// The diagnostics of `text` in a plugin of type `ptype`, as
     /// `(line, code, severity, text under the range)`.
-    fn diags(ptype: Option<&str>, text: &str) -> Vec<(usize, &'static str, Severity, String)> {
+    fn diags(ptype: Option<&str>, text: &str) -> Vec<(usize, Code, Severity, String)> {
         let mut files = MemoryFiles::default();
         if let Some(t) = ptype {
             files.files.insert(
@@ -1650,10 +1621,7 @@ mod tests {
                 format!("name: x\ntype: {t}\napi: 1.6\nversion: '1'\n").into_bytes(),
             );
         }
-        let cx = Context {
-            path: Path::new("/p/default.cfg"),
-            files: &files,
-        };
+        let cx = Context::new(Path::new("/p/default.cfg"), &files);
         let mut d = check(text, &cx);
         d.sort_by_key(|d| (d.range.start, d.code));
         d.into_iter()
@@ -1669,7 +1637,7 @@ mod tests {
             .collect()
     }
 
-    fn codes(ptype: Option<&str>, text: &str) -> Vec<(usize, &'static str)> {
+    fn codes(ptype: Option<&str>, text: &str) -> Vec<(usize, Code)> {
         diags(ptype, text)
             .into_iter()
             .map(|(l, c, _, _)| (l, c))
@@ -1678,7 +1646,7 @@ mod tests {
 
     #[test]
     fn cpython_errors() {
-        let cases: &[(&str, &[(usize, &str)])] = &[
+        let cases: &[(&str, &[(usize, Code)])] = &[
             ("k=v\n[a]\n", &[(1, MISSING_SECTION_HEADER)]),
             ("\u{feff}[a]\n", &[(1, MISSING_SECTION_HEADER)]),
             ("[a]\nnovalue\n", &[(2, NO_DELIMITER)]),
@@ -1748,10 +1716,7 @@ mod tests {
         let text = "[tls]\nenabled = TRUE\n";
         let d = check(
             text,
-            &Context {
-                path: Path::new("/x/default.cfg"),
-                files: &MemoryFiles::default(),
-            },
+            &Context::new(Path::new("/x/default.cfg"), &MemoryFiles::default()),
         );
         assert_eq!(d[0].code, INVALID_BOOLEAN);
         assert_eq!(d[0].fixes[0].edits[0].new_text, "yes");
@@ -1836,7 +1801,7 @@ mod tests {
                     [https-proxy]\n; enabled=yes\n; password=$\n\
                     [credential_store]\n; name=<x>\n";
         let got = diags(Some("aa"), text);
-        let want: Vec<(usize, &str, Severity, &str)> = vec![
+        let want: Vec<(usize, Code, Severity, &str)> = vec![
             (2, TEMPLATE_OPTION, Severity::Info, "true"),
             (5, TEMPLATE_OPTION, Severity::Info, "verbose"),
             (8, TEMPLATE_OPTION, Severity::Info, "enabled"),
@@ -1848,10 +1813,7 @@ mod tests {
         assert_eq!(got, want);
         let d = check(
             text,
-            &Context {
-                path: Path::new("/x/default.cfg"),
-                files: &MemoryFiles::default(),
-            },
+            &Context::new(Path::new("/x/default.cfg"), &MemoryFiles::default()),
         );
         let fix = &d[0].fixes[0];
         assert_eq!(fix.edits[0].new_text, "enable_factor_selection=yes");
@@ -1919,10 +1881,7 @@ mod tests {
         }
         let d = check(
             &text,
-            &Context {
-                path: Path::new("/x/default.cfg"),
-                files: &MemoryFiles::default(),
-            },
+            &Context::new(Path::new("/x/default.cfg"), &MemoryFiles::default()),
         );
         assert!(d.is_empty(), "{:?}", &d[..1]);
         // A long single line and many lone percent signs.

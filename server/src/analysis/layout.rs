@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Context, Diagnostic};
+use super::{codes, Context, Diagnostic};
 use crate::syntax::yaml::{self, Entry, YamlDocument};
 use crate::syntax::yaml_scalar::{resolve, Schema};
 use crate::text::TextRange;
@@ -34,7 +34,7 @@ pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
     if let Some(entry) = doc.get("type") {
         if resolve(&entry.value, Schema::Core12).as_str() == Some("configuration_sync") {
             out.push(Diagnostic::info(
-                "layout/configuration-sync",
+                codes::layout::CONFIGURATION_SYNC,
                 entry.value.range,
                 "pluginv cannot build a configuration_sync plugin (it has no default.cfg template for it): package the .zip yourself",
             ));
@@ -44,14 +44,14 @@ pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
     let scan = cx.files.scan(dir);
     if scan.bundles_sdk {
         out.push(Diagnostic::error(
-            "layout/sdk-bundled",
+            codes::layout::SDK_BUNDLED,
             top,
             "the plugin bundles the Plugin SDK (safeguard/sessions/plugin/), which SPS provides: pluginv refuses it; remove the SDK from the plugin and from your Pipfile's [packages]",
         ));
     }
     for folder in &scan.folders_without_init {
         out.push(Diagnostic::warning(
-            "layout/missing-init",
+            codes::layout::MISSING_INIT,
             top,
             format!("the folder `{folder}` holds .py files but no __init__.py, so pluginv's packaging leaves it out of the .zip: add an empty {folder}/__init__.py"),
         ));
@@ -60,13 +60,13 @@ pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
         let mib = scan.size as f64 / (1024.0 * 1024.0);
         if scan.size >= ZIP_LIMIT {
             out.push(Diagnostic::error(
-                "layout/too-large",
+                codes::layout::TOO_LARGE,
                 top,
                 format!("the plugin's files add up to {mib:.1} MiB; SPS refuses a .zip of 20 MiB or more: leave out what the plugin does not need at run time"),
             ));
         } else if scan.size > SIZE_WARNING {
             out.push(Diagnostic::warning(
-                "layout/too-large",
+                codes::layout::TOO_LARGE,
                 top,
                 format!(
                     "the plugin's files add up to {mib:.1} MiB, close to the 20 MiB SPS accepts"
@@ -91,7 +91,7 @@ fn check_plugin_class(entry: &Entry, dir: &Path, cx: &Context, out: &mut Vec<Dia
     };
     if !provides_plugin(&source) {
         out.push(Diagnostic::warning(
-            "layout/no-plugin-class",
+            codes::layout::NO_PLUGIN_CLASS,
             entry.value.range,
             format!("`{name}` neither defines nor imports a class named `Plugin`, which SPS instantiates: add `from lib.plugin import Plugin` or `class Plugin(...)`"),
         ));

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{did_you_mean, Context, Diagnostic, Edit, Severity};
+use super::plugin::{parse_api, ApiVersion};
+use super::{codes, did_you_mean, Context, Diagnostic, Edit, Severity};
 use crate::schema::manifest::{self as schema};
 use crate::syntax::yaml::{self, Entry, Node, NodeKind, Style, YamlDocument};
 use crate::syntax::yaml_scalar::{resolve, Schema, Value};
@@ -16,18 +17,6 @@ pub const SHEBANG: &str = "#!/usr/bin/env pluginwrapper3";
 
 /// The newest SDK release known; an `api` above it is newer than this tool.
 const NEWEST_SDK: (u64, u64, u64) = (1, 9, 1);
-
-/// The plugin type a MANIFEST declares, if it declares a valid one.
-pub fn plugin_type(text: &str) -> Option<String> {
-    let doc = yaml::parse(text);
-    let entry = doc.get("type")?;
-    let value = resolve(&entry.value, Schema::Core12);
-    let t = value.as_str()?;
-    schema::get()
-        .type_names()
-        .any(|n| n == t)
-        .then(|| t.to_string())
-}
 
 pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
     check_document(text, &yaml::parse(text), cx)
@@ -46,7 +35,7 @@ pub fn check_document(text: &str, doc: &YamlDocument, cx: &Context) -> Vec<Diagn
         None if broken => return out,
         None => {
             let d = Diagnostic::error(
-                "manifest/empty",
+                codes::manifest::EMPTY,
                 TextRange::empty(0),
                 "the MANIFEST is empty: SPS needs name, description, version, type, api and entry_point",
             );
@@ -56,7 +45,7 @@ pub fn check_document(text: &str, doc: &YamlDocument, cx: &Context) -> Vec<Diagn
     };
     if !matches!(root.kind, NodeKind::Mapping(_)) {
         out.push(Diagnostic::error(
-            "manifest/not-a-mapping",
+            codes::manifest::NOT_A_MAPPING,
             root.range,
             format!(
                 "the MANIFEST must be a mapping of `key: value` lines, not a {}",
@@ -89,7 +78,7 @@ fn syntax_error(text: &str, range: TextRange, message: &str) -> Diagnostic {
                 let indent = line_text.len() - trimmed.len();
                 let fixed = format!("{key}: {}", value.trim());
                 return Diagnostic::error(
-                    "yaml/syntax",
+                    codes::yaml::SYNTAX,
                     TextRange::new(start + indent, end),
                     format!("YAML separates keys from values with `: `, not `=`: write `{fixed}`"),
                 )
@@ -101,7 +90,7 @@ fn syntax_error(text: &str, range: TextRange, message: &str) -> Diagnostic {
         }
     }
     let mut d = Diagnostic::error(
-        "yaml/syntax",
+        codes::yaml::SYNTAX,
         range,
         format!("YAML syntax error: {message}; SPS rejects a MANIFEST it cannot read"),
     );
@@ -155,7 +144,7 @@ fn check_keys(
         if let Some(previous) = first.get(key) {
             out.push(
                 Diagnostic::error(
-                    "manifest/duplicate-key",
+                    codes::manifest::DUPLICATE_KEY,
                     entry.key.range,
                     format!("`{key}` is set twice; YAML 1.2 forbids it and SPS would silently keep the last value"),
                 )
@@ -166,7 +155,7 @@ fn check_keys(
         first.insert(key, entry);
         if schema.key(key).is_none() {
             let mut d = Diagnostic::warning(
-                "manifest/unknown-key",
+                codes::manifest::UNKNOWN_KEY,
                 entry.key.range,
                 format!("SPS ignores the unknown key `{key}`"),
             );
@@ -197,7 +186,7 @@ fn check_keys(
         .map_or(TextRange::empty(0), |e| e.key.range);
     for key in &missing {
         let d = Diagnostic::error(
-            "manifest/missing-key",
+            codes::manifest::MISSING_KEY,
             anchor,
             format!(
                 "the required key `{}` is missing: {}",
@@ -352,7 +341,7 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
     let required = schema::get().key(key).is_some_and(|k| k.required);
     if required && v12 == Value::Null {
         out.push(Diagnostic::error(
-            "manifest/empty-value",
+            codes::manifest::EMPTY_VALUE,
             if node.range.is_empty() {
                 entry.key.range
             } else {
@@ -368,7 +357,7 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
             Value::Str(s) if is_valid_name(s) => {}
             Value::Str(s) => {
                 let mut d = Diagnostic::error(
-                    "manifest/invalid-name",
+                    codes::manifest::INVALID_NAME,
                     range,
                     "`name` must start with a letter and go on with letters, digits or `_` (at least 2 characters; no `-`, `.` or spaces)",
                 );
@@ -381,14 +370,21 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
                 }
                 out.push(d);
             }
-            other => out.push(Diagnostic::error(
-                "manifest/invalid-name",
-                range,
-                format!(
-                    "`name` must be text starting with a letter; YAML reads `{written}` as a {}",
-                    other.type_name()
-                ),
-            )),
+            other => {
+                let what = other.type_name();
+                let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                out.push(Diagnostic::error(
+                    codes::manifest::INVALID_NAME,
+                    range,
+                    format!(
+                        "`name` must be text starting with a letter; YAML reads `{written}` as {article} {what}"
+                    ),
+                ))
+            }
         },
         "type" => {
             let known: Vec<&str> = schema::get().type_names().collect();
@@ -397,7 +393,7 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
             }
             let shown = v12.python_str();
             let mut d = Diagnostic::error(
-                "manifest/invalid-type",
+                codes::manifest::INVALID_TYPE,
                 range,
                 format!("`type` must be one of {}", known.join(", ")),
             );
@@ -412,7 +408,7 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
             let ok = s.starts_with(|c: char| c.is_ascii_digit()) && !s.contains('\n');
             if !ok {
                 out.push(Diagnostic::error(
-                    "manifest/invalid-version",
+                    codes::manifest::INVALID_VERSION,
                     range,
                     format!(
                         "`version` must start with a digit, like '1.0.0' (SPS reads \"{}\")",
@@ -430,7 +426,7 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
             let ok = v12.as_str().is_some_and(is_valid_email);
             if !ok {
                 out.push(Diagnostic::error(
-                    "manifest/invalid-email",
+                    codes::manifest::INVALID_EMAIL,
                     range,
                     "`author_email` is not an e-mail address the SDK accepts (`name@example.com`: letters, digits and `-+_.`)",
                 ));
@@ -438,7 +434,7 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
         }
         "description" if v12.as_str() == Some("") => {
             out.push(Diagnostic::warning(
-                "manifest/empty-value",
+                codes::manifest::EMPTY_VALUE,
                 range,
                 "`description` is empty; SPS shows it on its web interface, so say what the plugin does",
             ));
@@ -472,7 +468,7 @@ fn check_yaml11_reading(
     };
     if !same {
         out.push(quote_fix(Diagnostic::warning(
-            "manifest/yaml11-reading",
+            codes::manifest::YAML11_READING,
             node.range,
             format!(
                 "SPS reads MANIFEST as YAML 1.1, where `{written}` is the {} {}, not the {} {} of YAML 1.2; quote it to keep it text",
@@ -484,7 +480,7 @@ fn check_yaml11_reading(
         )));
     } else if matches!(v11, Value::Int(_) | Value::Float(_)) && v11.python_str() != written {
         out.push(quote_fix(Diagnostic::warning(
-            "manifest/number-changes-text",
+            codes::manifest::NUMBER_CHANGES_TEXT,
             node.range,
             format!(
                 "`{written}` is a number to YAML, so SPS reads `{key}` as \"{}\"; quote it to keep what you wrote",
@@ -500,7 +496,7 @@ fn check_api(v: &Value, range: TextRange, out: &mut Vec<Diagnostic>) {
     let s = v.python_str();
     let Some(version) = parse_api(&s) else {
         out.push(Diagnostic::error(
-            "manifest/invalid-api",
+            codes::manifest::INVALID_API,
             range,
             format!(
                 "`api` must be major.minor like '1.{}' (a third part is ignored); SPS reads \"{}\"",
@@ -512,7 +508,7 @@ fn check_api(v: &Value, range: TextRange, out: &mut Vec<Diagnostic>) {
     };
     if version.0 != 1 {
         out.push(Diagnostic::error(
-            "manifest/invalid-api",
+            codes::manifest::INVALID_API,
             range,
             format!(
                 "the plugin API's major version is 1; `api` says {}",
@@ -524,64 +520,12 @@ fn check_api(v: &Value, range: TextRange, out: &mut Vec<Diagnostic>) {
     let newest = schema::get().newest_api_minor;
     if version.1 > newest || (version.1 == newest && newer_than_newest_sdk(&version)) {
         out.push(Diagnostic::new(
-            "manifest/api-newer",
+            codes::manifest::API_NEWER,
             Severity::Warning,
             range,
             format!("`api` {s} is newer than the newest known plugin API, 1.{newest}; SPS refuses plugins whose API it does not have, and the SDK's pluginv refuses to build them"),
         ));
     }
-}
-
-/// (major, minor, patch, pre-release) of an `api` value the SDK accepts.
-type ApiVersion = (u64, u64, u64, Option<String>);
-
-fn parse_api(s: &str) -> Option<ApiVersion> {
-    // Python's `$` also matches before one trailing newline.
-    let core = s.strip_suffix('\n').unwrap_or(s);
-    let parts: Vec<&str> = core.split('.').collect();
-    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    let normalised = if (parts.len() == 2 || parts.len() == 3) && parts.iter().all(|p| digits(p)) {
-        format!("{}.{}.0", parts[0], parts[1])
-    } else {
-        s.to_string()
-    };
-    parse_semver(&normalised)
-}
-
-/// `semantic_version.Version` in strict mode: `X.Y.Z[-pre][+build]`,
-/// without leading zeros in the numbers.
-fn parse_semver(s: &str) -> Option<ApiVersion> {
-    let (rest, build) = match s.split_once('+') {
-        Some((r, b)) => (r, Some(b)),
-        None => (s, None),
-    };
-    let (core, pre) = match rest.split_once('-') {
-        Some((c, p)) => (c, Some(p)),
-        None => (rest, None),
-    };
-    let ident_ok = |x: &str| {
-        !x.is_empty()
-            && x.split('.')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-    };
-    if build.is_some_and(|b| !ident_ok(b)) || pre.is_some_and(|p| !ident_ok(p)) {
-        return None;
-    }
-    let nums: Vec<&str> = core.split('.').collect();
-    if nums.len() != 3 {
-        return None;
-    }
-    let mut out = [0u64; 3];
-    for (i, n) in nums.iter().enumerate() {
-        if n.is_empty()
-            || !n.bytes().all(|b| b.is_ascii_digit())
-            || (n.len() > 1 && n.starts_with('0'))
-        {
-            return None;
-        }
-        out[i] = n.parse().ok()?;
-    }
-    Some((out[0], out[1], out[2], pre.map(str::to_string)))
 }
 
 /// A pre-release sorts before its release, so only a larger core is newer.
@@ -593,7 +537,7 @@ fn check_entry_point(v: &Value, range: TextRange, cx: &Context, out: &mut Vec<Di
     // The validator skips an empty value; pluginv then finds no such file.
     if !truthy(v) {
         out.push(Diagnostic::error(
-            "manifest/entry-point-missing",
+            codes::manifest::ENTRY_POINT_MISSING,
             range,
             "`entry_point` is empty: name the plugin's Python file, such as main.py",
         ));
@@ -601,7 +545,7 @@ fn check_entry_point(v: &Value, range: TextRange, cx: &Context, out: &mut Vec<Di
     }
     let Value::Str(name) = v else {
         out.push(Diagnostic::error(
-            "manifest/invalid-entry-point",
+            codes::manifest::INVALID_ENTRY_POINT,
             range,
             format!(
                 "`entry_point` must be a file name such as main.py, not a {}",
@@ -612,7 +556,7 @@ fn check_entry_point(v: &Value, range: TextRange, cx: &Context, out: &mut Vec<Di
     };
     if !is_valid_entry_point(name) {
         let mut d = Diagnostic::error(
-            "manifest/invalid-entry-point",
+            codes::manifest::INVALID_ENTRY_POINT,
             range,
             "`entry_point` must be a bare file name at the root of the plugin (letters, digits, `.`, `-`, `_`; no folders)",
         );
@@ -630,7 +574,7 @@ fn check_entry_point(v: &Value, range: TextRange, cx: &Context, out: &mut Vec<Di
     let path = dir.join(name);
     let Some(head) = cx.files.read_head(&path, 4096) else {
         let mut d = Diagnostic::error(
-            "manifest/entry-point-missing",
+            codes::manifest::ENTRY_POINT_MISSING,
             range,
             format!("the entry point `{name}` does not exist beside the MANIFEST; SPS cannot start the plugin"),
         );
@@ -645,7 +589,7 @@ fn check_entry_point(v: &Value, range: TextRange, cx: &Context, out: &mut Vec<Di
     let first = text::first_line(&head);
     if first.trim_end() != SHEBANG {
         out.push(Diagnostic::warning(
-            "manifest/entry-point-shebang",
+            codes::manifest::ENTRY_POINT_SHEBANG,
             range,
             format!("the first line of `{name}` should be `{SHEBANG}`, which runs it in SPS's Python 3 plugin environment"),
         ));

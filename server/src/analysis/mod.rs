@@ -2,11 +2,20 @@
 //! around it) to diagnostics. Every rule has a stable code; the rule, its
 //! code and its message live together in one place.
 
+pub mod codes;
 pub mod config;
 pub mod layout;
+#[cfg(test)]
+mod layout_tests;
 pub mod manifest;
+#[cfg(test)]
+mod manifest_tests;
+pub mod plugin;
 
 use std::path::Path;
+use std::sync::OnceLock;
+
+use plugin::Plugin;
 
 use crate::text::TextRange;
 use crate::workspace::{DocKind, Files};
@@ -38,8 +47,8 @@ impl Severity {
 pub struct Diagnostic {
     pub range: TextRange,
     pub severity: Severity,
-    /// Stable identifier such as `manifest/missing-key`; listed in the README.
-    pub code: &'static str,
+    /// Stable code such as `manifest/missing-key`, from the [`codes`] registry.
+    pub code: codes::Code,
     /// What is wrong and what to do about it.
     pub message: String,
     /// Other places in the same document that explain this one.
@@ -68,7 +77,7 @@ pub struct Edit {
 
 impl Diagnostic {
     pub fn new(
-        code: &'static str,
+        code: codes::Code,
         severity: Severity,
         range: TextRange,
         message: impl Into<String>,
@@ -83,15 +92,15 @@ impl Diagnostic {
         }
     }
 
-    pub fn error(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+    pub fn error(code: codes::Code, range: TextRange, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, range, message)
     }
 
-    pub fn warning(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+    pub fn warning(code: codes::Code, range: TextRange, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, range, message)
     }
 
-    pub fn info(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+    pub fn info(code: codes::Code, range: TextRange, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Info, range, message)
     }
 
@@ -126,13 +135,30 @@ pub struct Context<'a> {
     /// The document's path (in a zip: the path inside it, under a virtual root).
     pub path: &'a Path,
     pub files: &'a dyn Files,
+    plugin: OnceLock<Plugin>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(path: &'a Path, files: &'a dyn Files) -> Self {
+        Self {
+            path,
+            files,
+            plugin: OnceLock::new(),
+        }
+    }
+
+    /// The plugin the document belongs to, read once.
+    pub fn plugin(&self) -> &Plugin {
+        self.plugin
+            .get_or_init(|| Plugin::around(self.path, self.files))
+    }
 }
 
 /// All diagnostics of one document, sorted by position.
 pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
     if text.len() > MAX_ANALYSED_BYTES {
         return vec![Diagnostic::warning(
-            "file/too-large",
+            codes::file::TOO_LARGE,
             TextRange::empty(0),
             format!(
                 "this file is {} bytes; files over {} MiB are not analysed",

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::output::{render, FileReport, Format};
-use crate::analysis::{self, Context, Diagnostic, Severity};
+use crate::analysis::{self, codes, Context, Diagnostic, Severity};
 use crate::text::TextRange;
 use crate::workspace::{DiskFiles, DocKind, Files};
 
@@ -145,14 +145,14 @@ pub fn report(
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
     };
-    let cx = Context { path, files };
+    let cx = Context::new(path, files);
     let mut diagnostics = analysis::analyze(kind, &text, &cx);
     if let Some(at) = invalid_at {
         let len = text[at..].chars().next().map_or(0, char::len_utf8);
         diagnostics.insert(
             0,
             Diagnostic::error(
-                "file/invalid-utf8",
+                codes::file::INVALID_UTF8,
                 TextRange::new(at, at + len),
                 "this file is not valid UTF-8 here; SPS reads it as UTF-8 text: save it as UTF-8",
             ),

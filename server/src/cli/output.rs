@@ -170,7 +170,7 @@ fn rule_name(code: &str) -> String {
 fn sarif(reports: &[FileReport]) -> serde_json::Value {
     let mut rules: Vec<&str> = reports
         .iter()
-        .flat_map(|r| r.diagnostics.iter().map(|d| d.code))
+        .flat_map(|r| r.diagnostics.iter().map(|d| d.code.id))
         .collect();
     rules.sort_unstable();
     rules.dedup();
@@ -182,7 +182,7 @@ fn sarif(reports: &[FileReport]) -> serde_json::Value {
             let (end_line, end_column) = position(&r.text, &index, d.range.end);
             results.push(json!({
                 "ruleId": d.code,
-                "ruleIndex": rules.iter().position(|c| *c == d.code),
+                "ruleIndex": rules.iter().position(|c| *c == d.code.id),
                 "level": match d.severity {
                     Severity::Error => "error",
                     Severity::Warning => "warning",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::check::{plugin_documents, report};
 use super::output::FileReport;
 use crate::analysis::layout::ZIP_LIMIT;
-use crate::analysis::Diagnostic;
+use crate::analysis::{codes, Diagnostic};
 use crate::text::TextRange;
 use crate::workspace::{Files, MemoryFiles};
 
@@ -67,7 +67,7 @@ pub fn check_zip(path: &Path) -> Result<Vec<FileReport>, String> {
     let mut zip_diags = Vec::new();
     if size >= ZIP_LIMIT {
         zip_diags.push(Diagnostic::error(
-            "zip/too-large",
+            codes::zip::TOO_LARGE,
             TextRange::empty(0),
             format!(
                 "the .zip is {:.1} MiB; SPS refuses plugins of 20 MiB or more",
@@ -85,7 +85,7 @@ pub fn check_zip(path: &Path) -> Result<Vec<FileReport>, String> {
         match nested {
             Some(folder) => {
                 zip_diags.push(Diagnostic::error(
-                    "zip/nested",
+                    codes::zip::NESTED,
                     TextRange::empty(0),
                     format!(
                         "MANIFEST and the entry point must be at the root of the .zip, but they are in the folder `{}/`: zip the folder's contents, not the folder",
@@ -96,7 +96,7 @@ pub fn check_zip(path: &Path) -> Result<Vec<FileReport>, String> {
             }
             None => {
                 zip_diags.push(Diagnostic::error(
-                    "zip/no-manifest",
+                    codes::zip::NO_MANIFEST,
                     TextRange::empty(0),
                     "the .zip has no MANIFEST at its root; SPS needs MANIFEST and the entry point there",
                 ));

@@ -4,7 +4,7 @@
 //! plugin type in the MANIFEST beside the file.
 
 use super::{Action, CompletionItem, CompletionKind, Fold, Hover, Symbol, SymbolKind};
-use crate::analysis::config::{plugin_type, role, Role};
+use crate::analysis::config::{role, Role};
 use crate::analysis::{Context, Edit};
 use crate::schema::config::{sdk, OptionSpec, OptionType, SectionSpec};
 use crate::syntax::ini::{self, is_py_space, CommentKind, Entry, Ini, Section, Template};
@@ -14,8 +14,7 @@ use crate::text::{line_end, line_start, TextRange};
 // Completion
 
 pub fn completion(text: &str, offset: usize, cx: &Context) -> Vec<CompletionItem> {
-    let ptype = plugin_type(cx);
-    let ptype = ptype.as_deref();
+    let ptype = cx.plugin().sdk_type();
     let ls = line_start(text, offset);
     let le = line_end(text, offset).max(offset);
     let before = &text[ls..offset];
@@ -301,8 +300,7 @@ fn short(s: &str) -> String {
 pub fn hover(text: &str, offset: usize, cx: &Context) -> Option<Hover> {
     // Only the cursor's section is needed.
     let ini = ini::parse_around(text, offset, offset);
-    let ptype = plugin_type(cx);
-    let ptype = ptype.as_deref();
+    let ptype = cx.plugin().sdk_type();
     let section = ini.section_at(offset)?;
     if let Some(h) = &section.header {
         if h.range.touches(offset) {
@@ -586,10 +584,7 @@ mod tests {
                 .files
                 .insert("/p/MANIFEST".into(), format!("type: {t}\n").into_bytes());
         }
-        let cx = Context {
-            path: Path::new("/p/default.cfg"),
-            files: &files,
-        };
+        let cx = Context::new(Path::new("/p/default.cfg"), &files);
         f(&cx)
     }
 

@@ -4,6 +4,8 @@
 
 pub mod config;
 pub mod manifest;
+#[cfg(test)]
+mod manifest_tests;
 
 use crate::analysis::{self, Context, Edit};
 use crate::text::TextRange;

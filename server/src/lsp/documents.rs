@@ -201,10 +201,7 @@ mod tests {
         } else {
             "/p/default.cfg"
         };
-        let cx = Context {
-            path: Path::new(path),
-            files: &files,
-        };
+        let cx = Context::new(Path::new(path), &files);
         analysis::analyze(kind, text, &cx)
     }
 

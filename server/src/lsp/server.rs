@@ -258,7 +258,7 @@ impl Backend {
         let Some(doc) = docs.get_mut(uri) else {
             return false;
         };
-        let now = crate::analysis::manifest::plugin_type(&doc.snapshot().text);
+        let now = crate::analysis::plugin::manifest_type(&doc.snapshot().text);
         let changed = now != doc.plugin_type;
         doc.plugin_type = now;
         changed

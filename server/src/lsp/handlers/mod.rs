@@ -17,10 +17,5 @@ use crate::workspace::Files;
 
 /// Runs `f` with the analysis context of a request's document.
 fn with_context<R>(s: &RequestSnapshot, f: impl FnOnce(&Context) -> R) -> R {
-    s.with_files(|files: &dyn Files| {
-        f(&Context {
-            path: &s.path,
-            files,
-        })
-    })
+    s.with_files(|files: &dyn Files| f(&Context::new(&s.path, files)))
 }

@@ -1,0 +1,114 @@
+//! Fixture tests of the MANIFEST features: completion, hover and actions at
+//! a `$0` cursor, outputs pinned.
+
+use expect_test::expect;
+
+use crate::fixture::{check_actions, check_completion, check_hover};
+
+#[test]
+fn completion_of_type_values() {
+    check_completion(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: $0
+//- main.py
+"#,
+        expect![[r#"
+            aa
+            configuration_sync
+            credentialstore
+            signingca
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_entry_point_files() {
+    check_completion(
+        r#"
+//- MANIFEST
+name: My_Plugin
+entry_point: $0
+//- main.py
+//- other.py
+"#,
+        expect![[r#"
+            main.py (file beside the MANIFEST)
+            other.py (file beside the MANIFEST)
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_api() {
+    check_hover(
+        r#"
+//- MANIFEST
+name: My_Plugin
+ap$0i: '1.9'
+"#,
+        expect![[r#"
+            `api`
+            **api** (required)
+
+            The plugin API version the plugin needs, as `major.minor` (a third part is ignored). It equals the `major.minor` of the Plugin SDK you build with. SPS accepts the plugin when its own API has the same major and an equal or newer minor: use the oldest API that has what you need.
+        "#]],
+    );
+}
+
+#[test]
+fn quick_fix_renames_a_misspelt_key() {
+    check_actions(
+        r#"
+//- MANIFEST
+name: My_Plugin
+description: A plugin
+version: '1.0.0'
+type: aa
+api: '1.9'
+entry_point: main.py
+aut$0hor: Jane
+//- main.py
+#!/usr/bin/env pluginwrapper3
+from lib.plugin import Plugin
+"#,
+        expect![[r#"
+            == Rename to `author_name`
+            name: My_Plugin
+            description: A plugin
+            version: '1.0.0'
+            type: aa
+            api: '1.9'
+            entry_point: main.py
+            author_name: Jane
+        "#]],
+    );
+}
+
+#[test]
+fn quick_fix_quotes_a_number_yaml_would_change() {
+    check_actions(
+        r#"
+//- MANIFEST
+name: My_Plugin
+description: A plugin
+version: 1.1$00
+type: aa
+api: '1.9'
+entry_point: main.py
+//- main.py
+#!/usr/bin/env pluginwrapper3
+from lib.plugin import Plugin
+"#,
+        expect![[r#"
+            == Quote it: '1.10'
+            name: My_Plugin
+            description: A plugin
+            version: '1.10'
+            type: aa
+            api: '1.9'
+            entry_point: main.py
+        "#]],
+    );
+}
