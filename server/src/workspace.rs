@@ -13,6 +13,8 @@ use std::sync::Arc;
 pub enum DocKind {
     Manifest,
     Config,
+    /// A `.py` file inside a plugin folder (one with a MANIFEST above it).
+    Python,
 }
 
 impl DocKind {
@@ -23,6 +25,12 @@ impl DocKind {
         match name {
             "MANIFEST" => Some(DocKind::Manifest),
             "default.cfg" | "default.cfg.plugin" => Some(DocKind::Config),
+            _ if name.ends_with(".py") => path
+                .ancestors()
+                .skip(1)
+                .take(16)
+                .any(|dir| files.is_file(&dir.join("MANIFEST")))
+                .then_some(DocKind::Python),
             _ if name.ends_with(".cfg") => {
                 let dir = path.parent()?;
                 files
@@ -309,6 +317,10 @@ pub struct FolderScan {
     pub bundles_sdk: bool,
     /// Whether the walk stopped early at one of its limits.
     pub truncated: bool,
+    /// Every `.py` file of what pluginv would zip, relative, with `/`.
+    pub py_files: Vec<String>,
+    /// Folders (relative) that hold an `__init__.py`.
+    pub packages: Vec<String>,
 }
 
 /// A walk stops counting at this size: past 20 MiB the answer is known.
@@ -390,12 +402,24 @@ pub fn scan_folder<F: Files + ?Sized>(files: &F, dir: &Path) -> FolderScan {
                 scan.size += e.size;
                 has_py |= e.name.ends_with(".py");
                 has_init |= e.name == "__init__.py";
+                if e.name.ends_with(".py") {
+                    scan.py_files.push(if rel.is_empty() {
+                        e.name.clone()
+                    } else {
+                        format!("{rel}/{}", e.name)
+                    });
+                }
             }
+        }
+        if depth > 0 && has_init {
+            scan.packages.push(rel.clone());
         }
         if depth > 0 && has_py && !has_init {
             scan.folders_without_init.push(rel);
         }
     }
     scan.folders_without_init.sort();
+    scan.py_files.sort();
+    scan.packages.sort();
     scan
 }

@@ -346,7 +346,8 @@ impl Drop for Plugin {
     }
 }
 
-pub const MAIN_PY: &str = "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin\n";
+/// An entry point that is a whole plugin: its `Plugin` class defined in it.
+pub const MAIN_PY: &str = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return None\n";
 
 pub const GOOD_MANIFEST: &str = "name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: aa\napi: '1.9'\nentry_point: main.py\n";
 

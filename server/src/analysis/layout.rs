@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{codes, Context, Diagnostic};
-use crate::syntax::yaml::{self, Entry, YamlDocument};
+use crate::syntax::yaml::{self, YamlDocument};
 use crate::syntax::yaml_scalar::{resolve, Schema};
 use crate::text::TextRange;
 
@@ -28,9 +28,6 @@ pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
         .first()
         .map_or(TextRange::empty(0), |e| e.key.range);
 
-    if let Some(entry) = doc.get("entry_point") {
-        check_plugin_class(entry, dir, cx, &mut out);
-    }
     if let Some(entry) = doc.get("type") {
         if resolve(&entry.value, Schema::Core12).as_str() == Some("configuration_sync") {
             out.push(Diagnostic::info(
@@ -75,116 +72,4 @@ pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// SPS instantiates the entry point's `Plugin` class.
-fn check_plugin_class(entry: &Entry, dir: &Path, cx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(name) = entry.value.as_scalar().map(|s| s.value.as_str()) else {
-        return;
-    };
-    if name.is_empty() || name.contains(['/', '\\']) {
-        return;
-    }
-    // The entry point's own rules report a missing file.
-    let Some(source) = cx.files.read_head(&dir.join(name), 1024 * 1024) else {
-        return;
-    };
-    if !provides_plugin(&source) {
-        out.push(Diagnostic::warning(
-            codes::layout::NO_PLUGIN_CLASS,
-            entry.value.range,
-            format!("`{name}` neither defines nor imports a class named `Plugin`, which SPS instantiates: add `from lib.plugin import Plugin` or `class Plugin(...)`"),
-        ));
-    }
-}
-
-/// Whether Python source defines or imports the name `Plugin` at the top
-/// level: `class Plugin`, `Plugin = ...`, `from x import Plugin` (also in a
-/// parenthesised list or `as Plugin`), `from x import *`, `import x as Plugin`.
-pub fn provides_plugin(source: &str) -> bool {
-    let mut in_import_list = false;
-    for line in source.lines() {
-        let code = line.split('#').next().unwrap_or("");
-        let trimmed = code.trim();
-        if in_import_list {
-            if names_plugin(trimmed) {
-                return true;
-            }
-            if trimmed.contains(')') {
-                in_import_list = false;
-            }
-            continue;
-        }
-        if code.starts_with([' ', '\t']) {
-            continue;
-        }
-        if let Some(rest) = trimmed.strip_prefix("class ") {
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if name == "Plugin" {
-                return true;
-            }
-        } else if trimmed.starts_with("from ") {
-            let Some((_, imported)) = trimmed.split_once(" import ") else {
-                continue;
-            };
-            let imported = imported.trim();
-            if imported == "*" || names_plugin(imported) {
-                return true;
-            }
-            if imported.starts_with('(') && !imported.contains(')') {
-                in_import_list = true;
-            }
-        } else if trimmed.starts_with("import ") {
-            if trimmed.split(',').any(|part| {
-                part.trim()
-                    .rsplit_once(" as ")
-                    .is_some_and(|(_, alias)| alias.trim() == "Plugin")
-            }) {
-                return true;
-            }
-        } else if let Some((target, _)) = trimmed.split_once('=') {
-            if target.trim() == "Plugin" && !trimmed.contains("==") {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-/// Whether an import list (`A, Plugin`, `(X as Plugin,`) binds `Plugin`.
-fn names_plugin(list: &str) -> bool {
-    list.trim_matches(['(', ')', '\\'])
-        .split(',')
-        .map(str::trim)
-        .any(|item| {
-            item == "Plugin"
-                || item
-                    .rsplit_once(" as ")
-                    .is_some_and(|(_, alias)| alias.trim() == "Plugin")
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::provides_plugin;
-
-    #[test]
-    fn finds_the_plugin_class() {
-        assert!(provides_plugin(
-            "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin\n"
-        ));
-        assert!(provides_plugin(
-            "from lib.plugin import (\n    Other,\n    Plugin,\n)\n"
-        ));
-        assert!(provides_plugin("from x import Thing as Plugin\n"));
-        assert!(provides_plugin("class Plugin(AAPlugin):\n    pass\n"));
-        assert!(provides_plugin("from lib import *\n"));
-        assert!(provides_plugin("import lib.impl as Plugin\n"));
-        assert!(!provides_plugin("from lib.plugin import PluginBase\n"));
-        assert!(!provides_plugin("def f():\n    class Plugin: pass\n"));
-        assert!(!provides_plugin("# from lib.plugin import Plugin\n"));
-    }
 }

@@ -93,9 +93,11 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The MANIFEST and configuration files of a plugin, in a stable order.
+/// The MANIFEST, configuration files and Python code (what pluginv would
+/// package of it) of a plugin, in a stable order.
 pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
-    files
+    let code = analysis::code::documents(files, dir);
+    let mut out: Vec<(PathBuf, DocKind)> = files
         .read_dir(dir)
         .into_iter()
         .filter(|e| !e.is_dir)
@@ -103,16 +105,37 @@ pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)
             let path = dir.join(&e.name);
             DocKind::detect(&path, files).map(|k| (path, k))
         })
-        .collect()
+        .filter(|(p, k)| *k != DocKind::Python || code.contains(p))
+        .collect();
+    out.extend(
+        code.into_iter()
+            .filter(|p| p.parent() != Some(dir))
+            .map(|p| (p, DocKind::Python)),
+    );
+    out
 }
 
 fn check_folder(dir: &Path) -> Result<Vec<FileReport>, String> {
     let files = DiskFiles::confined(dir);
     if !files.is_file(&dir.join("MANIFEST")) {
-        return Err(format!(
-            "{}: no MANIFEST in this folder; a plugin folder holds MANIFEST at its top",
-            dir.display()
-        ));
+        // A folder of plugins: each folder in it holding a MANIFEST.
+        let plugins: Vec<PathBuf> = files
+            .read_dir(dir)
+            .into_iter()
+            .filter(|e| e.is_dir && files.is_file(&dir.join(&e.name).join("MANIFEST")))
+            .map(|e| dir.join(e.name))
+            .collect();
+        if plugins.is_empty() {
+            return Err(format!(
+                "{}: no MANIFEST in this folder or the folders in it; a plugin folder holds MANIFEST at its top",
+                dir.display()
+            ));
+        }
+        let mut out = Vec::new();
+        for plugin in plugins {
+            out.append(&mut check_folder(&plugin)?);
+        }
+        return Ok(out);
     }
     let mut out = Vec::new();
     for (path, kind) in plugin_documents(dir, &files) {
