@@ -60,3 +60,54 @@ pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
 pub fn clear() {
     cache().lock().unwrap_or_else(|e| e.into_inner()).clear();
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use crate::analysis::{analyze, Context};
+    use crate::workspace::{DocKind, MemoryFiles};
+
+    #[test]
+    fn a_manifest_keystroke_parses_no_python_and_a_py_edit_parses_only_that_file() {
+        // A folder of its own: other tests share the cache.
+        let root = PathBuf::from("/cache-test-plugin");
+        let plugin_py = "from safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return None\n";
+        let main_py = "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin\n";
+        let manifest = "name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: aa\napi: '1.9'\nentry_point: main.py\n";
+        let mut files = MemoryFiles::default();
+        for (rel, text) in [
+            ("MANIFEST", manifest),
+            ("main.py", main_py),
+            ("lib/__init__.py", ""),
+            ("lib/plugin.py", plugin_py),
+        ] {
+            files.files.insert(root.join(rel), text.as_bytes().to_vec());
+        }
+        let manifest_path = root.join("MANIFEST");
+        let cx = Context::new(&manifest_path, &files);
+        analyze(DocKind::Manifest, manifest, &cx);
+        let before = super::index(&root.join("lib/plugin.py"), plugin_py);
+        let main_before = super::index(&root.join("main.py"), main_py);
+        // A keystroke in the MANIFEST.
+        let edited = manifest.replace("A plugin", "A plugin!");
+        files
+            .files
+            .insert(manifest_path.clone(), edited.as_bytes().to_vec());
+        let cx = Context::new(&manifest_path, &files);
+        analyze(DocKind::Manifest, &edited, &cx);
+        assert!(Arc::ptr_eq(
+            &before,
+            &super::index(&root.join("lib/plugin.py"), plugin_py)
+        ));
+        // A keystroke in lib/plugin.py: that file only.
+        let plugin_edited = plugin_py.replace("None", "None  # x");
+        let after = super::index(&root.join("lib/plugin.py"), &plugin_edited);
+        assert!(!Arc::ptr_eq(&before, &after));
+        assert!(Arc::ptr_eq(
+            &main_before,
+            &super::index(&root.join("main.py"), main_py)
+        ));
+    }
+}
