@@ -364,6 +364,7 @@ mod tests {
             #!/usr/bin/env pluginwrapper3
             from safeguard.sessions.plugin import AAPlugin
             class Plugin(AAPlugin):
+            #     ^^^^^^ warning[plugin/no-hooks]: `Plugin` defines neither `do_authenticate` nor `do_authorize`, so the SDK accepts every connection: implement one of them
                 pass
         "#]]);
     }

@@ -13,6 +13,8 @@ use std::sync::Arc;
 pub enum DocKind {
     Manifest,
     Config,
+    /// A `.py` file inside a plugin folder (one with a MANIFEST above it).
+    Python,
 }
 
 impl DocKind {
@@ -23,6 +25,12 @@ impl DocKind {
         match name {
             "MANIFEST" => Some(DocKind::Manifest),
             "default.cfg" | "default.cfg.plugin" => Some(DocKind::Config),
+            _ if name.ends_with(".py") => path
+                .ancestors()
+                .skip(1)
+                .take(16)
+                .any(|dir| files.is_file(&dir.join("MANIFEST")))
+                .then_some(DocKind::Python),
             _ if name.ends_with(".cfg") => {
                 let dir = path.parent()?;
                 files
@@ -446,7 +454,7 @@ impl Files for MemoryFiles {
 /// What a walk over a plugin folder found: everything the layout rules need.
 /// A walk of a plugin folder: every file and folder under it, except those
 /// the walk was told to prune, within fixed limits. What the entries mean
-/// for packaging is the layout rules' business (`analysis/layout.rs`).
+/// for packaging is the analysis' business (`analysis/packaging.rs`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Listing {
     /// Files, by path relative to the walked folder (`/`-separated).

@@ -54,7 +54,7 @@ fn human_output_shows_the_line_and_a_caret() {
     );
     assert!(stdout.starts_with(&expected), "{stdout}");
     assert!(
-        stdout.ends_with("1 error, 0 warnings, 0 notes in 1 file\n"),
+        stdout.ends_with("1 error, 0 warnings, 0 notes in 2 files\n"),
         "{stdout}"
     );
 }

@@ -285,7 +285,8 @@ impl Drop for Plugin {
     }
 }
 
-pub const MAIN_PY: &str = "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin\n";
+/// An entry point that is a whole plugin: its `Plugin` class defined in it.
+pub const MAIN_PY: &str = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return None\n";
 
 pub const GOOD_MANIFEST: &str = "name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: aa\napi: '1.9'\nentry_point: main.py\n";
 
@@ -505,12 +506,18 @@ pub fn corpus_plugins() -> Option<(Plugin, Vec<PathBuf>)> {
         for file in std::fs::read_dir(entry.path()).unwrap() {
             let file = file.unwrap();
             let fname = file.file_name().to_string_lossy().into_owned();
-            let target = if fname == "main.py.head" {
-                "main.py".to_string()
-            } else {
-                fname
-            };
-            std::fs::copy(file.path(), dir.join(target)).unwrap();
+            if fname == "main.py.head" {
+                // The corpus keeps only the entry point's first lines: a
+                // class of its own stands for the rest of the plugin.
+                let head = std::fs::read_to_string(file.path()).unwrap();
+                std::fs::write(
+                    dir.join("main.py"),
+                    format!("{head}\n\nclass Plugin:\n    pass\n"),
+                )
+                .unwrap();
+                continue;
+            }
+            std::fs::copy(file.path(), dir.join(fname)).unwrap();
         }
         dirs.push(dir);
     }

@@ -45,10 +45,7 @@ fn every_layout_rule_on_a_folder() {
     ]);
     assert_eq!(
         findings(&no_class.dir),
-        (
-            0,
-            vec![one("MANIFEST", "layout/no-plugin-class", "warning")]
-        )
+        (1, vec![one("MANIFEST", "plugin/no-plugin-class", "error")])
     );
 
     let no_init = Plugin::new(&[
@@ -100,7 +97,7 @@ fn every_layout_rule_on_a_folder() {
 
     let shebang = Plugin::new(&[
         ("MANIFEST", GOOD_MANIFEST),
-        ("main.py", "from lib.plugin import Plugin\n"),
+        ("main.py", "class Plugin:\n    pass\n"),
     ]);
     assert_eq!(
         findings(&shebang.dir),
@@ -429,7 +426,7 @@ fn open_documents_win_over_the_disk() {
     got.sort();
     assert_eq!(
         got,
-        vec!["layout/no-plugin-class", "manifest/entry-point-shebang"]
+        vec!["manifest/entry-point-shebang", "plugin/no-plugin-class"]
     );
     let _ = server.wait_quiet(Duration::from_millis(100), |_| false);
 }

@@ -5,6 +5,7 @@ mod harness;
 
 mod abuse;
 mod cli;
+mod code;
 mod config;
 mod config_differential;
 mod edits;

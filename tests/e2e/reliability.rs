@@ -213,8 +213,8 @@ fn documents_that_are_not_files_never_read_the_disk() {
         file_codes,
         vec![
             "layout/missing-init",
-            "layout/no-plugin-class",
-            "manifest/entry-point-shebang"
+            "manifest/entry-point-shebang",
+            "plugin/no-plugin-class"
         ]
     );
     let open = |server: &mut Server, uri: &str, text: &str| {

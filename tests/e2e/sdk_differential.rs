@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
-use sps_plugin_ls::analysis::{self, config, Context, Severity};
+use sps_plugin_ls::analysis::{self, codes, Context, Severity};
 use sps_plugin_ls::workspace::{DocKind, MemoryFiles};
 
 use crate::manifest_differential::oracle_python;
@@ -225,15 +225,12 @@ fn server_rejects(text: &str, plugin_type: Option<&str>) -> bool {
             format!("type: {t}\n").into_bytes(),
         );
     }
-    let cx = Context {
-        path: Path::new("/plugin/default.cfg"),
-        files: &files,
-    };
+    let cx = Context::new(Path::new("/plugin/default.cfg"), &files);
     let typed = [
-        config::INVALID_BOOLEAN,
-        config::INVALID_INT,
-        config::INVALID_FLOAT,
-        config::INVALID_ENUM,
+        codes::config::INVALID_BOOLEAN,
+        codes::config::INVALID_INT,
+        codes::config::INVALID_FLOAT,
+        codes::config::INVALID_ENUM,
     ];
     let line2 = text.find('\n').unwrap() + 1;
     analysis::analyze(DocKind::Config, text, &cx)

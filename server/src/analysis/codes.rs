@@ -144,11 +144,29 @@ registry! {
         TEMPLATE_OPTION = "config/template-option", Info, true, "A commented-out option that would be wrong once uncommented.";
     }
     layout {
-        NO_PLUGIN_CLASS = "layout/no-plugin-class", Warning, false, "The entry point has no `Plugin`.";
         MISSING_INIT = "layout/missing-init", Warning, false, "A folder of `.py` files without `__init__.py`.";
         SDK_BUNDLED = "layout/sdk-bundled", Error, false, "The Plugin SDK is inside the plugin.";
         TOO_LARGE = "layout/too-large", Error, false, "What would be zipped is too large.";
         CONFIGURATION_SYNC = "layout/configuration-sync", Info, false, "pluginv cannot package a configuration_sync plugin.";
+    }
+    python {
+        SYNTAX_ERROR = "python/syntax-error", Error, false, "A syntax error in the plugin's code: SPS cannot import it.";
+    }
+    plugin {
+        NO_PLUGIN_CLASS = "plugin/no-plugin-class", Error, false, "The entry point neither defines nor imports `Plugin`.";
+        WRONG_BASE_CLASS = "plugin/wrong-base-class", Error, false, "The `Plugin` class's SDK base is of another plugin type.";
+        NO_HOOKS = "plugin/no-hooks", Warning, false, "The `Plugin` class implements none of the hooks that decide.";
+        HOOK_PARAMETERS = "plugin/hook-parameters", Error, false, "A `do_*` hook requires arguments the SDK never passes.";
+        RAW_HOOK_SIGNATURE = "plugin/raw-hook-signature", Warning, false, "A hook SPS calls itself takes other parameters than SPS passes.";
+    }
+    import {
+        MODULE_NOT_FOUND = "import/module-not-found", Error, false, "An import of a plugin module that is not in the plugin.";
+        NAME_NOT_FOUND = "import/name-not-found", Error, false, "A plugin module does not define the imported name.";
+        NOT_PROVIDED = "import/not-provided", Warning, false, "An import that nothing installs on SPS.";
+    }
+    sdk {
+        NEEDS_NEWER_API = "sdk/needs-newer-api", Warning, true, "An SDK name newer than the MANIFEST's `api`.";
+        UNKNOWN_NAME = "sdk/unknown-name", Error, false, "A name the SDK does not have.";
     }
     zip {
         NESTED = "zip/nested", Error, false, "MANIFEST sits in a folder of the .zip.";

@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
+use super::packaging::{is_left_out, packaging};
 use super::{codes, Context, Diagnostic, ZIP_LIMIT};
-use crate::syntax::yaml::{Entry, YamlDocument};
+use crate::syntax::yaml::YamlDocument;
 use crate::syntax::yaml_scalar::{resolve, Schema};
 use crate::text::TextRange;
-use crate::workspace::Listing;
 
 /// Above this, warn: the zip is getting close to the limit.
 const SIZE_WARNING: u64 = 16 * 1024 * 1024;
@@ -23,9 +23,6 @@ pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
         .first()
         .map_or(TextRange::empty(0), |e| e.key.range);
 
-    if let Some(entry) = doc.get("entry_point") {
-        check_plugin_class(entry, dir, cx, &mut out);
-    }
     if let Some(entry) = doc.get("type") {
         if resolve(&entry.value, Schema::Core12).as_str() == Some("configuration_sync") {
             out.push(Diagnostic::info(
@@ -70,192 +67,4 @@ pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// SPS instantiates the entry point's `Plugin` class.
-fn check_plugin_class(entry: &Entry, dir: &Path, cx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(name) = entry.value.as_scalar().map(|s| s.value.as_str()) else {
-        return;
-    };
-    if name.is_empty() || name.contains(['/', '\\']) {
-        return;
-    }
-    // The entry point's own rules report a missing file.
-    let Some(source) = cx.files.read_head(&dir.join(name), 1024 * 1024) else {
-        return;
-    };
-    if !provides_plugin(&source) {
-        out.push(Diagnostic::warning(
-            codes::layout::NO_PLUGIN_CLASS,
-            entry.value.range,
-            format!("`{name}` neither defines nor imports a class named `Plugin`, which SPS instantiates: add `from lib.plugin import Plugin` or `class Plugin(...)`"),
-        ));
-    }
-}
-
-/// Whether Python source defines or imports the name `Plugin` at the top
-/// level: `class Plugin`, `Plugin = ...`, `from x import Plugin` (also in a
-/// parenthesised list or `as Plugin`), `from x import *`, `import x as Plugin`.
-pub fn provides_plugin(source: &str) -> bool {
-    let mut in_import_list = false;
-    for line in source.lines() {
-        let code = line.split('#').next().unwrap_or("");
-        let trimmed = code.trim();
-        if in_import_list {
-            if names_plugin(trimmed) {
-                return true;
-            }
-            if trimmed.contains(')') {
-                in_import_list = false;
-            }
-            continue;
-        }
-        if code.starts_with([' ', '\t']) {
-            continue;
-        }
-        if let Some(rest) = trimmed.strip_prefix("class ") {
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if name == "Plugin" {
-                return true;
-            }
-        } else if trimmed.starts_with("from ") {
-            let Some((_, imported)) = trimmed.split_once(" import ") else {
-                continue;
-            };
-            let imported = imported.trim();
-            if imported == "*" || names_plugin(imported) {
-                return true;
-            }
-            if imported.starts_with('(') && !imported.contains(')') {
-                in_import_list = true;
-            }
-        } else if trimmed.starts_with("import ") {
-            if trimmed.split(',').any(|part| {
-                part.trim()
-                    .rsplit_once(" as ")
-                    .is_some_and(|(_, alias)| alias.trim() == "Plugin")
-            }) {
-                return true;
-            }
-        } else if let Some((target, _)) = trimmed.split_once('=') {
-            if target.trim() == "Plugin" && !trimmed.contains("==") {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-/// Whether an import list (`A, Plugin`, `(X as Plugin,`) binds `Plugin`.
-fn names_plugin(list: &str) -> bool {
-    list.trim_matches(['(', ')', '\\'])
-        .split(',')
-        .map(str::trim)
-        .any(|item| {
-            item == "Plugin"
-                || item
-                    .rsplit_once(" as ")
-                    .is_some_and(|(_, alias)| alias.trim() == "Plugin")
-        })
-}
-
-/// What pluginv would make of a plugin folder.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Packaging {
-    /// Total bytes of what pluginv would zip (see [`is_left_out`]).
-    pub size: u64,
-    /// Folders (relative to the plugin folder) that hold `.py` files but no
-    /// `__init__.py`: `find_packages` leaves them out.
-    pub folders_without_init: Vec<String>,
-    /// Whether `safeguard/sessions/plugin/` (the SDK itself) is inside.
-    pub bundles_sdk: bool,
-}
-
-pub fn packaging(listing: &Listing) -> Packaging {
-    let mut with_py = std::collections::BTreeSet::new();
-    let mut with_init = std::collections::HashSet::new();
-    let mut size = 0;
-    for f in &listing.files {
-        size += f.size;
-        let (folder, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
-        if name.ends_with(".py") && !folder.is_empty() {
-            with_py.insert(folder);
-        }
-        if name == "__init__.py" {
-            with_init.insert(folder);
-        }
-    }
-    Packaging {
-        size,
-        folders_without_init: with_py
-            .into_iter()
-            .filter(|f| !with_init.contains(f))
-            .map(str::to_string)
-            .collect(),
-        bundles_sdk: listing
-            .folders
-            .iter()
-            .any(|f| f == "safeguard/sessions/plugin"),
-    }
-}
-
-/// Folders and files pluginv leaves out of the zip: version control, caches,
-/// tests and virtualenvs, build output.
-pub fn is_left_out(name: &str, is_dir: bool) -> bool {
-    if is_dir {
-        matches!(
-            name,
-            ".git"
-                | ".hg"
-                | ".svn"
-                | "__pycache__"
-                | ".pytest_cache"
-                | ".mypy_cache"
-                | ".tox"
-                | ".nox"
-                | "tests"
-                | "test"
-                | ".venv"
-                | "venv"
-                | "env"
-                | ".env"
-                | "node_modules"
-                | "build"
-                | "dist"
-                | ".idea"
-                | ".vscode"
-                | ".eggs"
-        ) || name.ends_with(".egg-info")
-            || name.ends_with(".dist-info")
-    } else {
-        name.ends_with(".pyc")
-            || name.ends_with(".pyo")
-            || name == ".DS_Store"
-            || name.ends_with(".zip")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::provides_plugin;
-
-    #[test]
-    fn finds_the_plugin_class() {
-        assert!(provides_plugin(
-            "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin\n"
-        ));
-        assert!(provides_plugin(
-            "from lib.plugin import (\n    Other,\n    Plugin,\n)\n"
-        ));
-        assert!(provides_plugin("from x import Thing as Plugin\n"));
-        assert!(provides_plugin("class Plugin(AAPlugin):\n    pass\n"));
-        assert!(provides_plugin("from lib import *\n"));
-        assert!(provides_plugin("import lib.impl as Plugin\n"));
-        assert!(!provides_plugin("from lib.plugin import PluginBase\n"));
-        assert!(!provides_plugin("def f():\n    class Plugin: pass\n"));
-        assert!(!provides_plugin("# from lib.plugin import Plugin\n"));
-    }
 }

@@ -6,23 +6,6 @@ use expect_test::expect;
 use crate::fixture::check_diagnostics;
 
 #[test]
-fn no_plugin_class() {
-    check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        #            ^^^^^^^ warning[layout/no-plugin-class]: `main.py` neither defines nor imports a class named `Plugin`, which SPS instantiates: add `from lib.plugin import Plugin` or `class Plugin(...)`
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        import os
-    "#]]);
-}
-
-#[test]
 fn missing_init() {
     check_diagnostics(expect![[r#"
         //- MANIFEST
@@ -36,6 +19,7 @@ fn missing_init() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: the plugin has no module `lib.plugin` that pluginv would package (no lib/plugin.py or lib/plugin/__init__.py, or a folder above it lacks __init__.py): SPS cannot import it
         //- lib/plugin.py
         class Plugin:
             pass

@@ -180,7 +180,17 @@ fn check_keys(
         .entries()
         .first()
         .map_or(TextRange::empty(0), |e| e.key.range);
+    let legacy = cx.plugin().is_legacy();
     for key in &missing {
+        if legacy && key.name == "entry_point" {
+            // SPS still uploads a legacy plugin without it (lenient mode).
+            out.push(Diagnostic::warning(
+                codes::manifest::MISSING_KEY,
+                anchor,
+                "the key `entry_point` is missing: SPS still uploads a legacy plugin (api 1.0) without it, but pluginv would refuse to package it",
+            ));
+            continue;
+        }
         let d = Diagnostic::error(
             codes::manifest::MISSING_KEY,
             anchor,

@@ -36,6 +36,7 @@ fn yaml_syntax_colon_in_plain_value() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -110,6 +111,7 @@ fn duplicate_key() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -128,6 +130,7 @@ fn unknown_key_with_did_you_mean() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -145,6 +148,7 @@ fn empty_value() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -162,6 +166,7 @@ fn empty_description_is_a_warning() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -179,6 +184,7 @@ fn invalid_name() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -196,6 +202,7 @@ fn name_that_is_a_number() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -213,6 +220,7 @@ fn invalid_type() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -230,6 +238,7 @@ fn invalid_version() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -247,6 +256,7 @@ fn invalid_api() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -264,6 +274,7 @@ fn api_major_two() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -281,6 +292,7 @@ fn api_newer() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -333,6 +345,7 @@ fn invalid_email() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -350,6 +363,7 @@ fn number_changes_text() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -367,6 +381,7 @@ fn yaml11_octal() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -384,6 +399,7 @@ fn yaml11_boolean() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }
 
@@ -400,5 +416,6 @@ fn entry_point_shebang() {
         #            ^^^^^^^ warning[manifest/entry-point-shebang]: the first line of `main.py` should be `#!/usr/bin/env pluginwrapper3`, which runs it in SPS's Python 3 plugin environment
         //- main.py
         from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
     "#]]);
 }

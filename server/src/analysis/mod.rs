@@ -2,6 +2,9 @@
 //! around it) to diagnostics. Every rule has a stable code; the rule, its
 //! code and its message live together in one place.
 
+pub mod code;
+#[cfg(test)]
+mod code_tests;
 pub mod codes;
 pub mod config;
 pub mod layout;
@@ -10,6 +13,7 @@ mod layout_tests;
 pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
+pub mod packaging;
 pub mod plugin;
 pub mod zip;
 #[cfg(test)]
@@ -184,10 +188,23 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
             let mut d = manifest::check_document(text, &doc, cx);
             if !cx.files.is_detached() {
                 d.extend(layout::check_document(&doc, cx));
+                let folder = cx.path.parent().unwrap_or(Path::new(""));
+                d.extend(code::rules::check(cx.files, folder, text).manifest);
             }
             d
         }
+        // A legacy plugin reads its configuration text itself: no INI rules.
+        DocKind::Config if cx.plugin().is_legacy() => Vec::new(),
         DocKind::Config => config::check(text, cx),
+        DocKind::Python => match code::plugin_folder(cx.path, cx.files) {
+            Some(folder) => match cx.files.read(&folder.join("MANIFEST")) {
+                Some(manifest) => {
+                    code::rules::check(cx.files, &folder, &manifest).for_file(cx.path)
+                }
+                None => Vec::new(),
+            },
+            None => Vec::new(),
+        },
     };
     diags.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.code));
     diags

@@ -47,6 +47,14 @@ impl Plugin {
         }
     }
 
+    /// Whether the MANIFEST declares a legacy plugin: `api: 1.0`, Python 2,
+    /// which reads its configuration text itself.
+    pub fn is_legacy(&self) -> bool {
+        self.api
+            .as_ref()
+            .is_some_and(|(major, minor, _, _)| (*major, *minor) == (1, 0))
+    }
+
     /// The plugin type, when the SDK data knows its sections (`aa`,
     /// `credentialstore`, `signingca`).
     pub fn sdk_type(&self) -> Option<&str> {

@@ -141,9 +141,11 @@ fn refuse_special_files(files: &DiskFiles) -> Result<(), String> {
     }
 }
 
-/// The MANIFEST and configuration files of a plugin, in a stable order.
+/// The MANIFEST, configuration files and Python code (what pluginv would
+/// package of it) of a plugin, in a stable order.
 pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
-    files
+    let code = analysis::code::documents(files, dir);
+    let mut out: Vec<(PathBuf, DocKind)> = files
         .read_dir(dir)
         .into_iter()
         .filter(|e| !e.is_dir)
@@ -151,17 +153,40 @@ pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)
             let path = dir.join(&e.name);
             DocKind::detect(&path, files).map(|k| (path, k))
         })
-        .collect()
+        .filter(|(p, k)| *k != DocKind::Python || code.contains(p))
+        .collect();
+    out.extend(
+        code.into_iter()
+            .filter(|p| p.parent() != Some(dir))
+            .map(|p| (p, DocKind::Python)),
+    );
+    out
 }
 
 fn check_folder(dir: &Path) -> Result<Vec<FileReport>, String> {
     let files = DiskFiles::confined(dir);
     let manifest = dir.join("MANIFEST");
+    // `exists`, not `is_file`: a MANIFEST that is no regular file (a FIFO,
+    // a device) is this plugin's, and reading it reports what it is.
     if !manifest.exists() {
-        return Err(format!(
-            "{}: no MANIFEST in this folder; a plugin folder holds MANIFEST at its top",
-            dir.display()
-        ));
+        // A folder of plugins: each folder in it holding a MANIFEST.
+        let plugins: Vec<PathBuf> = files
+            .read_dir(dir)
+            .into_iter()
+            .filter(|e| e.is_dir && dir.join(&e.name).join("MANIFEST").exists())
+            .map(|e| dir.join(e.name))
+            .collect();
+        if plugins.is_empty() {
+            return Err(format!(
+                "{}: no MANIFEST in this folder or the folders in it; a plugin folder holds MANIFEST at its top",
+                dir.display()
+            ));
+        }
+        let mut out = Vec::new();
+        for plugin in plugins {
+            out.append(&mut check_folder(&plugin)?);
+        }
+        return Ok(out);
     }
     let mut out = Vec::new();
     for (path, kind) in plugin_documents(dir, &files) {

@@ -126,6 +126,7 @@ pub fn completion(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Vec
     match kind {
         DocKind::Manifest => manifest::completion(text, offset, cx),
         DocKind::Config => config::completion(text, offset, cx),
+        DocKind::Python => Vec::new(),
     }
 }
 
@@ -134,6 +135,7 @@ pub fn hover(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<H
     match kind {
         DocKind::Manifest => manifest::hover(text, offset, cx),
         DocKind::Config => config::hover(text, offset, cx),
+        DocKind::Python => None,
     }
 }
 
@@ -141,12 +143,13 @@ pub fn symbols(kind: DocKind, text: &str) -> Vec<Symbol> {
     match kind {
         DocKind::Manifest => manifest::symbols(text),
         DocKind::Config => config::symbols(text),
+        DocKind::Python => Vec::new(),
     }
 }
 
 pub fn folding(kind: DocKind, text: &str) -> Vec<Fold> {
     match kind {
-        DocKind::Manifest => Vec::new(),
+        DocKind::Manifest | DocKind::Python => Vec::new(),
         DocKind::Config => config::folding(text),
     }
 }
@@ -177,14 +180,14 @@ pub fn definition(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Opt
         DocKind::Manifest => manifest::links(text, cx)
             .into_iter()
             .find(|l| l.range.touches(clamp(text, offset))),
-        DocKind::Config => None,
+        DocKind::Config | DocKind::Python => None,
     }
 }
 
 pub fn links(kind: DocKind, text: &str, cx: &Context) -> Vec<Link> {
     match kind {
         DocKind::Manifest => manifest::links(text, cx),
-        DocKind::Config => Vec::new(),
+        DocKind::Config | DocKind::Python => Vec::new(),
     }
 }
 

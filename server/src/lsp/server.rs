@@ -323,6 +323,29 @@ impl Backend {
         changed
     }
 
+    /// Re-checks the open `.py` documents of the plugin around `path` (the
+    /// plugin folder is the nearest above holding a MANIFEST), and with
+    /// `manifest` its open MANIFEST and the changed document itself too.
+    fn refresh_plugin_code(&self, path: &Path, manifest: bool) {
+        let folder = crate::analysis::code::plugin_folder(path, &DiskFiles::unconfined())
+            .or_else(|| path.parent().map(Path::to_path_buf));
+        let Some(folder) = folder else { return };
+        let uris: Vec<Uri> = {
+            let docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
+            docs.iter()
+                .filter(|(_, d)| match d.kind {
+                    Some(DocKind::Python) => d.path.starts_with(&folder),
+                    Some(DocKind::Manifest) => manifest && d.path.parent() == Some(&folder),
+                    _ => false,
+                })
+                .map(|(u, _)| u.clone())
+                .collect()
+        };
+        for uri in uris {
+            self.publish(uri);
+        }
+    }
+
     /// Forgets the folder walks: files changed on disk.
     fn forget_scans(&self) {
         lock(&self.state.scans).clear();
@@ -451,9 +474,20 @@ impl LanguageServer for Backend {
             // Only what the change can affect is checked again: a MANIFEST
             // matters to its default.cfg only through `type`, a .cfg to
             // nothing else, any other file (the entry point) to the MANIFEST.
-            let dirs = Self::changed_dirs([path]);
+            let dirs = Self::changed_dirs([path.clone()]);
             match kind {
-                Some(DocKind::Manifest) if type_changed => self.refresh(Some(&dirs)),
+                // A module of the plugin matters to its MANIFEST and to the
+                // plugin's other modules (imports, the `Plugin` class).
+                Some(DocKind::Python) => self.refresh_plugin_code(&path, true),
+                Some(DocKind::Manifest) => {
+                    if type_changed {
+                        self.refresh(Some(&dirs));
+                    } else {
+                        self.publish(uri);
+                    }
+                    // `api`, `type` and `entry_point` matter to the code.
+                    self.refresh_plugin_code(&path, false);
+                }
                 Some(_) => self.publish(uri),
                 None => self.refresh_kind(&dirs, DocKind::Manifest),
             }

@@ -2,6 +2,7 @@
 //! text gives a partial tree plus its errors, which are plain data.
 
 pub mod ini;
+pub mod python;
 pub mod yaml;
 pub mod yaml_scalar;
 

@@ -1,0 +1,113 @@
+//! File indexes kept between analyses, keyed by path and checked against a
+//! hash of the text: a file is parsed again only when its text changed, so
+//! a keystroke in MANIFEST or default.cfg parses no Python, and one in a
+//! `.py` parses that file only. The same answer as indexing afresh, always.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::index::{self, FileIndex};
+
+/// Past this many files the cache starts afresh (a server walking many
+/// plugins must not grow without end).
+const MAX_FILES: usize = 8192;
+
+type Cache = Mutex<HashMap<PathBuf, (u64, usize, Arc<FileIndex>)>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+static PARSES: AtomicUsize = AtomicUsize::new(0);
+
+/// How many files have been parsed so far (for tests of the cache).
+pub fn parses() -> usize {
+    PARSES.load(Ordering::Relaxed)
+}
+
+fn hash(text: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The index of `path` with this text, parsed only if not cached.
+pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
+    let key = (hash(text), text.len());
+    {
+        let cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((h, len, ix)) = cache.get(path) {
+            if (*h, *len) == key {
+                return ix.clone();
+            }
+        }
+    }
+    PARSES.fetch_add(1, Ordering::Relaxed);
+    let ix = Arc::new(index::index(text));
+    let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= MAX_FILES {
+        cache.clear();
+    }
+    cache.insert(path.to_path_buf(), (key.0, key.1, ix.clone()));
+    ix
+}
+
+/// Forgets every index (the benchmark's cold runs).
+pub fn clear() {
+    cache().lock().unwrap_or_else(|e| e.into_inner()).clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use crate::analysis::{analyze, Context};
+    use crate::workspace::{DocKind, MemoryFiles};
+
+    #[test]
+    fn a_manifest_keystroke_parses_no_python_and_a_py_edit_parses_only_that_file() {
+        // A folder of its own: other tests share the cache.
+        let root = PathBuf::from("/cache-test-plugin");
+        let plugin_py = "from safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return None\n";
+        let main_py = "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin\n";
+        let manifest = "name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: aa\napi: '1.9'\nentry_point: main.py\n";
+        let mut files = MemoryFiles::default();
+        for (rel, text) in [
+            ("MANIFEST", manifest),
+            ("main.py", main_py),
+            ("lib/__init__.py", ""),
+            ("lib/plugin.py", plugin_py),
+        ] {
+            files.files.insert(root.join(rel), text.as_bytes().to_vec());
+        }
+        let manifest_path = root.join("MANIFEST");
+        let cx = Context::new(&manifest_path, &files);
+        analyze(DocKind::Manifest, manifest, &cx);
+        let before = super::index(&root.join("lib/plugin.py"), plugin_py);
+        let main_before = super::index(&root.join("main.py"), main_py);
+        // A keystroke in the MANIFEST.
+        let edited = manifest.replace("A plugin", "A plugin!");
+        files
+            .files
+            .insert(manifest_path.clone(), edited.as_bytes().to_vec());
+        let cx = Context::new(&manifest_path, &files);
+        analyze(DocKind::Manifest, &edited, &cx);
+        assert!(Arc::ptr_eq(
+            &before,
+            &super::index(&root.join("lib/plugin.py"), plugin_py)
+        ));
+        // A keystroke in lib/plugin.py: that file only.
+        let plugin_edited = plugin_py.replace("None", "None  # x");
+        let after = super::index(&root.join("lib/plugin.py"), &plugin_edited);
+        assert!(!Arc::ptr_eq(&before, &after));
+        assert!(Arc::ptr_eq(
+            &main_before,
+            &super::index(&root.join("main.py"), main_py)
+        ));
+    }
+}

@@ -1,0 +1,862 @@
+//! The per-file index of a plugin's Python: what the rules (and the next
+//! ones, about default.cfg against the code that reads it) need of a file,
+//! read once from its syntax tree. Nothing here resolves across files.
+
+use crate::syntax::python::{self, ast, range};
+use crate::syntax::SyntaxError;
+use crate::text::TextRange;
+
+#[derive(Debug, Default)]
+pub struct FileIndex {
+    pub errors: Vec<SyntaxError>,
+    pub imports: Vec<Import>,
+    /// Classes defined at module level.
+    pub classes: Vec<Class>,
+    /// Functions defined at module level.
+    pub functions: Vec<Function>,
+    /// Module-level `NAME = value`.
+    pub constants: Vec<Constant>,
+    /// Every name bound at module level (definitions, assignments, imports).
+    pub names: Vec<String>,
+    /// Whether the module does `from x import *` at module level.
+    pub star_import: bool,
+    /// Calls on the configuration object (`self.plugin_configuration.get(...)`).
+    pub config_calls: Vec<ConfigCall>,
+    /// Attribute chains rooted at a name (`self.plugin_configuration.get_options`),
+    /// and calls of names, for the SDK API rules.
+    pub uses: Vec<Use>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// The module as written, without its leading dots.
+    pub module: String,
+    /// Leading dots of a relative import.
+    pub level: u32,
+    /// `Y` of `from x import Y`; `None` for `import x`.
+    pub name: Option<String>,
+    /// The local name bound: `Z` of `... as Z`, `a` of `import a.b`.
+    pub bound: String,
+    /// The alias (`Y as Z`, `a.b`).
+    pub range: TextRange,
+    /// The module's name in a `from` statement; the alias in `import`.
+    pub module_range: TextRange,
+    /// Inside `try: ... except ImportError` or `if TYPE_CHECKING:`.
+    pub guarded: bool,
+    /// At module level (not in a function or class).
+    pub module_level: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub name: String,
+    pub name_range: TextRange,
+    pub range: TextRange,
+    /// Base expressions as dotted names (`AAPlugin`, `sdk.AAPlugin`).
+    pub bases: Vec<(String, TextRange)>,
+    pub methods: Vec<Function>,
+    /// Class-level `NAME = value`.
+    pub attributes: Vec<Constant>,
+    /// Names assigned as `self.NAME = ...` in its methods.
+    pub self_attributes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub name: String,
+    pub name_range: TextRange,
+    pub range: TextRange,
+    pub params: Vec<Param>,
+    pub decorators: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub kind: ParamKind,
+    pub has_default: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    PositionalOnly,
+    Positional,
+    VarArgs,
+    KeywordOnly,
+    VarKeywords,
+}
+
+#[derive(Debug, Clone)]
+pub struct Constant {
+    pub name: String,
+    pub range: TextRange,
+    /// The value when it is a literal string or number, as written.
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConfigCall {
+    /// The object called on, as a dotted name (`self.plugin_configuration`).
+    pub receiver: String,
+    pub method: String,
+    /// Positional arguments that are string literals (`None` otherwise).
+    pub args: Vec<Option<String>>,
+    pub keywords: Vec<(String, Option<String>)>,
+    pub range: TextRange,
+    /// The module-level class it sits in.
+    pub class: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Use {
+    /// `["self", "plugin_configuration", "get_options"]`; `super()` roots
+    /// calls through `super()`.
+    pub chain: Vec<String>,
+    /// The last name of the chain.
+    pub range: TextRange,
+    /// Keyword arguments, when the chain is called.
+    pub keywords: Vec<(String, TextRange)>,
+    pub called: bool,
+    /// The module-level class it sits in.
+    pub class: Option<String>,
+}
+
+impl FileIndex {
+    pub fn class(&self, name: &str) -> Option<&Class> {
+        self.classes.iter().find(|c| c.name == name)
+    }
+
+    pub fn defines(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+}
+
+impl Class {
+    pub fn method(&self, name: &str) -> Option<&Function> {
+        self.methods.iter().find(|m| m.name == name)
+    }
+
+    /// Whether the class itself gives `name` a meaning.
+    pub fn defines(&self, name: &str) -> bool {
+        self.method(name).is_some()
+            || self.attributes.iter().any(|a| a.name == name)
+            || self.self_attributes.iter().any(|a| a == name)
+    }
+}
+
+/// Methods the SDK's `PluginConfiguration` offers, whose calls are kept.
+const CONFIG_METHODS: &[&str] = &[
+    "get",
+    "getint",
+    "getfloat",
+    "getboolean",
+    "get_options",
+    "get_certificate",
+    "get_private_key",
+    "get_ca_certificates",
+];
+
+/// Indexes one Python file.
+pub fn index(text: &str) -> FileIndex {
+    let tree = python::parse(text);
+    let mut ix = FileIndex {
+        errors: tree.errors,
+        ..FileIndex::default()
+    };
+    let mut walker = Walker {
+        ix: &mut ix,
+        class: None,
+        guarded: 0,
+        depth: 0,
+        seen_calls: Vec::new(),
+    };
+    walker.module_body(&tree.body);
+    ix.names.sort();
+    ix.names.dedup();
+    ix
+}
+
+struct Walker<'a> {
+    ix: &'a mut FileIndex,
+    class: Option<String>,
+    guarded: usize,
+    /// 0 at module level.
+    depth: usize,
+    /// Ranges of call targets already recorded as uses.
+    seen_calls: Vec<TextRange>,
+}
+
+fn dotted(expr: &ast::Expr) -> Option<String> {
+    match expr {
+        ast::Expr::Name(n) => Some(n.id.to_string()),
+        ast::Expr::Attribute(a) => Some(format!("{}.{}", dotted(&a.value)?, a.attr.as_str())),
+        _ => None,
+    }
+}
+
+/// `a.b.c` as `["a", "b", "c"]`, `super().x` as `["super()", "x"]`.
+fn chain(expr: &ast::Expr) -> Option<Vec<String>> {
+    match expr {
+        ast::Expr::Name(n) => Some(vec![n.id.to_string()]),
+        ast::Expr::Attribute(a) => {
+            let mut c = chain(&a.value)?;
+            c.push(a.attr.to_string());
+            Some(c)
+        }
+        ast::Expr::Call(c) if matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "super") => {
+            Some(vec!["super()".to_string()])
+        }
+        _ => None,
+    }
+}
+
+fn literal(expr: &ast::Expr) -> Option<String> {
+    match expr {
+        ast::Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+        ast::Expr::NumberLiteral(n) => Some(match &n.value {
+            ast::Number::Int(i) => i.to_string(),
+            ast::Number::Float(f) => f.to_string(),
+            ast::Number::Complex { .. } => return None,
+        }),
+        ast::Expr::BooleanLiteral(b) => Some(if b.value { "True" } else { "False" }.into()),
+        _ => None,
+    }
+}
+
+fn params(p: &ast::Parameters) -> Vec<Param> {
+    let mut out = Vec::new();
+    let mut push = |pw: &ast::ParameterWithDefault, kind| {
+        out.push(Param {
+            name: pw.parameter.name.to_string(),
+            kind,
+            has_default: pw.default.is_some(),
+        })
+    };
+    for a in &p.posonlyargs {
+        push(a, ParamKind::PositionalOnly);
+    }
+    for a in &p.args {
+        push(a, ParamKind::Positional);
+    }
+    if let Some(v) = &p.vararg {
+        out.push(Param {
+            name: v.name.to_string(),
+            kind: ParamKind::VarArgs,
+            has_default: false,
+        });
+    }
+    for a in &p.kwonlyargs {
+        out.push(Param {
+            name: a.parameter.name.to_string(),
+            kind: ParamKind::KeywordOnly,
+            has_default: a.default.is_some(),
+        });
+    }
+    if let Some(k) = &p.kwarg {
+        out.push(Param {
+            name: k.name.to_string(),
+            kind: ParamKind::VarKeywords,
+            has_default: false,
+        });
+    }
+    out
+}
+
+fn function(f: &ast::StmtFunctionDef) -> Function {
+    Function {
+        name: f.name.to_string(),
+        name_range: range(&f.name),
+        range: range(f),
+        params: params(&f.parameters),
+        decorators: f
+            .decorator_list
+            .iter()
+            .filter_map(|d| {
+                let e = match &d.expression {
+                    ast::Expr::Call(c) => &*c.func,
+                    e => e,
+                };
+                dotted(e)
+            })
+            .collect(),
+    }
+}
+
+/// Whether a handler list catches a failed import.
+fn catches_import_error(handlers: &[ast::ExceptHandler]) -> bool {
+    handlers.iter().any(|h| {
+        let ast::ExceptHandler::ExceptHandler(h) = h;
+        let Some(t) = &h.type_ else {
+            return true;
+        };
+        let names: Vec<String> = match &**t {
+            ast::Expr::Tuple(t) => t.elts.iter().filter_map(dotted).collect(),
+            e => dotted(e).into_iter().collect(),
+        };
+        names.iter().any(|n| {
+            matches!(
+                n.as_str(),
+                "ImportError" | "ModuleNotFoundError" | "Exception" | "BaseException"
+            )
+        })
+    })
+}
+
+impl Walker<'_> {
+    fn module_body(&mut self, body: &[ast::Stmt]) {
+        for stmt in body {
+            self.module_stmt(stmt);
+        }
+    }
+
+    /// A statement at module level (also inside module-level if/try/with/for).
+    fn module_stmt(&mut self, stmt: &ast::Stmt) {
+        match stmt {
+            ast::Stmt::ClassDef(c) => {
+                self.ix.names.push(c.name.to_string());
+                let class = self.class_def(c);
+                self.ix.classes.push(class);
+            }
+            ast::Stmt::FunctionDef(f) => {
+                self.ix.names.push(f.name.to_string());
+                self.ix.functions.push(function(f));
+                self.nested(|w| w.stmts(&f.body));
+                for d in &f.decorator_list {
+                    self.expr(&d.expression);
+                }
+            }
+            ast::Stmt::Assign(a) => {
+                for t in &a.targets {
+                    self.bind_target(t, Some(&a.value));
+                }
+                self.expr(&a.value);
+            }
+            ast::Stmt::AnnAssign(a) => {
+                self.bind_target(&a.target, a.value.as_deref());
+                if let Some(v) = &a.value {
+                    self.expr(v);
+                }
+            }
+            ast::Stmt::If(i) => {
+                let type_checking = dotted(&i.test).is_some_and(|d| d.ends_with("TYPE_CHECKING"));
+                self.expr(&i.test);
+                self.guarded += usize::from(type_checking);
+                self.module_body(&i.body);
+                self.guarded -= usize::from(type_checking);
+                for clause in &i.elif_else_clauses {
+                    self.module_body(&clause.body);
+                }
+            }
+            ast::Stmt::Try(t) => {
+                let guard = usize::from(catches_import_error(&t.handlers));
+                self.guarded += guard;
+                self.module_body(&t.body);
+                self.guarded -= guard;
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    self.module_body(&h.body);
+                }
+                self.module_body(&t.orelse);
+                self.module_body(&t.finalbody);
+            }
+            ast::Stmt::With(w) => {
+                for item in &w.items {
+                    self.expr(&item.context_expr);
+                    if let Some(v) = &item.optional_vars {
+                        self.bind_target(v, None);
+                    }
+                }
+                self.module_body(&w.body);
+            }
+            ast::Stmt::For(f) => {
+                self.bind_target(&f.target, None);
+                self.expr(&f.iter);
+                self.module_body(&f.body);
+                self.module_body(&f.orelse);
+            }
+            ast::Stmt::While(w) => {
+                self.expr(&w.test);
+                self.module_body(&w.body);
+                self.module_body(&w.orelse);
+            }
+            _ => self.stmt(stmt),
+        }
+    }
+
+    fn bind_target(&mut self, target: &ast::Expr, value: Option<&ast::Expr>) {
+        match target {
+            ast::Expr::Name(n) => {
+                self.ix.names.push(n.id.to_string());
+                self.ix.constants.push(Constant {
+                    name: n.id.to_string(),
+                    range: range(n),
+                    value: value.and_then(literal),
+                });
+            }
+            ast::Expr::Tuple(t) => {
+                for e in &t.elts {
+                    self.bind_target(e, None);
+                }
+            }
+            ast::Expr::List(l) => {
+                for e in &l.elts {
+                    self.bind_target(e, None);
+                }
+            }
+            _ => self.expr(target),
+        }
+    }
+
+    fn nested(&mut self, f: impl FnOnce(&mut Self)) {
+        self.depth += 1;
+        f(self);
+        self.depth -= 1;
+    }
+
+    fn class_def(&mut self, c: &ast::StmtClassDef) -> Class {
+        let outer = self.class.replace(c.name.to_string());
+        let mut class = Class {
+            name: c.name.to_string(),
+            name_range: range(&c.name),
+            range: range(c),
+            bases: c
+                .arguments
+                .iter()
+                .flat_map(|a| a.args.iter())
+                .filter_map(|b| dotted(b).map(|d| (d, range(b))))
+                .collect(),
+            methods: Vec::new(),
+            attributes: Vec::new(),
+            self_attributes: Vec::new(),
+        };
+        if let Some(args) = &c.arguments {
+            for a in args.args.iter() {
+                self.expr(a);
+            }
+        }
+        for d in &c.decorator_list {
+            self.expr(&d.expression);
+        }
+        self.nested(|w| {
+            for stmt in &c.body {
+                match stmt {
+                    ast::Stmt::FunctionDef(f) => {
+                        class.methods.push(function(f));
+                        for d in &f.decorator_list {
+                            w.expr(&d.expression);
+                        }
+                        let before = w.ix.uses.len();
+                        w.stmts(&f.body);
+                        collect_self_assignments(&f.body, &mut class.self_attributes);
+                        let _ = before;
+                    }
+                    ast::Stmt::Assign(a) => {
+                        for t in &a.targets {
+                            if let ast::Expr::Name(n) = t {
+                                class.attributes.push(Constant {
+                                    name: n.id.to_string(),
+                                    range: range(n),
+                                    value: literal(&a.value),
+                                });
+                            }
+                        }
+                        w.expr(&a.value);
+                    }
+                    ast::Stmt::AnnAssign(a) => {
+                        if let ast::Expr::Name(n) = &*a.target {
+                            class.attributes.push(Constant {
+                                name: n.id.to_string(),
+                                range: range(n),
+                                value: a.value.as_deref().and_then(literal),
+                            });
+                        }
+                    }
+                    other => w.stmt(other),
+                }
+            }
+        });
+        class.self_attributes.sort();
+        class.self_attributes.dedup();
+        self.class = outer;
+        class
+    }
+
+    fn stmts(&mut self, body: &[ast::Stmt]) {
+        for s in body {
+            self.stmt(s);
+        }
+    }
+
+    /// Any statement below module level (and module-level imports and
+    /// expressions): imports, uses and calls.
+    fn stmt(&mut self, stmt: &ast::Stmt) {
+        match stmt {
+            ast::Stmt::Import(i) => {
+                for a in &i.names {
+                    let name = a.name.to_string();
+                    let bound = match &a.asname {
+                        Some(asname) => asname.to_string(),
+                        None => name.split('.').next().unwrap_or("").to_string(),
+                    };
+                    if self.depth == 0 {
+                        self.ix.names.push(bound.clone());
+                    }
+                    self.ix.imports.push(Import {
+                        module: name,
+                        level: 0,
+                        name: None,
+                        bound,
+                        range: range(a),
+                        module_range: range(&a.name),
+                        guarded: self.guarded > 0,
+                        module_level: self.depth == 0,
+                    });
+                }
+            }
+            ast::Stmt::ImportFrom(i) => {
+                let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+                let module_range = match &i.module {
+                    Some(m) => range(m),
+                    None => range(i),
+                };
+                for a in &i.names {
+                    let name = a.name.to_string();
+                    if name == "*" {
+                        if self.depth == 0 {
+                            self.ix.star_import = true;
+                        }
+                    } else if self.depth == 0 {
+                        self.ix
+                            .names
+                            .push(a.asname.as_ref().map_or(name.clone(), |n| n.to_string()));
+                    }
+                    self.ix.imports.push(Import {
+                        module: module.clone(),
+                        level: i.level,
+                        bound: a.asname.as_ref().map_or(name.clone(), |n| n.to_string()),
+                        name: Some(name),
+                        range: range(a),
+                        module_range,
+                        guarded: self.guarded > 0,
+                        module_level: self.depth == 0,
+                    });
+                }
+            }
+            ast::Stmt::Try(t) => {
+                let guard = usize::from(catches_import_error(&t.handlers));
+                self.guarded += guard;
+                self.stmts(&t.body);
+                self.guarded -= guard;
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    if let Some(e) = &h.type_ {
+                        self.expr(e);
+                    }
+                    self.stmts(&h.body);
+                }
+                self.stmts(&t.orelse);
+                self.stmts(&t.finalbody);
+            }
+            ast::Stmt::ClassDef(c) => {
+                // A class in a function: its body is walked, not indexed.
+                let _ = self.class_def(c);
+            }
+            ast::Stmt::FunctionDef(f) => {
+                for d in &f.decorator_list {
+                    self.expr(&d.expression);
+                }
+                self.nested(|w| w.stmts(&f.body));
+            }
+            ast::Stmt::If(i) => {
+                self.expr(&i.test);
+                self.stmts(&i.body);
+                for c in &i.elif_else_clauses {
+                    if let Some(t) = &c.test {
+                        self.expr(t);
+                    }
+                    self.stmts(&c.body);
+                }
+            }
+            ast::Stmt::For(f) => {
+                self.expr(&f.target);
+                self.expr(&f.iter);
+                self.stmts(&f.body);
+                self.stmts(&f.orelse);
+            }
+            ast::Stmt::While(w) => {
+                self.expr(&w.test);
+                self.stmts(&w.body);
+                self.stmts(&w.orelse);
+            }
+            ast::Stmt::With(w) => {
+                for item in &w.items {
+                    self.expr(&item.context_expr);
+                    if let Some(v) = &item.optional_vars {
+                        self.expr(v);
+                    }
+                }
+                self.stmts(&w.body);
+            }
+            other => {
+                let mut v = ExprCollector { w: self };
+                ast::visitor::walk_stmt(&mut v, other);
+            }
+        }
+    }
+
+    fn expr(&mut self, e: &ast::Expr) {
+        use ast::visitor::Visitor;
+        let mut v = ExprCollector { w: self };
+        v.visit_expr(e);
+    }
+
+    fn record_call(&mut self, call: &ast::ExprCall) {
+        let Some(c) = chain(&call.func) else {
+            return;
+        };
+        let target = range(&*call.func);
+        let name_range = match &*call.func {
+            ast::Expr::Attribute(a) => range(&a.attr),
+            other => range(other),
+        };
+        self.seen_calls.push(target);
+        let keywords: Vec<(String, TextRange)> = call
+            .arguments
+            .keywords
+            .iter()
+            .filter_map(|k| k.arg.as_ref().map(|a| (a.to_string(), range(a))))
+            .collect();
+        if c.len() >= 2 && CONFIG_METHODS.contains(&c[c.len() - 1].as_str()) {
+            let receiver = c[..c.len() - 1].join(".");
+            if receiver.ends_with("plugin_configuration")
+                || receiver.ends_with("configuration")
+                || receiver.ends_with("config")
+            {
+                self.ix.config_calls.push(ConfigCall {
+                    receiver,
+                    method: c[c.len() - 1].clone(),
+                    args: call.arguments.args.iter().map(literal).collect(),
+                    keywords: call
+                        .arguments
+                        .keywords
+                        .iter()
+                        .filter_map(|k| k.arg.as_ref().map(|a| (a.to_string(), literal(&k.value))))
+                        .collect(),
+                    range: range(call),
+                    class: self.class.clone(),
+                });
+            }
+        }
+        self.ix.uses.push(Use {
+            chain: c,
+            range: name_range,
+            keywords,
+            called: true,
+            class: self.class.clone(),
+        });
+    }
+}
+
+fn collect_self_assignments(body: &[ast::Stmt], out: &mut Vec<String>) {
+    use ast::visitor::{walk_stmt, Visitor};
+    struct V<'o>(&'o mut Vec<String>);
+    impl<'a> Visitor<'a> for V<'_> {
+        fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
+            let targets: Vec<&ast::Expr> = match stmt {
+                ast::Stmt::Assign(a) => a.targets.iter().collect(),
+                ast::Stmt::AnnAssign(a) => vec![&*a.target],
+                ast::Stmt::AugAssign(a) => vec![&*a.target],
+                _ => Vec::new(),
+            };
+            for t in targets {
+                if let ast::Expr::Attribute(a) = t {
+                    if matches!(&*a.value, ast::Expr::Name(n) if n.id.as_str() == "self") {
+                        self.0.push(a.attr.to_string());
+                    }
+                }
+            }
+            walk_stmt(self, stmt);
+        }
+    }
+    let mut v = V(out);
+    for s in body {
+        v.visit_stmt(s);
+    }
+}
+
+struct ExprCollector<'w, 'a> {
+    w: &'w mut Walker<'a>,
+}
+
+impl<'x> ast::visitor::Visitor<'x> for ExprCollector<'_, '_> {
+    fn visit_stmt(&mut self, stmt: &'x ast::Stmt) {
+        // Statements nested in expressions' statements (none in Python but
+        // in lambdas' bodies, which are expressions) go through the walker.
+        self.w.stmt(stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'x ast::Expr) {
+        match expr {
+            ast::Expr::Call(call) => {
+                self.w.record_call(call);
+            }
+            ast::Expr::Attribute(a) => {
+                let r = range(expr);
+                if !self.w.seen_calls.contains(&r) {
+                    if let Some(c) = chain(expr) {
+                        self.w.ix.uses.push(Use {
+                            chain: c,
+                            range: range(&a.attr),
+                            keywords: Vec::new(),
+                            called: false,
+                            class: self.w.class.clone(),
+                        });
+                    }
+                }
+                // The prefix (`a.b` of `a.b.c`) is a use of its own.
+                if let ast::Expr::Attribute(_) = &*a.value {
+                    self.visit_expr(&a.value);
+                } else {
+                    ast::visitor::walk_expr(self, &a.value);
+                }
+                return;
+            }
+            _ => {}
+        }
+        ast::visitor::walk_expr(self, expr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = r#"
+import os.path
+from .client import Client as C
+from safeguard.sessions.plugin import AAPlugin
+try:
+    import simplejson as json
+except ImportError:
+    import json
+
+TIMEOUT = 30
+
+class Plugin(AAPlugin):
+    NAME = "x"
+
+    def __init__(self, configuration):
+        super().__init__(configuration, logger=None)
+        self.timeout = self.plugin_configuration.getint("plugin", "timeout", default=10)
+
+    def do_authenticate(self):
+        return self.plugin_configuration.get_options("groups")
+
+def helper(a, *args, b=1, **kw):
+    import requests
+    return requests.get(os.path.join("a", "b"))
+"#;
+
+    /// (level, module, name, bound as, in a guard, at the top level).
+    type ImportRow<'a> = (u32, &'a str, Option<&'a str>, &'a str, bool, bool);
+
+    #[test]
+    fn indexes_imports_classes_methods_constants_and_calls() {
+        let ix = index(SOURCE);
+        assert!(ix.errors.is_empty(), "{:?}", ix.errors);
+        let imports: Vec<ImportRow> = ix
+            .imports
+            .iter()
+            .map(|i| {
+                (
+                    i.level,
+                    i.module.as_str(),
+                    i.name.as_deref(),
+                    i.bound.as_str(),
+                    i.guarded,
+                    i.module_level,
+                )
+            })
+            .collect();
+        assert_eq!(
+            imports,
+            [
+                (0, "os.path", None, "os", false, true),
+                (1, "client", Some("Client"), "C", false, true),
+                (
+                    0,
+                    "safeguard.sessions.plugin",
+                    Some("AAPlugin"),
+                    "AAPlugin",
+                    false,
+                    true
+                ),
+                (0, "simplejson", None, "json", true, true),
+                (0, "json", None, "json", false, true),
+                (0, "requests", None, "requests", false, false),
+            ]
+        );
+        let class = ix.class("Plugin").unwrap();
+        assert_eq!(class.bases[0].0, "AAPlugin");
+        assert_eq!(
+            class
+                .methods
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>(),
+            ["__init__", "do_authenticate"]
+        );
+        assert_eq!(class.attributes[0].value.as_deref(), Some("x"));
+        assert_eq!(class.self_attributes, ["timeout"]);
+        assert_eq!(ix.constants[0].name, "TIMEOUT");
+        assert_eq!(ix.constants[0].value.as_deref(), Some("30"));
+        let helper = &ix.functions[0];
+        let kinds: Vec<ParamKind> = helper.params.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ParamKind::Positional,
+                ParamKind::VarArgs,
+                ParamKind::KeywordOnly,
+                ParamKind::VarKeywords
+            ]
+        );
+        let calls: Vec<(&str, &str, Vec<Option<&str>>)> = ix
+            .config_calls
+            .iter()
+            .map(|c| {
+                (
+                    c.receiver.as_str(),
+                    c.method.as_str(),
+                    c.args.iter().map(|a| a.as_deref()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                (
+                    "self.plugin_configuration",
+                    "getint",
+                    vec![Some("plugin"), Some("timeout")]
+                ),
+                (
+                    "self.plugin_configuration",
+                    "get_options",
+                    vec![Some("groups")]
+                ),
+            ]
+        );
+        let sup = ix.uses.iter().find(|u| u.chain[0] == "super()").unwrap();
+        assert_eq!(sup.chain, ["super()", "__init__"]);
+        assert_eq!(sup.keywords[0].0, "logger");
+        assert!(ix
+            .uses
+            .iter()
+            .any(|u| u.chain == ["self", "plugin_configuration"] && !u.called));
+        for n in ["os", "C", "AAPlugin", "json", "TIMEOUT", "Plugin", "helper"] {
+            assert!(ix.defines(n), "{n}");
+        }
+        assert!(!ix.defines("requests"));
+    }
+}

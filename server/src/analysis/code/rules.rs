@@ -1,0 +1,753 @@
+//! The rules on a plugin's Python code: syntax, imports, the entry point's
+//! `Plugin` class (its base, its hooks, their parameters) and the SDK API
+//! the code uses against the MANIFEST's `api`. Legacy plugins (`api: 1.0`,
+//! Python 2) get none of them.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::index::{Class, Function, ParamKind};
+use super::{deps, stdlib, PluginCode, Resolved};
+use crate::analysis::codes;
+use crate::analysis::plugin::Plugin;
+use crate::analysis::{Diagnostic, Edit};
+use crate::schema::sdk_api::{self, Api, SdkApi};
+use crate::syntax::yaml::{self, YamlDocument};
+use crate::text::TextRange;
+use crate::workspace::Files;
+
+/// What the rules found: diagnostics on the plugin's .py files, and those
+/// that belong on its MANIFEST.
+#[derive(Default)]
+pub struct Findings {
+    pub files: Vec<(PathBuf, Diagnostic)>,
+    pub manifest: Vec<Diagnostic>,
+}
+
+impl Findings {
+    pub fn for_file(self, path: &Path) -> Vec<Diagnostic> {
+        self.files
+            .into_iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, d)| d)
+            .collect()
+    }
+}
+
+/// Runs every rule on the plugin in `folder`, whose MANIFEST text is given.
+pub fn check(files: &dyn Files, folder: &Path, manifest: &str) -> Findings {
+    let doc = yaml::parse(manifest);
+    let plugin = Plugin::from_manifest(folder.to_path_buf(), manifest);
+    let mut out = Findings::default();
+    if plugin.is_legacy() {
+        return out;
+    }
+    let entry_point = doc
+        .get("entry_point")
+        .and_then(|e| e.value.as_scalar())
+        .map(|s| s.value.clone());
+    let code = PluginCode::load(files, folder, entry_point.as_deref());
+    let sdk = sdk_api::get();
+    let api = plugin
+        .api
+        .as_ref()
+        .map(|(a, b, _, _)| (*a, *b))
+        .filter(|a| *a <= sdk.newest());
+    let mut cx = Rules {
+        code: &code,
+        files,
+        sdk,
+        api,
+        plugin_type: plugin.plugin_type.as_deref(),
+        out: &mut out,
+        needs: None,
+    };
+    cx.syntax();
+    cx.imports();
+    cx.plugin_class(&doc);
+    cx.sdk_uses();
+    cx.report_api_on_manifest(&doc, manifest);
+    out
+}
+
+struct Rules<'a> {
+    code: &'a PluginCode,
+    files: &'a dyn Files,
+    sdk: &'static SdkApi,
+    /// The MANIFEST's api, when it is one the SDK data knows.
+    api: Option<Api>,
+    plugin_type: Option<&'a str>,
+    out: &'a mut Findings,
+    /// The newest API the code needs beyond the MANIFEST's, with what needs it.
+    needs: Option<(Api, String)>,
+}
+
+/// Hooks the SDK's base classes call, with no arguments, per plugin type.
+fn hook_needed(plugin_type: &str) -> Option<(&'static str, [&'static str; 2], &'static str)> {
+    match plugin_type {
+        "aa" => Some((
+            sdk_api::AA_PLUGIN,
+            ["do_authenticate", "do_authorize"],
+            "so the SDK accepts every connection",
+        )),
+        "credentialstore" => Some((
+            sdk_api::CREDENTIAL_STORE_PLUGIN,
+            ["do_get_password_list", "do_get_private_key_list"],
+            "so it returns no credential",
+        )),
+        _ => None,
+    }
+}
+
+/// The methods SPS calls on a plugin object itself, per plugin type.
+fn raw_hooks(plugin_type: &str) -> &'static [&'static str] {
+    match plugin_type {
+        "aa" => &["authenticate", "authorize", "session_ended"],
+        "credentialstore" => &[
+            "get_password_list",
+            "get_private_key_list",
+            "authentication_completed",
+            "session_ended",
+            "get_remote_app_credentials",
+            "get_totp_codes",
+        ],
+        _ => &[],
+    }
+}
+
+fn base_class(plugin_type: &str) -> Option<&'static str> {
+    hook_needed(plugin_type).map(|(c, _, _)| c)
+}
+
+fn short(qual: &str) -> &str {
+    qual.rsplit('.').next().unwrap_or(qual)
+}
+
+impl Rules<'_> {
+    fn push(&mut self, file: usize, d: Diagnostic) {
+        self.out.files.push((self.code.files[file].path.clone(), d));
+    }
+
+    fn syntax(&mut self) {
+        for (i, f) in self.code.files.iter().enumerate() {
+            for e in &f.index.errors {
+                let mut range = e.range;
+                if range.start == range.end {
+                    let end = f.text[range.start..]
+                        .chars()
+                        .next()
+                        .filter(|c| *c != '\n')
+                        .map_or(range.start, |c| range.start + c.len_utf8());
+                    range = TextRange::new(range.start, end);
+                }
+                let d = Diagnostic::error(
+                    codes::python::SYNTAX_ERROR,
+                    range,
+                    format!("{}: SPS cannot import this module", e.message),
+                );
+                self.out.files.push((self.code.files[i].path.clone(), d));
+            }
+        }
+    }
+
+    /// Every import of every file: of the plugin, of the SDK, of the
+    /// standard library, or of something that has to be bundled.
+    fn imports(&mut self) {
+        let declared = deps::declared(self.files, &self.code.folder);
+        let mut provided: HashMap<String, &'static str> = HashMap::new();
+        for d in &declared {
+            for m in self.sdk.dist_modules(&d.dist) {
+                provided.insert(m, d.file);
+            }
+        }
+        let requirements = self.sdk.requirements(self.api.unwrap_or(self.sdk.newest()));
+        for fi in 0..self.code.files.len() {
+            let file = &self.code.files[fi];
+            for import in &file.index.imports {
+                if import.guarded {
+                    continue;
+                }
+                let Some(module) = self.code.absolute(fi, import) else {
+                    self.push(
+                        fi,
+                        Diagnostic::error(
+                            codes::import::MODULE_NOT_FOUND,
+                            import.module_range,
+                            format!(
+                                "this relative import goes above the plugin's top-level package `{}`: SPS cannot import it",
+                                file.package()
+                            ),
+                        ),
+                    );
+                    continue;
+                };
+                let top = module.split('.').next().unwrap_or("").to_string();
+                // The SDK's rules judge its imports (and layout/sdk-bundled
+                // a copy of it inside the plugin).
+                if top == "safeguard" && import.level == 0 {
+                    continue;
+                }
+                if let Some(target) = self.code.by_module(&module) {
+                    let Some(name) = &import.name else { continue };
+                    let t = &self.code.files[target];
+                    if t.index.defines(name)
+                        || t.index.star_import
+                        || self.code.by_module(&format!("{module}.{name}")).is_some()
+                    {
+                        continue;
+                    }
+                    let d = Diagnostic::error(
+                        codes::import::NAME_NOT_FOUND,
+                        import.range,
+                        format!(
+                            "`{}` defines no `{name}`: importing it fails, and SPS cannot load the plugin",
+                            t.rel
+                        ),
+                    );
+                    self.push(fi, d);
+                    continue;
+                }
+                if import.level > 0 || self.code.owns_top_level(self.files, &top) {
+                    let d = Diagnostic::error(
+                        codes::import::MODULE_NOT_FOUND,
+                        import.module_range,
+                        format!(
+                            "the plugin has no module `{module}` that pluginv would package (no {0}.py or {0}/__init__.py, or a folder above it lacks __init__.py): SPS cannot import it",
+                            module.replace('.', "/")
+                        ),
+                    );
+                    self.push(fi, d);
+                    continue;
+                }
+                if top == "safeguard"
+                    || stdlib::is_stdlib(&top)
+                    || requirements.contains(&top)
+                    || provided.contains_key(&top)
+                {
+                    continue;
+                }
+                let is_plugin_import = Some(fi) == self.code.entry && import.bound == "Plugin";
+                if is_plugin_import {
+                    let d = Diagnostic::error(
+                        codes::import::MODULE_NOT_FOUND,
+                        import.module_range,
+                        format!(
+                            "no module `{module}` in the plugin, so SPS cannot load the plugin's `Plugin` class: add {}.py, or fix the import",
+                            module.replace('.', "/")
+                        ),
+                    );
+                    self.push(fi, d);
+                    continue;
+                }
+                let d = Diagnostic::warning(
+                    codes::import::NOT_PROVIDED,
+                    import.module_range,
+                    format!(
+                        "pluginv will not bundle `{top}`: it is not in the standard library, the SDK or what SPS installs beside it, nor declared by the plugin; add it to Pipfile [packages]"
+                    ),
+                );
+                self.push(fi, d);
+            }
+        }
+    }
+
+    /// SDK base classes a plugin class derives from (qualified, resolved).
+    fn sdk_bases(&self, external: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        for q in external {
+            let q = self.sdk.resolve(q);
+            if let Some((_, class)) = self.sdk.name(q) {
+                for m in &class.mro {
+                    if !out.contains(m) {
+                        out.push(m.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn plugin_class(&mut self, doc: &YamlDocument) {
+        let Some(entry) = self.code.entry else {
+            return;
+        };
+        let (file, class) = match self.code.resolve_name(entry, "Plugin") {
+            Resolved::Class(f, c) => (f, c),
+            Resolved::Missing => {
+                // An import of `Plugin` that does not resolve is reported at
+                // the import.
+                let ix = &self.code.files[entry].index;
+                if let (false, Some(e)) = (ix.defines("Plugin"), doc.get("entry_point")) {
+                    let name = &self.code.files[entry].rel;
+                    self.out.manifest.push(Diagnostic::error(
+                        codes::plugin::NO_PLUGIN_CLASS,
+                        e.value.range,
+                        format!("`{name}` neither defines nor imports a class named `Plugin`, which SPS instantiates: add `from lib.plugin import Plugin` or `class Plugin(...)`"),
+                    ));
+                }
+                return;
+            }
+            _ => return,
+        };
+        let (chain, external) = self.code.class_chain(file, class);
+        let bases = self.sdk_bases(&external);
+        let class_ref = &self.code.files[file].index.classes[class];
+        let (name, name_range) = (class_ref.name.clone(), class_ref.name_range);
+        let Some(plugin_type) = self.plugin_type else {
+            return;
+        };
+        // The base class and the plugin type.
+        for (other_type, other_base) in [
+            ("aa", sdk_api::AA_PLUGIN),
+            ("credentialstore", sdk_api::CREDENTIAL_STORE_PLUGIN),
+        ] {
+            if other_type != plugin_type
+                && bases.iter().any(|b| b == other_base)
+                && hook_needed(plugin_type).is_some()
+            {
+                let want = base_class(plugin_type).map_or("", short);
+                self.push(
+                    file,
+                    Diagnostic::error(
+                        codes::plugin::WRONG_BASE_CLASS,
+                        name_range,
+                        format!(
+                            "`{name}` derives from {}, the base of `{other_type}` plugins, but the MANIFEST says `type: {plugin_type}`: derive from {want}, or set `type: {other_type}`",
+                            short(other_base)
+                        ),
+                    ),
+                );
+                return;
+            }
+        }
+        let classes: Vec<&Class> = chain
+            .iter()
+            .map(|(f, c)| &self.code.files[*f].index.classes[*c])
+            .collect();
+        let defined = |m: &str| classes.iter().any(|c| c.method(m).is_some());
+        // Hooks.
+        if let Some((base, hooks, consequence)) = hook_needed(plugin_type) {
+            if bases.iter().any(|b| b == base) {
+                if !hooks.iter().any(|h| defined(h)) {
+                    self.push(
+                        file,
+                        Diagnostic::warning(
+                            codes::plugin::NO_HOOKS,
+                            name_range,
+                            format!(
+                                "`{name}` defines neither `{}` nor `{}`, {consequence}: implement one of them",
+                                hooks[0], hooks[1]
+                            ),
+                        ),
+                    );
+                }
+                let sdk_class = self.sdk.name(base).map(|(_, c)| c);
+                for (i, c) in classes.iter().enumerate() {
+                    let f = chain[i].0;
+                    for m in &c.methods {
+                        let is_hook = m.name.starts_with("do_")
+                            && sdk_class.is_some_and(|s| s.members.contains_key(&m.name));
+                        if !is_hook {
+                            continue;
+                        }
+                        let required: Vec<&str> = m
+                            .params
+                            .iter()
+                            .skip(1)
+                            .filter(|p| {
+                                !p.has_default
+                                    && matches!(
+                                        p.kind,
+                                        ParamKind::Positional
+                                            | ParamKind::PositionalOnly
+                                            | ParamKind::KeywordOnly
+                                    )
+                            })
+                            .map(|p| p.name.as_str())
+                            .collect();
+                        if !required.is_empty() {
+                            let d = Diagnostic::error(
+                                codes::plugin::HOOK_PARAMETERS,
+                                m.name_range,
+                                format!(
+                                    "the SDK calls `{}` with no arguments, but it requires {}: take only `self` and read the rest from `self.connection` or the configuration",
+                                    m.name,
+                                    list(&required)
+                                ),
+                            );
+                            self.push(f, d);
+                        }
+                    }
+                }
+            }
+        }
+        // Raw hooks with other parameters than SPS passes.
+        let wrapper_class = base_class(plugin_type).and_then(|b| self.sdk.name(b).map(|(_, c)| c));
+        for (i, c) in classes.iter().enumerate() {
+            let f = chain[i].0;
+            for hook in raw_hooks(plugin_type) {
+                let (Some(m), Some(wrapper)) = (
+                    c.method(hook),
+                    wrapper_class.and_then(|w| w.members.get(*hook)),
+                ) else {
+                    continue;
+                };
+                let passed: Vec<&str> = wrapper
+                    .params
+                    .iter()
+                    .skip(1)
+                    .filter(|p| !p.starts_with('*'))
+                    .map(String::as_str)
+                    .collect();
+                if let Some(d) = raw_hook_mismatch(m, &passed) {
+                    self.push(f, d);
+                }
+            }
+        }
+    }
+
+    /// Checks one name of the SDK against the MANIFEST's api.
+    fn check_since(
+        &mut self,
+        file: usize,
+        range: TextRange,
+        what: &str,
+        since: &str,
+        until: Option<&str>,
+    ) -> bool {
+        let Some(api) = self.api else { return true };
+        if sdk_api::present(since, until, api) {
+            return true;
+        }
+        let Some(needed) = sdk_api::parse(since) else {
+            return true;
+        };
+        if needed > api {
+            // A warning, not an error: SPS of a newer API runs the plugin
+            // (real plugins ship so); only one of the declared API fails.
+            let d = Diagnostic::warning(
+                codes::sdk::NEEDS_NEWER_API,
+                range,
+                format!(
+                    "{what} needs api {since} or newer; the MANIFEST says {declared}, so an SPS of API {declared} accepts the plugin and it fails there: raise `api` in the MANIFEST",
+                    declared = sdk_api::show(api)
+                ),
+            );
+            self.push(file, d);
+            let f = &self.code.files[file];
+            let at = format!("{what} at {}:{}", f.rel, f.line_of(range.start));
+            if self.needs.as_ref().is_none_or(|(n, _)| needed > *n) {
+                self.needs = Some((needed, at));
+            }
+        } else if let Some(until) = until {
+            let d = Diagnostic::error(
+                codes::sdk::UNKNOWN_NAME,
+                range,
+                format!(
+                    "{what} is gone from the SDK after api {until}; the MANIFEST says {}",
+                    sdk_api::show(api)
+                ),
+            );
+            self.push(file, d);
+        }
+        false
+    }
+
+    /// Imports from the SDK, and uses of its classes and of the plugin
+    /// classes' SDK bases, against the MANIFEST's api.
+    fn sdk_uses(&mut self) {
+        let sdk = self.sdk;
+        for fi in 0..self.code.files.len() {
+            let file = &self.code.files[fi];
+            let ix = file.index.clone();
+            // Local name -> qualified SDK name.
+            let mut bound: HashMap<String, String> = HashMap::new();
+            for import in &ix.imports {
+                if import.level > 0 || !import.module.starts_with(sdk_api::PACKAGE) {
+                    continue;
+                }
+                let module = import.module.as_str();
+                if module.starts_with("safeguard.sessions.plugin_impl") {
+                    continue;
+                }
+                let Some(m) = sdk.module(module) else {
+                    let d = Diagnostic::error(
+                        codes::sdk::UNKNOWN_NAME,
+                        import.module_range,
+                        format!("the SDK has no module `{module}` in any version"),
+                    );
+                    self.push(fi, d);
+                    continue;
+                };
+                let module_ok = self.check_since(
+                    fi,
+                    import.module_range,
+                    &format!("`{module}`"),
+                    &m.since,
+                    m.until.as_deref(),
+                );
+                let Some(name) = &import.name else {
+                    if import.bound == import.module {
+                        bound.insert(import.bound.clone(), module.to_string());
+                    }
+                    continue;
+                };
+                let qual = format!("{module}.{name}");
+                if let Some(n) = m.names.get(name) {
+                    // A module too new for the api says it for its names.
+                    if module_ok {
+                        self.check_since(
+                            fi,
+                            import.range,
+                            &format!("`{name}`"),
+                            &n.since,
+                            n.until.as_deref(),
+                        );
+                    }
+                    bound.insert(import.bound.clone(), sdk.resolve(&qual).to_string());
+                } else if let Some(sub) = sdk.module(&qual) {
+                    self.check_since(
+                        fi,
+                        import.range,
+                        &format!("`{qual}`"),
+                        &sub.since,
+                        sub.until.as_deref(),
+                    );
+                    bound.insert(import.bound.clone(), qual);
+                } else {
+                    let d = Diagnostic::error(
+                        codes::sdk::UNKNOWN_NAME,
+                        import.range,
+                        format!("the SDK has no `{name}` in `{module}` in any version: importing it fails"),
+                    );
+                    self.push(fi, d);
+                }
+            }
+            // Plugin classes of this file with SDK bases: their own names and
+            // the SDK class whose members `self.` reaches.
+            let mut class_sdk: HashMap<String, (Vec<String>, Option<String>)> = HashMap::new();
+            for (ci, c) in ix.classes.iter().enumerate() {
+                let (chain, external) = self.code.class_chain(fi, ci);
+                let bases = self.sdk_bases(&external);
+                let Some(first) = bases.first().cloned() else {
+                    continue;
+                };
+                let mut own: Vec<String> = Vec::new();
+                for (f, k) in &chain {
+                    let k = &self.code.files[*f].index.classes[*k];
+                    own.extend(k.methods.iter().map(|m| m.name.clone()));
+                    own.extend(k.attributes.iter().map(|a| a.name.clone()));
+                    own.extend(k.self_attributes.iter().cloned());
+                }
+                // Hooks the plugin defines that its api's SDK never calls.
+                if let Some((_, sdk_class)) = sdk.name(&first) {
+                    for m in &c.methods {
+                        if let Some(member) = sdk_class.members.get(&m.name) {
+                            if m.name.starts_with("do_") {
+                                self.check_since(
+                                    fi,
+                                    m.name_range,
+                                    &format!("the hook `{}`", m.name),
+                                    &member.since,
+                                    member.until.as_deref(),
+                                );
+                            }
+                        }
+                    }
+                }
+                class_sdk.insert(c.name.clone(), (own, Some(first)));
+            }
+            for u in &ix.uses {
+                let root = u.chain[0].as_str();
+                let (mut qual, rest): (String, &[String]) = if let Some(q) = bound.get(root) {
+                    (q.clone(), &u.chain[1..])
+                } else if root == "self" || root == "super()" {
+                    let Some((own, Some(base))) = u.class.as_ref().and_then(|c| class_sdk.get(c))
+                    else {
+                        continue;
+                    };
+                    if root == "self" && u.chain.len() > 1 && own.contains(&u.chain[1]) {
+                        continue;
+                    }
+                    (base.clone(), &u.chain[1..])
+                } else {
+                    continue;
+                };
+                // Walk the chain through classes and attribute types.
+                let mut ok = true;
+                for (i, part) in rest.iter().enumerate() {
+                    let last = i + 1 == rest.len();
+                    if let Some(m) = sdk.module(&qual) {
+                        if let Some(n) = m.names.get(part) {
+                            if last {
+                                self.check_since(
+                                    fi,
+                                    u.range,
+                                    &format!("`{part}`"),
+                                    &n.since,
+                                    n.until.as_deref(),
+                                );
+                            }
+                            qual = sdk.resolve(&format!("{qual}.{part}")).to_string();
+                            continue;
+                        }
+                        ok = false;
+                        break;
+                    }
+                    let Some((_, class)) = sdk.name(&qual) else {
+                        ok = false;
+                        break;
+                    };
+                    let Some(member) = class.members.get(part) else {
+                        ok = false;
+                        break;
+                    };
+                    if last {
+                        self.check_since(
+                            fi,
+                            u.range,
+                            &format!("`{}.{part}`", short(&qual)),
+                            &member.since,
+                            member.until.as_deref(),
+                        );
+                        if u.called {
+                            self.check_keywords(
+                                fi,
+                                u,
+                                &member.keywords_since,
+                                &format!("{}.{part}", short(&qual)),
+                            );
+                        }
+                        break;
+                    }
+                    match &member.type_ {
+                        Some(t) => qual = t.clone(),
+                        None => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                // `RequestsTLS(...)`: the constructor's keywords.
+                if ok && rest.is_empty() && u.called {
+                    if let Some((_, class)) = sdk.name(&qual) {
+                        if let Some(init) = class.members.get("__init__") {
+                            self.check_keywords(fi, u, &init.keywords_since, short(&qual));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_keywords(
+        &mut self,
+        fi: usize,
+        u: &super::index::Use,
+        since: &std::collections::BTreeMap<String, String>,
+        what: &str,
+    ) {
+        for (k, range) in &u.keywords {
+            if let Some(s) = since.get(k) {
+                self.check_since(
+                    fi,
+                    *range,
+                    &format!("the keyword `{k}` of `{what}`"),
+                    s,
+                    None,
+                );
+            }
+        }
+    }
+
+    /// The newest API the code needs, on the MANIFEST's `api`, with a fix.
+    fn report_api_on_manifest(&mut self, doc: &YamlDocument, text: &str) {
+        let (Some((needed, at)), Some(api), Some(entry)) =
+            (self.needs.take(), self.api, doc.get("api"))
+        else {
+            return;
+        };
+        let range = entry.value.range;
+        let written = &text[range.start.min(text.len())..range.end.min(text.len())];
+        let value = sdk_api::show(needed);
+        let new_text = match written.chars().next() {
+            Some(q @ ('\'' | '"')) => format!("{q}{value}{q}"),
+            _ => value.clone(),
+        };
+        let d = Diagnostic::warning(
+            codes::sdk::NEEDS_NEWER_API,
+            range,
+            format!(
+                "the plugin's code needs api {value} or newer ({at}); the MANIFEST says {}",
+                sdk_api::show(api)
+            ),
+        )
+        .with_fix(
+            format!("Set `api` to {value}"),
+            vec![Edit::new(range, new_text)],
+        );
+        self.out.manifest.push(d);
+    }
+}
+
+fn list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a raw hook cannot take what SPS passes (by keyword), if it cannot.
+fn raw_hook_mismatch(m: &Function, passed: &[&str]) -> Option<Diagnostic> {
+    let params = &m.params;
+    let has_kwargs = params.iter().any(|p| p.kind == ParamKind::VarKeywords);
+    let named: Vec<&str> = params
+        .iter()
+        .skip(1)
+        .filter(|p| !matches!(p.kind, ParamKind::VarArgs | ParamKind::VarKeywords))
+        .map(|p| p.name.as_str())
+        .collect();
+    let unexpected: Vec<&str> = if has_kwargs {
+        Vec::new()
+    } else {
+        passed
+            .iter()
+            .copied()
+            .filter(|p| !named.contains(p))
+            .collect()
+    };
+    let missing: Vec<&str> = params
+        .iter()
+        .skip(1)
+        .filter(|p| {
+            !p.has_default
+                && !matches!(p.kind, ParamKind::VarArgs | ParamKind::VarKeywords)
+                && !passed.contains(&p.name.as_str())
+        })
+        .map(|p| p.name.as_str())
+        .collect();
+    if unexpected.is_empty() && missing.is_empty() {
+        return None;
+    }
+    let mut problems = Vec::new();
+    if !unexpected.is_empty() {
+        problems.push(format!("does not accept {}", list(&unexpected)));
+    }
+    if !missing.is_empty() {
+        problems.push(format!(
+            "requires {}, which SPS does not pass",
+            list(&missing)
+        ));
+    }
+    Some(Diagnostic::warning(
+        codes::plugin::RAW_HOOK_SIGNATURE,
+        m.name_range,
+        format!(
+            "SPS (API 1.9) calls `{}` with the keywords {}, as the SDK's own wrapper takes them; this definition {}: take those names, or add `**kwargs`",
+            m.name,
+            passed.join(", "),
+            problems.join(" and ")
+        ),
+    ))
+}

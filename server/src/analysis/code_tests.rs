@@ -1,0 +1,482 @@
+//! Fixture tests of the rules on the plugin's Python code, one case per
+//! rule and one per way the real plugins export `Plugin`, messages pinned
+//! (`UPDATE_EXPECT=1 cargo test --lib` rewrites the annotations).
+
+use expect_test::expect;
+
+use crate::fixture::check_diagnostics;
+
+#[test]
+fn plugin_imported_from_lib_plugin() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import Plugin  # noqa: F401
+        //- lib/__init__.py
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import AAPlugin
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self):
+                return {"verdict": "ACCEPT"}
+    "#]]);
+}
+
+#[test]
+fn plugin_imported_from_plugin_plugin_bare() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.1'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from plugin.plugin_bare import Plugin  # noqa: F401
+        //- plugin/__init__.py
+        //- plugin/plugin_bare.py
+        from safeguard.sessions.plugin import AAPlugin, AAResponse
+
+
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                return AAResponse.accept()
+        //- plugin/tests/__init__.py
+        //- plugin/tests/test_plugin.py
+        import pytest
+        from ..missing import Nothing
+    "#]]);
+}
+
+#[test]
+fn plugin_imported_under_another_name() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: credentialstore
+        api: '1.6'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import SafeguardPlugin as Plugin  # noqa: F401
+        //- lib/__init__.py
+        //- lib/base.py
+        from safeguard.sessions.plugin.credentialstore_plugin import CredentialStorePlugin
+
+
+        class Base(CredentialStorePlugin):
+            def do_get_password_list(self):
+                return {"passwords": []}
+        //- lib/plugin.py
+        from .base import Base
+
+
+        class SafeguardPlugin(Base):
+            pass
+    "#]]);
+}
+
+#[test]
+fn plugin_defined_in_main_py() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.1'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self):
+                return {"verdict": "ACCEPT"}
+    "#]]);
+}
+
+#[test]
+fn plugin_base_with_raw_hooks_is_fine() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: credentialstore
+        api: '1.1'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin.plugin_base import PluginBase
+
+
+        class Plugin(PluginBase):
+            def get_password_list(self, cookie, session_cookie, **kwargs):
+                return {"passwords": []}
+
+            def session_ended(self, cookie, session_cookie, session_id):
+                pass
+    "#]]);
+}
+
+#[test]
+fn syntax_error() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import Plugin
+        //- lib/__init__.py
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import AAPlugin
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self:
+        #                            ^ error[python/syntax-error]: Expected `)`, found newline: SPS cannot import this module (to 6:1)
+                return None
+        #       ^^^^^^ error[python/syntax-error]: Expected an expression: SPS cannot import this module
+    "#]]);
+}
+
+#[test]
+fn no_plugin_class() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        #            ^^^^^^^ error[plugin/no-plugin-class]: `main.py` neither defines nor imports a class named `Plugin`, which SPS instantiates: add `from lib.plugin import Plugin` or `class Plugin(...)`
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        import os
+    "#]]);
+}
+
+#[test]
+fn module_not_found() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import Plugin
+        #    ^^^^^^^^^^ error[import/module-not-found]: no module `lib.plugin` in the plugin, so SPS cannot load the plugin's `Plugin` class: add lib/plugin.py, or fix the import
+    "#]]);
+}
+
+#[test]
+fn module_not_found_relative_and_in_a_package() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import Plugin
+        //- lib/__init__.py
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import AAPlugin
+        from .client import Client
+        #     ^^^^^^ error[import/module-not-found]: the plugin has no module `lib.client` that pluginv would package (no lib/client.py or lib/client/__init__.py, or a folder above it lacks __init__.py): SPS cannot import it
+        import lib.helpers
+        #      ^^^^^^^^^^^ error[import/module-not-found]: the plugin has no module `lib.helpers` that pluginv would package (no lib/helpers.py or lib/helpers/__init__.py, or a folder above it lacks __init__.py): SPS cannot import it
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self):
+                return Client()
+    "#]]);
+}
+
+#[test]
+fn name_not_found() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import Plugin
+        #                      ^^^^^^ error[import/name-not-found]: `lib/plugin.py` defines no `Plugin`: importing it fails, and SPS cannot load the plugin
+        //- lib/__init__.py
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import AAPlugin
+
+
+        class MyPlugin(AAPlugin):
+            def do_authenticate(self):
+                return None
+    "#]]);
+}
+
+#[test]
+fn not_provided() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import Plugin
+        //- Pipfile
+        [packages]
+        duo-client = "*"
+
+        [dev-packages]
+        requests_toolbelt = "*"
+        //- lib/__init__.py
+        //- lib/plugin.py
+        import json
+        import requests
+        import duo_client
+        from requests_toolbelt.adapters.source import SourceAddressAdapter
+        #    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[import/not-provided]: pluginv will not bundle `requests_toolbelt`: it is not in the standard library, the SDK or what SPS installs beside it, nor declared by the plugin; add it to Pipfile [packages]
+        from safeguard.sessions.plugin import AAPlugin
+        try:
+            import simplejson
+        except ImportError:
+            simplejson = None
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self):
+                return None
+    "#]]);
+}
+
+#[test]
+fn wrong_base_class() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import Plugin
+        //- lib/__init__.py
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import CredentialStorePlugin
+
+
+        class Plugin(CredentialStorePlugin):
+        #     ^^^^^^ error[plugin/wrong-base-class]: `Plugin` derives from CredentialStorePlugin, the base of `credentialstore` plugins, but the MANIFEST says `type: aa`: derive from AAPlugin, or set `type: credentialstore`
+            def do_get_password_list(self):
+                return {"passwords": []}
+    "#]]);
+}
+
+#[test]
+fn no_hooks_aa() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+
+
+        class Plugin(AAPlugin):
+        #     ^^^^^^ warning[plugin/no-hooks]: `Plugin` defines neither `do_authenticate` nor `do_authorize`, so the SDK accepts every connection: implement one of them
+            def do_session_ended(self):
+                pass
+    "#]]);
+}
+
+#[test]
+fn no_hooks_credential_store() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: credentialstore
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+
+
+        class Plugin(CredentialStorePlugin):
+        #     ^^^^^^ warning[plugin/no-hooks]: `Plugin` defines neither `do_get_password_list` nor `do_get_private_key_list`, so it returns no credential: implement one of them
+            pass
+    "#]]);
+}
+
+#[test]
+fn hook_parameters() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self, username, timeout=10):
+        #       ^^^^^^^^^^^^^^^ error[plugin/hook-parameters]: the SDK calls `do_authenticate` with no arguments, but it requires `username`: take only `self` and read the rest from `self.connection` or the configuration
+                return None
+    "#]]);
+}
+
+#[test]
+fn raw_hook_signature() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: credentialstore
+        api: '1.1'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin.plugin_base import PluginBase
+
+
+        class Plugin(PluginBase):
+            def get_password_list(self, cookie, session_cookie, target_host, **kwargs):
+        #       ^^^^^^^^^^^^^^^^^ warning[plugin/raw-hook-signature]: SPS (API 1.9) calls `get_password_list` with the keywords cookie, session_cookie, session_id, protocol, client_ip, client_hostname, gateway_domain, gateway_username, gateway_password, gateway_groups, server_domain, server_username, server_ip, server_port, server_hostname, as the SDK's own wrapper takes them; this definition requires `target_host`, which SPS does not pass: take those names, or add `**kwargs`
+                return {"passwords": []}
+
+            def session_ended(self, session_id, cookie):
+        #       ^^^^^^^^^^^^^ warning[plugin/raw-hook-signature]: SPS (API 1.9) calls `session_ended` with the keywords cookie, session_cookie, session_id, as the SDK's own wrapper takes them; this definition does not accept `session_cookie`: take those names, or add `**kwargs`
+                pass
+    "#]]);
+}
+
+#[test]
+fn sdk_needs_newer_api() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: credentialstore
+        api: '1.2'
+        #    ^^^^^ warning[sdk/needs-newer-api]: the plugin's code needs api 1.9 or newer (the hook `do_get_totp_codes` at lib/plugin.py:14); the MANIFEST says 1.2
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import Plugin
+        //- lib/__init__.py
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        from safeguard.sessions.plugin.requests_tls import RequestsTLS
+        #    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[sdk/needs-newer-api]: `safeguard.sessions.plugin.requests_tls` needs api 1.3 or newer; the MANIFEST says 1.2, so an SPS of API 1.2 accepts the plugin and it fails there: raise `api` in the MANIFEST
+
+
+        class Plugin(CredentialStorePlugin):
+            def __init__(self, configuration):
+                super().__init__(configuration, configuration_section="vault")
+        #                                       ^^^^^^^^^^^^^^^^^^^^^ warning[sdk/needs-newer-api]: the keyword `configuration_section` of `CredentialStorePlugin.__init__` needs api 1.6 or newer; the MANIFEST says 1.2, so an SPS of API 1.2 accepts the plugin and it fails there: raise `api` in the MANIFEST
+
+            def do_get_password_list(self):
+                sections = self.plugin_configuration.get_options("vault")
+        #                                            ^^^^^^^^^^^ warning[sdk/needs-newer-api]: `PluginConfiguration.get_options` needs api 1.3 or newer; the MANIFEST says 1.2, so an SPS of API 1.2 accepts the plugin and it fails there: raise `api` in the MANIFEST
+                with RequestsTLS.from_config(self.plugin_configuration).open_session() as session:
+        #                        ^^^^^^^^^^^ warning[sdk/needs-newer-api]: `RequestsTLS.from_config` needs api 1.3 or newer; the MANIFEST says 1.2, so an SPS of API 1.2 accepts the plugin and it fails there: raise `api` in the MANIFEST
+                    return {"passwords": [session.get(s) for s in sections]}
+
+            def do_get_totp_codes(self):
+        #       ^^^^^^^^^^^^^^^^^ warning[sdk/needs-newer-api]: the hook `do_get_totp_codes` needs api 1.9 or newer; the MANIFEST says 1.2, so an SPS of API 1.2 accepts the plugin and it fails there: raise `api` in the MANIFEST
+                return {"totp_codes": []}
+    "#]]);
+}
+
+#[test]
+fn sdk_unknown_name() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin, AAPlugn
+        #                                               ^^^^^^^ error[sdk/unknown-name]: the SDK has no `AAPlugn` in `safeguard.sessions.plugin` in any version: importing it fails
+        from safeguard.sessions.plugin.vault import Vault
+        #    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sdk/unknown-name]: the SDK has no module `safeguard.sessions.plugin.vault` in any version
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self):
+                return None
+    "#]]);
+}
+
+#[test]
+fn legacy_plugin_gets_no_code_or_ini_rules() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        api: 1.0
+        ^^^ warning[manifest/missing-key]: the key `entry_point` is missing: SPS still uploads a legacy plugin (api 1.0) without it, but pluginv would refuse to package it
+        type: credentialstore
+        name: safeguard_credentialstore
+        description: A legacy plugin
+        version: 1.3.5
+        //- main.py
+        print "Python 2"
+        //- default.cfg
+        this is read by the plugin itself
+    "#]]);
+}

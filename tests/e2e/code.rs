@@ -1,0 +1,130 @@
+//! The plugin's Python code in the editor: `.py` documents get diagnostics,
+//! an edit in one re-checks the MANIFEST, and a module deleted on disk is
+//! reported where it is imported.
+
+use serde_json::json;
+
+use crate::harness::*;
+
+const OLD_API_MANIFEST: &str = "name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: credentialstore\napi: '1.2'\nentry_point: main.py\n";
+
+const PLUGIN_PY: &str = "from safeguard.sessions.plugin import CredentialStorePlugin\nfrom safeguard.sessions.plugin.requests_tls import RequestsTLS\n\n\nclass Plugin(CredentialStorePlugin):\n    def do_get_password_list(self):\n        return {\"passwords\": []}\n";
+
+fn main_py() -> String {
+    "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin  # noqa: F401\n".to_string()
+}
+
+#[test]
+fn a_py_edit_updates_its_own_and_the_manifests_diagnostics() {
+    let main = main_py();
+    let plugin = Plugin::new(&[
+        ("MANIFEST", OLD_API_MANIFEST),
+        ("main.py", &main),
+        ("lib/__init__.py", ""),
+        ("lib/plugin.py", PLUGIN_PY),
+    ]);
+    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let m = server.open(&plugin.path("MANIFEST"), OLD_API_MANIFEST);
+    assert_eq!(codes(&server.diagnostics(&m, 1)), ["sdk/needs-newer-api"]);
+    let p = server.open(&plugin.path("lib/plugin.py"), PLUGIN_PY);
+    let diags = server.diagnostics(&p, 1);
+    assert_eq!(codes(&diags), ["sdk/needs-newer-api"]);
+    assert_eq!(
+        diags[0]["message"],
+        "`safeguard.sessions.plugin.requests_tls` needs api 1.3 or newer; the MANIFEST says 1.2: raise `api` in the MANIFEST"
+    );
+    assert_eq!(
+        diags[0]["range"]["start"],
+        json!({"line": 1, "character": 5})
+    );
+
+    // Removing the import clears the .py file first, then the MANIFEST.
+    let fixed = PLUGIN_PY.replace(
+        "from safeguard.sessions.plugin.requests_tls import RequestsTLS\n",
+        "",
+    );
+    server.change(&p, 2, json!([{ "text": fixed }]));
+    let mut order = Vec::new();
+    for _ in 0..2 {
+        let msg = server
+            .wait_for(|msg| {
+                msg["method"] == "textDocument/publishDiagnostics"
+                    && msg["params"]["diagnostics"] == json!([])
+                    && (msg["params"]["uri"] == m.as_str() || msg["params"]["uri"] == p.as_str())
+            })
+            .expect("diagnostics cleared");
+        order.push((
+            msg["params"]["uri"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string(),
+            msg["params"]["version"].clone(),
+        ));
+    }
+    order.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        order,
+        [
+            ("MANIFEST".to_string(), json!(1)),
+            ("plugin.py".to_string(), json!(2))
+        ]
+    );
+
+    // Breaking it again brings both back, the MANIFEST's with its fix.
+    server.change(&p, 3, json!([{ "text": PLUGIN_PY }]));
+    assert_eq!(codes(&server.diagnostics(&p, 3)), ["sdk/needs-newer-api"]);
+    let back = server
+        .wait_for(|msg| {
+            msg["method"] == "textDocument/publishDiagnostics"
+                && msg["params"]["uri"] == m.as_str()
+                && msg["params"]["diagnostics"] != json!([])
+        })
+        .expect("the MANIFEST's diagnostic back");
+    assert_eq!(
+        back["params"]["diagnostics"][0]["message"],
+        "the plugin's code needs api 1.3 or newer (`safeguard.sessions.plugin.requests_tls` at lib/plugin.py:2); the MANIFEST says 1.2"
+    );
+    assert_eq!(server.shutdown(), 0);
+}
+
+#[test]
+fn deleting_the_plugin_module_on_disk_reports_the_broken_import() {
+    let main = main_py();
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", &main),
+        ("lib/__init__.py", ""),
+        (
+            "lib/plugin.py",
+            "from safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return None\n",
+        ),
+    ]);
+    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let u = server.open(&plugin.path("main.py"), &main);
+    assert_eq!(codes(&server.diagnostics(&u, 1)), Vec::<String>::new());
+
+    std::fs::remove_file(plugin.path("lib/plugin.py")).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&plugin.path("lib/plugin.py")), "type": 3 }] }),
+    );
+    let broken = server
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == u.as_str()
+                && m["params"]["diagnostics"] != json!([])
+        })
+        .expect("the broken import reported");
+    let d = &broken["params"]["diagnostics"][0];
+    assert_eq!(d["code"], "import/module-not-found");
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["range"]["start"], json!({"line": 1, "character": 5}));
+    assert_eq!(
+        d["message"],
+        "the plugin has no module `lib.plugin` that pluginv would package (no lib/plugin.py or lib/plugin/__init__.py, or a folder above it lacks __init__.py): SPS cannot import it"
+    );
+    assert_eq!(server.shutdown(), 0);
+}
