@@ -4,23 +4,7 @@ use std::process::ExitCode;
 
 use sps_plugin_ls::cli;
 
-/// The analysis builds and drops a tree on every keystroke. By default glibc
-/// hands large freed blocks back to the system and faults them in again on
-/// the next keystroke; keeping up to 256 MiB (never more than the largest
-/// analysis needed) makes a keystroke on a big file markedly cheaper.
-fn keep_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets allocator tuning parameters; it is called
-    // before any other thread exists.
-    unsafe {
-        const KEEP: libc::c_int = 256 * 1024 * 1024;
-        libc::mallopt(libc::M_TRIM_THRESHOLD, KEEP);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, KEEP);
-    }
-}
-
 fn main() -> ExitCode {
-    keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut log_level: Option<String> = None;
     let mut rest = Vec::new();

@@ -313,3 +313,36 @@ fn shutdown_then_exit_with_requests_queued_exits_0() {
         server.discard(Duration::from_millis(50));
     }
 }
+
+/// A .zip of more entries than the limit is refused from its end record,
+/// before the archive is indexed (indexing 400,000 entries cost 238 MB):
+/// `check` runs within 48 MiB of address space here.
+#[test]
+fn a_zip_of_too_many_entries_is_refused_before_it_is_indexed() {
+    use std::io::Write;
+    let plugin = Plugin::new(&[]);
+    let path = plugin.path("many.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..120_000 {
+        zip.start_file(format!("f{i}"), options).unwrap();
+    }
+    zip.start_file("MANIFEST", options).unwrap();
+    zip.write_all(GOOD_MANIFEST.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 49152; exec '{BIN}' check '{}'",
+            path.display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("holds 120001 entries, more than 100000"),
+        "{stderr}"
+    );
+}

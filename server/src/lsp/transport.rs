@@ -56,7 +56,7 @@ pub struct Decoder {
     buf: Vec<u8>,
     /// Where the unread part of `buf` starts.
     pos: usize,
-    /// Where the last body returned started, for [`Decoder::reject`].
+    /// Where reading goes on if the last body returned is handed back.
     last_body: Option<usize>,
     /// Non-header bytes were skipped and not yet answered.
     garbage: bool,
@@ -202,7 +202,10 @@ impl Decoder {
                 }
                 self.quiet = false;
                 self.pos = body + length;
-                self.last_body = Some(body);
+                // Handed back, the search starts right after this header's
+                // name: a header line that swallowed the next message's
+                // header (`XContent-Length: 5`) is searched too.
+                self.last_body = Some(start + CONTENT_LENGTH.len());
                 Some(Frame::Body(self.buf[body..self.pos].to_vec()))
             }
         }
@@ -531,6 +534,8 @@ mod tests {
             "Content-Length: 99999999999999999999999999\r\n\r\n{}".to_string(),
             "Content-Length: 12\r\n".to_string(),
             "Content-Length: x\r\nContent-Length: 3\r\n\r\n".to_string(),
+            // Found by the fuzzer: the next header glued to an unknown one.
+            "Content-Length: 12\r\nV".to_string(),
             "garbage\r\n".to_string(),
             "\u{0}\u{1}binary".to_string(),
         ];
