@@ -193,7 +193,29 @@ pub struct Template<'t> {
     pub continuations: Vec<TextRange>,
 }
 
-impl Template<'_> {
+impl<'t> Template<'t> {
+    /// The entry the template would be once uncommented (its ranges are
+    /// those of the comment's text): `comment` is the comment holding it.
+    pub fn uncommented(&self, comment: &Comment<'t>) -> Entry<'t> {
+        let end = self
+            .continuations
+            .last()
+            .map_or(self.value_range.end, |c| c.end);
+        Entry {
+            key: self.key,
+            name: self.name.clone(),
+            key_range: self.key_range,
+            delimiter: '=',
+            delimiter_range: self.delimiter_range,
+            value_range: self.value_range,
+            continuations: self.continuations.clone(),
+            value: self.value.clone(),
+            range: TextRange::new(self.key_range.start, end.max(self.key_range.end)),
+            line: comment.line,
+            indent: TextRange::empty(self.key_range.start),
+        }
+    }
+
     /// `key` is a placeholder such as `<user-name-1>`.
     pub fn key_is_placeholder(&self) -> bool {
         self.key.starts_with('<')
