@@ -43,57 +43,22 @@ fn diagnose(server: &mut Server, ptype: Option<&str>, text: &str) -> Vec<(String
     covered(server, &uri, text)
 }
 
+/// What the protocol adds to the rules (each rule's message and range are
+/// pinned by the fixture tests beside it, `analysis/config/fixture_tests.rs`):
+/// severities as numbers, ranges in UTF-16 over CRLF text and a byte-order
+/// mark, information for commented-out options.
 #[test]
-fn every_config_rule_reports_at_the_right_place() {
+fn diagnostics_reach_the_client_with_severity_and_range() {
     let mut server = Server::start(&["utf-16"], None);
     let aa = Some("aa");
-    let cs = Some("credentialstore");
     #[rustfmt::skip]
     let cases: Vec<DiagnosticCase> = vec![
-        // What makes CPython raise.
-        (aa, "k=v\n[a]\n", vec![("config/missing-section-header", ERROR, "k=v")]),
         (aa, "\u{feff}[logging]\n", vec![("config/missing-section-header", ERROR, "\u{feff}")]),
-        (aa, "[a]\nnovalue\n", vec![("config/no-delimiter", ERROR, "novalue")]),
-        (aa, "[a]\n[b\n", vec![("config/unclosed-section", ERROR, "[b")]),
-        (aa, "[a]\n=v\n", vec![("config/empty-option-name", ERROR, "=v")]),
-        (aa, "[a]\n[a]\n", vec![("config/duplicate-section", ERROR, "a")]),
-        (aa, "[a]\nKey=1\nkey=2\n", vec![("config/duplicate-option", ERROR, "key")]),
-        (aa, "[a]\nk=50%off\n", vec![("config/interpolation", ERROR, "%o")]),
-        (aa, "[a]\nk=%(missing)s\n", vec![("config/interpolation", ERROR, "%(missing)s")]),
         (aa, "[a]\r\nk=1\r\n\r\n[b]\r\nj = %(k)s\r\n", vec![("config/interpolation", ERROR, "%(k)s")]),
-        // The SDK's types.
-        (aa, "[tls]\nenabled=true\n", vec![("config/invalid-boolean", ERROR, "true")]),
-        (aa, "[https-proxy]\nport=31 28\n", vec![("config/invalid-int", ERROR, "31 28")]),
-        (aa, "[authentication_cache]\nhard_timeout=1,5\n", vec![("config/invalid-float", ERROR, "1,5")]),
-        (aa, "[logging]\nlog_level=verbose\n", vec![("config/invalid-enum", ERROR, "verbose")]),
-        (aa, "[logging]\nlog_level=info ; quieter\n", vec![("config/invalid-enum", ERROR, "info ; quieter")]),
-        (aa, "[whitelist source=ldap_server_group]\nallow=some\nexcept=g\n", vec![("config/invalid-enum", ERROR, "some")]),
-        (cs, "[check-in-trigger]\nssh=never\n", vec![("config/invalid-enum", ERROR, "never")]),
+        (aa, "[h\u{e9}t\u{f6}]\nk=\u{1f600} 50%off\n", vec![("config/interpolation", ERROR, "%o")]),
         (aa, "[ignore_upn_suffix_for_rdp]\nignore=yes\n", vec![("config/invalid-enum", WARNING, "yes")]),
-        (aa, "[tls]\nca_cert=/etc/ca.pem\n", vec![("config/invalid-pem", ERROR, "/etc/ca.pem")]),
-        (aa, "[logging]\nlog_levle=info\n", vec![("config/unknown-option", WARNING, "log_levle")]),
-        (aa, "[whitelist source=ldap_server_group]\nallow=no_user\n", vec![("config/missing-option", WARNING, "whitelist source=ldap_server_group")]),
-        (cs, "[auth]\nprompt=OTP\n", vec![("config/wrong-plugin-type-section", WARNING, "auth")]),
-        (aa, "[check-in-trigger]\n", vec![("config/wrong-plugin-type-section", WARNING, "check-in-trigger")]),
-        // Traps.
-        (aa, "[a]\nk=v # note\n", vec![("config/inline-comment", WARNING, "# note")]),
-        (aa, "[a]\nurl=https://x\n  port=8080\n", vec![("config/swallowed-line", WARNING, "port=8080")]),
-        (aa, "[a]\nk=x\n [b]\n", vec![("config/swallowed-line", WARNING, "[b]")]),
-        (aa, "[a]\nserver=<proxy-server>\n", vec![("config/placeholder", WARNING, "<proxy-server>")]),
-        (aa, "[my-db]\npassword=$\n", vec![("config/credential-store-missing", WARNING, "$")]),
-        (aa, "[credential_store]\nname=cs\n[my_db]\npassword=$\n", vec![("config/section-not-hostname", WARNING, "my_db")]),
-        (aa, "[Logging]\nlog_level=info\n", vec![("config/section-case", WARNING, "Logging")]),
-        (aa, "[https-proxy]\nenabled=no\n", vec![("config/proxy-enabled-ignored", WARNING, "enabled")]),
-        (aa, "[a]\n[whitelist source=user_list\n", vec![("config/unclosed-section", WARNING, "[whitelist source")]),
-        // Template options.
         (aa, "[onelogin]\n; enable_factor_selection=true\n", vec![("config/template-option", INFO, "true")]),
-        (aa, "[logging]\n; log_level=verbose\n", vec![("config/template-option", INFO, "verbose")]),
-        (aa, "[https-proxy]\n; enabled=yes\n", vec![("config/template-option", INFO, "enabled")]),
-        // No false alarms.
-        (aa, "[my_plugin]\nanything = goes here\nflag=true\nn=x1\nquery=(?P<id>INC\\d+)\n", vec![]),
-        (aa, "[tls]\nca_cert = -----BEGIN CERTIFICATE-----\n MIIBc2==\n -----END CERTIFICATE-----\n", vec![]),
-        (aa, "[credential_store]\n; name=<store>\n[tpam]\n; server_user_key=$\n", vec![]),
-        (None, "[auth]\nprompt=x\n[check-in-trigger]\nx=y\n", vec![]),
+        (aa, "[my_plugin]\nanything = goes here\nflag=true\n", vec![]),
     ];
     for (ptype, text, expected) in &cases {
         let got = diagnose(&mut server, *ptype, text);

@@ -19,6 +19,8 @@ mod traps;
 mod values;
 
 #[cfg(test)]
+mod fixture_tests;
+#[cfg(test)]
 mod tests;
 
 use super::codes::config::*;

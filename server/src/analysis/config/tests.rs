@@ -1,5 +1,6 @@
-//! Unit tests of the default.cfg rules; the fixture tests that pin every
-//! message are in `fixture_tests.rs`.
+//! Unit tests of the default.cfg rules: tables of codes, related
+//! information and fixes; the fixture tests that pin every message are in
+//! `fixture_tests.rs`.
 
 use super::*;
 use crate::analysis::{Context, Severity};
@@ -88,24 +89,6 @@ fn interpolation_fix_doubles_lone_percents() {
 }
 
 #[test]
-fn sdk_values() {
-    let text = "[logging]\nlog_level=infoo\ndestination=stderr\n\
-                [tls]\nenabled=true\nca_cert=/etc/ca.pem\n\
-                [https-proxy]\nport=80a\n";
-    assert_eq!(
-        codes(Some("aa"), text),
-        vec![
-            (2, INVALID_ENUM),
-            (5, INVALID_BOOLEAN),
-            (6, INVALID_PEM),
-            (8, INVALID_INT)
-        ]
-    );
-    let text = "[authentication_cache]\nhard_timeout=1.5e3\nsoft_timeout=x\nreuse_limit=1_000\n";
-    assert_eq!(codes(Some("aa"), text), vec![(3, INVALID_FLOAT)]);
-}
-
-#[test]
 fn true_is_fixed_to_yes() {
     let text = "[tls]\nenabled = TRUE\n";
     let d = check(
@@ -114,18 +97,6 @@ fn true_is_fixed_to_yes() {
     );
     assert_eq!(d[0].code, INVALID_BOOLEAN);
     assert_eq!(d[0].fixes[0].edits[0].new_text, "yes");
-}
-
-#[test]
-fn inline_comment_is_one_diagnostic() {
-    let got = diags(
-        None,
-        "[logging]\nlog_level=info ; quieter\n[x]\nk=v # note\n",
-    );
-    assert_eq!(got.len(), 2, "{got:?}");
-    assert_eq!(got[0].1, INVALID_ENUM);
-    assert_eq!(got[1].1, INLINE_COMMENT);
-    assert_eq!(got[1].3, "# note");
 }
 
 #[test]
@@ -152,43 +123,6 @@ fn sections_by_plugin_type() {
 }
 
 #[test]
-fn unknown_options() {
-    let got = diags(
-        Some("aa"),
-        "[logging]\nlog_levle=info\n[auth]\nidentity_provider=Local\n[mine]\nanything=1\n",
-    );
-    assert_eq!(got.len(), 2);
-    assert_eq!((got[0].1, got[0].2), (UNKNOWN_OPTION, Severity::Warning));
-    assert_eq!((got[1].1, got[1].2), (UNKNOWN_OPTION, Severity::Info));
-}
-
-#[test]
-fn traps() {
-    let text = "[https-proxy]\nserver=<proxy-server-name-or-ip>\nenabled=no\npassword=$\n\
-                [my_plugin]\nsecret=$\nurl=https://x\n  port=8080\n  [other]\n";
-    assert_eq!(
-        codes(None, text),
-        vec![
-            (2, PLACEHOLDER),
-            (3, PROXY_ENABLED_IGNORED),
-            (4, CREDENTIAL_STORE_MISSING),
-            (5, SECTION_NOT_HOSTNAME),
-            (6, CREDENTIAL_STORE_MISSING),
-            (8, SWALLOWED_LINE),
-            (9, SWALLOWED_LINE),
-        ]
-    );
-    assert!(codes(None, "[credential_store]\nname=cs\n[a-b]\nx=$\n").is_empty());
-    assert_eq!(
-        codes(
-            None,
-            "[a]\nk=(?P<name>INC\\d+)\nj=$$\nv=-----BEGIN X-----\n  abc==\n  d=e\n"
-        ),
-        vec![]
-    );
-}
-
-#[test]
 fn templates_are_information() {
     let text = "[onelogin]\n; enable_factor_selection=true\n; timeout=<seconds>\n\
                 [logging]\n; log_level=verbose\n; enable_stacktrace=no\n\
@@ -211,29 +145,6 @@ fn templates_are_information() {
     );
     let fix = &d[0].fixes[0];
     assert_eq!(fix.edits[0].new_text, "enable_factor_selection=yes");
-}
-
-#[test]
-fn missing_required_option() {
-    assert_eq!(
-        codes(
-            Some("aa"),
-            "[whitelist source=ldap_server_group]\nallow=no_user\n"
-        ),
-        vec![(1, MISSING_OPTION)]
-    );
-    assert!(codes(
-        Some("aa"),
-        "[whitelist source=ldap_server_group]\n; allow=no_user\n"
-    )
-    .is_empty());
-}
-
-#[test]
-fn unclosed_header_with_delimiter_is_a_warning() {
-    let got = diags(None, "[a]\n[whitelist source=user_list\n");
-    assert_eq!(got.len(), 1);
-    assert_eq!((got[0].1, got[0].2), (UNCLOSED_SECTION, Severity::Warning));
 }
 
 /// A megabyte of sections is analysed without findings (its speed is

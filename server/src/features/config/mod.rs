@@ -9,6 +9,8 @@ mod hover;
 mod outline;
 
 #[cfg(test)]
+mod fixture_tests;
+#[cfg(test)]
 mod tests;
 
 pub(crate) use assists::assists;
