@@ -31,7 +31,7 @@ fn a_py_edit_updates_its_own_and_the_manifests_diagnostics() {
     assert_eq!(codes(&diags), ["sdk/needs-newer-api"]);
     assert_eq!(
         diags[0]["message"],
-        "`safeguard.sessions.plugin.requests_tls` needs api 1.3 or newer; the MANIFEST says 1.2: raise `api` in the MANIFEST"
+        "`safeguard.sessions.plugin.requests_tls` needs api 1.3 or newer; the MANIFEST says 1.2, so an SPS of API 1.2 accepts the plugin and it fails there: raise `api` in the MANIFEST"
     );
     assert_eq!(
         diags[0]["range"]["start"],

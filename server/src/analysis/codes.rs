@@ -231,7 +231,6 @@ mod tests {
 
     /// A fixture pins a message as `severity[code]: message`.
     #[test]
-    #[ignore = "until the config/* fixtures land"]
     fn every_code_has_a_test_pinning_its_message() {
         let mut text = String::new();
         sources(

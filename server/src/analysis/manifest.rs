@@ -15,9 +15,6 @@ use crate::text::{self, TextRange};
 /// The first line SPS expects in the entry point.
 pub const SHEBANG: &str = "#!/usr/bin/env pluginwrapper3";
 
-/// The newest SDK release known; an `api` above it is newer than this tool.
-const NEWEST_SDK: (u64, u64, u64) = (1, 9, 1);
-
 /// The MANIFEST rules on its parsed tree (the layout rules read the same
 /// tree: a keystroke parses the MANIFEST once).
 pub fn check_document(text: &str, doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
@@ -248,21 +245,25 @@ fn with_add_keys_fix(
 /// A sensible first value for a key added by a quick fix.
 fn default_value(key: &str, cx: &Context) -> String {
     let dir = cx.path.parent().unwrap_or(Path::new(""));
+    let schema = schema::get();
+    let default = || schema.key(key).and_then(|k| k.default.clone());
     match key {
-        "name" => name_from_folder(dir).unwrap_or_else(|| "My_Plugin".into()),
-        "description" => "Describe what the plugin does".into(),
-        "version" => "'1.0.0'".into(),
-        "type" => "aa".into(),
-        "api" => format!("'1.{}'", schema::get().newest_api_minor),
+        "name" => name_from_folder(dir).or_else(default).unwrap_or_default(),
+        "api" => format!("'1.{}'", schema.newest_api_minor),
         "entry_point" => {
             let py = python_files(dir, cx);
             if py.len() == 1 {
                 py[0].clone()
             } else {
-                "main.py".into()
+                default().unwrap_or_default()
             }
         }
-        _ => "''".into(),
+        _ => match default() {
+            // A version must stay a string to YAML.
+            Some(d) if d.starts_with(|c: char| c.is_ascii_digit()) => format!("'{d}'"),
+            Some(d) => d,
+            None => "''".into(),
+        },
     }
 }
 
@@ -534,9 +535,20 @@ fn check_api(v: &Value, range: TextRange, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A pre-release sorts before its release, so only a larger core is newer.
+/// A pre-release sorts before its release, so only a larger core is newer
+/// than the newest SDK release known (`sdk_version` of
+/// `schemas/sdk-config.json`).
 fn newer_than_newest_sdk(v: &ApiVersion) -> bool {
-    (v.0, v.1, v.2) > NEWEST_SDK
+    (v.0, v.1, v.2) > newest_sdk()
+}
+
+fn newest_sdk() -> (u64, u64, u64) {
+    let mut parts = crate::schema::config::sdk()
+        .sdk_version
+        .split('.')
+        .map(|p| p.parse::<u64>().expect("sdk_version is major.minor.patch"));
+    let mut next = || parts.next().expect("sdk_version is major.minor.patch");
+    (next(), next(), next())
 }
 
 fn check_entry_point(v: &Value, range: TextRange, cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -618,6 +630,81 @@ mod tests {
         assert!(parse_api("v1.2").is_none());
         assert!(parse_api("1.2.3.4").is_none());
         assert!(parse_api("1.2.3-rc1").is_some());
+    }
+
+    /// The hand-written checks accept exactly what the schema's patterns
+    /// match, on the same samples.
+    #[test]
+    fn checks_agree_with_the_schema_patterns() {
+        type Case<'a> = (&'a str, fn(&str) -> bool, &'a [&'a str]);
+        let checks: [Case; 3] = [
+            (
+                "name",
+                is_valid_name,
+                &[
+                    "My_Plugin",
+                    "ab",
+                    "a",
+                    "A1_",
+                    "1abc",
+                    "_ab",
+                    "my-plugin",
+                    "my plugin",
+                    "Ünï",
+                    "",
+                    "a_b_c9",
+                ],
+            ),
+            (
+                "entry_point",
+                is_valid_entry_point,
+                &[
+                    "main.py",
+                    "my-main_2.py",
+                    "",
+                    "lib/main.py",
+                    "main .py",
+                    "..",
+                    "mäin.py",
+                    "a",
+                ],
+            ),
+            (
+                "author_email",
+                is_valid_email,
+                &[
+                    "",
+                    "a.b+c@example.com",
+                    "a@b",
+                    "a@b.c.d",
+                    "a@b.",
+                    "a@.b",
+                    "@b",
+                    "a@",
+                    "a b@c",
+                    "not an email",
+                    "a@b@c",
+                    "a_b@c-d.e_f",
+                    "a@b..c",
+                    "ä@b",
+                ],
+            ),
+        ];
+        let schema = schema::get();
+        for (key, check, samples) in checks {
+            let pattern = schema
+                .key(key)
+                .and_then(|k| k.pattern.as_deref())
+                .unwrap_or_else(|| panic!("`{key}` has a pattern"));
+            let re = regex::Regex::new(pattern).unwrap();
+            for sample in samples {
+                assert_eq!(
+                    check(sample),
+                    re.is_match(sample),
+                    "`{key}` check and /{pattern}/ disagree on {sample:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -14,10 +14,11 @@ const DATA: &str = include_str!("../../../schemas/sdk-config.json");
 pub struct SdkConfig {
     #[serde(rename = "$schema", default)]
     pub schema: Option<String>,
-    #[serde(default)]
-    pub sdk_version: Option<String>,
+    /// The SDK version the data was taken from, the newest one.
+    pub sdk_version: String,
     /// MANIFEST types whose sections are known.
     pub plugin_types: Vec<String>,
+    pub booleans: Booleans,
     #[serde(default)]
     pub special_values: Vec<SpecialValue>,
     pub sections: Vec<SectionSpec>,
@@ -71,6 +72,52 @@ impl NameFilter {
             return true;
         };
         self.patterns.contains(&first) || self.names.contains(&(name.len(), first))
+    }
+}
+
+/// How the SDK's `getboolean` reads a boolean option.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Booleans {
+    /// The words it accepts (any case): for true, then for false.
+    pub accepted: [String; 2],
+    /// Words it rejects that have an obvious fix.
+    pub mistakes: Vec<BooleanMistake>,
+    /// Words that can only be meant as booleans.
+    pub unmistakable: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BooleanMistake {
+    pub write: String,
+    pub instead_of: Vec<String>,
+}
+
+impl Booleans {
+    pub fn accepts(&self, value: &str) -> bool {
+        self.accepted.iter().any(|a| a.eq_ignore_ascii_case(value))
+    }
+
+    /// The accepted word to write instead of `value`, if it is a common
+    /// mistake.
+    pub fn fix_for(&self, value: &str) -> Option<&str> {
+        self.mistakes
+            .iter()
+            .find(|m| m.instead_of.iter().any(|w| w.eq_ignore_ascii_case(value)))
+            .map(|m| m.write.as_str())
+    }
+
+    /// `value` can only be meant as a boolean.
+    pub fn is_unmistakable(&self, value: &str) -> bool {
+        self.unmistakable
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(value))
+    }
+
+    /// "`yes` or `no`".
+    pub fn accepted_in_words(&self) -> String {
+        format!("`{}` or `{}`", self.accepted[0], self.accepted[1])
     }
 }
 
@@ -287,7 +334,7 @@ impl OptionSpec {
     pub fn summary(&self) -> String {
         let mut s = match self.ty {
             OptionType::Enum => self.values.join(" | "),
-            OptionType::Boolean => "yes | no".to_string(),
+            OptionType::Boolean => sdk().booleans.accepted.join(" | "),
             t => t.as_str().to_string(),
         };
         if let Some(d) = &self.default {
@@ -311,7 +358,10 @@ impl OptionSpec {
                     md.push_str(" (any case)");
                 }
             }
-            OptionType::Boolean => md.push_str(": only `yes` or `no` (any case)"),
+            OptionType::Boolean => md.push_str(&format!(
+                ": only {} (any case)",
+                sdk().booleans.accepted_in_words()
+            )),
             _ => {}
         }
         md.push('\n');
@@ -340,6 +390,39 @@ impl OptionSpec {
             .or(self.example.as_deref())
             .or_else(|| self.values.first().map(String::as_str))
     }
+}
+
+/// How the SDK treats a section of a plugin of type `plugin_type`.
+pub enum Role<'s> {
+    /// The SDK reads it.
+    Sdk(&'s SectionSpec),
+    /// The SDK reads it for plugins of another type.
+    OtherType(&'s SectionSpec),
+    /// `[Logging]`: the SDK reads `[logging]` (the String), not this one.
+    WrongCase(&'s SectionSpec, String),
+    /// The plugin's own section, or a type-specific SDK section when the
+    /// plugin type is unknown.
+    Plugin,
+}
+
+/// The role of the section called `name` in a plugin of type `plugin_type`.
+pub fn role(name: &str, plugin_type: Option<&str>) -> Role<'static> {
+    let sdk = sdk();
+    if let Some(spec) = sdk.section(name) {
+        return if spec.applies_to(plugin_type) {
+            Role::Sdk(spec)
+        } else if plugin_type.is_some() {
+            Role::OtherType(spec)
+        } else {
+            Role::Plugin
+        };
+    }
+    if let Some((spec, right)) = sdk.section_ignoring_case(name) {
+        if spec.applies_to(plugin_type) {
+            return Role::WrongCase(spec, right);
+        }
+    }
+    Role::Plugin
 }
 
 /// `n.to_lowercase() == lower`, where `lower` is already lower-cased.
@@ -407,6 +490,19 @@ mod tests {
         for v in ["$", "$$", "$[name]"] {
             assert!(sdk.special(v).is_some());
         }
+        let b = &sdk.booleans;
+        for m in &b.mistakes {
+            assert!(b.accepts(&m.write), "{} is accepted", m.write);
+        }
+        for w in &b.unmistakable {
+            assert!(b.fix_for(w).is_some(), "{w} has a fix");
+        }
+        let version: Vec<&str> = sdk.sdk_version.split('.').collect();
+        assert!(
+            version.len() == 3 && version.iter().all(|p| p.parse::<u64>().is_ok()),
+            "sdk_version is major.minor.patch: {}",
+            sdk.sdk_version
+        );
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub struct KeySpec {
     pub description: String,
     /// The value part of the completion snippet.
     pub snippet: String,
+    /// The value a fix writes for the missing key (`default`).
+    pub default: Option<String>,
+    /// The JSON Schema `pattern` the value must match.
+    pub pattern: Option<String>,
 }
 
 pub struct EnumValue {
@@ -84,6 +88,8 @@ fn load(source: &str) -> ManifestSchema {
                     md
                 },
                 snippet: text(p, "x-snippet"),
+                default: p["default"].as_str().map(str::to_string),
+                pattern: p["pattern"].as_str().map(str::to_string),
             }
         })
         .collect();

@@ -1,0 +1,926 @@
+//! Fixture tests of the default.cfg rules: a case per rule and variant,
+//! its message pinned (`UPDATE_EXPECT=1 cargo test --lib analysis::config`
+//! rewrites the annotations).
+
+use expect_test::expect;
+
+use crate::analysis::codes;
+use crate::fixture::check_diagnostics;
+
+/// Every `config/*` code has its message pinned here.
+#[test]
+fn every_code_is_pinned() {
+    let this = include_str!("fixture_tests.rs");
+    for code in codes::ALL.iter().filter(|c| c.id.starts_with("config/")) {
+        assert!(
+            this.contains(&format!("[{}]: ", code.id)),
+            "no fixture annotation of {}",
+            code.id
+        );
+    }
+}
+
+#[test]
+fn missing_section_header() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        k=v
+        ^^^ error[config/missing-section-header]: `k=v` comes before any `[section]` header, so configparser rejects the file: put it under a section, or comment it out with `#`
+        [a]
+    "#]]);
+}
+
+#[test]
+fn no_delimiter() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        novalue
+        ^^^^^^^ error[config/no-delimiter]: `novalue` has no `=` or `:`, so configparser rejects the file: write `name=value`, or comment the line out with `#`
+    "#]]);
+}
+
+#[test]
+fn unclosed_section() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        [b
+        ^^ error[config/unclosed-section]: `[b` lacks its closing `]`, so configparser rejects the file: add `]`
+    "#]]);
+}
+
+#[test]
+fn unclosed_section_empty_name() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        []
+        ^^ error[config/unclosed-section]: a section name needs at least one character between `[` and `]`; configparser rejects the file
+    "#]]);
+}
+
+#[test]
+fn unclosed_section_read_as_option() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        [whitelist source=user_list
+        ^^^^^^^^^^^^^^^^^ warning[config/unclosed-section]: `[whitelist source=user_list` lacks its closing `]`, so configparser reads this line as an option of the section above: add `]`
+    "#]]);
+}
+
+#[test]
+fn empty_option_name() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        =v
+        ^^ error[config/empty-option-name]: the option has no name before its `=` or `:`, so configparser rejects the file: write `name=value`
+    "#]]);
+}
+
+#[test]
+fn duplicate_section() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        [a]
+         ^ error[config/duplicate-section]: section `[a]` already appears on line 1, so configparser rejects the file: merge the two sections
+    "#]]);
+}
+
+#[test]
+fn duplicate_option_ignoring_case() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [logging]
+        Log_Level=info
+        log_level=debug
+        ^^^^^^^^^ error[config/duplicate-option]: `log_level` is already set in `[logging]` as `Log_Level` (option names ignore case) on line 2, so configparser rejects the file: keep one of them
+    "#]]);
+}
+
+#[test]
+fn interpolation_lone_percent() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        k=50% of 10%
+        ;   ^^ error[config/interpolation]: a lone `%` in the value of `k`: configparser raises when the value is read; write `%%` for a literal `%`
+    "#]]);
+}
+
+#[test]
+fn interpolation_bad_reference() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        k=%(x
+        ; ^^ error[config/interpolation]: `%(` is not a reference of the form `%(name)s`, and configparser raises when the value is read; write `%%` for a literal `%`
+        j=%()s
+        ; ^^^ error[config/interpolation]: `%()` is not a reference of the form `%(name)s`, and configparser raises when the value is read; write `%%` for a literal `%`
+    "#]]);
+}
+
+#[test]
+fn interpolation_missing_reference() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        k=%(missing)s
+        ; ^^^^^^^^^^^ error[config/interpolation]: `%(missing)s` refers to the option `missing`, which neither `[a]` nor `[DEFAULT]` defines, and configparser raises when the value is read: define `missing`, or write `%%` for a literal `%`
+    "#]]);
+}
+
+#[test]
+fn interpolation_default_read_through_a_section() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [DEFAULT]
+        d=%(b)s
+        ; ^^^^^ error[config/interpolation]: `%(b)s` refers to the option `b`, which neither `[s2]` nor `[DEFAULT]` defines (this `[DEFAULT]` value is read through `[s2]`), and configparser raises when the value is read: define `b`, or write `%%` for a literal `%`
+        [s1]
+        b=1
+        [s2]
+    "#]]);
+}
+
+#[test]
+fn interpolation_loop() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        k=%(j)s
+        ; ^^^^^ error[config/interpolation]: `%(j)s` nests references more than 10 levels deep (do they refer to each other in a loop?), and configparser raises when the value is read
+        j=%(k)s
+        ; ^^^^^ error[config/interpolation]: `%(k)s` nests references more than 10 levels deep (do they refer to each other in a loop?), and configparser raises when the value is read
+    "#]]);
+}
+
+#[test]
+fn interpolation_fine() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        k=50%%
+        j=%(K)s
+        b=2
+        [DEFAULT]
+        d=%(b)s
+        [s1]
+        b=1
+    "#]]);
+}
+
+#[test]
+fn invalid_boolean() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [tls]
+        enabled=true
+        ;       ^^^^ error[config/invalid-boolean]: `true` is rejected for `enabled`: SDK booleans are only `yes` or `no`; write `yes`
+    "#]]);
+}
+
+#[test]
+fn invalid_boolean_empty_and_unknown() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [tls]
+        enabled=
+        ;       ^ error[config/invalid-boolean]: an empty value is rejected for `enabled`: SDK booleans are only `yes` or `no` (empty range)
+        [auth]
+        disable_echo=maybe
+        ;            ^^^^^ error[config/invalid-boolean]: `maybe` is rejected for `disable_echo`: SDK booleans are only `yes` or `no`
+    "#]]);
+}
+
+#[test]
+fn invalid_int() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [https-proxy]
+        port=31 28
+        ;    ^^^^^ error[config/invalid-int]: `31 28` is not an integer, which `port` must be (default `3128`)
+    "#]]);
+}
+
+#[test]
+fn invalid_float() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [authentication_cache]
+        hard_timeout=1,5
+        ;            ^^^ error[config/invalid-float]: `1,5` is not a number, which `hard_timeout` must be (default `90`)
+        soft_timeout=1.5e3
+        reuse_limit=1_000
+    "#]]);
+}
+
+#[test]
+fn invalid_enum() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [logging]
+        log_level=verbose
+        ;         ^^^^^^^ error[config/invalid-enum]: `verbose` is not valid for `log_level`: write one of `debug`, `info`, `warning`, `error`, `critical`
+        destination=stderr
+    "#]]);
+}
+
+#[test]
+fn invalid_enum_did_you_mean() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [logging]
+        log_level=infoo
+        ;         ^^^^^ error[config/invalid-enum]: `infoo` is not valid for `log_level`: write one of `debug`, `info`, `warning`, `error`, `critical`; did you mean `info`?
+    "#]]);
+}
+
+#[test]
+fn invalid_enum_spoiled_by_an_inline_comment() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [logging]
+        log_level=info ; quieter
+        ;         ^^^^^^^^^^^^^^ error[config/invalid-enum]: `info ; quieter` is not a valid `log_level`: configparser has no inline comments, so `; quieter` is part of the value; move the comment to its own line
+    "#]]);
+}
+
+#[test]
+fn invalid_enum_of_another_plugin_type() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: credentialstore
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                pass
+        //- default.cfg
+        [check-in-trigger]
+        ssh=never
+        ;   ^^^^^ error[config/invalid-enum]: `never` is not valid for `<protocol>`: write one of `session-ended`, `authentication-completed`
+    "#]]);
+}
+
+#[test]
+fn invalid_enum_taken_as_false() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [ignore_upn_suffix_for_rdp]
+        ignore=yes
+        ;      ^^^ warning[config/invalid-enum]: `yes` is not valid for `ignore` (the SDK takes any other value as `false`): write one of `true`, `false`
+    "#]]);
+}
+
+#[test]
+fn invalid_pem() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [tls]
+        ca_cert=/etc/ca.pem
+        ;       ^^^^^^^^^^^ error[config/invalid-pem]: `/etc/ca.pem` is not accepted for `ca_cert`: write PEM text with every line after the first indented or `$[<trusted CA list name>]`
+    "#]]);
+}
+
+#[test]
+fn unknown_option_did_you_mean() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [logging]
+        log_levle=info
+        ^^^^^^^^^ warning[config/unknown-option]: the SDK reads no option `log_levle` in `[logging]`; did you mean `log_level`?
+    "#]]);
+}
+
+#[test]
+fn unknown_option_read_by_the_plugin() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [auth]
+        identity_provider=Local
+        ^^^^^^^^^^^^^^^^^ info[config/unknown-option]: the SDK reads no option `identity_provider` in `[auth]` (it reads `prompt`, `disable_echo`, `interactive_protocols`): fine if the plugin reads it itself
+    "#]]);
+}
+
+#[test]
+fn missing_option() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [whitelist source=ldap_server_group]
+         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[config/missing-option]: `[whitelist source=ldap_server_group]` sets options but not `except`, without which the SDK ignores the section: add `except=`
+        allow=no_user
+    "#]]);
+}
+
+#[test]
+fn wrong_plugin_type_section() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: credentialstore
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                pass
+        //- default.cfg
+        [auth]
+         ^^^^ warning[config/wrong-plugin-type-section]: `[auth]` is read by the SDK only in `type: aa` plugins, and this plugin is `type: credentialstore`: remove the section, or check the MANIFEST's type
+        prompt=OTP
+    "#]]);
+}
+
+#[test]
+fn wrong_plugin_type_section_of_credentialstore() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [check-in-trigger]
+         ^^^^^^^^^^^^^^^^ warning[config/wrong-plugin-type-section]: `[check-in-trigger]` is read by the SDK only in `type: credentialstore` plugins, and this plugin is `type: aa`: remove the section, or check the MANIFEST's type
+    "#]]);
+}
+
+#[test]
+fn sections_of_an_unknown_plugin_type() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [auth]
+        prompt=x
+        [check-in-trigger]
+        x=y
+    "#]]);
+}
+
+#[test]
+fn section_case() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [Logging]
+         ^^^^^^^ warning[config/section-case]: section names are case-sensitive: the SDK reads `[logging]`, not `[Logging]`
+        log_level=info
+    "#]]);
+}
+
+#[test]
+fn proxy_enabled_ignored() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [https-proxy]
+        enabled=no
+        ^^^^^^^ warning[config/proxy-enabled-ignored]: the SDK reads `enabled` only from `[https_proxy]`, never from `[https-proxy]`, so this setting has no effect: move it to `[https_proxy]`
+    "#]]);
+}
+
+#[test]
+fn inline_comment() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        k=v # note
+        ;   ^^^^^^ warning[config/inline-comment]: configparser has no inline comments: `# note` is part of the value of `k`; move the comment to its own line
+    "#]]);
+}
+
+#[test]
+fn swallowed_line() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        url=https://x
+          port=8080
+        ; ^^^^^^^^^ warning[config/swallowed-line]: this line is indented deeper than `url`, so configparser adds it to that value instead of reading the option `port=8080`: remove the indentation
+        k=x
+         [b]
+         ^^^ warning[config/swallowed-line]: this line is indented deeper than `k`, so configparser adds it to that value instead of reading the section header `[b]`: remove the indentation
+    "#]]);
+}
+
+#[test]
+fn placeholder() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        server=<proxy-server>
+        ;      ^^^^^^^^^^^^^^ warning[config/placeholder]: `<proxy-server>` is a placeholder of the template: replace it with a real value, or comment the line out again with `;`
+    "#]]);
+}
+
+#[test]
+fn credential_store_missing_section() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [my-db]
+        password=$
+        ;        ^ warning[config/credential-store-missing]: `$` fetches the value from the local Credential Store, but there is no `[credential_store]` section naming it, so the plugin fails when it reads this option: set `[credential_store] name`
+    "#]]);
+}
+
+#[test]
+fn credential_store_missing_name() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [credential_store]
+        [a-b]
+        password=$
+        ;        ^ warning[config/credential-store-missing]: `$` fetches the value from the local Credential Store, but `[credential_store]` sets no `name`, so the plugin fails when it reads this option: set `[credential_store] name`
+    "#]]);
+}
+
+#[test]
+fn credential_store_empty_name() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [credential_store]
+        name=
+        [a-b]
+        password=$
+        ;        ^ warning[config/credential-store-missing]: `$` fetches the value from the local Credential Store, but `[credential_store] name` is empty, so the plugin fails when it reads this option: set `[credential_store] name`
+    "#]]);
+}
+
+#[test]
+fn section_not_hostname() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [credential_store]
+        name=cs
+        [my_db]
+         ^^^^^ warning[config/section-not-hostname]: `$` values are looked up in the credential store with the section name as host name, and `my_db` is not a valid host name (letters, digits and `-`): rename it to `[my-db]` (and where the plugin reads it)
+        password=$
+    "#]]);
+}
+
+#[test]
+fn section_not_hostname_of_the_sdk() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [credential_store]
+        name=cs
+        [https_proxy]
+         ^^^^^^^^^^^ warning[config/section-not-hostname]: `$` values are looked up in the credential store with the section name as host name, and `https_proxy` is not a valid host name (letters, digits and `-`): rename it to `[https-proxy]`
+        password=$
+        [my db]
+         ^^^^^ warning[config/section-not-hostname]: `$` values are looked up in the credential store with the section name as host name, and `my db` is not a valid host name (letters, digits and `-`): rename it
+        secret=$
+    "#]]);
+}
+
+#[test]
+fn template_option_boolean() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [onelogin]
+        ; enable_factor_selection=true
+        ;                         ^^^^ info[config/template-option]: when uncommented, `true` is rejected if the plugin reads `enable_factor_selection` with the SDK's getboolean, which accepts only `yes` or `no`: write `yes`
+    "#]]);
+}
+
+#[test]
+fn template_option_boolean_of_the_plugin() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [my-plugin]
+        ; verbose=TRUE
+        ;         ^^^^ info[config/template-option]: when uncommented, `TRUE` is rejected if the plugin reads `verbose` with the SDK's getboolean, which accepts only `yes` or `no`: write `yes`
+        ; quiet=false
+        ;       ^^^^^ info[config/template-option]: when uncommented, `false` is rejected if the plugin reads `quiet` with the SDK's getboolean, which accepts only `yes` or `no`: write `no`
+        ; level=on
+    "#]]);
+}
+
+#[test]
+fn template_option_enum() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [logging]
+        ; log_level=verbose
+        ;           ^^^^^^^ info[config/template-option]: when uncommented, `verbose` is not valid for `log_level`: write one of `debug`, `info`, `warning`, `error`, `critical`
+        ; enable_stacktrace=no
+    "#]]);
+}
+
+#[test]
+fn template_option_empty_boolean() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [tls]
+        ; enabled=
+        ; ^^^^^^^ info[config/template-option]: when uncommented, an empty value is rejected for `enabled`: SDK booleans are only `yes` or `no`
+    "#]]);
+}
+
+#[test]
+fn template_option_unknown_option() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [tls]
+        ; ca_cert2=x
+        ; ^^^^^^^^ info[config/template-option]: when uncommented, the SDK reads no option `ca_cert2` in `[tls]`; did you mean `ca_cert`?
+        ; anything=1
+    "#]]);
+}
+
+#[test]
+fn template_option_proxy_enabled() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [https-proxy]
+        ; enabled=yes
+        ; ^^^^^^^ info[config/template-option]: when uncommented, the SDK reads `enabled` only from `[https_proxy]`, never from `[https-proxy]`, so this setting has no effect: move it to `[https_proxy]`
+    "#]]);
+}
+
+#[test]
+fn template_option_interpolation() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a]
+        ; pct=50%
+        ;       ^ info[config/template-option]: when uncommented, a lone `%` in the value of `pct`: configparser raises when the value is read; write `%%` for a literal `%`
+        ; bad=%(x
+        ;     ^^ info[config/template-option]: when uncommented, `%(` is not a reference of the form `%(name)s`, and configparser raises when the value is read; write `%%` for a literal `%`
+        ; ref=%(nope)s
+    "#]]);
+}
+
+#[test]
+fn template_option_credential_store() {
+    check_diagnostics(expect![[r#"
+        //- default.cfg
+        [a-b]
+        ; pw=$
+        ;    ^ info[config/template-option]: when uncommented, `$` fetches the value from the local Credential Store, but there is no `[credential_store]` section naming it, so the plugin fails when it reads this option: set `[credential_store] name`
+        [c-d]
+        ; user=x
+    "#]]);
+}
+
+#[test]
+fn template_option_inline_comment() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [logging]
+        ; log_level=info ; quieter
+        ;           ^^^^^^^^^^^^^^ info[config/template-option]: when uncommented, `info ; quieter` is not a valid `log_level`: configparser has no inline comments, so `; quieter` is part of the value; move the comment to its own line
+    "#]]);
+}
+
+#[test]
+fn template_options_not_reported() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [onelogin]
+        ; timeout=<seconds>
+        [credential_store]
+        ; name=<store>
+        [tpam]
+        ; server_user_key=$
+        [logging]
+        log_level=info
+        ; log_level=verbose
+    "#]]);
+}
+
+#[test]
+fn no_false_alarms() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [my_plugin]
+        anything = goes here
+        flag=true
+        n=x1
+        query=(?P<id>INC\d+)
+        j=$$
+        [tls]
+        ca_cert = -----BEGIN CERTIFICATE-----
+         MIIBc2==
+         d=e
+         -----END CERTIFICATE-----
+    "#]]);
+}

@@ -1,0 +1,258 @@
+//! default.cfg rules, by family, each code in one file:
+//! * [`read`]: what makes CPython's configparser raise on reading the text;
+//! * [`interpolation`]: what makes `get` raise (pure configparser
+//!   semantics);
+//! * [`sdk`]: the SDK's own sections and options
+//!   (`schemas/sdk-config.json`), for the plugin type read from the MANIFEST
+//!   beside the file; [`values`] checks a known option's value by its type;
+//! * [`traps`]: text that silently changes what the plugin reads.
+//!
+//! Sections the SDK does not define belong to the plugin: only their syntax
+//! is checked. A template option (`; key=value`) is checked by the same
+//! rules as the entry it would be once uncommented; what they find becomes
+//! one `config/template-option` information ([`as_template`]).
+
+mod interpolation;
+mod read;
+mod sdk;
+mod traps;
+mod values;
+
+#[cfg(test)]
+mod fixture_tests;
+#[cfg(test)]
+mod tests;
+
+use super::codes::config::*;
+use super::codes::Code;
+use super::{Context, Diagnostic, Edit, Severity};
+use crate::schema::config::SectionSpec;
+use crate::syntax::ini::{self, Comment, Entry, Ini, Section, Template};
+use crate::text::TextRange;
+
+use traps::Store;
+
+/// The codes whose errors mean that CPython raises: on reading the text,
+/// or on `get`ting an option.
+pub const CPYTHON_CODES: &[Code] = &[
+    MISSING_SECTION_HEADER,
+    NO_DELIMITER,
+    UNCLOSED_SECTION,
+    EMPTY_OPTION_NAME,
+    DUPLICATE_SECTION,
+    DUPLICATE_OPTION,
+    INTERPOLATION,
+];
+
+pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
+    let ini = ini::parse(text);
+    let mut out = Vec::new();
+    read::check(&ini, text, &mut out);
+    interpolation::check(&ini, &mut out);
+    sections(text, &ini, cx.plugin().sdk_type(), &mut out);
+    out
+}
+
+/// Only what makes CPython raise: reading the text, or getting any option.
+pub fn check_syntax(text: &str) -> Vec<Diagnostic> {
+    let ini = ini::parse(text);
+    let mut out = Vec::new();
+    read::check(&ini, text, &mut out);
+    interpolation::check(&ini, &mut out);
+    out
+}
+
+/// The SDK's rules and the traps, section by section.
+fn sections(text: &str, ini: &Ini, plugin_type: Option<&str>, out: &mut Vec<Diagnostic>) {
+    let store = Store::of(text, ini);
+    for s in &ini.sections {
+        let Some(h) = &s.header else { continue };
+        let spec = sdk::section_role(h, plugin_type, out);
+        for e in &s.entries {
+            entry(text, s, spec, e, store, out);
+        }
+        if let Some(spec) = spec {
+            sdk::missing_options(text, s, spec, out);
+        }
+        templates(text, s, spec, store, out);
+        out.extend(traps::section_not_hostname(s));
+    }
+}
+
+fn entry(
+    text: &str,
+    s: &Section,
+    spec: Option<&SectionSpec>,
+    e: &Entry,
+    store: Store,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some(d) = read::header_read_as_option(text, e) {
+        out.push(d);
+        return;
+    }
+    let mut value_reported = false;
+    if let (Some(spec), Some(name)) = (spec, s.name()) {
+        if let Some((d, about_value)) = sdk::option(text, name, spec, e) {
+            out.push(d);
+            value_reported = about_value;
+        }
+    }
+    if !value_reported {
+        out.extend(traps::inline_comment(text, e));
+    }
+    out.extend(traps::placeholder(e));
+    traps::swallowed_lines(text, s, spec, e, out);
+    if e.value == "$" {
+        out.extend(traps::credential_store_missing(text, e.value_range, store));
+    }
+}
+
+/// Template options, unless the section sets the option: the first finding
+/// of the rules for set options on the entry the template would be.
+fn templates(
+    text: &str,
+    s: &Section,
+    spec: Option<&SectionSpec>,
+    store: Store,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (comment, t) in s.templates() {
+        if t.key_is_placeholder() || s.entry(&t.name).is_some() {
+            continue;
+        }
+        let e = t.uncommented(comment);
+        if let Some(d) = uncommented_finding(text, s, spec, &e, store) {
+            out.push(as_template(d, comment, t, &e));
+        }
+    }
+}
+
+/// What the rules say about an uncommented template, `e`. Not what only
+/// concerns how a set line is written (inline comments, placeholders,
+/// indentation), not information-level findings, and no value check while
+/// the value is a `<placeholder>` to fill in. A template of the plugin's
+/// own section that can only be a boolean gets the SDK's boolean rule.
+fn uncommented_finding(
+    text: &str,
+    s: &Section,
+    spec: Option<&SectionSpec>,
+    e: &Entry,
+    store: Store,
+) -> Option<Diagnostic> {
+    match (spec, s.name()) {
+        (Some(spec), Some(name)) => {
+            if let Some((d, about_value)) = sdk::option(text, name, spec, e) {
+                let value_check = about_value && d.code != PROXY_ENABLED_IGNORED;
+                let placeholder = traps::placeholder_span(&e.value).is_some();
+                if d.severity != Severity::Info && !(value_check && placeholder) {
+                    return Some(d);
+                }
+            }
+        }
+        _ => {
+            if let Some(p) = values::own_boolean(e.key, &e.value) {
+                let mut d = Diagnostic::new(p.code, p.severity, whole_value(e), p.message);
+                if let Some(r) = p.replacement {
+                    d = d.with_fix(
+                        format!("Change to `{r}`"),
+                        vec![Edit::new(whole_value(e), r)],
+                    );
+                }
+                return Some(d);
+            }
+        }
+    }
+    if let Some(d) = interpolation::syntax_fault(e) {
+        return Some(d);
+    }
+    if e.value == "$" {
+        return traps::credential_store_missing(text, e.value_range, store.for_templates());
+    }
+    None
+}
+
+/// A finding on the uncommented template `t` as `config/template-option`:
+/// "when uncommented, …" at the same place (the key for an empty value), and
+/// a fix that writes a new value becomes "Uncomment as `key=value`".
+fn as_template(d: Diagnostic, comment: &Comment, t: &Template, e: &Entry) -> Diagnostic {
+    let whole = whole_value(e);
+    let range = if d.range == whole {
+        template_value(t)
+    } else {
+        d.range
+    };
+    let mut out = Diagnostic::info(
+        TEMPLATE_OPTION,
+        range,
+        format!("when uncommented, {}", lower_first(&d.message)),
+    );
+    if let Some([edit]) = d.fixes.first().map(|f| &f.edits[..]) {
+        if edit.range == whole {
+            let line = format!("{}={}", t.key, edit.new_text);
+            out = out.with_fix(
+                format!("Uncomment as `{}`", short(&line)),
+                vec![Edit::new(
+                    TextRange::new(comment.range.start, t.value_range.end),
+                    line,
+                )],
+            );
+        }
+    }
+    out
+}
+
+/// At most 60 characters of a line, for messages.
+fn short(s: &str) -> String {
+    let first = s.lines().next().unwrap_or("");
+    if first.chars().count() > 60 {
+        let cut: String = first.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        first.to_string()
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if !s.starts_with('`') => f.to_lowercase().chain(c).collect(),
+        _ => s.to_string(),
+    }
+}
+
+/// The text range of bytes `start..end` of an entry's value, clipped to the
+/// line it starts on.
+fn value_span(e: &Entry, start: usize, end: usize) -> TextRange {
+    for (v, t, len) in e.segments() {
+        if v <= start && start < v + len {
+            let s = t + (start - v);
+            let stop = t + (end.min(v + len) - v);
+            return TextRange::new(s, stop.max(s));
+        }
+    }
+    e.value_range
+}
+
+/// The value with its continuation lines.
+fn whole_value(e: &Entry) -> TextRange {
+    match e.continuations.last() {
+        Some(c) => TextRange::new(e.value_range.start.min(c.start), c.end),
+        None => e.value_range,
+    }
+}
+
+/// A template's value on its first line, or its key when the value is
+/// empty.
+fn template_value(t: &Template) -> TextRange {
+    if t.value_range.is_empty() {
+        t.key_range
+    } else {
+        t.value_range
+    }
+}
+
+/// The end of the line holding `offset`, before its line break.
+fn line_end(text: &str, offset: usize) -> usize {
+    crate::text::line_end(text, offset)
+}

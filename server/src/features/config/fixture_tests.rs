@@ -1,0 +1,398 @@
+//! Fixture tests of the default.cfg features: completion, hover and code
+//! actions at a `$0` cursor, outputs pinned (`UPDATE_EXPECT=1 cargo test
+//! --lib features::config` rewrites them).
+
+use expect_test::expect;
+
+use crate::fixture::{check_actions, check_completion, check_hover};
+
+#[test]
+fn completion_of_sections_for_a_credentialstore_plugin() {
+    check_completion(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: credentialstore
+//- default.cfg
+[logging]
+[$0
+"#,
+        expect![[r#"
+            credential_store (SDK section, every plugin type) → "credential_store]"
+            https-proxy (SDK section, every plugin type) → "https-proxy]"
+            tls (SDK section, every plugin type) → "tls]"
+            memory-cache (SDK section, every plugin type) → "memory-cache]"
+            check-in-trigger (SDK section, type: credentialstore) → "check-in-trigger]"
+            account (SDK section, type: credentialstore) → "account]"
+            assets (SDK section, type: credentialstore) → "assets]"
+            domain_asset_mapping (SDK section, type: credentialstore) → "domain_asset_mapping]"
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_the_next_numbered_section() {
+    check_completion(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[question_1]
+[qu$0
+"#,
+        expect![[r#"
+            credential_store (SDK section, every plugin type) → "credential_store]"
+            logging (SDK section, every plugin type) → "logging]"
+            https-proxy (SDK section, every plugin type) → "https-proxy]"
+            tls (SDK section, every plugin type) → "tls]"
+            memory-cache (SDK section, every plugin type) → "memory-cache]"
+            auth (SDK section, type: aa) → "auth]"
+            connection_limit by=client_ip_gateway_user (SDK section, type: aa) → "connection_limit by=client_ip_gateway_user]"
+            authentication_cache (SDK section, type: aa) → "authentication_cache]"
+            ignore_upn_suffix_for_rdp (SDK section, type: aa) → "ignore_upn_suffix_for_rdp]"
+            whitelist source=user_list (SDK section, type: aa) → "whitelist source=user_list]"
+            whitelist source=ldap_server_group (SDK section, type: aa) → "whitelist source=ldap_server_group]"
+            usermapping source=explicit (SDK section, type: aa) → "usermapping source=explicit]"
+            usermapping source=ldap_server (SDK section, type: aa) → "usermapping source=ldap_server]"
+            username_transform (SDK section, type: aa) → "username_transform]"
+            ldap_server (SDK section, type: aa) → "ldap_server]"
+            question_2 (SDK section, type: aa) → "question_2]"
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_options_with_defaults_and_templates() {
+    check_completion(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[logging]
+; log_level=debug
+$0
+"#,
+        expect![[r#"
+            log_level (debug | info | warning | error | critical (default `info`), commented out in this file) → "log_level=${1:debug}"
+            destination (stderr | messages (default `stderr`)) → "destination=${1:stderr}"
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_the_plugin_s_commented_out_options() {
+    check_completion(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[mine]
+; secret=<x>
+; retries=3
+re$0
+"#,
+        expect![[r#"
+            secret (commented out in this file: secret=<x>) → "secret=${1:<x>}"
+            retries (commented out in this file: retries=3) → "retries=${1:3}"
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_boolean_values() {
+    check_completion(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[tls]
+enabled=t$0rue
+"#,
+        expect![[r#"
+            yes (boolean, the default)
+            no (boolean)
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_enum_values() {
+    check_completion(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[logging]
+log_level = $0
+"#,
+        expect![[r#"
+            debug (log_level)
+            info (log_level, the default)
+            warning (log_level)
+            error (log_level)
+            critical (log_level)
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_special_values() {
+    check_completion(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[tls]
+ca_cert=$0
+"#,
+        expect![[r#"
+            $[] (a Trusted CA list of SPS) → "\\$[${1:trusted-ca-list-name}]"
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_the_plugin_s_own_values() {
+    check_completion(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[my-plugin]
+password=$0
+"#,
+        expect![[r#"
+            $ (from the credential store)
+            $$ (a literal $)
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_an_sdk_section() {
+    check_hover(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[log$0ging]
+"#,
+        expect![[r#"
+            `[logging]`
+            **[logging]** — SPS plugin SDK section
+
+            Logging of the plugin (SDK `logging`).
+
+            Options: `log_level`, `destination`
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_a_section_of_another_type() {
+    check_hover(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[check-in$0-trigger]
+"#,
+        expect![[r#"
+            `[check-in-trigger]`
+            **[check-in-trigger]** — SPS plugin SDK section, `type: credentialstore` plugins
+
+            When checked-out credentials are checked in again: `default` for every protocol, or per protocol (`rdp`, `ssh`, `telnet`, ...).
+
+            Options: `default`
+
+            **This plugin's type is `aa`: the SDK does not read this section.**
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_a_boolean_option() {
+    check_hover(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[auth]
+disable_ec$0ho=no
+"#,
+        expect![[r#"
+            `disable_echo`
+            **disable_echo** in `[auth]`
+
+            Type: boolean (yes/no): only `yes` or `no` (any case)
+
+            Default: `no`
+
+            `yes` hides what the user types after the prompt.
+
+            ---
+
+            configparser reads `disable_echo` = `no`
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_a_credential_store_value() {
+    check_hover(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[my-db]
+password=$0$
+"#,
+        expect![[r#"
+            `$`
+            **`$`** — Fetch the value from the SPS local Credential Store named in `[credential_store] name`. The lookup key is **host = section name, user = option name**, so the section name must be a valid host name (use `-`, not `_`).
+
+            Here: host `my-db`, user `password`.
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_a_trusted_ca_list() {
+    check_hover(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[tls]
+ca_cert=$[my$0-ca]
+"#,
+        expect![[r#"
+            `$[my-ca]`
+            **`$[my-ca]`** — Only for CA certificates (`[tls] ca_cert`): the certificates of the SPS **Trusted CA list** called `my-ca` (Policies > Trusted CA Lists).
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_a_commented_out_option() {
+    check_hover(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[logging]
+; log_l$0evel=info
+"#,
+        expect![[r#"
+            `log_level`
+            **log_level** in `[logging]`
+
+            Type: one of a set of values: `debug`, `info`, `warning`, `error`, `critical` (any case)
+
+            Default: `info`
+
+            Level of the plugin's root logger. Any other value stops the plugin when it starts.
+
+            *Commented out: the SDK uses its default until the line is uncommented.*
+        "#]],
+    );
+}
+
+#[test]
+fn actions_uncomment_a_template_with_its_continuation() {
+    check_actions(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[yubikey]
+; api_urls=https://a,$0
+;     https://b
+; timeout=10
+"#,
+        expect![[r#"
+            == Uncomment `api_urls=https://a,`
+            [yubikey]
+            api_urls=https://a,
+                 https://b
+            ; timeout=10
+        "#]],
+    );
+}
+
+#[test]
+fn actions_uncomment_with_the_corrected_value() {
+    check_actions(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[onelogin]
+; enable_factor_selection=tr$0ue
+"#,
+        expect![[r#"
+            == Uncomment as `enable_factor_selection=yes`
+            [onelogin]
+            enable_factor_selection=yes
+            == Uncomment `enable_factor_selection=true`
+            [onelogin]
+            enable_factor_selection=true
+        "#]],
+    );
+}
+
+#[test]
+fn actions_fix_a_boolean() {
+    check_actions(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[tls]
+enabled=tr$0ue
+"#,
+        expect![[r#"
+            == Change to `yes`
+            [tls]
+            enabled=yes
+        "#]],
+    );
+}
+
+#[test]
+fn actions_fix_a_missing_credential_store() {
+    check_actions(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+//- default.cfg
+[a-b]
+password=$0$
+"#,
+        expect![[r#"
+            == Add a `[credential_store]` section
+            [a-b]
+            password=$
+
+            [credential_store]
+            name=
+        "#]],
+    );
+}
