@@ -15,7 +15,7 @@ use std::borrow::Cow;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{did_you_mean, Context, Diagnostic, Edit, Severity};
+use super::{did_you_mean, Applicability, Context, Diagnostic, Edit, Severity};
 use crate::schema::config::{sdk, Invalid, OptionSpec, OptionType, SectionSpec};
 use crate::syntax::ini::{self, is_py_space, Entry, Ini, IniErrorKind, Section, Template};
 use crate::text::TextRange;
@@ -118,7 +118,10 @@ fn syntax(ini: &Ini, text: &str, out: &mut Vec<Diagnostic>) {
                 "the file starts with a byte-order mark (U+FEFF), which configparser reads as text \
                  before the first section header and rejects: save the file as UTF-8 without BOM",
             )
-            .with_fix(
+            // The mark is no text to configparser's caller: removing it
+            // changes nothing else.
+            .with_fix_as(
+                Applicability::Safe,
                 "Remove the byte-order mark",
                 vec![Edit::new(
                     TextRange::new(e.range.start, e.range.start + '\u{feff}'.len_utf8()),
@@ -657,7 +660,13 @@ fn interpolation_diagnostic(ini: &Ini, through: &str, c: &Culprit) -> Diagnostic
                     short(piece)
                 ),
             )
-            .with_fix("Write `%%` for a literal `%`", vec![double])
+            // The reference may be meant (and the option missing), so
+            // making it literal text is a guess.
+            .with_fix_as(
+                Applicability::Unsafe,
+                "Write `%%` for a literal `%`",
+                vec![double],
+            )
         }
         Fault::Depth(var) => Diagnostic::error(
             INTERPOLATION,
@@ -958,7 +967,9 @@ impl Sdk<'_> {
                             short(comment)
                         ),
                     )
-                    .with_fix(
+                    // Whatever the code, the value is left as written.
+                    .with_fix_as(
+                        Applicability::Safe,
                         "Move the comment to its own line",
                         move_comment(text, e, at),
                     ),

@@ -15,6 +15,7 @@ pub mod plugin;
 use std::path::Path;
 use std::sync::OnceLock;
 
+pub use codes::Applicability;
 use plugin::Plugin;
 
 use crate::text::TextRange;
@@ -67,6 +68,8 @@ pub struct Related {
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    /// Whether `check --fix` may apply it unasked; see [`codes::Fixable`].
+    pub applicability: Applicability,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,10 +107,32 @@ impl Diagnostic {
         Self::new(code, Severity::Info, range, message)
     }
 
-    pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+    /// Adds a fix as safe as the registry says this code's fixes are.
+    pub fn with_fix(self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        let applicability = self.code.fix.applicability().unwrap_or_else(|| {
+            debug_assert!(false, "{} is registered without fixes", self.code);
+            Applicability::Unsafe
+        });
+        self.with_fix_as(applicability, title, edits)
+    }
+
+    /// Adds a fix whose safety differs from its code's usual one (a rule
+    /// doing so says why).
+    pub fn with_fix_as(
+        mut self,
+        applicability: Applicability,
+        title: impl Into<String>,
+        edits: Vec<Edit>,
+    ) -> Self {
+        debug_assert!(
+            self.code.fix != codes::Fixable::No,
+            "{} is registered without fixes",
+            self.code
+        );
         self.fixes.push(Fix {
             title: title.into(),
             edits,
+            applicability,
         });
         self
     }
