@@ -241,6 +241,13 @@ registry! {
         TOO_LARGE = "layout/too-large", Error, No, "What would be zipped is too large.";
         CONFIGURATION_SYNC = "layout/configuration-sync", Info, No, "pluginv cannot package a configuration_sync plugin.";
     }
+    suppression {
+        // Removes a comment that silences nothing.
+        UNUSED = "suppression/unused", Warning, Safe, "A suppression comment suppresses nothing.";
+        // Changes the code to the nearest known one, a guess.
+        UNKNOWN_CODE = "suppression/unknown-code", Warning, Unsafe, "A suppression names an unknown code.";
+        INVALID = "suppression/invalid", Warning, No, "A suppression comment that cannot be read.";
+    }
     zip {
         NESTED = "zip/nested", Error, No, "MANIFEST sits in a folder of the .zip.";
         NO_MANIFEST = "zip/no-manifest", Error, No, "The .zip has no MANIFEST at its root.";

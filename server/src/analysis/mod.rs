@@ -11,6 +11,9 @@ pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
 pub mod plugin;
+pub mod suppression;
+#[cfg(test)]
+mod suppression_tests;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -201,8 +204,17 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
         }
         DocKind::Config => config::check(text, cx),
     };
+    diags = suppression::apply(text, comment_style(kind), diags);
     diags.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.code));
     diags
+}
+
+/// Where suppression comments go in a document of this kind.
+pub fn comment_style(kind: DocKind) -> suppression::Style {
+    match kind {
+        DocKind::Manifest => suppression::Style::Yaml,
+        DocKind::Config => suppression::Style::Ini,
+    }
 }
 
 /// Edit distance counting a swap of two neighbours as one edit (optimal

@@ -6,6 +6,9 @@ pub mod config;
 pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
+pub mod suppress;
+#[cfg(test)]
+mod suppress_tests;
 
 use crate::analysis::{self, Context, Edit};
 use crate::text::TextRange;
@@ -151,16 +154,18 @@ pub fn folding(kind: DocKind, text: &str) -> Vec<Fold> {
     }
 }
 
-/// Code actions for a range: the fixes of the diagnostics it touches, and
-/// for default.cfg the assists that repair nothing (uncomment an option).
+/// Code actions for a range: the fixes of the diagnostics it touches, then
+/// for default.cfg the assists that repair nothing (uncomment an option),
+/// then "Ignore `<code>` on this line" for each of them.
 pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec<Action> {
-    let mut out: Vec<Action> = analysis::analyze(kind, text, cx)
-        .into_iter()
+    let diagnostics = analysis::analyze(kind, text, cx);
+    let mut out: Vec<Action> = diagnostics
+        .iter()
         .filter(|d| d.range.intersects(range))
         .flat_map(|d| {
-            d.fixes.clone().into_iter().map(move |f| Action {
-                title: f.title,
-                edits: f.edits,
+            d.fixes.iter().map(move |f| Action {
+                title: f.title.clone(),
+                edits: f.edits.clone(),
                 fixes: Some(d.clone()),
             })
         })
@@ -168,6 +173,7 @@ pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec
     if kind == DocKind::Config {
         out.extend(config::assists(text, range, cx));
     }
+    out.extend(suppress::ignore_actions(kind, text, &diagnostics, range));
     out
 }
 
