@@ -13,6 +13,9 @@ use std::sync::Arc;
 pub enum DocKind {
     Manifest,
     Config,
+    /// `sps-plugin-ls.toml`, `.sps-plugin-ls.toml` or `pyproject.toml` (its
+    /// `[tool.sps-plugin-ls]` table).
+    Settings,
 }
 
 impl DocKind {
@@ -23,6 +26,9 @@ impl DocKind {
         match name {
             "MANIFEST" => Some(DocKind::Manifest),
             "default.cfg" | "default.cfg.plugin" => Some(DocKind::Config),
+            "sps-plugin-ls.toml" | ".sps-plugin-ls.toml" | "pyproject.toml" => {
+                Some(DocKind::Settings)
+            }
             _ if name.ends_with(".cfg") => {
                 let dir = path.parent()?;
                 files

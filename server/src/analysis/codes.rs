@@ -125,6 +125,20 @@ pub fn by_id(id: &str) -> Option<Code> {
     ALL.iter().copied().find(|c| c.id == id)
 }
 
+/// Whether `s` is a registered code or the family of one (`config`).
+pub fn is_known(s: &str) -> bool {
+    selectors().any(|k| k == s)
+}
+
+/// Every code, then every family, as configuration and suppressions name
+/// them.
+pub fn selectors() -> impl Iterator<Item = &'static str> {
+    let mut families: Vec<&'static str> =
+        ALL.iter().filter_map(|c| c.id.split('/').next()).collect();
+    families.dedup();
+    ALL.iter().map(|c| c.id).chain(families)
+}
+
 macro_rules! registry {
     ($( $family:ident { $( $name:ident = $id:literal, $severity:ident, $fix:ident, $summary:literal; )* } )*) => {
         $(
@@ -175,6 +189,10 @@ registry! {
         ENTRY_POINT_MISSING = "manifest/entry-point-missing", Error, Unsafe, "The entry point file does not exist.";
         ENTRY_POINT_SHEBANG = "manifest/entry-point-shebang", Warning, No, "The entry point's first line is not the pluginwrapper3 shebang.";
         INVALID_EMAIL = "manifest/invalid-email", Error, No, "`author_email` does not have the validator's format.";
+        API_NEWER_THAN_TARGET = "manifest/api-newer-than-target", Error, No, "`api` is newer than the API of a release `target-sps` names.";
+        INVALID_SCB_VERSION = "manifest/invalid-scb-version", Warning, No, "`scb_min_version` / `scb_max_version` is not an SPS version.";
+        SCB_VERSION_EXCLUDES_TARGET = "manifest/scb-version-excludes-target", Error, No, "`scb_min_version` / `scb_max_version` keeps the plugin off a release `target-sps` names.";
+        SCB_VERSION_RANGE_EMPTY = "manifest/scb-version-range-empty", Error, No, "`scb_min_version` is above `scb_max_version`.";
         // Quoting keeps the text as written, which YAML 1.2 (the
         // documented reading) already gives.
         YAML11_READING = "manifest/yaml11-reading", Warning, Safe, "PyYAML reads the value differently from YAML 1.2.";
@@ -240,6 +258,16 @@ registry! {
         SDK_BUNDLED = "layout/sdk-bundled", Error, No, "The Plugin SDK is inside the plugin.";
         TOO_LARGE = "layout/too-large", Error, No, "What would be zipped is too large.";
         CONFIGURATION_SYNC = "layout/configuration-sync", Info, No, "pluginv cannot package a configuration_sync plugin.";
+    }
+    settings {
+        SYNTAX = "settings/syntax", Error, No, "TOML cannot read the configuration file.";
+        // Renames the key to a guess.
+        UNKNOWN_KEY = "settings/unknown-key", Warning, Unsafe, "The configuration has no such setting.";
+        // Changes the code to the nearest known one, a guess.
+        UNKNOWN_CODE = "settings/unknown-code", Warning, Unsafe, "The configuration names an unknown code.";
+        INVALID_GLOB = "settings/invalid-glob", Error, No, "A glob of `per-file-ignores` or `exclude` is not one.";
+        INVALID_VALUE = "settings/invalid-value", Error, No, "A setting's value has the wrong type or form.";
+        UNKNOWN_SPS_RELEASE = "settings/unknown-sps-release", Warning, No, "`target-sps` names a release whose API is not known.";
     }
     suppression {
         // Removes a comment that silences nothing.

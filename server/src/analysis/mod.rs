@@ -11,16 +11,20 @@ pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
 pub mod plugin;
+pub mod settings;
+#[cfg(test)]
+mod settings_tests;
 pub mod suppression;
 #[cfg(test)]
 mod suppression_tests;
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use codes::Applicability;
 use plugin::Plugin;
 
+use crate::settings::Settings;
 use crate::text::TextRange;
 use crate::workspace::{DocKind, Files};
 
@@ -164,6 +168,7 @@ pub struct Context<'a> {
     pub path: &'a Path,
     pub files: &'a dyn Files,
     plugin: OnceLock<Plugin>,
+    settings: OnceLock<Arc<Settings>>,
 }
 
 impl<'a> Context<'a> {
@@ -172,7 +177,24 @@ impl<'a> Context<'a> {
             path,
             files,
             plugin: OnceLock::new(),
+            settings: OnceLock::new(),
         }
+    }
+
+    /// A context whose configuration is given rather than looked for (a
+    /// .zip's files, a configuration the caller already read).
+    pub fn with_settings(self, settings: Arc<Settings>) -> Self {
+        let _ = self.settings.set(settings);
+        self
+    }
+
+    /// The configuration in effect for the document: the one given, else
+    /// the first configuration file found walking up from its folder.
+    pub fn settings(&self) -> &Settings {
+        self.settings.get_or_init(|| {
+            let dir = self.path.parent().unwrap_or(Path::new(""));
+            Arc::new(crate::settings::discover(dir, self.files))
+        })
     }
 
     /// The plugin the document belongs to, read once.
@@ -203,8 +225,15 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
             d
         }
         DocKind::Config => config::check(text, cx),
+        DocKind::Settings => settings::check(text, cx),
     };
+    // What the configuration turns off is off before suppressions are
+    // matched (a suppression of it suppresses nothing), and the
+    // suppressions' own diagnostics obey it too.
+    let configured = cx.settings();
+    diags = settings::apply(configured, cx.path, diags);
     diags = suppression::apply(text, comment_style(kind), diags);
+    diags = settings::apply(configured, cx.path, diags);
     diags.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.code));
     diags
 }
@@ -214,6 +243,8 @@ pub fn comment_style(kind: DocKind) -> suppression::Style {
     match kind {
         DocKind::Manifest => suppression::Style::Yaml,
         DocKind::Config => suppression::Style::Ini,
+        // TOML's `#` comments are placed as YAML's.
+        DocKind::Settings => suppression::Style::Yaml,
     }
 }
 

@@ -90,15 +90,8 @@ impl Named {
     }
 
     pub fn is_known(&self) -> bool {
-        is_known(&self.text)
+        codes::is_known(&self.text)
     }
-}
-
-/// Whether `s` is a registered code or the family of one.
-pub fn is_known(s: &str) -> bool {
-    codes::ALL
-        .iter()
-        .any(|c| c.id == s || c.id.split('/').next() == Some(s))
 }
 
 /// Every suppression comment of a text.
@@ -377,8 +370,7 @@ fn report(d: &Directive, used: &[bool], out: &mut Vec<Diagnostic>) {
         return;
     }
     for n in d.codes.iter().filter(|n| !n.is_known()) {
-        let families = codes::ALL.iter().filter_map(|c| c.id.split('/').next());
-        let known = codes::ALL.iter().map(|c| c.id).chain(families);
+        let known = codes::selectors();
         let mut diag = Diagnostic::warning(
             codes::suppression::UNKNOWN_CODE,
             n.range,

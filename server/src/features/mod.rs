@@ -129,6 +129,7 @@ pub fn completion(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Vec
     match kind {
         DocKind::Manifest => manifest::completion(text, offset, cx),
         DocKind::Config => config::completion(text, offset, cx),
+        DocKind::Settings => Vec::new(),
     }
 }
 
@@ -137,6 +138,7 @@ pub fn hover(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<H
     match kind {
         DocKind::Manifest => manifest::hover(text, offset, cx),
         DocKind::Config => config::hover(text, offset, cx),
+        DocKind::Settings => None,
     }
 }
 
@@ -144,12 +146,13 @@ pub fn symbols(kind: DocKind, text: &str) -> Vec<Symbol> {
     match kind {
         DocKind::Manifest => manifest::symbols(text),
         DocKind::Config => config::symbols(text),
+        DocKind::Settings => Vec::new(),
     }
 }
 
 pub fn folding(kind: DocKind, text: &str) -> Vec<Fold> {
     match kind {
-        DocKind::Manifest => Vec::new(),
+        DocKind::Manifest | DocKind::Settings => Vec::new(),
         DocKind::Config => config::folding(text),
     }
 }
@@ -183,14 +186,14 @@ pub fn definition(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Opt
         DocKind::Manifest => manifest::links(text, cx)
             .into_iter()
             .find(|l| l.range.touches(clamp(text, offset))),
-        DocKind::Config => None,
+        DocKind::Config | DocKind::Settings => None,
     }
 }
 
 pub fn links(kind: DocKind, text: &str, cx: &Context) -> Vec<Link> {
     match kind {
         DocKind::Manifest => manifest::links(text, cx),
-        DocKind::Config => Vec::new(),
+        DocKind::Config | DocKind::Settings => Vec::new(),
     }
 }
 
