@@ -3,6 +3,7 @@
 //! types and dispatches.
 
 pub mod config;
+pub mod fix_all;
 pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
