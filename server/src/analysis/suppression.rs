@@ -468,6 +468,59 @@ pub fn ignore_edit(text: &str, style: Style, offset: usize, code: Code) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "# ",
+        "; ",
+        "sps-plugin-ls:",
+        " ignore",
+        "-file",
+        "[",
+        "]",
+        ",",
+        "manifest",
+        "/unknown-key",
+        "config",
+        "\n",
+        "\r\n",
+        " ",
+        "é",
+        "a: 1",
+        "[s]",
+        "k=v",
+        "\t",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any text of suppression-like pieces is read, applied and given
+        /// an ignore edit without a panic, in every style.
+        #[test]
+        fn never_panics(picks in prop::collection::vec(0..PIECES.len(), 0..40), at in 0usize..200) {
+            let text: String = picks.iter().map(|i| PIECES[*i]).collect();
+            let mut offset = at.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            for style in [Style::Yaml, Style::Ini, Style::Python] {
+                let d = Diagnostic::warning(
+                    codes::manifest::UNKNOWN_KEY,
+                    TextRange::empty(offset),
+                    "m",
+                );
+                let out = apply(&text, style, vec![d]);
+                for d in &out {
+                    prop_assert!(d.range.end <= text.len());
+                    prop_assert!(
+                        text.is_char_boundary(d.range.start) && text.is_char_boundary(d.range.end)
+                    );
+                }
+                let _ = ignore_edit(&text, style, offset, codes::manifest::UNKNOWN_KEY);
+            }
+        }
+    }
 
     fn scopes(text: &str, style: Style) -> Vec<(Scope, Vec<String>, Option<String>)> {
         directives(text, style)

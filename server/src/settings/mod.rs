@@ -417,6 +417,50 @@ fn specificity(selector: &str, code: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "ignore",
+        "select",
+        " = ",
+        "[",
+        "]",
+        "\"",
+        "'",
+        ",",
+        "config",
+        "/x",
+        "\n",
+        "[severity]",
+        "[per-file-ignores]",
+        "[tool.sps-plugin-ls]",
+        "target-sps",
+        "\"6.0\"",
+        "{",
+        "}",
+        "3",
+        "**",
+        "é",
+        "#",
+        "exclude",
+        ".",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any text is read without a panic, and every problem lies in it.
+        #[test]
+        fn reading_never_panics(picks in prop::collection::vec(0..PIECES.len(), 0..40), pyproject in any::<bool>()) {
+            let text: String = picks.iter().map(|i| PIECES[*i]).collect();
+            if let Some(s) = parse(&text, pyproject) {
+                for p in &s.problems {
+                    prop_assert!(p.range.start <= p.range.end && p.range.end <= text.len());
+                }
+                let _ = s.enabled("config/x", Path::new("/p/a"));
+            }
+        }
+    }
 
     fn settings(text: &str) -> Settings {
         let mut s = parse(text, false).unwrap();
