@@ -164,6 +164,7 @@ const LAYERS: &[&[&str]] = &[
     &["syntax"],
     &["schema"],
     &["workspace"],
+    &["settings"],
     &["analysis"],
     &["features"],
     &["lsp", "cli"],

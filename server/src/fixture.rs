@@ -10,6 +10,10 @@
 //! #     ^^^^^ error[manifest/invalid-type]: …
 //! ```
 //!
+//! A configuration file (`//- sps-plugin-ls.toml`, `//- pyproject.toml`) is
+//! a file like the others: the plugin's files find it by walking up, and its
+//! own diagnostics are annotated with `#`.
+//!
 //! Annotations begin with the file's comment character (`#`, or `;` in a
 //! .cfg) unless the range starts in the first two columns; their first `^`
 //! sits under the first character of the range. `UPDATE_EXPECT=1 cargo

@@ -3,7 +3,8 @@
 //!
 //! Layers, each knowing only the ones below it:
 //! 1. [`syntax`]: text to trees with byte ranges; never fails.
-//! 2. [`analysis`]: trees plus a workspace view to diagnostics.
+//! 2. [`analysis`]: trees plus a workspace view (and the [`settings`] of the
+//!    configuration file) to diagnostics.
 //! 3. [`features`]: completion, hover, code actions and symbols on byte offsets.
 //! 4. [`lsp`]: the protocol; the only module that knows positions and LSP types.
 //!
@@ -18,6 +19,7 @@ pub mod features;
 mod fixture;
 pub mod lsp;
 pub mod schema;
+pub mod settings;
 pub mod syntax;
 pub mod text;
 pub mod workspace;

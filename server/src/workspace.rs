@@ -15,6 +15,9 @@ pub enum DocKind {
     Config,
     /// A `.py` file inside a plugin folder (one with a MANIFEST above it).
     Python,
+    /// `sps-plugin-ls.toml`, `.sps-plugin-ls.toml` or `pyproject.toml` (its
+    /// `[tool.sps-plugin-ls]` table).
+    Settings,
 }
 
 impl DocKind {
@@ -31,6 +34,9 @@ impl DocKind {
                 .take(16)
                 .any(|dir| files.is_file(&dir.join("MANIFEST")))
                 .then_some(DocKind::Python),
+            "sps-plugin-ls.toml" | ".sps-plugin-ls.toml" | "pyproject.toml" => {
+                Some(DocKind::Settings)
+            }
             _ if name.ends_with(".cfg") => {
                 let dir = path.parent()?;
                 files

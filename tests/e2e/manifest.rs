@@ -192,11 +192,33 @@ fn hover_explains_keys_and_values() {
     assert_eq!(hover(&mut server, "unknown$0: 1\n"), "");
 }
 
-/// The code actions over the whole document, as (title, edited text).
+/// The code actions over the whole document, as (title, edited text),
+/// without the "Ignore `<code>` on this line" assists.
 fn actions(server: &mut Server, text: &str) -> Vec<(String, String)> {
     let plugin = Plugin::new(&with_main(&[]));
     let uri = server.open(&plugin.path("MANIFEST"), text);
-    code_actions(server, &uri, text)
+    let mut all = code_actions(server, &uri, text);
+    all.retain(|(title, _)| !title.starts_with("Ignore `"));
+    all
+}
+
+#[test]
+fn code_actions_offer_a_suppression_comment() {
+    let mut server = Server::start(&["utf-16"], None);
+    let plugin = Plugin::new(&with_main(&[]));
+    let text = GOOD_MANIFEST.replace("type: aa", "type: AA");
+    let uri = server.open(&plugin.path("MANIFEST"), &text);
+    let got = code_actions(&mut server, &uri, &text);
+    assert!(
+        got.contains(&(
+            "Ignore `manifest/invalid-type` on this line".to_string(),
+            text.replace(
+                "type: AA",
+                "type: AA  # sps-plugin-ls: ignore[manifest/invalid-type]"
+            )
+        )),
+        "{got:?}"
+    );
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The registry of diagnostic codes: one constant per code, with its default
-//! severity, a one-line summary and whether a fix comes with it. Every
+//! severity, a one-line summary and whether its fixes are safe. Every
 //! diagnostic is made from one of these; the README's tables are checked
 //! against [`ALL`] by a test, both ways.
 
@@ -17,8 +17,63 @@ pub struct Code {
     pub severity: Severity,
     /// One line for tables and tools.
     pub summary: &'static str,
-    /// Whether diagnostics of this code can come with a fix.
-    pub has_fix: bool,
+    /// Whether diagnostics of this code can come with a fix, and whether
+    /// `check --fix` may apply it without being asked for unsafe fixes.
+    pub fix: Fixable,
+}
+
+/// Whether a code's diagnostics come with fixes, and how far those fixes
+/// can be trusted (ruff's fix safety). A fix is **safe** when it cannot
+/// change what the plugin means beyond the repair the message names
+/// (quoting a YAML number, `key=value` → `key: value`, `%` → `%%`); it is
+/// **unsafe** when it guesses (a misspelt name to the nearest known one),
+/// fills in placeholder values, or may change what the plugin's own code
+/// reads. A rule may mark one of its fixes otherwise than its code's
+/// default (see [`Diagnostic::with_fix_as`](super::Diagnostic::with_fix_as)),
+/// and says why where it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fixable {
+    /// No diagnostic of this code comes with a fix.
+    No,
+    /// Fixes are safe: `check --fix` applies them.
+    Safe,
+    /// Fixes need a human's look: only `check --fix --unsafe-fixes`.
+    Unsafe,
+}
+
+/// How far one fix can be trusted; see [`Fixable`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl Fixable {
+    /// The applicability of this code's fixes, if it has any.
+    pub fn applicability(self) -> Option<Applicability> {
+        match self {
+            Fixable::No => None,
+            Fixable::Safe => Some(Applicability::Safe),
+            Fixable::Unsafe => Some(Applicability::Unsafe),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fixable::No => "none",
+            Fixable::Safe => "safe",
+            Fixable::Unsafe => "unsafe",
+        }
+    }
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
 }
 
 impl PartialEq for Code {
@@ -70,18 +125,32 @@ pub fn by_id(id: &str) -> Option<Code> {
     ALL.iter().copied().find(|c| c.id == id)
 }
 
+/// Whether `s` is a registered code or the family of one (`config`).
+pub fn is_known(s: &str) -> bool {
+    selectors().any(|k| k == s)
+}
+
+/// Every code, then every family, as configuration and suppressions name
+/// them.
+pub fn selectors() -> impl Iterator<Item = &'static str> {
+    let mut families: Vec<&'static str> =
+        ALL.iter().filter_map(|c| c.id.split('/').next()).collect();
+    families.dedup();
+    ALL.iter().map(|c| c.id).chain(families)
+}
+
 macro_rules! registry {
-    ($( $family:ident { $( $name:ident = $id:literal, $severity:ident, $fix:literal, $summary:literal; )* } )*) => {
+    ($( $family:ident { $( $name:ident = $id:literal, $severity:ident, $fix:ident, $summary:literal; )* } )*) => {
         $(
             pub mod $family {
-                use super::Code;
+                use super::{Code, Fixable};
                 use crate::analysis::Severity;
                 $(
                     pub const $name: Code = Code {
                         id: $id,
                         severity: Severity::$severity,
                         summary: $summary,
-                        has_fix: $fix,
+                        fix: Fixable::$fix,
                     };
                 )*
             }
@@ -93,85 +162,142 @@ macro_rules! registry {
 
 registry! {
     yaml {
-        SYNTAX = "yaml/syntax", Error, true, "YAML syntax error: SPS rejects the file.";
+        // `key=value` → `key: value` and quoting a value that holds `: `
+        // write what the line already says, in YAML.
+        SYNTAX = "yaml/syntax", Error, Safe, "YAML syntax error: SPS rejects the file.";
     }
     manifest {
-        EMPTY = "manifest/empty", Error, false, "The MANIFEST is empty.";
-        NOT_A_MAPPING = "manifest/not-a-mapping", Error, false, "The document is not `key: value` lines.";
-        MISSING_KEY = "manifest/missing-key", Error, true, "A required key is missing.";
-        EMPTY_VALUE = "manifest/empty-value", Error, false, "A required key has no value.";
-        DUPLICATE_KEY = "manifest/duplicate-key", Error, false, "A key appears twice.";
-        UNKNOWN_KEY = "manifest/unknown-key", Warning, true, "SPS ignores the key.";
-        INVALID_NAME = "manifest/invalid-name", Error, true, "`name` does not match `[a-zA-Z][a-zA-Z0-9_]+`.";
-        INVALID_TYPE = "manifest/invalid-type", Error, true, "`type` is not a plugin type.";
-        INVALID_VERSION = "manifest/invalid-version", Error, false, "`version` does not start with a digit.";
-        INVALID_API = "manifest/invalid-api", Error, true, "`api` is not `1.Y` or `1.Y.Z`.";
-        API_NEWER = "manifest/api-newer", Warning, false, "`api` is newer than the newest known API.";
-        INVALID_ENTRY_POINT = "manifest/invalid-entry-point", Error, true, "`entry_point` is not a bare file name.";
-        ENTRY_POINT_MISSING = "manifest/entry-point-missing", Error, false, "The entry point file does not exist.";
-        ENTRY_POINT_SHEBANG = "manifest/entry-point-shebang", Warning, false, "The entry point's first line is not the pluginwrapper3 shebang.";
-        INVALID_EMAIL = "manifest/invalid-email", Error, false, "`author_email` does not have the validator's format.";
-        YAML11_READING = "manifest/yaml11-reading", Warning, true, "PyYAML reads the value differently from YAML 1.2.";
-        NUMBER_CHANGES_TEXT = "manifest/number-changes-text", Warning, true, "An unquoted number does not keep what was written.";
+        // Adds the required keys with placeholder values.
+        EMPTY = "manifest/empty", Error, Unsafe, "The MANIFEST is empty.";
+        NOT_A_MAPPING = "manifest/not-a-mapping", Error, No, "The document is not `key: value` lines.";
+        // Adds keys with placeholder values (a name from the folder, `aa`).
+        MISSING_KEY = "manifest/missing-key", Error, Unsafe, "A required key is missing.";
+        EMPTY_VALUE = "manifest/empty-value", Error, No, "A required key has no value.";
+        DUPLICATE_KEY = "manifest/duplicate-key", Error, No, "A key appears twice.";
+        // Renames the key to a guess.
+        UNKNOWN_KEY = "manifest/unknown-key", Warning, Unsafe, "SPS ignores the key.";
+        // A new name is a new plugin to SPS.
+        INVALID_NAME = "manifest/invalid-name", Error, Unsafe, "`name` does not match `[a-zA-Z][a-zA-Z0-9_]+`.";
+        // Changes the type to a guess.
+        INVALID_TYPE = "manifest/invalid-type", Error, Unsafe, "`type` is not a plugin type.";
+        INVALID_VERSION = "manifest/invalid-version", Error, No, "`version` does not start with a digit.";
+        INVALID_API = "manifest/invalid-api", Error, No, "`api` is not `1.Y` or `1.Y.Z`.";
+        API_NEWER = "manifest/api-newer", Warning, No, "`api` is newer than the newest known API.";
+        // `src/main.py` → `main.py` names another file than the one written.
+        INVALID_ENTRY_POINT = "manifest/invalid-entry-point", Error, Unsafe, "`entry_point` is not a bare file name.";
+        // Points at the most similar `.py` file, a guess.
+        ENTRY_POINT_MISSING = "manifest/entry-point-missing", Error, Unsafe, "The entry point file does not exist.";
+        ENTRY_POINT_SHEBANG = "manifest/entry-point-shebang", Warning, No, "The entry point's first line is not the pluginwrapper3 shebang.";
+        INVALID_EMAIL = "manifest/invalid-email", Error, No, "`author_email` does not have the validator's format.";
+        API_NEWER_THAN_TARGET = "manifest/api-newer-than-target", Error, No, "`api` is newer than the API of a release `target-sps` names.";
+        INVALID_SCB_VERSION = "manifest/invalid-scb-version", Warning, No, "`scb_min_version` / `scb_max_version` is not an SPS version.";
+        SCB_VERSION_EXCLUDES_TARGET = "manifest/scb-version-excludes-target", Error, No, "`scb_min_version` / `scb_max_version` keeps the plugin off a release `target-sps` names.";
+        SCB_VERSION_RANGE_EMPTY = "manifest/scb-version-range-empty", Error, No, "`scb_min_version` is above `scb_max_version`.";
+        // Quoting keeps the text as written, which YAML 1.2 (the
+        // documented reading) already gives.
+        YAML11_READING = "manifest/yaml11-reading", Warning, Safe, "PyYAML reads the value differently from YAML 1.2.";
+        // Quoting keeps the text as written.
+        NUMBER_CHANGES_TEXT = "manifest/number-changes-text", Warning, Safe, "An unquoted number does not keep what was written.";
     }
     file {
-        TOO_LARGE = "file/too-large", Warning, false, "The file is over 16 MiB and is not analysed.";
-        INVALID_UTF8 = "file/invalid-utf8", Error, false, "The file is not valid UTF-8.";
+        TOO_LARGE = "file/too-large", Warning, No, "The file is over 16 MiB and is not analysed.";
+        INVALID_UTF8 = "file/invalid-utf8", Error, No, "The file is not valid UTF-8.";
     }
     config {
-        MISSING_SECTION_HEADER = "config/missing-section-header", Error, true, "Text before the first `[section]`.";
-        NO_DELIMITER = "config/no-delimiter", Error, false, "A line with no `=` or `:`.";
-        UNCLOSED_SECTION = "config/unclosed-section", Error, true, "`[name` without `]`.";
-        EMPTY_OPTION_NAME = "config/empty-option-name", Error, false, "`=value` with no name.";
-        DUPLICATE_SECTION = "config/duplicate-section", Error, false, "A section appears twice.";
-        DUPLICATE_OPTION = "config/duplicate-option", Error, false, "An option appears twice in a section.";
-        INTERPOLATION = "config/interpolation", Error, true, "A `%` that configparser cannot interpolate.";
-        INVALID_BOOLEAN = "config/invalid-boolean", Error, true, "An SDK boolean that is not yes or no.";
-        INVALID_INT = "config/invalid-int", Error, false, "Not a Python `int()`.";
-        INVALID_FLOAT = "config/invalid-float", Error, false, "Not a Python `float()`.";
-        INVALID_ENUM = "config/invalid-enum", Error, true, "Not one of the accepted values.";
-        INVALID_PEM = "config/invalid-pem", Error, false, "Neither PEM nor `$` / `$[<trusted CA list>]`.";
-        UNKNOWN_OPTION = "config/unknown-option", Warning, true, "The SDK does not read this option in its section.";
-        MISSING_OPTION = "config/missing-option", Warning, false, "An SDK section lacks a required option.";
-        WRONG_PLUGIN_TYPE_SECTION = "config/wrong-plugin-type-section", Warning, false, "A section of another plugin type.";
-        SECTION_CASE = "config/section-case", Warning, true, "Section names are case-sensitive.";
-        INLINE_COMMENT = "config/inline-comment", Warning, true, "configparser has no inline comments.";
-        SWALLOWED_LINE = "config/swallowed-line", Warning, true, "An indented line is part of the value above.";
-        PLACEHOLDER = "config/placeholder", Warning, false, "A template `<placeholder>` left in a value.";
-        CREDENTIAL_STORE_MISSING = "config/credential-store-missing", Warning, true, "`$` without `[credential_store] name`.";
-        SECTION_NOT_HOSTNAME = "config/section-not-hostname", Warning, true, "`$` in a section whose name is not a host name.";
-        PROXY_ENABLED_IGNORED = "config/proxy-enabled-ignored", Warning, false, "`enabled` under `[https-proxy]` is ignored.";
-        TEMPLATE_OPTION = "config/template-option", Info, true, "A commented-out option that would be wrong once uncommented.";
+        // Commenting the line out drops what it says (removing a
+        // byte-order mark is safe and marked so where it is made).
+        MISSING_SECTION_HEADER = "config/missing-section-header", Error, Unsafe, "Text before the first `[section]`.";
+        // Commenting the line out drops what it says.
+        NO_DELIMITER = "config/no-delimiter", Error, Unsafe, "A line with no `=` or `:`.";
+        // Adding the `]` the line lacks; `[]` is commented out, which
+        // drops nothing.
+        UNCLOSED_SECTION = "config/unclosed-section", Error, Safe, "`[name` without `]`.";
+        // Commenting the line out drops its value.
+        EMPTY_OPTION_NAME = "config/empty-option-name", Error, Unsafe, "`=value` with no name.";
+        DUPLICATE_SECTION = "config/duplicate-section", Error, No, "A section appears twice.";
+        DUPLICATE_OPTION = "config/duplicate-option", Error, No, "An option appears twice in a section.";
+        // `%` → `%%` reads as the `%` written (a `%(name)s` whose option is
+        // missing is marked unsafe where it is made: it may be meant).
+        INTERPOLATION = "config/interpolation", Error, Safe, "A `%` that configparser cannot interpolate.";
+        // `true` → `yes` is the same boolean in the SDK's spelling;
+        // moving an inline comment out leaves the value written.
+        INVALID_BOOLEAN = "config/invalid-boolean", Error, Safe, "An SDK boolean that is not yes or no.";
+        // Only the inline-comment fix: the value is left as written.
+        INVALID_INT = "config/invalid-int", Error, Safe, "Not a Python `int()`.";
+        // Only the inline-comment fix: the value is left as written.
+        INVALID_FLOAT = "config/invalid-float", Error, Safe, "Not a Python `float()`.";
+        // The nearest accepted value is a guess (moving an inline comment
+        // out is marked safe where it is made).
+        INVALID_ENUM = "config/invalid-enum", Error, Unsafe, "Not one of the accepted values.";
+        // Only the inline-comment fix: the value is left as written.
+        INVALID_PEM = "config/invalid-pem", Error, Safe, "Neither PEM nor `$` / `$[<trusted CA list>]`.";
+        // Renames the option to a guess.
+        UNKNOWN_OPTION = "config/unknown-option", Warning, Unsafe, "The SDK does not read this option in its section.";
+        // Adds the option with an empty value.
+        MISSING_OPTION = "config/missing-option", Warning, Unsafe, "An SDK section lacks a required option.";
+        WRONG_PLUGIN_TYPE_SECTION = "config/wrong-plugin-type-section", Warning, No, "A section of another plugin type.";
+        // The plugin's own code may read the section under the name written.
+        SECTION_CASE = "config/section-case", Warning, Unsafe, "Section names are case-sensitive.";
+        // The value loses only the comment configparser wrongly kept in it.
+        INLINE_COMMENT = "config/inline-comment", Warning, Safe, "configparser has no inline comments.";
+        // The value above may be meant to span the lines.
+        SWALLOWED_LINE = "config/swallowed-line", Warning, Unsafe, "An indented line is part of the value above.";
+        // Commenting the line out drops the option.
+        PLACEHOLDER = "config/placeholder", Warning, Unsafe, "A template `<placeholder>` left in a value.";
+        // Adds `name=` with no value.
+        CREDENTIAL_STORE_MISSING = "config/credential-store-missing", Warning, Unsafe, "`$` without `[credential_store] name`.";
+        // The plugin's own code may read the section under the name written.
+        SECTION_NOT_HOSTNAME = "config/section-not-hostname", Warning, Unsafe, "`$` in a section whose name is not a host name.";
+        PROXY_ENABLED_IGNORED = "config/proxy-enabled-ignored", Warning, No, "`enabled` under `[https-proxy]` is ignored.";
+        // Uncommenting turns an option on.
+        TEMPLATE_OPTION = "config/template-option", Info, Unsafe, "A commented-out option that would be wrong once uncommented.";
     }
     layout {
-        MISSING_INIT = "layout/missing-init", Warning, false, "A folder of `.py` files without `__init__.py`.";
-        SDK_BUNDLED = "layout/sdk-bundled", Error, false, "The Plugin SDK is inside the plugin.";
-        TOO_LARGE = "layout/too-large", Error, false, "What would be zipped is too large.";
-        CONFIGURATION_SYNC = "layout/configuration-sync", Info, false, "pluginv cannot package a configuration_sync plugin.";
+        MISSING_INIT = "layout/missing-init", Warning, No, "A folder of `.py` files without `__init__.py`.";
+        SDK_BUNDLED = "layout/sdk-bundled", Error, No, "The Plugin SDK is inside the plugin.";
+        TOO_LARGE = "layout/too-large", Error, No, "What would be zipped is too large.";
+        CONFIGURATION_SYNC = "layout/configuration-sync", Info, No, "pluginv cannot package a configuration_sync plugin.";
+    }
+    settings {
+        SYNTAX = "settings/syntax", Error, No, "TOML cannot read the configuration file.";
+        // Renames the key to a guess.
+        UNKNOWN_KEY = "settings/unknown-key", Warning, Unsafe, "The configuration has no such setting.";
+        // Changes the code to the nearest known one, a guess.
+        UNKNOWN_CODE = "settings/unknown-code", Warning, Unsafe, "The configuration names an unknown code.";
+        INVALID_GLOB = "settings/invalid-glob", Error, No, "A glob of `per-file-ignores` or `exclude` is not one.";
+        INVALID_VALUE = "settings/invalid-value", Error, No, "A setting's value has the wrong type or form.";
+        UNKNOWN_SPS_RELEASE = "settings/unknown-sps-release", Warning, No, "`target-sps` names a release whose API is not known.";
+    }
+    suppression {
+        // Removes a comment that silences nothing.
+        UNUSED = "suppression/unused", Warning, Safe, "A suppression comment suppresses nothing.";
+        // Changes the code to the nearest known one, a guess.
+        UNKNOWN_CODE = "suppression/unknown-code", Warning, Unsafe, "A suppression names an unknown code.";
+        INVALID = "suppression/invalid", Warning, No, "A suppression comment that cannot be read.";
     }
     python {
-        SYNTAX_ERROR = "python/syntax-error", Error, false, "A syntax error in the plugin's code: SPS cannot import it.";
+        SYNTAX_ERROR = "python/syntax-error", Error, No, "A syntax error in the plugin's code: SPS cannot import it.";
     }
     plugin {
-        NO_PLUGIN_CLASS = "plugin/no-plugin-class", Error, false, "The entry point neither defines nor imports `Plugin`.";
-        WRONG_BASE_CLASS = "plugin/wrong-base-class", Error, false, "The `Plugin` class's SDK base is of another plugin type.";
-        NO_HOOKS = "plugin/no-hooks", Warning, false, "The `Plugin` class implements none of the hooks that decide.";
-        HOOK_PARAMETERS = "plugin/hook-parameters", Error, false, "A `do_*` hook requires arguments the SDK never passes.";
-        RAW_HOOK_SIGNATURE = "plugin/raw-hook-signature", Warning, false, "A hook SPS calls itself takes other parameters than SPS passes.";
+        NO_PLUGIN_CLASS = "plugin/no-plugin-class", Error, No, "The entry point neither defines nor imports `Plugin`.";
+        WRONG_BASE_CLASS = "plugin/wrong-base-class", Error, No, "The `Plugin` class's SDK base is of another plugin type.";
+        NO_HOOKS = "plugin/no-hooks", Warning, No, "The `Plugin` class implements none of the hooks that decide.";
+        HOOK_PARAMETERS = "plugin/hook-parameters", Error, No, "A `do_*` hook requires arguments the SDK never passes.";
+        RAW_HOOK_SIGNATURE = "plugin/raw-hook-signature", Warning, No, "A hook SPS calls itself takes other parameters than SPS passes.";
     }
     import {
-        MODULE_NOT_FOUND = "import/module-not-found", Error, false, "An import of a plugin module that is not in the plugin.";
-        NAME_NOT_FOUND = "import/name-not-found", Error, false, "A plugin module does not define the imported name.";
-        NOT_PROVIDED = "import/not-provided", Warning, false, "An import that nothing installs on SPS.";
+        MODULE_NOT_FOUND = "import/module-not-found", Error, No, "An import of a plugin module that is not in the plugin.";
+        NAME_NOT_FOUND = "import/name-not-found", Error, No, "A plugin module does not define the imported name.";
+        NOT_PROVIDED = "import/not-provided", Warning, No, "An import that nothing installs on SPS.";
     }
     sdk {
-        NEEDS_NEWER_API = "sdk/needs-newer-api", Warning, true, "An SDK name newer than the MANIFEST's `api`.";
-        UNKNOWN_NAME = "sdk/unknown-name", Error, false, "A name the SDK does not have.";
+        NEEDS_NEWER_API = "sdk/needs-newer-api", Warning, Unsafe, "An SDK name newer than the MANIFEST's `api`.";
+        UNKNOWN_NAME = "sdk/unknown-name", Error, No, "A name the SDK does not have.";
     }
     zip {
-        NESTED = "zip/nested", Error, false, "MANIFEST sits in a folder of the .zip.";
-        NO_MANIFEST = "zip/no-manifest", Error, false, "The .zip has no MANIFEST at its root.";
-        TOO_LARGE = "zip/too-large", Error, false, "The .zip is 20 MiB or more.";
+        NESTED = "zip/nested", Error, No, "MANIFEST sits in a folder of the .zip.";
+        NO_MANIFEST = "zip/no-manifest", Error, No, "The .zip has no MANIFEST at its root.";
+        TOO_LARGE = "zip/too-large", Error, No, "The .zip is 20 MiB or more.";
     }
 }
 

@@ -15,15 +15,23 @@ pub mod manifest;
 mod manifest_tests;
 pub mod packaging;
 pub mod plugin;
+pub mod settings;
+#[cfg(test)]
+mod settings_tests;
+pub mod suppression;
+#[cfg(test)]
+mod suppression_tests;
 pub mod zip;
 #[cfg(test)]
 mod zip_tests;
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+pub use codes::Applicability;
 use plugin::Plugin;
 
+use crate::settings::Settings;
 use crate::text::TextRange;
 use crate::workspace::{DocKind, Files};
 
@@ -78,6 +86,8 @@ pub struct Related {
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    /// Whether `check --fix` may apply it unasked; see [`codes::Fixable`].
+    pub applicability: Applicability,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,10 +125,32 @@ impl Diagnostic {
         Self::new(code, Severity::Info, range, message)
     }
 
-    pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+    /// Adds a fix as safe as the registry says this code's fixes are.
+    pub fn with_fix(self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        let applicability = self.code.fix.applicability().unwrap_or_else(|| {
+            debug_assert!(false, "{} is registered without fixes", self.code);
+            Applicability::Unsafe
+        });
+        self.with_fix_as(applicability, title, edits)
+    }
+
+    /// Adds a fix whose safety differs from its code's usual one (a rule
+    /// doing so says why).
+    pub fn with_fix_as(
+        mut self,
+        applicability: Applicability,
+        title: impl Into<String>,
+        edits: Vec<Edit>,
+    ) -> Self {
+        debug_assert!(
+            self.code.fix != codes::Fixable::No,
+            "{} is registered without fixes",
+            self.code
+        );
         self.fixes.push(Fix {
             title: title.into(),
             edits,
+            applicability,
         });
         self
     }
@@ -147,6 +179,7 @@ pub struct Context<'a> {
     pub path: &'a Path,
     pub files: &'a dyn Files,
     plugin: OnceLock<Plugin>,
+    settings: OnceLock<Arc<Settings>>,
 }
 
 impl<'a> Context<'a> {
@@ -155,7 +188,24 @@ impl<'a> Context<'a> {
             path,
             files,
             plugin: OnceLock::new(),
+            settings: OnceLock::new(),
         }
+    }
+
+    /// A context whose configuration is given rather than looked for (a
+    /// .zip's files, a configuration the caller already read).
+    pub fn with_settings(self, settings: Arc<Settings>) -> Self {
+        let _ = self.settings.set(settings);
+        self
+    }
+
+    /// The configuration in effect for the document: the one given, else
+    /// the first configuration file found walking up from its folder.
+    pub fn settings(&self) -> &Settings {
+        self.settings.get_or_init(|| {
+            let dir = self.path.parent().unwrap_or(Path::new(""));
+            Arc::new(crate::settings::discover(dir, self.files))
+        })
     }
 
     /// The plugin the document belongs to, read once.
@@ -205,9 +255,28 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
             },
             None => Vec::new(),
         },
+        DocKind::Settings => settings::check(text, cx),
     };
+    // What the configuration turns off is off before suppressions are
+    // matched (a suppression of it suppresses nothing), and the
+    // suppressions' own diagnostics obey it too.
+    let configured = cx.settings();
+    diags = settings::apply(configured, cx.path, diags);
+    diags = suppression::apply(text, comment_style(kind), diags);
+    diags = settings::apply(configured, cx.path, diags);
     diags.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.code));
     diags
+}
+
+/// Where suppression comments go in a document of this kind.
+pub fn comment_style(kind: DocKind) -> suppression::Style {
+    match kind {
+        DocKind::Manifest => suppression::Style::Yaml,
+        DocKind::Config => suppression::Style::Ini,
+        // TOML's `#` comments are placed as YAML's.
+        DocKind::Settings => suppression::Style::Yaml,
+        DocKind::Python => suppression::Style::Python,
+    }
 }
 
 /// Edit distance counting a swap of two neighbours as one edit (optimal

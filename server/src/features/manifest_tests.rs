@@ -82,6 +82,14 @@ from lib.plugin import Plugin
             api: '1.9'
             entry_point: main.py
             author_name: Jane
+            == Ignore `manifest/unknown-key` on this line
+            name: My_Plugin
+            description: A plugin
+            version: '1.0.0'
+            type: aa
+            api: '1.9'
+            entry_point: main.py
+            author: Jane  # sps-plugin-ls: ignore[manifest/unknown-key]
         "#]],
     );
 }
@@ -106,6 +114,13 @@ from lib.plugin import Plugin
             name: My_Plugin
             description: A plugin
             version: '1.10'
+            type: aa
+            api: '1.9'
+            entry_point: main.py
+            == Ignore `manifest/number-changes-text` on this line
+            name: My_Plugin
+            description: A plugin
+            version: 1.10  # sps-plugin-ls: ignore[manifest/number-changes-text]
             type: aa
             api: '1.9'
             entry_point: main.py

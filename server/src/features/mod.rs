@@ -3,9 +3,13 @@
 //! types and dispatches.
 
 pub mod config;
+pub mod fix_all;
 pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
+pub mod suppress;
+#[cfg(test)]
+mod suppress_tests;
 
 use crate::analysis::{self, Context, Edit};
 use crate::text::TextRange;
@@ -127,6 +131,7 @@ pub fn completion(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Vec
         DocKind::Manifest => manifest::completion(text, offset, cx),
         DocKind::Config => config::completion(text, offset, cx),
         DocKind::Python => Vec::new(),
+        DocKind::Settings => Vec::new(),
     }
 }
 
@@ -136,6 +141,7 @@ pub fn hover(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<H
         DocKind::Manifest => manifest::hover(text, offset, cx),
         DocKind::Config => config::hover(text, offset, cx),
         DocKind::Python => None,
+        DocKind::Settings => None,
     }
 }
 
@@ -144,26 +150,29 @@ pub fn symbols(kind: DocKind, text: &str) -> Vec<Symbol> {
         DocKind::Manifest => manifest::symbols(text),
         DocKind::Config => config::symbols(text),
         DocKind::Python => Vec::new(),
+        DocKind::Settings => Vec::new(),
     }
 }
 
 pub fn folding(kind: DocKind, text: &str) -> Vec<Fold> {
     match kind {
-        DocKind::Manifest | DocKind::Python => Vec::new(),
+        DocKind::Manifest | DocKind::Python | DocKind::Settings => Vec::new(),
         DocKind::Config => config::folding(text),
     }
 }
 
-/// Code actions for a range: the fixes of the diagnostics it touches, and
-/// for default.cfg the assists that repair nothing (uncomment an option).
+/// Code actions for a range: the fixes of the diagnostics it touches, then
+/// for default.cfg the assists that repair nothing (uncomment an option),
+/// then "Ignore `<code>` on this line" for each of them.
 pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec<Action> {
-    let mut out: Vec<Action> = analysis::analyze(kind, text, cx)
-        .into_iter()
+    let diagnostics = analysis::analyze(kind, text, cx);
+    let mut out: Vec<Action> = diagnostics
+        .iter()
         .filter(|d| d.range.intersects(range))
         .flat_map(|d| {
-            d.fixes.clone().into_iter().map(move |f| Action {
-                title: f.title,
-                edits: f.edits,
+            d.fixes.iter().map(move |f| Action {
+                title: f.title.clone(),
+                edits: f.edits.clone(),
                 fixes: Some(d.clone()),
             })
         })
@@ -171,6 +180,7 @@ pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec
     if kind == DocKind::Config {
         out.extend(config::assists(text, range, cx));
     }
+    out.extend(suppress::ignore_actions(kind, text, &diagnostics, range));
     out
 }
 
@@ -180,14 +190,14 @@ pub fn definition(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Opt
         DocKind::Manifest => manifest::links(text, cx)
             .into_iter()
             .find(|l| l.range.touches(clamp(text, offset))),
-        DocKind::Config | DocKind::Python => None,
+        DocKind::Config | DocKind::Python | DocKind::Settings => None,
     }
 }
 
 pub fn links(kind: DocKind, text: &str, cx: &Context) -> Vec<Link> {
     match kind {
         DocKind::Manifest => manifest::links(text, cx),
-        DocKind::Config | DocKind::Python => Vec::new(),
+        DocKind::Config | DocKind::Python | DocKind::Settings => Vec::new(),
     }
 }
 

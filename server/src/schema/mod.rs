@@ -4,3 +4,4 @@
 pub mod config;
 pub mod manifest;
 pub mod sdk_api;
+pub mod sps;

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{short, value_span, INTERPOLATION};
+use crate::analysis::Applicability;
 use crate::analysis::{Diagnostic, Edit};
 use crate::syntax::ini::{self, Entry, Ini, IniErrorKind, Section};
 use crate::text::TextRange;
@@ -527,7 +528,13 @@ fn fault_diagnostic(
                     short(piece)
                 ),
             )
-            .with_fix("Write `%%` for a literal `%`", vec![double])
+            // The reference may be meant (and the option missing), so
+            // making it literal text is a guess.
+            .with_fix_as(
+                Applicability::Unsafe,
+                "Write `%%` for a literal `%`",
+                vec![double],
+            )
         }
         Fault::Depth(var) => Diagnostic::error(
             INTERPOLATION,

@@ -25,7 +25,10 @@ pub(crate) fn check(ini: &Ini, text: &str, out: &mut Vec<Diagnostic>) {
                 "the file starts with a byte-order mark (U+FEFF), which configparser reads as text \
                  before the first section header and rejects: save the file as UTF-8 without BOM",
             )
-            .with_fix(
+            // The mark is no text to configparser's caller: removing it
+            // changes nothing else.
+            .with_fix_as(
+                crate::analysis::Applicability::Safe,
                 "Remove the byte-order mark",
                 vec![Edit::new(
                     TextRange::new(error.range.start, error.range.start + '\u{feff}'.len_utf8()),

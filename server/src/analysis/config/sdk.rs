@@ -143,7 +143,9 @@ fn typed_value(text: &str, e: &Entry, opt: &OptionSpec) -> Option<Diagnostic> {
                         short(comment)
                     ),
                 )
-                .with_fix(
+                // Whatever the code, the value is left as written.
+                .with_fix_as(
+                    crate::analysis::Applicability::Safe,
                     "Move the comment to its own line",
                     traps::move_comment(text, e, at),
                 ),

@@ -352,6 +352,10 @@ type: aa
             == Uncomment `enable_factor_selection=true`
             [onelogin]
             enable_factor_selection=true
+            == Ignore `config/template-option` on this line
+            [onelogin]
+            # sps-plugin-ls: ignore[config/template-option]
+            ; enable_factor_selection=true
         "#]],
     );
 }
@@ -371,6 +375,10 @@ enabled=tr$0ue
             == Change to `yes`
             [tls]
             enabled=yes
+            == Ignore `config/invalid-boolean` on this line
+            [tls]
+            # sps-plugin-ls: ignore[config/invalid-boolean]
+            enabled=true
         "#]],
     );
 }
@@ -393,6 +401,10 @@ password=$0$
 
             [credential_store]
             name=
+            == Ignore `config/credential-store-missing` on this line
+            [a-b]
+            # sps-plugin-ls: ignore[config/credential-store-missing]
+            password=$
         "#]],
     );
 }

@@ -1,0 +1,205 @@
+//! The globs of `per-file-ignores` and `exclude`, matched against paths
+//! relative to the configuration file's folder, `/`-separated: `*` and `?`
+//! stay within one path part, `**` (a whole part) spans any number of them,
+//! `[abc]`, `[a-z]` and `[!abc]` match one character. A glob without `/`
+//! matches a file or folder name at any depth (`*.cfg`, `tests`), as ruff's
+//! and git's do.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Glob {
+    pub text: String,
+    parts: Vec<Part>,
+    /// No `/`: matches any path part, at any depth.
+    anywhere: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Part {
+    /// `**`
+    Any,
+    /// One path part's pattern.
+    Name(Vec<Token>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Token {
+    Char(char),
+    /// `?`
+    One,
+    /// `*`
+    Star,
+    /// `[…]`: (negated, ranges)
+    Class(bool, Vec<(char, char)>),
+}
+
+impl Glob {
+    /// The glob, or why it is not one.
+    pub fn new(text: &str) -> Result<Glob, String> {
+        if text.is_empty() {
+            return Err("an empty glob matches nothing".into());
+        }
+        if text.starts_with('/') || text.contains('\\') {
+            return Err(
+                "write globs relative to the configuration file's folder, with `/` between \
+                 folders"
+                    .into(),
+            );
+        }
+        let trimmed = text.trim_start_matches("./").trim_end_matches('/');
+        let anywhere = !trimmed.contains('/');
+        let mut parts = Vec::new();
+        for part in trimmed.split('/') {
+            if part == "**" {
+                parts.push(Part::Any);
+                continue;
+            }
+            if part.contains("**") {
+                return Err(format!(
+                    "`**` must be a whole path part (`a/**/b`), not part of `{part}`"
+                ));
+            }
+            parts.push(Part::Name(tokens(part)?));
+        }
+        Ok(Glob {
+            text: text.to_string(),
+            parts,
+            anywhere,
+        })
+    }
+
+    /// Whether the glob matches `path` (relative, `/`-separated) or one of
+    /// the folders it lies in.
+    pub fn matches(&self, path: &str) -> bool {
+        let names: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        if self.anywhere {
+            return names.iter().any(|n| match &self.parts[..] {
+                [Part::Name(t)] => match_name(t, n),
+                _ => true,
+            });
+        }
+        // A folder's glob matches everything inside it.
+        (1..=names.len()).any(|n| match_parts(&self.parts, &names[..n]))
+    }
+}
+
+fn tokens(part: &str) -> Result<Vec<Token>, String> {
+    let mut out = Vec::new();
+    let mut chars = part.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' => out.push(Token::Star),
+            '?' => out.push(Token::One),
+            '[' => {
+                let negated = chars.next_if(|c| *c == '!' || *c == '^').is_some();
+                let mut ranges = Vec::new();
+                let mut closed = false;
+                let mut first = true;
+                while let Some(c) = chars.next() {
+                    if c == ']' && !first {
+                        closed = true;
+                        break;
+                    }
+                    first = false;
+                    if chars.peek() == Some(&'-') {
+                        let mut ahead = chars.clone();
+                        ahead.next();
+                        if let Some(&end) = ahead.peek().filter(|e| **e != ']') {
+                            chars.next();
+                            chars.next();
+                            if end < c {
+                                return Err(format!("the range `{c}-{end}` is backwards"));
+                            }
+                            ranges.push((c, end));
+                            continue;
+                        }
+                    }
+                    ranges.push((c, c));
+                }
+                if !closed {
+                    return Err("a `[` has no closing `]`".into());
+                }
+                out.push(Token::Class(negated, ranges));
+            }
+            c => out.push(Token::Char(c)),
+        }
+    }
+    Ok(out)
+}
+
+fn match_parts(parts: &[Part], names: &[&str]) -> bool {
+    match parts.split_first() {
+        None => names.is_empty(),
+        Some((Part::Any, rest)) => (0..=names.len()).any(|i| match_parts(rest, &names[i..])),
+        Some((Part::Name(t), rest)) => names
+            .split_first()
+            .is_some_and(|(n, more)| match_name(t, n) && match_parts(rest, more)),
+    }
+}
+
+fn match_name(tokens: &[Token], name: &str) -> bool {
+    let chars: Vec<char> = name.chars().collect();
+    // Classic two-pointer wildcard matching with backtracking on `*`.
+    let (mut t, mut c) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while c < chars.len() {
+        let ok = match tokens.get(t) {
+            Some(Token::Char(x)) => *x == chars[c],
+            Some(Token::One) => true,
+            Some(Token::Class(neg, ranges)) => {
+                ranges.iter().any(|(a, b)| *a <= chars[c] && chars[c] <= *b) != *neg
+            }
+            Some(Token::Star) => {
+                star = Some((t, c));
+                t += 1;
+                continue;
+            }
+            None => false,
+        };
+        if ok {
+            t += 1;
+            c += 1;
+        } else if let Some((st, sc)) = star {
+            t = st + 1;
+            c = sc + 1;
+            star = Some((st, sc + 1));
+        } else {
+            return false;
+        }
+    }
+    tokens[t..].iter().all(|t| *t == Token::Star)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(glob: &str, path: &str) -> bool {
+        Glob::new(glob).unwrap().matches(path)
+    }
+
+    #[test]
+    fn globs_match_as_ruff_and_git_do() {
+        assert!(m("*.cfg", "default.cfg"));
+        assert!(m("*.cfg", "plugins/a/default.cfg"));
+        assert!(m("tests", "tests/MANIFEST"));
+        assert!(m("plugins/*/MANIFEST", "plugins/a/MANIFEST"));
+        assert!(!m("plugins/*/MANIFEST", "plugins/a/b/MANIFEST"));
+        assert!(m("plugins/**/MANIFEST", "plugins/a/b/MANIFEST"));
+        assert!(m("plugins/**/MANIFEST", "plugins/MANIFEST"));
+        assert!(m("legacy", "legacy/x/default.cfg"));
+        assert!(m("legacy/", "legacy/default.cfg"));
+        assert!(m("./build/*", "build/MANIFEST"));
+        assert!(m("default.cfg.[!p]*", "default.cfg.x"));
+        assert!(!m("default.cfg.[!p]*", "default.cfg.plugin"));
+        assert!(m("v[0-9].cfg", "v1.cfg"));
+        assert!(!m("a?c", "ac"));
+        assert!(m("a*b*c", "axxbyyc"));
+    }
+
+    #[test]
+    fn bad_globs_say_why() {
+        for g in ["", "/abs/*", "a**b", "[abc", "[z-a]", "a\\b"] {
+            assert!(Glob::new(g).is_err(), "{g}");
+        }
+    }
+}

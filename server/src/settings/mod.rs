@@ -1,0 +1,516 @@
+//! The configuration file, as ruff's: `sps-plugin-ls.toml`,
+//! `.sps-plugin-ls.toml` or `[tool.sps-plugin-ls]` in `pyproject.toml`,
+//! found by walking up from the checked file (in each folder in that order;
+//! the first found wins). Read here into plain data with byte ranges; what
+//! a problem in it is called and says is the business of
+//! `analysis/settings.rs`, which also checks the codes and releases it
+//! names. Reading never fails: a file TOML cannot read gives the defaults
+//! and one [`ProblemKind::Syntax`].
+
+pub mod glob;
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Item, TableLike, Value};
+
+use crate::text::TextRange;
+use crate::workspace::Files;
+pub use glob::Glob;
+
+/// The files looked for in each folder, in this order.
+pub const FILE_NAMES: [&str; 3] = [
+    "sps-plugin-ls.toml",
+    ".sps-plugin-ls.toml",
+    "pyproject.toml",
+];
+
+/// The keys of the configuration, in the README's order.
+pub const KEYS: [&str; 7] = [
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "severity",
+    "exclude",
+    "target-sps",
+];
+
+/// A string of the file and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned {
+    pub text: String,
+    pub range: TextRange,
+}
+
+/// A severity a `[severity]` entry sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Level {
+    pub const NAMES: [&'static str; 4] = ["error", "warning", "info", "hint"];
+
+    fn parse(s: &str) -> Option<Level> {
+        match s {
+            "error" => Some(Level::Error),
+            "warning" => Some(Level::Warning),
+            "info" => Some(Level::Info),
+            "hint" => Some(Level::Hint),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// TOML cannot read the file.
+    Syntax,
+    /// A key the configuration does not have (the key as written).
+    UnknownKey(String),
+    /// A value of the wrong type or form.
+    InvalidValue,
+    /// A glob that is not one.
+    InvalidGlob,
+}
+
+/// Something wrong with the file, found while reading it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub range: TextRange,
+    pub kind: ProblemKind,
+    /// What is wrong (for [`ProblemKind::UnknownKey`], where the key is).
+    pub message: String,
+}
+
+/// The configuration in effect for a file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// The file read; none: the defaults.
+    pub file: Option<PathBuf>,
+    /// Its text (for `pyproject.toml`, all of it; ranges are into it).
+    pub text: String,
+    /// The folder globs are relative to: the file's.
+    pub root: PathBuf,
+    pub select: Option<Vec<Spanned>>,
+    pub extend_select: Vec<Spanned>,
+    pub ignore: Vec<Spanned>,
+    pub per_file_ignores: Vec<(Glob, Vec<Spanned>)>,
+    pub severity: Vec<(Spanned, Level)>,
+    pub exclude: Vec<Glob>,
+    pub target_sps: Vec<Spanned>,
+    pub problems: Vec<Problem>,
+}
+
+/// Whether a file of this name is a configuration file (`pyproject.toml`
+/// only through its `[tool.sps-plugin-ls]` table).
+pub fn is_settings_file(name: &str) -> bool {
+    FILE_NAMES.contains(&name)
+}
+
+/// The configuration for the files of `dir`: the first configuration file
+/// found in it or a folder above it, else the defaults.
+pub fn discover(dir: &Path, files: &dyn Files) -> Settings {
+    for folder in dir.ancestors() {
+        for name in FILE_NAMES {
+            let path = folder.join(name);
+            let Some(text) = files.read(&path) else {
+                continue;
+            };
+            let Some(mut settings) = parse(&text, name == "pyproject.toml") else {
+                continue;
+            };
+            settings.file = Some(path);
+            settings.root = folder.to_path_buf();
+            return settings;
+        }
+    }
+    Settings::default()
+}
+
+/// The configuration a file's text holds; None for a `pyproject.toml`
+/// without a `[tool.sps-plugin-ls]` table.
+pub fn parse(text: &str, pyproject: bool) -> Option<Settings> {
+    let mut s = Settings {
+        text: text.to_string(),
+        ..Settings::default()
+    };
+    let doc = match toml_edit::Document::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            // A broken pyproject.toml is ours only if it names us.
+            if pyproject && !text.contains("sps-plugin-ls") {
+                return None;
+            }
+            let range = e.span().map_or(TextRange::empty(0), |r| {
+                TextRange::new(r.start.min(text.len()), r.end.min(text.len()))
+            });
+            s.problems.push(Problem {
+                range,
+                kind: ProblemKind::Syntax,
+                message: e.message().trim_end().to_string(),
+            });
+            return Some(s);
+        }
+    };
+    let table: &dyn TableLike = if pyproject {
+        doc.get("tool")
+            .and_then(Item::as_table_like)
+            .and_then(|t| t.get("sps-plugin-ls"))
+            .and_then(Item::as_table_like)?
+    } else {
+        doc.as_table()
+    };
+    read(table, &mut s);
+    Some(s)
+}
+
+fn span(r: Option<std::ops::Range<usize>>) -> TextRange {
+    r.map_or(TextRange::empty(0), |r| TextRange::new(r.start, r.end))
+}
+
+fn read(table: &dyn TableLike, s: &mut Settings) {
+    for (key, item) in table.iter() {
+        let key_range = span(table.get_key_value(key).and_then(|(k, _)| k.span()));
+        match key {
+            "select" => s.select = codes(key, item, key_range, s),
+            "extend-select" => s.extend_select = codes(key, item, key_range, s).unwrap_or_default(),
+            "ignore" => s.ignore = codes(key, item, key_range, s).unwrap_or_default(),
+            "per-file-ignores" => {
+                let Some(t) = item.as_table_like() else {
+                    s.invalid(
+                        item_range(item, key_range),
+                        "`per-file-ignores` must be a table of globs and the codes they ignore, \
+                         e.g. `\"tests/**\" = [\"layout\"]`",
+                    );
+                    continue;
+                };
+                for (glob, codes_item) in t.iter() {
+                    let glob_range = span(t.get_key_value(glob).and_then(|(k, _)| k.span()));
+                    let list = codes(glob, codes_item, glob_range, s);
+                    match Glob::new(glob) {
+                        Ok(g) => s.per_file_ignores.push((g, list.unwrap_or_default())),
+                        Err(why) => s.problems.push(Problem {
+                            range: glob_range,
+                            kind: ProblemKind::InvalidGlob,
+                            message: format!("`{glob}` is not a glob: {why}"),
+                        }),
+                    }
+                }
+            }
+            "severity" => {
+                let Some(t) = item.as_table_like() else {
+                    s.invalid(
+                        item_range(item, key_range),
+                        "`severity` must be a table of codes and severities, e.g. \
+                         `\"config/inline-comment\" = \"error\"`",
+                    );
+                    continue;
+                };
+                for (code, level) in t.iter() {
+                    let code_range = span(t.get_key_value(code).and_then(|(k, _)| k.span()));
+                    let value_range = item_range(level, code_range);
+                    match level.as_str().and_then(Level::parse) {
+                        Some(l) => s.severity.push((
+                            Spanned {
+                                text: code.to_string(),
+                                range: code_range,
+                            },
+                            l,
+                        )),
+                        None => s.invalid(
+                            value_range,
+                            &format!(
+                                "{} is not a severity: write one of {}",
+                                level
+                                    .as_str()
+                                    .map_or("this".to_string(), |l| format!("`{l}`")),
+                                quoted(&Level::NAMES)
+                            ),
+                        ),
+                    }
+                }
+            }
+            "exclude" => {
+                for g in strings(key, item, key_range, s).into_iter().flatten() {
+                    match Glob::new(&g.text) {
+                        Ok(glob) => s.exclude.push(glob),
+                        Err(why) => s.problems.push(Problem {
+                            range: g.range,
+                            kind: ProblemKind::InvalidGlob,
+                            message: format!("`{}` is not a glob: {why}", g.text),
+                        }),
+                    }
+                }
+            }
+            "target-sps" => match item.as_value() {
+                Some(Value::String(v)) => {
+                    s.target_sps = vec![Spanned {
+                        text: v.value().clone(),
+                        range: span(v.span()),
+                    }]
+                }
+                Some(Value::Array(_)) => {
+                    s.target_sps = strings(key, item, key_range, s).unwrap_or_default()
+                }
+                _ => s.invalid(
+                    item_range(item, key_range),
+                    "`target-sps` is an SPS release or a list of them, e.g. `\"6.0\"` or \
+                     `[\"6.0\", \"9.0\"]`",
+                ),
+            },
+            _ => s.problems.push(Problem {
+                range: key_range,
+                kind: ProblemKind::UnknownKey(key.to_string()),
+                message: String::new(),
+            }),
+        }
+    }
+}
+
+fn item_range(item: &Item, fallback: TextRange) -> TextRange {
+    item.span()
+        .map_or(fallback, |r| TextRange::new(r.start, r.end))
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A list of strings (an element that is not one is reported and left
+/// out); anything else is reported and read as no list at all.
+fn strings(key: &str, item: &Item, key_range: TextRange, s: &mut Settings) -> Option<Vec<Spanned>> {
+    let Some(array) = item.as_array() else {
+        s.invalid(
+            item_range(item, key_range),
+            &format!("`{key}` must be a list of strings, e.g. `[\"…\"]`"),
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    for v in array.iter() {
+        match v {
+            Value::String(f) => out.push(Spanned {
+                text: f.value().clone(),
+                range: span(f.span()),
+            }),
+            other => s.invalid(
+                span(other.span()),
+                &format!("`{key}` must be a list of strings, and this is not a string"),
+            ),
+        }
+    }
+    Some(out)
+}
+
+fn codes(key: &str, item: &Item, key_range: TextRange, s: &mut Settings) -> Option<Vec<Spanned>> {
+    strings(key, item, key_range, s)
+}
+
+impl Settings {
+    /// A value that is left out, and why.
+    fn invalid(&mut self, range: TextRange, message: &str) {
+        self.problems.push(Problem {
+            range,
+            kind: ProblemKind::InvalidValue,
+            message: format!("{message}; it is left out"),
+        });
+    }
+
+    /// Every place the file names a code or family.
+    pub fn code_refs(&self) -> impl Iterator<Item = &Spanned> {
+        self.select
+            .iter()
+            .flatten()
+            .chain(&self.extend_select)
+            .chain(&self.ignore)
+            .chain(self.per_file_ignores.iter().flat_map(|(_, c)| c))
+            .chain(self.severity.iter().map(|(c, _)| c))
+    }
+
+    /// `path` relative to the configuration's folder, `/`-separated.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let parts: Vec<&str> = rel
+            .components()
+            .filter_map(|c| c.as_os_str().to_str())
+            .collect();
+        Some(parts.join("/"))
+    }
+
+    /// Whether the diagnostics of `code` are reported for the file at
+    /// `path`: the most specific of `select`/`extend-select` and `ignore`
+    /// that names it decides (a code before its family; `ignore` on a tie),
+    /// then `per-file-ignores` may take it away. The problems of the
+    /// configuration itself (`settings/…`) are selected whatever `select`
+    /// says; only `ignore` turns them off.
+    pub fn enabled(&self, code: &str, path: &Path) -> bool {
+        let best = |list: &mut dyn Iterator<Item = &Spanned>| {
+            list.filter_map(|s| specificity(&s.text, code)).max()
+        };
+        let chosen = match &self.select {
+            Some(select) if !code.starts_with("settings/") => {
+                best(&mut select.iter().chain(&self.extend_select))
+            }
+            _ => Some(0).max(best(&mut self.extend_select.iter())),
+        };
+        let ignored = best(&mut self.ignore.iter());
+        let on = match (chosen, ignored) {
+            (Some(c), Some(i)) => c > i,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if !on {
+            return false;
+        }
+        if self.per_file_ignores.is_empty() {
+            return true;
+        }
+        let Some(rel) = self.relative(path) else {
+            return true;
+        };
+        !self.per_file_ignores.iter().any(|(glob, codes)| {
+            glob.matches(&rel) && codes.iter().any(|c| specificity(&c.text, code).is_some())
+        })
+    }
+
+    /// The severity `[severity]` sets for `code` (its own entry before its
+    /// family's).
+    pub fn severity(&self, code: &str) -> Option<Level> {
+        self.severity
+            .iter()
+            .filter_map(|(c, l)| specificity(&c.text, code).map(|s| (s, *l)))
+            .max_by_key(|(s, _)| *s)
+            .map(|(_, l)| l)
+    }
+
+    /// Whether `check` skips `path` (an `exclude` glob matches it or a
+    /// folder it is in).
+    pub fn excludes(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        self.relative(path)
+            .is_some_and(|rel| self.exclude.iter().any(|g| g.matches(&rel)))
+    }
+}
+
+/// How specifically `selector` names `code`: 2 the code itself, 1 its
+/// family.
+fn specificity(selector: &str, code: &str) -> Option<u8> {
+    if selector == code {
+        Some(2)
+    } else if code.split('/').next() == Some(selector) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "ignore",
+        "select",
+        " = ",
+        "[",
+        "]",
+        "\"",
+        "'",
+        ",",
+        "config",
+        "/x",
+        "\n",
+        "[severity]",
+        "[per-file-ignores]",
+        "[tool.sps-plugin-ls]",
+        "target-sps",
+        "\"6.0\"",
+        "{",
+        "}",
+        "3",
+        "**",
+        "é",
+        "#",
+        "exclude",
+        ".",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any text is read without a panic, and every problem lies in it.
+        #[test]
+        fn reading_never_panics(picks in prop::collection::vec(0..PIECES.len(), 0..40), pyproject in any::<bool>()) {
+            let text: String = picks.iter().map(|i| PIECES[*i]).collect();
+            if let Some(s) = parse(&text, pyproject) {
+                for p in &s.problems {
+                    prop_assert!(p.range.start <= p.range.end && p.range.end <= text.len());
+                }
+                let _ = s.enabled("config/x", Path::new("/p/a"));
+            }
+        }
+    }
+
+    fn settings(text: &str) -> Settings {
+        let mut s = parse(text, false).unwrap();
+        s.root = PathBuf::from("/p");
+        s
+    }
+
+    #[test]
+    fn the_most_specific_selector_decides() {
+        let s = settings(
+            "select = [\"config\", \"manifest/unknown-key\"]\nignore = [\"config/inline-comment\", \"manifest\"]\n",
+        );
+        let on = |c: &str| s.enabled(c, Path::new("/p/MANIFEST"));
+        assert!(on("config/invalid-enum"));
+        assert!(!on("config/inline-comment"));
+        assert!(on("manifest/unknown-key"));
+        assert!(!on("manifest/invalid-type"));
+        assert!(!on("layout/too-large"));
+        let s = settings("extend-select = [\"config\"]\nignore = [\"config\"]\n");
+        assert!(!s.enabled("config/invalid-enum", Path::new("/p/x")));
+        assert!(s.enabled("layout/too-large", Path::new("/p/x")));
+    }
+
+    #[test]
+    fn per_file_ignores_and_exclude_are_relative_to_the_file() {
+        let s =
+            settings("exclude = [\"build\"]\n[per-file-ignores]\n\"legacy/**\" = [\"config\"]\n");
+        assert!(!s.enabled("config/x", Path::new("/p/legacy/a/default.cfg")));
+        assert!(s.enabled("config/x", Path::new("/p/new/default.cfg")));
+        assert!(s.excludes(Path::new("/p/build/MANIFEST")));
+        assert!(!s.excludes(Path::new("/p/src/MANIFEST")));
+    }
+
+    #[test]
+    fn severity_code_before_family() {
+        let s = settings("[severity]\nconfig = \"info\"\n\"config/inline-comment\" = \"error\"\n");
+        assert_eq!(s.severity("config/inline-comment"), Some(Level::Error));
+        assert_eq!(s.severity("config/placeholder"), Some(Level::Info));
+        assert_eq!(s.severity("manifest/empty"), None);
+    }
+
+    #[test]
+    fn pyproject_only_with_its_table() {
+        assert_eq!(parse("[tool.ruff]\nline-length = 1\n", true), None);
+        let s = parse("[tool.sps-plugin-ls]\nignore = [\"layout\"]\n", true).unwrap();
+        assert_eq!(s.ignore[0].text, "layout");
+        assert_eq!(parse("[tool.ruff\n", true), None);
+        assert_eq!(
+            parse("[tool.sps-plugin-ls\n", true).unwrap().problems[0].kind,
+            ProblemKind::Syntax
+        );
+    }
+}
