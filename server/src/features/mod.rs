@@ -6,6 +6,7 @@ pub mod config;
 pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
+pub mod python;
 
 use crate::analysis::{self, Context, Edit};
 use crate::text::TextRange;
@@ -126,7 +127,7 @@ pub fn completion(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Vec
     match kind {
         DocKind::Manifest => manifest::completion(text, offset, cx),
         DocKind::Config => config::completion(text, offset, cx),
-        DocKind::Python => Vec::new(),
+        DocKind::Python => python::completion(text, offset, cx),
     }
 }
 
@@ -135,7 +136,7 @@ pub fn hover(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<H
     match kind {
         DocKind::Manifest => manifest::hover(text, offset, cx),
         DocKind::Config => config::hover(text, offset, cx),
-        DocKind::Python => None,
+        DocKind::Python => python::hover(text, offset, cx),
     }
 }
 

@@ -761,7 +761,8 @@ def helper(a, *args, b=1, **kw):
     fn indexes_imports_classes_methods_constants_and_calls() {
         let ix = index(SOURCE);
         assert!(ix.errors.is_empty(), "{:?}", ix.errors);
-        let imports: Vec<(u32, &str, Option<&str>, &str, bool, bool)> = ix
+        type Row<'a> = (u32, &'a str, Option<&'a str>, &'a str, bool, bool);
+        let imports: Vec<Row> = ix
             .imports
             .iter()
             .map(|i| {

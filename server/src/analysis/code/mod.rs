@@ -91,7 +91,7 @@ pub fn code_files(files: &dyn Files, folder: &Path, entry_point: Option<&str>) -
                 prefix.push('/');
             }
             prefix.push_str(part);
-            if part.contains('.') || !scan.packages.iter().any(|p| *p == prefix) {
+            if part.contains('.') || !scan.packages.contains(&prefix) {
                 is_packaged = false;
                 break;
             }
@@ -231,10 +231,8 @@ impl PluginCode {
             let (f, c) = chain[i];
             for (base, _) in &self.files[f].index.classes[c].bases {
                 match self.resolve_dotted(f, base) {
-                    Resolved::Class(bf, bc) => {
-                        if !chain.contains(&(bf, bc)) {
-                            chain.push((bf, bc));
-                        }
+                    Resolved::Class(bf, bc) if !chain.contains(&(bf, bc)) => {
+                        chain.push((bf, bc));
                     }
                     Resolved::External(q) => external.push(q),
                     _ => {}

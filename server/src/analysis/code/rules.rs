@@ -230,7 +230,7 @@ impl Rules<'_> {
                 }
                 if top == "safeguard"
                     || stdlib::is_stdlib(&top)
-                    || requirements.iter().any(|r| *r == top)
+                    || requirements.contains(&top)
                     || provided.contains_key(&top)
                 {
                     continue;
