@@ -7,6 +7,7 @@ pub mod fix_all;
 pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
+pub mod python;
 pub mod suppress;
 #[cfg(test)]
 mod suppress_tests;
@@ -130,7 +131,7 @@ pub fn completion(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Vec
     match kind {
         DocKind::Manifest => manifest::completion(text, offset, cx),
         DocKind::Config => config::completion(text, offset, cx),
-        DocKind::Python => Vec::new(),
+        DocKind::Python => python::completion(text, offset, cx),
         DocKind::Settings => Vec::new(),
     }
 }
@@ -140,7 +141,7 @@ pub fn hover(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<H
     match kind {
         DocKind::Manifest => manifest::hover(text, offset, cx),
         DocKind::Config => config::hover(text, offset, cx),
-        DocKind::Python => None,
+        DocKind::Python => python::hover(text, offset, cx),
         DocKind::Settings => None,
     }
 }

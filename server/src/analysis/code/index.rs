@@ -757,14 +757,12 @@ def helper(a, *args, b=1, **kw):
     return requests.get(os.path.join("a", "b"))
 "#;
 
-    /// (level, module, name, bound as, in a guard, at the top level).
-    type ImportRow<'a> = (u32, &'a str, Option<&'a str>, &'a str, bool, bool);
-
     #[test]
     fn indexes_imports_classes_methods_constants_and_calls() {
         let ix = index(SOURCE);
         assert!(ix.errors.is_empty(), "{:?}", ix.errors);
-        let imports: Vec<ImportRow> = ix
+        type Row<'a> = (u32, &'a str, Option<&'a str>, &'a str, bool, bool);
+        let imports: Vec<Row> = ix
             .imports
             .iter()
             .map(|i| {

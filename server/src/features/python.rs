@@ -1,0 +1,217 @@
+//! Features on the plugin's Python files: hover on a hook method (what SPS
+//! calls it with, and when) and completion of the hook names in the body of
+//! a class, with the SDK's signature as a snippet.
+
+use super::{CompletionItem, CompletionKind, Hover};
+use crate::analysis::code::index;
+use crate::analysis::Context;
+use crate::schema::sdk_api;
+use crate::text::{line_start, TextRange};
+
+/// The hooks, per SDK base class: (name, when the SDK or SPS calls it).
+const HOOKS: &[(&str, &str, &str)] = &[
+    ("AAPlugin", "do_authenticate", "The SDK calls it with no arguments from `authenticate`, which SPS calls when a connection needs authentication (after the gateway user is known). Return `AAResponse.accept()`, `.deny()` or `.need_info()`; read the connection from `self.connection`."),
+    ("AAPlugin", "do_authorize", "The SDK calls it with no arguments from `authorize`, which SPS calls after authentication to decide whether the connection may go on. Return `AAResponse.accept()` or `.deny()`."),
+    ("AAPlugin", "do_session_ended", "The SDK calls it with no arguments when SPS reports the end of the session (`session_ended`); clean up here."),
+    ("CredentialStorePlugin", "do_get_password_list", "The SDK calls it with no arguments from `get_password_list`, which SPS calls when it needs passwords for the target account (`self.account`, `self.asset`). Return `{\"passwords\": [...]}`."),
+    ("CredentialStorePlugin", "do_get_private_key_list", "The SDK calls it with no arguments from `get_private_key_list`, which SPS calls when it needs private keys for the target account. Return `{\"private_keys\": [(type, key), ...]}`."),
+    ("CredentialStorePlugin", "do_authentication_completed", "The SDK calls it with no arguments when SPS reports that the authentication on the target completed."),
+    ("CredentialStorePlugin", "do_check_in_credential", "The SDK calls it with no arguments when the checked-out credential should be checked in (see `[check-in-trigger]`)."),
+    ("CredentialStorePlugin", "do_session_ended", "The SDK calls it with no arguments when SPS reports the end of the session."),
+    ("CredentialStorePlugin", "do_get_remote_app_credentials", "The SDK calls it with no arguments from `get_remote_app_credentials`, which SPS calls for RemoteApp launches (`self.remote_app_account`, `self.remote_app_asset`)."),
+    ("CredentialStorePlugin", "do_get_totp_codes", "The SDK calls it with no arguments from `get_totp_codes`, which SPS calls when it needs one-time codes for the target account."),
+];
+
+const RAW: &[(&str, &str)] = &[
+    (
+        "authenticate",
+        "SPS calls it when a connection needs authentication",
+    ),
+    (
+        "authorize",
+        "SPS calls it to decide whether a connection may go on",
+    ),
+    ("session_ended", "SPS calls it when the session ends"),
+    (
+        "get_password_list",
+        "SPS calls it when it needs passwords for the target account",
+    ),
+    (
+        "get_private_key_list",
+        "SPS calls it when it needs private keys for the target account",
+    ),
+    (
+        "authentication_completed",
+        "SPS calls it when the authentication on the target completed",
+    ),
+    (
+        "get_remote_app_credentials",
+        "SPS calls it for RemoteApp launches",
+    ),
+    (
+        "get_totp_codes",
+        "SPS calls it when it needs one-time codes",
+    ),
+];
+
+fn sdk_class(short: &str) -> &'static str {
+    if short == "AAPlugin" {
+        sdk_api::AA_PLUGIN
+    } else {
+        sdk_api::CREDENTIAL_STORE_PLUGIN
+    }
+}
+
+/// Hover on the name of a method that SPS or the SDK calls.
+pub fn hover(text: &str, offset: usize, _cx: &Context) -> Option<Hover> {
+    let ix = index::index(text);
+    let (class, method) = ix.classes.iter().find_map(|c| {
+        c.methods
+            .iter()
+            .find(|m| m.name_range.touches(offset))
+            .map(|m| (c, m))
+    })?;
+    let sdk = sdk_api::get();
+    let bases: Vec<&str> = class.bases.iter().map(|(b, _)| b.as_str()).collect();
+    if let Some((base, name, when)) = HOOKS.iter().find(|(base, name, _)| {
+        *name == method.name && bases.iter().any(|b| b.rsplit('.').next() == Some(base))
+    }) {
+        let since = sdk
+            .name(sdk_class(base))
+            .and_then(|(_, c)| c.members.get(*name))
+            .map_or(String::new(), |m| format!(" (api {} or newer)", m.since));
+        return Some(Hover {
+            range: method.name_range,
+            markdown: format!("**`{base}.{name}(self)`**{since}\n\n{when}"),
+        });
+    }
+    let (name, when) = RAW.iter().find(|(n, _)| *n == method.name)?;
+    let wrapper = [sdk_api::AA_PLUGIN, sdk_api::CREDENTIAL_STORE_PLUGIN]
+        .iter()
+        .filter_map(|c| sdk.name(c).and_then(|(_, c)| c.members.get(*name)))
+        .map(|m| {
+            m.params
+                .iter()
+                .skip(1)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect::<Vec<_>>();
+    Some(Hover {
+        range: method.name_range,
+        markdown: format!(
+            "**`{name}`**: {when}, by keyword, with: {}.\n\nThe SDK's `AAPlugin` / `CredentialStorePlugin` implement it and call the `do_*` hooks; implement it yourself only in a plugin on `PluginBase` or a plain class.",
+            wrapper
+                .iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    })
+}
+
+/// Hook names while typing a method name in a class body: at the start of
+/// an indented line (optionally after `def `).
+pub fn completion(text: &str, offset: usize, _cx: &Context) -> Vec<CompletionItem> {
+    let start = line_start(text, offset);
+    let before = &text[start..offset];
+    let indent = before.len() - before.trim_start().len();
+    if indent == 0 {
+        return Vec::new();
+    }
+    let typed = before.trim_start();
+    let (has_def, word) = match typed.strip_prefix("def ") {
+        Some(w) => (true, w),
+        None => (false, typed),
+    };
+    if !word.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return Vec::new();
+    }
+    // Inside a class: the nearest line above with less indentation starts
+    // with `class `.
+    let above = &text[..start];
+    let class_line = above
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() < indent);
+    let Some(class_line) = class_line.filter(|l| l.trim_start().starts_with("class ")) else {
+        return Vec::new();
+    };
+    let replace = TextRange::new(offset - word.len(), offset);
+    let sdk = sdk_api::get();
+    let mut out = Vec::new();
+    for (base, name, when) in HOOKS {
+        if !class_line.contains(base)
+            && (class_line.contains("AAPlugin") || class_line.contains("CredentialStorePlugin"))
+        {
+            continue;
+        }
+        if !name.starts_with(word) {
+            continue;
+        }
+        let since = sdk
+            .name(sdk_class(base))
+            .and_then(|(_, c)| c.members.get(*name))
+            .map_or("?".to_string(), |m| m.since.clone());
+        let snippet = format!(
+            "{}{name}(self):\n{}    ${{0:pass}}",
+            if has_def { "" } else { "def " },
+            &before[..indent]
+        );
+        out.push(
+            CompletionItem::new(*name, CompletionKind::Snippet, replace)
+                .detail(format!("{base} hook, api {since}+"))
+                .docs(*when)
+                .insert(snippet, true),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::workspace::MemoryFiles;
+
+    const CODE: &str = "from safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return None\n\n    def session_ended(self, cookie):\n        pass\n";
+
+    #[test]
+    fn hover_on_a_hook_says_what_calls_it() {
+        let files = MemoryFiles::default();
+        let cx = Context::new(Path::new("/p/lib/plugin.py"), &files);
+        let at = CODE.find("do_authenticate").unwrap() + 3;
+        let h = hover(CODE, at, &cx).unwrap();
+        assert!(
+            h.markdown
+                .starts_with("**`AAPlugin.do_authenticate(self)`** (api 1.1 or newer)"),
+            "{}",
+            h.markdown
+        );
+        let at = CODE.find("session_ended").unwrap();
+        let h = hover(CODE, at, &cx).unwrap();
+        assert!(
+            h.markdown.contains("`session_id, cookie, session_cookie`"),
+            "{}",
+            h.markdown
+        );
+        assert!(hover(CODE, 3, &cx).is_none());
+    }
+
+    #[test]
+    fn completes_hook_names_in_a_class_body() {
+        let files = MemoryFiles::default();
+        let cx = Context::new(Path::new("/p/lib/plugin.py"), &files);
+        let text = "from safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_a";
+        let items = completion(text, text.len(), &cx);
+        let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels, ["do_authenticate", "do_authorize"]);
+        assert_eq!(
+            items[0].insert_text,
+            "do_authenticate(self):\n        ${0:pass}"
+        );
+        assert!(completion("def do_a", 8, &cx).is_empty());
+    }
+}
