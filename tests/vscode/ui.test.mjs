@@ -675,7 +675,10 @@ uiTest('the server inside the package runs; none is set and none is on PATH', as
 
 /** Opens the language status hover ({} in the status bar) and returns its text. */
 async function languageStatus(needle) {
-  const hover = page.locator('.hover-language-status');
+  const hover = page
+    .locator('.workbench-hover, .monaco-hover')
+    .filter({ hasText: 'sps-plugin-ls' })
+    .first();
   let text = '';
   await until(`the language status hover showing ${JSON.stringify(needle)}`, async () => {
     if (!(await hover.isVisible())) {
@@ -694,15 +697,18 @@ uiTest('the language status item: version, Restart and Show Log; also on the plu
   for (const needle of ['bundled with the extension', 'Restart', 'Show Log']) {
     assert.ok(text.includes(needle), `the language status lacks ${JSON.stringify(needle)}: ${text}`);
   }
-  await hover.getByText('Show Log', { exact: true }).click();
+  await hover.getByText('Show Log', { exact: true }).first().click();
   await until('the output panel showing the server log', async () =>
-    /Language server started/.test(await page.locator('.part.panel').innerText()),
+    /Language\s+server\s+started/.test(await page.locator('.part.panel').first().innerText()),
   );
+  await page.keyboard.press('Escape');
   // The plugin's Python file gets the server too (its status item shows).
   await openFile('main.py');
   await languageStatus(`sps-plugin-ls ${serverVersion}`);
   await page.keyboard.press('Escape');
   await openFile('MANIFEST');
+  await page.keyboard.press('Escape');
+  await hover.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
 });
 
 uiTest('completion after `type: ` lists the plugin types', async () => {
@@ -817,6 +823,28 @@ uiTest('the restart command restarts the server', async () => {
   log(`server pid ${before[0]} -> ${after[0]}`);
 });
 
+// ---- Python diagnostics (issue 12) ----------------------------------------
+// Set to true once the server checks Python files: a plugin .py with a syntax
+// error then shows python/syntax-error in the Problems panel.
+const PYTHON_DIAGNOSTICS = false;
+
+uiTest('a plugin .py with a syntax error: python/syntax-error (issue 12)', async () => {
+  if (!PYTHON_DIAGNOSTICS) {
+    log('skipped until the server checks Python files (PYTHON_DIAGNOSTICS)');
+    return;
+  }
+  fs.writeFileSync(path.join(pluginDir, 'broken.py'), 'def broken(:\n    pass\n');
+  await page.keyboard.press(`${mod}+p`); // Quick Open
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill('broken.py');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'broken.py' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await until('python/syntax-error for broken.py', async () =>
+    (await problemRows()).some((r) => r.includes('python/syntax-error')),
+  );
+});
+
 uiTest('a server path that does not exist: a notification says how to fix it', async () => {
   writeServerPath(BOGUS_SERVER);
   const toast = page.locator('.notification-toast', { hasText: BOGUS_SERVER });
@@ -863,7 +891,11 @@ uiTest('a server path that does not exist: a notification says how to fix it', a
 });
 
 uiTest('neither code-server nor the workbench tried to reach the network', async () => {
-  const fromCodeServer = networkAttempts.filter((a) => a.startsWith('code-server:'));
+  // The extension gallery is pointed at a closed port on 127.0.0.1: not outside.
+  const local = (a) => / (https?:\/\/)?(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(a);
+  const fromCodeServer = networkAttempts.filter((a) => a.startsWith('code-server:') && !local(a));
+  const localOnes = networkAttempts.filter(local);
+  if (localOnes.length > 0) log(`note: refused local requests: ${JSON.stringify(localOnes)}`);
   const fromChromium = networkAttempts.filter((a) => a.startsWith('chromium:'));
   if (fromChromium.length > 0) {
     // Refused by the trap; Chromium's own services are not what is tested.
