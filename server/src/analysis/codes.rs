@@ -22,6 +22,16 @@ pub struct Code {
     pub fix: Fixable,
 }
 
+/// Where the rules are documented: one anchor per code.
+pub const DOCS_URL: &str = "https://github.com/sps-plugin-ls/sps-plugin-ls/blob/main/docs/rules.md";
+
+impl Code {
+    /// The documentation of this code's rule (`codeDescription.href`).
+    pub fn doc_url(&self) -> String {
+        format!("{}#{}", DOCS_URL, self.id.replace('/', "-"))
+    }
+}
+
 /// Whether a code's diagnostics come with fixes, and how far those fixes
 /// can be trusted (ruff's fix safety). A fix is **safe** when it cannot
 /// change what the plugin means beyond the repair the message names

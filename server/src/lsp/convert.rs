@@ -54,6 +54,12 @@ impl Text<'_> {
             range: self.range(d.range),
             severity: Some(severity(d.severity)),
             code: Some(lsp::NumberOrString::String(d.code.to_string())),
+            code_description: d
+                .code
+                .doc_url()
+                .parse()
+                .ok()
+                .map(|href| lsp::CodeDescription { href }),
             source: Some("sps-plugin-ls".into()),
             message: d.message.clone(),
             related_information: related,

@@ -4,7 +4,9 @@
 
 pub mod convert;
 pub mod documents;
+pub mod editor_settings;
 pub mod handlers;
+pub mod scan;
 pub mod server;
 pub mod snapshot;
 pub mod transport;

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use futures::FutureExt;
@@ -15,10 +15,66 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService};
 
 use super::documents::Document;
+use super::editor_settings::{self, EditorConfig, EditorSettings, Scope};
 use super::handlers;
 use super::snapshot::{OpenTexts, RequestSnapshot};
 use crate::text::Encoding;
-use crate::workspace::{lock, DiskFiles, DocKind, NoFiles, ScanCache};
+use crate::workspace::{lock, DiskFiles, DocKind, Files, NoFiles, ScanCache};
+
+/// The methods the server handles; a request for any other is answered
+/// MethodNotFound by the transport, any other notification dropped.
+const OFFERED: &[&str] = &[
+    "initialize",
+    "initialized",
+    "shutdown",
+    "exit",
+    "$/cancelRequest",
+    "textDocument/didOpen",
+    "textDocument/didChange",
+    "textDocument/didSave",
+    "textDocument/didClose",
+    "workspace/didChangeWatchedFiles",
+    "workspace/didChangeWorkspaceFolders",
+    "workspace/didChangeConfiguration",
+    "textDocument/completion",
+    "textDocument/hover",
+    "textDocument/codeAction",
+    "textDocument/documentSymbol",
+    "textDocument/foldingRange",
+    "textDocument/definition",
+    "textDocument/documentLink",
+    "textDocument/diagnostic",
+    "workspace/diagnostic",
+];
+
+fn offers(method: &str) -> bool {
+    OFFERED.contains(&method)
+}
+
+/// The section of the editor's settings the server reads.
+const SECTION: &str = "spsPluginLs";
+
+/// A workspace of at least this many documents to check shows progress.
+const PROGRESS_AT: usize = 20;
+
+/// What the client said it supports, at `initialize`.
+#[derive(Clone, Copy, Debug, Default)]
+struct ClientCaps {
+    /// Pull diagnostics (`textDocument/diagnostic`): nothing is pushed then.
+    pull: bool,
+    /// `workspace/diagnostic/refresh`.
+    refresh: bool,
+    /// `workspace/configuration`.
+    configuration: bool,
+    /// `window/workDoneProgress/create`.
+    progress: bool,
+}
+
+/// The last pull report of a document: its result id and the generation of the workspace they were computed at.
+struct Pulled {
+    generation: u64,
+    result_id: String,
+}
 
 /// Re-checks asked for and not yet started. A document has at most one
 /// queued task, which holds only its URI and builds its snapshot when it
@@ -35,6 +91,10 @@ struct Queue {
     tickets: u64,
 }
 
+/// A publication: the version (none for a closed document) and the
+/// diagnostics.
+type Published = (Option<i32>, Vec<Diagnostic>);
+
 struct State {
     docs: Mutex<HashMap<Uri, Document>>,
     /// The open documents' texts, shared by every snapshot until one
@@ -45,13 +105,27 @@ struct State {
     analyses: tokio::sync::Semaphore,
     encoding: OnceLock<Encoding>,
     shutdown_requested: AtomicBool,
-    /// What was last published per document (version and diagnostics), so
-    /// that re-checking a neighbour that did not change sends nothing.
-    published: tokio::sync::Mutex<HashMap<Uri, (i32, Vec<Diagnostic>)>>,
+    /// What was last published per document (version, none for a closed
+    /// one, and diagnostics), so that re-checking a neighbour that did not
+    /// change sends nothing.
+    published: tokio::sync::Mutex<HashMap<Uri, Published>>,
     watching: AtomicBool,
     /// Folder walks for the layout rules, kept until files change on disk:
     /// a keystroke never walks the plugin folder again.
     scans: Arc<ScanCache>,
+    caps: OnceLock<ClientCaps>,
+    /// The workspace folders.
+    folders: Mutex<Vec<PathBuf>>,
+    /// The documents under the workspace folders, open or not, found by
+    /// the scan at start and kept up by watched-file events.
+    workspace_docs: Mutex<HashMap<Uri, (PathBuf, DocKind)>>,
+    editor: Mutex<EditorConfig>,
+    /// Bumped by every change a diagnostic may depend on: a pull report of
+    /// the current generation is still true.
+    generation: AtomicU64,
+    pulled: Mutex<HashMap<Uri, Pulled>>,
+    /// Workspace scans started (each later one makes the earlier stale).
+    scan_runs: AtomicU64,
 }
 
 impl Default for State {
@@ -67,6 +141,13 @@ impl Default for State {
             published: Default::default(),
             watching: Default::default(),
             scans: Default::default(),
+            caps: Default::default(),
+            folders: Default::default(),
+            workspace_docs: Default::default(),
+            editor: Default::default(),
+            generation: Default::default(),
+            pulled: Default::default(),
+            scan_runs: Default::default(),
         }
     }
 }
@@ -92,15 +173,34 @@ impl State {
         texts
     }
 
+    fn caps(&self) -> ClientCaps {
+        self.caps.get().copied().unwrap_or_default()
+    }
+
     /// A document's text changed, or a document opened or closed.
     fn texts_changed(&self) {
         *lock(&self.open) = None;
+        self.changed();
+    }
+
+    /// Something a diagnostic may depend on changed.
+    fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn editor_for(&self, path: &Path) -> EditorSettings {
+        lock(&self.editor).for_path(path).clone()
+    }
+
+    fn scope(&self, path: &Path) -> Scope {
+        lock(&self.editor).for_path(path).scope
     }
 
     fn snapshot(&self, uri: &Uri) -> Option<RequestSnapshot> {
         let mut docs = lock(&self.docs);
         let open = self.open_texts(&mut docs);
         let doc = docs.get_mut(uri)?;
+        let editor = self.editor_for(&doc.path).settings;
         Some(RequestSnapshot {
             uri: uri.clone(),
             path: doc.path.clone(),
@@ -110,7 +210,37 @@ impl State {
             on_disk: is_on_disk(uri),
             open,
             scans: self.scans.clone(),
+            editor,
         })
+    }
+
+    /// A snapshot of a workspace document that is not open, read from the
+    /// disk; none if it is open, not one of the workspace's, or unreadable.
+    fn disk_snapshot(&self, uri: &Uri) -> Option<RequestSnapshot> {
+        let (path, kind) = lock(&self.workspace_docs).get(uri).cloned()?;
+        let text = DiskFiles::unconfined().read(&path)?;
+        let mut docs = lock(&self.docs);
+        if docs.contains_key(uri) {
+            return None;
+        }
+        let open = self.open_texts(&mut docs);
+        drop(docs);
+        let editor = self.editor_for(&path).settings;
+        Some(RequestSnapshot {
+            uri: uri.clone(),
+            doc: Document::new(path.clone(), Some(kind), 0, &text).snapshot(),
+            path,
+            kind,
+            encoding: self.encoding(),
+            on_disk: true,
+            open,
+            scans: self.scans.clone(),
+            editor,
+        })
+    }
+
+    fn is_open(&self, uri: &Uri) -> bool {
+        lock(&self.docs).contains_key(uri)
     }
 
     fn is_wanted(&self, uri: &Uri, ticket: u64) -> bool {
@@ -119,7 +249,9 @@ impl State {
 }
 
 /// Analyses a document queued by [`Backend::publish`] and publishes the
-/// result, unless a later request for it was made meanwhile.
+/// result, unless a later request for it was made meanwhile. A document
+/// that is not open is read from the disk if it is one of the workspace's
+/// and its scope is the workspace; otherwise what it had is cleared.
 async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri) {
     let Ok(_permit) = state.analyses.acquire().await else {
         return;
@@ -133,10 +265,29 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri) {
         }
     };
     // Taken after the ticket: a change after it asks for a later one.
-    let Some(snapshot) = state.snapshot(&uri) else {
+    let snapshot = match state.snapshot(&uri) {
+        Some(s) => Some((Some(s.doc.version), s)),
+        None => {
+            let workspace = lock(&state.workspace_docs)
+                .get(&uri)
+                .is_some_and(|(p, _)| state.scope(p) == Scope::Workspace);
+            if workspace && !state.is_open(&uri) {
+                state.disk_snapshot(&uri).map(|s| (None, s))
+            } else {
+                None
+            }
+        }
+    };
+    let Some((version, snapshot)) = snapshot else {
+        if state.is_open(&uri) {
+            return;
+        }
+        let mut published = state.published.lock().await;
+        if state.is_wanted(&uri, ticket) && published.remove(&uri).is_some() {
+            client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
         return;
     };
-    let version = snapshot.doc.version;
     let snapshot = Arc::new(snapshot);
     let analysed = snapshot.clone();
     let result = guard("textDocument/publishDiagnostics", move || {
@@ -155,9 +306,7 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri) {
     }
     let converted = entry.1.clone();
     published.insert(uri.clone(), entry);
-    client
-        .publish_diagnostics(uri, converted, Some(version))
-        .await;
+    client.publish_diagnostics(uri, converted, version).await;
 }
 
 /// Whether a document is a file on the disk.
@@ -165,6 +314,7 @@ fn is_on_disk(uri: &Uri) -> bool {
     uri.scheme().as_str().eq_ignore_ascii_case("file")
 }
 
+#[derive(Clone)]
 pub struct Backend {
     client: Client,
     state: Arc<State>,
@@ -178,8 +328,14 @@ pub async fn run() -> i32 {
         client,
         state: state.clone(),
     });
-    let served =
-        super::transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
+    let served = super::transport::serve(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+        service,
+        socket,
+        offers,
+    )
+    .await;
     // The status depends on `shutdown` having been received, not on its
     // handler having run before `exit` ended the loop.
     if served.shutdown || state.shutdown_requested.load(Ordering::SeqCst) {
@@ -276,24 +432,49 @@ impl Backend {
     }
 
     fn refresh_where(&self, dirs: Option<&HashSet<PathBuf>>, wanted: impl Fn(DocKind) -> bool) {
-        let uris: Vec<Uri> = {
-            let docs = lock(&self.state.docs);
-            docs.iter()
-                .filter(|(_, d)| d.kind.is_some_and(&wanted))
-                .filter(|(_, d)| {
-                    dirs.is_none_or(|dirs| d.path.parent().is_some_and(|p| dirs.contains(p)))
-                })
-                .map(|(u, _)| u.clone())
-                .collect()
-        };
+        let in_dirs =
+            |p: &Path| dirs.is_none_or(|dirs| p.parent().is_some_and(|p| dirs.contains(p)));
+        let uris = self.documents_where(|p, k| wanted(k) && in_dirs(p));
         for uri in uris {
             self.publish(uri);
         }
     }
 
+    /// The open documents and the workspace's closed ones whose path and
+    /// kind pass `keep`.
+    fn documents_where(&self, keep: impl Fn(&Path, DocKind) -> bool) -> Vec<Uri> {
+        let mut uris: Vec<Uri> = {
+            let docs = lock(&self.state.docs);
+            docs.iter()
+                .filter(|(_, d)| d.kind.is_some_and(|k| keep(&d.path, k)))
+                .map(|(u, _)| u.clone())
+                .collect()
+        };
+        let closed: Vec<Uri> = lock(&self.state.workspace_docs)
+            .iter()
+            .filter(|(u, (p, k))| keep(p, *k) && !uris.contains(u))
+            .map(|(u, _)| u.clone())
+            .collect();
+        uris.extend(closed);
+        uris
+    }
+
     /// Asks for a document to be checked again and its diagnostics
     /// published; requests made before the check starts are one check.
+    /// A client that pulls diagnostics gets none pushed.
     fn publish(&self, uri: Uri) {
+        if let Some(check) = self.queue_check(uri) {
+            tokio::spawn(check);
+        }
+    }
+
+    /// Queues a check of `uri`; the task to run, unless one is queued
+    /// already (which then does it).
+    fn queue_check(&self, uri: Uri) -> Option<impl Future<Output = ()> + Send + 'static> {
+        if self.state.caps().pull {
+            self.state.changed();
+            return None;
+        }
         let start = {
             let mut q = lock(&self.state.queue);
             q.tickets += 1;
@@ -301,10 +482,8 @@ impl Backend {
             q.wanted.insert(uri.clone(), ticket);
             q.queued.insert(uri.clone())
         };
-        if start {
-            let (state, client) = (self.state.clone(), self.client.clone());
-            tokio::spawn(check_and_publish(state, client, uri));
-        }
+        let (state, client) = (self.state.clone(), self.client.clone());
+        start.then(|| check_and_publish(state, client, uri))
     }
 
     fn has_open_config_beside(docs: &HashMap<Uri, Document>, manifest: &Path) -> bool {
@@ -330,17 +509,11 @@ impl Backend {
         let folder = crate::analysis::code::plugin_folder(path, &DiskFiles::unconfined())
             .or_else(|| path.parent().map(Path::to_path_buf));
         let Some(folder) = folder else { return };
-        let uris: Vec<Uri> = {
-            let docs = self.state.docs.lock().unwrap_or_else(|e| e.into_inner());
-            docs.iter()
-                .filter(|(_, d)| match d.kind {
-                    Some(DocKind::Python) => d.path.starts_with(&folder),
-                    Some(DocKind::Manifest) => manifest && d.path.parent() == Some(&folder),
-                    _ => false,
-                })
-                .map(|(u, _)| u.clone())
-                .collect()
-        };
+        let uris = self.documents_where(|p, k| match k {
+            DocKind::Python => p.starts_with(&folder),
+            DocKind::Manifest => manifest && p.parent() == Some(&folder),
+            _ => false,
+        });
         for uri in uris {
             self.publish(uri);
         }
@@ -349,6 +522,7 @@ impl Backend {
     /// Forgets the folder walks: files changed on disk.
     fn forget_scans(&self) {
         lock(&self.state.scans).clear();
+        self.state.changed();
     }
 
     fn changed_dirs(paths: impl IntoIterator<Item = PathBuf>) -> HashSet<PathBuf> {
@@ -371,6 +545,9 @@ impl Backend {
                 "**/*.cfg",
                 "**/*.cfg.plugin",
                 "**/__init__.py",
+                "**/sps-plugin-ls.toml",
+                "**/.sps-plugin-ls.toml",
+                "**/pyproject.toml",
             ]
             .into_iter()
             .map(|glob| FileSystemWatcher {
@@ -393,6 +570,318 @@ impl Backend {
     }
 }
 
+/// The settings the editor sends for the server: its `spsPluginLs`
+/// section when the value holds one, else the value itself.
+fn section(value: &serde_json::Value) -> &serde_json::Value {
+    value.get(SECTION).unwrap_or(value)
+}
+
+/// A result id for a list of diagnostics: the same diagnostics, the same id.
+fn result_id(items: &[Diagnostic]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(items)
+        .unwrap_or_default()
+        .hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// What a pull of one document's diagnostics gives.
+enum PullReport {
+    Unchanged(String),
+    Full(Option<String>, Vec<Diagnostic>),
+}
+
+impl Backend {
+    /// Reads the editor's settings again: by `workspace/configuration` for
+    /// each folder and for all of them, when the client answers it.
+    async fn load_settings(&self) {
+        if !self.state.caps().configuration {
+            return;
+        }
+        let folders = lock(&self.state.folders).clone();
+        let mut items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some(SECTION.into()),
+        }];
+        items.extend(folders.iter().map(|f| ConfigurationItem {
+            scope_uri: Uri::from_file_path(f),
+            section: Some(SECTION.into()),
+        }));
+        let values = match self.client.configuration(items).await {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!("the client did not give its settings: {e}");
+                return;
+            }
+        };
+        let mut problems = Vec::new();
+        {
+            let mut editor = lock(&self.state.editor);
+            if let Some(global) = values.first().filter(|v| v.is_object()) {
+                let root = folders.first().cloned().unwrap_or_default();
+                editor.global = editor_settings::read(global, &root);
+                problems.extend(editor.global.problems.clone());
+            }
+            editor.folders.clear();
+            for (folder, value) in folders.iter().zip(values.iter().skip(1)) {
+                if value.is_object() {
+                    let read = editor_settings::read(value, folder);
+                    problems.extend(read.problems.clone());
+                    editor.folders.push((folder.clone(), read));
+                }
+            }
+        }
+        self.report_problems(problems).await;
+    }
+
+    async fn report_problems(&self, problems: Vec<String>) {
+        for p in problems {
+            tracing::warn!("editor settings: {p}");
+            self.client
+                .log_message(MessageType::WARNING, format!("sps-plugin-ls settings: {p}"))
+                .await;
+        }
+    }
+
+    /// Every document checked again (the settings changed): the open ones
+    /// and those of the workspace (cleared where the scope is `open`).
+    async fn recheck_all(&self) {
+        self.forget_scans();
+        for uri in self.documents_where(|_, _| true) {
+            self.publish(uri);
+        }
+        self.refresh_pulls().await;
+    }
+
+    /// A client that pulls diagnostics is told to pull them again.
+    async fn refresh_pulls(&self) {
+        let caps = self.state.caps();
+        if caps.pull && caps.refresh {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(e) = client.workspace_diagnostic_refresh().await {
+                    tracing::debug!("workspace/diagnostic/refresh: {e}");
+                }
+            });
+        }
+    }
+
+    /// Finds the workspace's documents and, where the scope is the
+    /// workspace, checks those not open, with progress for a large
+    /// workspace. A later scan makes this one stop publishing progress.
+    async fn scan_workspace(&self) {
+        let run = self.state.scan_runs.fetch_add(1, Ordering::SeqCst) + 1;
+        let folders = lock(&self.state.folders).clone();
+        let found = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            for folder in &folders {
+                let files = DiskFiles::confined(folder);
+                let (docs, truncated) = super::scan::documents(folder, &files);
+                if truncated {
+                    tracing::warn!(
+                        "{}: the workspace folder is larger than a walk covers; only what it \
+                         reached is checked",
+                        folder.display()
+                    );
+                }
+                out.extend(docs);
+            }
+            out
+        })
+        .await
+        .unwrap_or_default();
+        {
+            let mut ws = lock(&self.state.workspace_docs);
+            ws.clear();
+            for (path, kind) in found {
+                if let Some(uri) = Uri::from_file_path(&path) {
+                    ws.insert(uri, (path, kind));
+                }
+            }
+        }
+        self.state.changed();
+        let caps = self.state.caps();
+        if caps.pull {
+            self.refresh_pulls().await;
+            return;
+        }
+        let uris: Vec<Uri> = {
+            let ws = lock(&self.state.workspace_docs);
+            let mut uris: Vec<(PathBuf, Uri)> = ws
+                .iter()
+                .filter(|(u, (p, _))| {
+                    self.state.scope(p) == Scope::Workspace && !self.state.is_open(u)
+                })
+                .map(|(u, (p, _))| (p.clone(), u.clone()))
+                .collect();
+            uris.sort();
+            uris.into_iter().map(|(_, u)| u).collect()
+        };
+        let total = uris.len();
+        let mut progress = None;
+        if caps.progress && total >= PROGRESS_AT {
+            let token = NumberOrString::String(format!("sps-plugin-ls/scan/{run}"));
+            if self
+                .client
+                .create_work_done_progress(token.clone())
+                .await
+                .is_ok()
+            {
+                progress = Some(
+                    self.client
+                        .progress(token, "sps-plugin-ls: checking the workspace")
+                        .with_message(format!("0/{total} files"))
+                        .with_percentage(0)
+                        .begin()
+                        .await,
+                );
+            }
+        }
+        let mut checks = tokio::task::JoinSet::new();
+        for uri in uris {
+            if let Some(check) = self.queue_check(uri) {
+                checks.spawn(check);
+            }
+        }
+        let mut done = 0usize;
+        let mut reported = 0u32;
+        while checks.join_next().await.is_some() {
+            done += 1;
+            let percent = (done * 100 / total.max(1)) as u32;
+            if let Some(p) = &progress {
+                if percent >= reported + 10 && done < total {
+                    reported = percent;
+                    p.report_with_message(format!("{done}/{total} files"), percent)
+                        .await;
+                }
+            }
+        }
+        if let Some(p) = progress {
+            p.finish_with_message(format!("{total} files checked"))
+                .await;
+        }
+    }
+
+    /// Files were created or deleted on disk: the documents of the plugin
+    /// folders around them are listed again. Those gone are cleared.
+    fn relist(&self, paths: &[PathBuf]) {
+        let folders = lock(&self.state.folders).clone();
+        let disk = DiskFiles::unconfined();
+        let mut plugins: Vec<PathBuf> = Vec::new();
+        for path in paths {
+            let Some(root) = folders.iter().find(|f| path.starts_with(f)) else {
+                continue;
+            };
+            let plugin = if path.file_name().is_some_and(|n| n == "MANIFEST") {
+                path.parent().map(Path::to_path_buf)
+            } else {
+                crate::analysis::code::plugin_folder(path, &disk)
+            };
+            if let Some(p) = plugin.filter(|p| p.starts_with(root)) {
+                if !plugins.contains(&p) {
+                    plugins.push(p);
+                }
+            }
+            // A configuration file of sps-plugin-ls at the folder's top.
+            if path.parent() == Some(root.as_path()) {
+                let files = DiskFiles::confined(root);
+                let mut ws = lock(&self.state.workspace_docs);
+                if let Some(uri) = Uri::from_file_path(path) {
+                    match DocKind::detect(path, &files).filter(|k| *k == DocKind::Settings) {
+                        Some(k) if files.is_file(path) => {
+                            ws.insert(uri, (path.clone(), k));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let mut gone = Vec::new();
+        {
+            let mut ws = lock(&self.state.workspace_docs);
+            for plugin in plugins {
+                let root = folders
+                    .iter()
+                    .find(|f| plugin.starts_with(f))
+                    .cloned()
+                    .unwrap_or_else(|| plugin.clone());
+                let files = DiskFiles::confined(&root);
+                let now: Vec<(PathBuf, DocKind)> = if files.is_file(&plugin.join("MANIFEST")) {
+                    super::scan::plugin_documents(&plugin, &files)
+                } else {
+                    Vec::new()
+                };
+                ws.retain(|u, (p, k)| {
+                    let stays = !p.starts_with(&plugin)
+                        || *k == DocKind::Settings && p.parent() != Some(plugin.as_path())
+                        || now.iter().any(|(q, _)| q == p);
+                    if !stays {
+                        gone.push(u.clone());
+                    }
+                    stays
+                });
+                for (path, kind) in now {
+                    if let Some(uri) = Uri::from_file_path(&path) {
+                        ws.insert(uri, (path, kind));
+                    }
+                }
+            }
+            // Deleted files, whatever folder they were in.
+            ws.retain(|u, (p, _)| {
+                let stays = !paths.contains(p) || p.is_file();
+                if !stays {
+                    gone.push(u.clone());
+                }
+                stays
+            });
+        }
+        for uri in gone {
+            self.publish(uri);
+        }
+    }
+
+    /// One document's diagnostics for a pull: `unchanged` when they are
+    /// those of `previous`, without analysing anything when nothing changed
+    /// since they were computed. The version of the document, if open.
+    async fn pull(&self, uri: &Uri, previous: Option<&str>) -> Result<(Option<i32>, PullReport)> {
+        let generation = self.state.generation.load(Ordering::SeqCst);
+        let version = lock(&self.state.docs).get(uri).map(|d| d.version);
+        if let Some(p) = lock(&self.state.pulled).get(uri) {
+            if p.generation == generation && previous == Some(p.result_id.as_str()) {
+                return Ok((version, PullReport::Unchanged(p.result_id.clone())));
+            }
+        }
+        let Some(snapshot) = self
+            .state
+            .snapshot(uri)
+            .or_else(|| self.state.disk_snapshot(uri))
+        else {
+            return Ok((version, PullReport::Full(None, Vec::new())));
+        };
+        let version = self.state.is_open(uri).then_some(snapshot.doc.version);
+        let items = guard("textDocument/diagnostic", move || {
+            let diags = handlers::diagnostics::analyse(&snapshot);
+            Ok(handlers::diagnostics::to_lsp(&snapshot, &diags))
+        })
+        .await?;
+        let id = result_id(&items);
+        let report = if previous == Some(id.as_str()) {
+            PullReport::Unchanged(id.clone())
+        } else {
+            PullReport::Full(Some(id.clone()), items)
+        };
+        lock(&self.state.pulled).insert(
+            uri.clone(),
+            Pulled {
+                generation,
+                result_id: id,
+            },
+        );
+        Ok((version, report))
+    }
+}
+
 fn uri_path(uri: &Uri) -> PathBuf {
     uri.to_file_path()
         .map(|p| p.into_owned())
@@ -403,19 +892,58 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = super::convert::negotiate_encoding(&params.capabilities);
         let _ = self.state.encoding.set(encoding);
-        let dynamic_watch = params
-            .capabilities
-            .workspace
-            .as_ref()
+        let c = &params.capabilities;
+        let workspace = c.workspace.as_ref();
+        let dynamic_watch = workspace
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
         self.state.watching.store(dynamic_watch, Ordering::SeqCst);
-        Ok(handlers::initialize::result(encoding))
+        let caps = ClientCaps {
+            pull: c
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.diagnostic.is_some()),
+            refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            progress: c
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+        };
+        let _ = self.state.caps.set(caps);
+        #[allow(deprecated)] // `root_uri`: for clients without workspace folders.
+        let folders: Vec<PathBuf> = match &params.workspace_folders {
+            Some(f) => f.iter().map(|f| uri_path(&f.uri)).collect(),
+            None => params.root_uri.iter().map(uri_path).collect(),
+        };
+        let root = folders.first().cloned().unwrap_or_default();
+        *lock(&self.state.folders) = folders;
+        if let Some(options) = &params.initialization_options {
+            let read = editor_settings::read(section(options), &root);
+            for p in &read.problems {
+                tracing::warn!("initializationOptions: {p}");
+            }
+            lock(&self.state.editor).global = read;
+        }
+        Ok(handlers::initialize::result(encoding, caps.pull))
     }
 
     async fn initialized(&self, _: InitializedParams) {
         self.register_watchers();
+        let problems = lock(&self.state.editor).global.problems.clone();
+        // The settings and the scan after the answer, in the background:
+        // a check queued meanwhile is one check with the scan's.
+        let this = self.clone();
+        tokio::spawn(async move {
+            this.report_problems(problems).await;
+            this.load_settings().await;
+            this.scan_workspace().await;
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -512,11 +1040,19 @@ impl LanguageServer for Backend {
                 docs.remove(&uri).map(|d| d.path)
             };
             self.state.texts_changed();
-            // A check under way for it publishes nothing.
-            lock(&self.state.queue).wanted.remove(&uri);
-            let had = self.state.published.lock().await.remove(&uri).is_some();
-            if had {
-                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            let from_disk = lock(&self.state.workspace_docs)
+                .get(&uri)
+                .is_some_and(|(p, _)| self.state.scope(p) == Scope::Workspace);
+            if from_disk {
+                // Back to its diagnostics from the disk.
+                self.publish(uri.clone());
+            } else {
+                // A check under way for it publishes nothing.
+                lock(&self.state.queue).wanted.remove(&uri);
+                let had = self.state.published.lock().await.remove(&uri).is_some();
+                if had {
+                    self.client.publish_diagnostics(uri, Vec::new(), None).await;
+                }
             }
             // Other documents now read this file from the disk.
             if let Some(path) = path {
@@ -528,30 +1064,173 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         guard_notification("workspace/didChangeWatchedFiles", async {
-            let paths: Vec<PathBuf> = params
+            let changes: Vec<(PathBuf, FileChangeType)> = params
                 .changes
                 .iter()
-                .map(|c| uri_path(&c.uri))
-                .filter(|p| !p.components().any(|c| c.as_os_str() == ".git"))
+                .map(|c| (uri_path(&c.uri), c.typ))
+                .filter(|(p, _)| !p.components().any(|c| c.as_os_str() == ".git"))
                 .collect();
-            if paths.is_empty() {
+            if changes.is_empty() {
                 return;
             }
             self.forget_scans();
-            let dirs = Self::changed_dirs(paths);
+            let settings_changed = changes.iter().any(|(p, _)| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(crate::settings::is_settings_file)
+            });
+            let listed: Vec<PathBuf> = changes
+                .iter()
+                .filter(|(_, t)| *t != FileChangeType::CHANGED)
+                .map(|(p, _)| p.clone())
+                .collect();
+            if !listed.is_empty() {
+                self.relist(&listed);
+            }
+            if settings_changed {
+                // Its settings apply to every file below it.
+                self.recheck_all().await;
+                return;
+            }
+            let dirs = Self::changed_dirs(changes.into_iter().map(|(p, _)| p));
             // A file in a sub-folder can matter to the plugin above it.
             let mut all = dirs.clone();
             for d in &dirs {
                 all.extend(d.ancestors().skip(1).take(8).map(Path::to_path_buf));
             }
             self.refresh(Some(&all));
+            self.refresh_pulls().await;
         })
         .await;
     }
 
-    /// Nothing to re-check: a document's diagnostics depend on the files
-    /// beside it, never on which folders the workspace holds.
-    async fn did_change_workspace_folders(&self, _: DidChangeWorkspaceFoldersParams) {}
+    /// The workspace's documents are listed again; a document's diagnostics
+    /// depend on the files beside it, not on the folders the workspace holds.
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        {
+            let mut folders = lock(&self.state.folders);
+            for removed in &params.event.removed {
+                let path = uri_path(&removed.uri);
+                folders.retain(|f| *f != path);
+            }
+            for added in &params.event.added {
+                folders.push(uri_path(&added.uri));
+            }
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            this.load_settings().await;
+            let before: Vec<Uri> = lock(&this.state.workspace_docs).keys().cloned().collect();
+            this.scan_workspace().await;
+            // Documents of a folder that left the workspace are cleared.
+            for uri in before {
+                if !lock(&this.state.workspace_docs).contains_key(&uri) {
+                    this.publish(uri);
+                }
+            }
+        });
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        guard_notification("workspace/didChangeConfiguration", async {
+            if self.state.caps().configuration {
+                self.load_settings().await;
+            } else if section(&params.settings).is_object() {
+                let root = lock(&self.state.folders)
+                    .first()
+                    .cloned()
+                    .unwrap_or_default();
+                let read = editor_settings::read(section(&params.settings), &root);
+                let problems = read.problems.clone();
+                lock(&self.state.editor).global = read;
+                self.report_problems(problems).await;
+            }
+            self.recheck_all().await;
+        })
+        .await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let (_, report) = self
+            .pull(&uri, params.previous_result_id.as_deref())
+            .await?;
+        Ok(DocumentDiagnosticReportResult::Report(match report {
+            PullReport::Unchanged(result_id) => {
+                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id,
+                    },
+                })
+            }
+            PullReport::Full(result_id, items) => {
+                DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id,
+                        items,
+                    },
+                })
+            }
+        }))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let previous: HashMap<Uri, String> = params
+            .previous_result_ids
+            .into_iter()
+            .map(|p| (p.uri, p.value))
+            .collect();
+        let mut uris: Vec<Uri> =
+            self.documents_where(|p, _| self.state.scope(p) == Scope::Workspace);
+        // An open document is the editor's to pull whatever the scope.
+        uris.extend(
+            lock(&self.state.docs)
+                .iter()
+                .filter(|(_, d)| d.kind.is_some())
+                .map(|(u, _)| u.clone()),
+        );
+        uris.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        uris.dedup();
+        let mut items = Vec::new();
+        for uri in uris {
+            let (version, report) = self
+                .pull(&uri, previous.get(&uri).map(String::as_str))
+                .await?;
+            let version = version.map(i64::from);
+            items.push(match report {
+                PullReport::Unchanged(result_id) => WorkspaceDocumentDiagnosticReport::Unchanged(
+                    WorkspaceUnchangedDocumentDiagnosticReport {
+                        uri,
+                        version,
+                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                            result_id,
+                        },
+                    },
+                ),
+                PullReport::Full(result_id, items) => {
+                    WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
+                        uri,
+                        version,
+                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                            result_id,
+                            items,
+                        },
+                    })
+                }
+            });
+        }
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items },
+        ))
+    }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let uri = params.text_document_position.text_document.uri.clone();

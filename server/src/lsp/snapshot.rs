@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::Uri;
 
 use super::documents::Snapshot;
+use crate::settings::Settings;
 use crate::text::Encoding;
 use crate::workspace::{DiskFiles, DocKind, Files, NoFiles, Overlay, ScanCache};
 
@@ -28,6 +29,9 @@ pub struct RequestSnapshot {
     pub on_disk: bool,
     pub open: OpenTexts,
     pub scans: Arc<ScanCache>,
+    /// The editor's settings for the document's folder, under any
+    /// configuration file found for it.
+    pub editor: Option<Arc<Settings>>,
 }
 
 impl RequestSnapshot {

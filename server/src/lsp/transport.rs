@@ -359,7 +359,17 @@ pub struct Served {
 }
 
 /// Serves `service` until `exit` or the end of the input.
-pub async fn serve<S, R, W>(mut input: R, output: W, mut service: S, socket: ClientSocket) -> Served
+/// `offers` says which methods the service handles: a request for any
+/// other (a `$/` one included, as the specification asks) is answered
+/// `-32601` here, and any other notification is dropped, both logged at
+/// debug level only.
+pub async fn serve<S, R, W>(
+    mut input: R,
+    output: W,
+    mut service: S,
+    socket: ClientSocket,
+    offers: fn(&str) -> bool,
+) -> Served
 where
     S: Service<Request, Response = Option<Response>> + Send + 'static,
     S::Future: Send + 'static,
@@ -448,6 +458,27 @@ where
             }
             Incoming::Response(response) => {
                 let _ = client_answers.send(response).await;
+            }
+            Incoming::Request(request) if !offers(request.method()) => {
+                let method = request.method();
+                match request.id() {
+                    Some(id) => {
+                        tracing::debug!(method, "request for a method the server does not offer");
+                        let answer = json!({
+                            "jsonrpc": "2.0",
+                            "id": id,
+                            "error": {
+                                "code": -32601,
+                                "message": format!("method not found: {method}"),
+                                "data": method,
+                            },
+                        });
+                        let _ = out.send(answer.to_string()).await;
+                    }
+                    None => {
+                        tracing::debug!(method, "notification the server does not offer; ignored")
+                    }
+                }
             }
             Incoming::Request(request) => {
                 let exit = request.method() == "exit";

@@ -103,6 +103,8 @@ pub struct Settings {
     pub exclude: Vec<Glob>,
     pub target_sps: Vec<Spanned>,
     pub problems: Vec<Problem>,
+    /// The keys of [`KEYS`] the file sets (for [`Settings::over`]).
+    pub keys: Vec<&'static str>,
 }
 
 /// Whether a file of this name is a configuration file (`pyproject.toml`
@@ -175,6 +177,9 @@ fn span(r: Option<std::ops::Range<usize>>) -> TextRange {
 fn read(table: &dyn TableLike, s: &mut Settings) {
     for (key, item) in table.iter() {
         let key_range = span(table.get_key_value(key).and_then(|(k, _)| k.span()));
+        if let Some(known) = KEYS.iter().find(|k| **k == key) {
+            s.keys.push(known);
+        }
         match key {
             "select" => s.select = codes(key, item, key_range, s),
             "extend-select" => s.extend_select = codes(key, item, key_range, s).unwrap_or_default(),
@@ -322,6 +327,32 @@ impl Settings {
             kind: ProblemKind::InvalidValue,
             message: format!("{message}; it is left out"),
         });
+    }
+
+    /// The configuration file's settings (`self`) over the editor's
+    /// (`editor`): each key the file sets is the file's, every other the
+    /// editor's. Without a file, the editor's alone. Globs stay relative to
+    /// the file's folder when there is a file.
+    pub fn over(mut self, editor: &Settings) -> Settings {
+        if self.file.is_none() {
+            return editor.clone();
+        }
+        for key in KEYS {
+            if self.keys.contains(&key) {
+                continue;
+            }
+            match key {
+                "select" => self.select = editor.select.clone(),
+                "extend-select" => self.extend_select = editor.extend_select.clone(),
+                "ignore" => self.ignore = editor.ignore.clone(),
+                "per-file-ignores" => self.per_file_ignores = editor.per_file_ignores.clone(),
+                "severity" => self.severity = editor.severity.clone(),
+                "exclude" => self.exclude = editor.exclude.clone(),
+                "target-sps" => self.target_sps = editor.target_sps.clone(),
+                _ => {}
+            }
+        }
+        self
     }
 
     /// Every place the file names a code or family.
@@ -500,6 +531,17 @@ mod tests {
         assert_eq!(s.severity("config/inline-comment"), Some(Level::Error));
         assert_eq!(s.severity("config/placeholder"), Some(Level::Info));
         assert_eq!(s.severity("manifest/empty"), None);
+    }
+
+    #[test]
+    fn the_file_wins_where_both_speak() {
+        let editor = settings("ignore = [\"layout\"]\nselect = [\"config\"]\n");
+        let mut file = settings("ignore = [\"manifest\"]\n");
+        file.file = Some(PathBuf::from("/p/sps-plugin-ls.toml"));
+        let both = file.over(&editor);
+        assert_eq!(both.ignore[0].text, "manifest");
+        assert_eq!(both.select.as_ref().unwrap()[0].text, "config");
+        assert_eq!(Settings::default().over(&editor), editor);
     }
 
     #[test]

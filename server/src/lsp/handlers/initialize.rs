@@ -5,7 +5,8 @@ use tower_lsp_server::ls_types::*;
 use crate::lsp::convert::encoding_kind;
 use crate::text::Encoding;
 
-pub fn result(encoding: Encoding) -> InitializeResult {
+/// With `pull`, diagnostics are pulled (LSP 3.17): the client said it can.
+pub fn result(encoding: Encoding, pull: bool) -> InitializeResult {
     InitializeResult {
         capabilities: ServerCapabilities {
             position_encoding: Some(encoding_kind(encoding)),
@@ -23,9 +24,18 @@ pub fn result(encoding: Encoding) -> InitializeResult {
             }),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                code_action_kinds: Some(super::code_action::kinds()),
                 ..Default::default()
             })),
+            diagnostic_provider: pull.then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("sps-plugin-ls".into()),
+                    // A MANIFEST's diagnostics depend on its plugin's code.
+                    inter_file_dependencies: true,
+                    workspace_diagnostics: true,
+                    work_done_progress_options: Default::default(),
+                })
+            }),
             document_symbol_provider: Some(OneOf::Left(true)),
             folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
             definition_provider: Some(OneOf::Left(true)),

@@ -11,11 +11,26 @@ pub mod folding_range;
 pub mod hover;
 pub mod initialize;
 
+use std::path::Path;
+use std::sync::Arc;
+
 use crate::analysis::Context;
 use crate::lsp::snapshot::RequestSnapshot;
 use crate::workspace::Files;
 
-/// Runs `f` with the analysis context of a request's document.
+/// Runs `f` with the analysis context of a request's document: the
+/// configuration file found for it, over the editor's settings.
 fn with_context<R>(s: &RequestSnapshot, f: impl FnOnce(&Context) -> R) -> R {
-    s.with_files(|files: &dyn Files| f(&Context::new(&s.path, files)))
+    s.with_files(|files: &dyn Files| {
+        let cx = Context::new(&s.path, files);
+        let cx = match &s.editor {
+            Some(editor) => {
+                let dir = s.path.parent().unwrap_or(Path::new(""));
+                let file = crate::settings::discover(dir, files);
+                cx.with_settings(Arc::new(file.over(editor)))
+            }
+            None => cx,
+        };
+        f(&cx)
+    })
 }
