@@ -23,7 +23,7 @@ fn a_py_edit_updates_its_own_and_the_manifests_diagnostics() {
         ("lib/__init__.py", ""),
         ("lib/plugin.py", PLUGIN_PY),
     ]);
-    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let mut server = Server::start_open_scope(&plugin.dir);
     let m = server.open(&plugin.path("MANIFEST"), OLD_API_MANIFEST);
     assert_eq!(codes(&server.diagnostics(&m, 1)), ["sdk/needs-newer-api"]);
     let p = server.open(&plugin.path("lib/plugin.py"), PLUGIN_PY);
@@ -102,7 +102,7 @@ fn deleting_the_plugin_module_on_disk_reports_the_broken_import() {
             "from safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return None\n",
         ),
     ]);
-    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let mut server = Server::start_open_scope(&plugin.dir);
     let u = server.open(&plugin.path("main.py"), &main);
     assert_eq!(codes(&server.diagnostics(&u, 1)), Vec::<String>::new());
 

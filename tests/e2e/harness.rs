@@ -61,13 +61,26 @@ impl Server {
     }
 
     fn spawn_full(args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server {
+            client: Client::spawn(Self::command(args, env)),
+            encoding: "utf-16".into(),
+        }
+    }
+
+    fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut command = Command::new(BIN);
         command
             .args(args)
             .env("RUST_LOG", "warn")
             .envs(env.iter().copied());
+        command
+    }
+
+    /// Starts the binary; the client answers each request of the server
+    /// with what `answer` gives for it (`workspace/configuration` …).
+    pub fn spawn_answering(answer: impl Fn(&Value) -> Value + Send + 'static) -> Server {
         Server {
-            client: Client::spawn(command),
+            client: Client::spawn_answering(Self::command(&[], &[]), answer),
             encoding: "utf-16".into(),
         }
     }
@@ -79,23 +92,53 @@ impl Server {
         s
     }
 
+    /// Starts a server for the workspace folder `root` whose diagnostics
+    /// scope is the open documents only (`diagnostics.scope = "open"`): for
+    /// the tests about open documents, which then see no publication for
+    /// the plugin's closed files.
+    pub fn start_open_scope(root: &Path) -> Server {
+        let mut s = Self::spawn();
+        s.initialize_full(
+            &["utf-16"],
+            Some(root),
+            json!({}),
+            json!({ "diagnostics": { "scope": "open" } }),
+        );
+        s
+    }
+
     pub fn initialize(&mut self, encodings: &[&str], root: Option<&Path>) -> Value {
+        self.initialize_full(encodings, root, json!({}), Value::Null)
+    }
+
+    /// `initialize` with more client capabilities (merged into the usual
+    /// ones) and `initializationOptions`, then `initialized`.
+    pub fn initialize_full(
+        &mut self,
+        encodings: &[&str],
+        root: Option<&Path>,
+        capabilities: Value,
+        options: Value,
+    ) -> Value {
         let folders = root.map(|r| json!([{ "uri": uri(r), "name": "root" }]));
+        let mut caps = json!({
+            "general": { "positionEncodings": encodings },
+            "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } },
+            "textDocument": {
+                "publishDiagnostics": { "versionSupport": true, "relatedInformation": true },
+                "completion": { "completionItem": { "snippetSupport": true } },
+                "hover": { "contentFormat": ["markdown", "plaintext"] }
+            }
+        });
+        merge(&mut caps, capabilities);
         let result = self.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": root.map(uri),
                 "workspaceFolders": folders,
-                "capabilities": {
-                    "general": { "positionEncodings": encodings },
-                    "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } },
-                    "textDocument": {
-                        "publishDiagnostics": { "versionSupport": true, "relatedInformation": true },
-                        "completion": { "completionItem": { "snippetSupport": true } },
-                        "hover": { "contentFormat": ["markdown", "plaintext"] }
-                    }
-                }
+                "capabilities": caps,
+                "initializationOptions": options,
             }),
         );
         let result = result.expect("initialize succeeds");
@@ -245,6 +288,18 @@ impl Drop for Server {
     }
 }
 
+/// Merges `extra` into `base`, object by object.
+pub fn merge(base: &mut Value, extra: Value) {
+    match (base, extra) {
+        (Value::Object(b), Value::Object(e)) => {
+            for (k, v) in e {
+                merge(b.entry(k).or_insert(Value::Null), v);
+            }
+        }
+        (b, e) => *b = e,
+    }
+}
+
 /// A `publishDiagnostics` notification for `uri`.
 pub fn is_publication(m: &Value, uri: &str) -> bool {
     m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
@@ -337,7 +392,7 @@ pub fn offset(text: &str, pos: &Value, encoding: &str) -> usize {
     text.len()
 }
 
-/// The code actions over the whole of an open document, as (title, the
+/// The quick fixes over the whole of an open document, as (title, the
 /// text after applying the action's edits).
 pub fn code_actions(server: &mut Server, uri: &str, text: &str) -> Vec<(String, String)> {
     server.diagnostics(uri, 1);
@@ -348,7 +403,7 @@ pub fn code_actions(server: &mut Server, uri: &str, text: &str) -> Vec<(String, 
             json!({
                 "textDocument": { "uri": uri },
                 "range": { "start": { "line": 0, "character": 0 }, "end": end },
-                "context": { "diagnostics": [] }
+                "context": { "diagnostics": [], "only": ["quickfix"] }
             }),
         )
         .unwrap();

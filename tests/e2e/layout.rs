@@ -359,7 +359,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
 #[test]
 fn creating_the_entry_point_clears_its_diagnostic_after_the_watcher_notification() {
     let plugin = Plugin::new(&[]);
-    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let mut server = Server::start_open_scope(&plugin.dir);
     let u = server.open(&plugin.path("MANIFEST"), GOOD_MANIFEST);
     assert_eq!(
         codes(&server.diagnostics(&u, 1)),
@@ -410,7 +410,7 @@ fn creating_the_entry_point_clears_its_diagnostic_after_the_watcher_notification
 fn open_documents_win_over_the_disk() {
     // An unsaved main.py in the editor counts; the disk has none.
     let plugin = Plugin::new(&[]);
-    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let mut server = Server::start_open_scope(&plugin.dir);
     let m = server.open(&plugin.path("MANIFEST"), GOOD_MANIFEST);
     assert_eq!(
         codes(&server.diagnostics(&m, 1)),
@@ -435,7 +435,7 @@ fn open_documents_win_over_the_disk() {
 fn changing_the_plugin_type_rechecks_the_default_cfg() {
     let manifest = GOOD_MANIFEST.replace("type: aa", "type: credentialstore");
     let plugin = Plugin::new(&[("main.py", MAIN_PY), ("MANIFEST", &manifest)]);
-    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let mut server = Server::start_open_scope(&plugin.dir);
     let m = server.open(&plugin.path("MANIFEST"), &manifest);
     let cfg_text = "[auth]\ndisable_echo=yes\n";
     let c = server.open(&plugin.path("default.cfg"), cfg_text);

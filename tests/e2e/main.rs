@@ -15,3 +15,4 @@ mod manifest;
 mod manifest_differential;
 mod reliability;
 mod sdk_differential;
+mod workspace;

@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageclient/node';
 import { documentFilters, Filter, pluginFolders, sameFolders } from './pluginFolders';
 import { discoverServer, ServerLocation, SETTING_SERVER_PATH, serverArgs } from './serverPath';
+import { serverSettings } from './settings';
 
 const CLIENT_ID = 'spsPluginLs'; // the client reads `spsPluginLs.trace.server` from this id
 const CLIENT_NAME = 'SPS Plugin Language Server';
@@ -265,6 +266,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: selector(),
     outputChannel: log(),
     traceOutputChannel: log(),
+    // The server's settings at start; then it asks for them per workspace
+    // folder (`workspace/configuration`) and again on each change.
+    initializationOptions: serverSettings((key) => config.get(key)),
+    synchronize: { configurationSection: 'spsPluginLs' },
   };
 
   const newClient = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);

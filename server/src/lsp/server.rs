@@ -304,6 +304,11 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri) {
     if published.get(&uri) == Some(&entry) {
         return;
     }
+    // A closed document with nothing to say and nothing shown: silence, so
+    // that a clean workspace costs no message per file.
+    if version.is_none() && entry.1.is_empty() && !published.contains_key(&uri) {
+        return;
+    }
     let converted = entry.1.clone();
     published.insert(uri.clone(), entry);
     client.publish_diagnostics(uri, converted, version).await;
@@ -942,6 +947,9 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             this.report_problems(problems).await;
             this.load_settings().await;
+            // Documents opened before the settings came are checked again
+            // (nothing is sent for those whose diagnostics stay the same).
+            this.refresh(None);
             this.scan_workspace().await;
         });
     }

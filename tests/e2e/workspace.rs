@@ -1,0 +1,438 @@
+//! The conventions of a linter in the editor (issue 14): settings from the
+//! editor and from the configuration file, changed while the server runs;
+//! diagnostics of closed files (`diagnostics.scope`); pull diagnostics with
+//! result ids; fix all; methods the server does not offer.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::harness::*;
+
+/// A MANIFEST with one warning, `manifest/unknown-key` on `colour`.
+fn manifest_with_unknown_key() -> String {
+    format!("{GOOD_MANIFEST}colour: red\n")
+}
+
+fn plugin_with_unknown_key() -> Plugin {
+    Plugin::new(&[
+        ("MANIFEST", &manifest_with_unknown_key()),
+        ("main.py", MAIN_PY),
+    ])
+}
+
+/// The next publication for `uri` with `version` (null: a closed file's).
+fn publication(server: &mut Server, uri: &str, version: Value) -> Vec<Value> {
+    let m = server
+        .wait_for(|m| is_publication(m, uri) && m["params"]["version"] == version)
+        .unwrap_or_else(|| panic!("no publication for {uri} at version {version}"));
+    m["params"]["diagnostics"].as_array().cloned().unwrap()
+}
+
+fn did_change_file(server: &mut Server, path: &std::path::Path, typ: u8) {
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(path), "type": typ }] }),
+    );
+}
+
+#[test]
+fn a_closed_files_error_is_published_at_start_and_gone_after_its_fix_on_disk() {
+    let manifest = GOOD_MANIFEST.replace("type: aa", "type: AA");
+    let plugin = Plugin::new(&[("MANIFEST", &manifest), ("main.py", MAIN_PY)]);
+    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let m = uri(&plugin.path("MANIFEST"));
+    // Never opened: checked from the disk, with no version. main.py, clean,
+    // gets no publication at all.
+    let diags = publication(&mut server, &m, Value::Null);
+    assert_eq!(codes(&diags), ["manifest/invalid-type"]);
+    assert_eq!(
+        diags[0]["codeDescription"]["href"],
+        "https://github.com/sps-plugin-ls/sps-plugin-ls/blob/main/docs/rules.md#manifest-invalid-type"
+    );
+
+    std::fs::write(plugin.path("MANIFEST"), GOOD_MANIFEST).unwrap();
+    did_change_file(&mut server, &plugin.path("MANIFEST"), 2);
+    assert_eq!(
+        publication(&mut server, &m, Value::Null),
+        Vec::<Value>::new()
+    );
+
+    // Opened, it is the editor's text; closed, the disk's again.
+    let broken = GOOD_MANIFEST.replace("type: aa", "type: AA");
+    server.open(&plugin.path("MANIFEST"), &broken);
+    assert_eq!(codes(&server.diagnostics(&m, 1)), ["manifest/invalid-type"]);
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": m } }),
+    );
+    assert_eq!(
+        publication(&mut server, &m, Value::Null),
+        Vec::<Value>::new()
+    );
+    assert_eq!(server.shutdown(), 0);
+}
+
+#[test]
+fn a_closed_python_file_keeps_its_diagnostics_and_a_deleted_one_is_cleared() {
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", MAIN_PY),
+        ("lib/__init__.py", ""),
+        ("lib/broken.py", "def f(:\n"),
+    ]);
+    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let b = uri(&plugin.path("lib/broken.py"));
+    let syntax_errors = |diags: &[Value]| {
+        let c = codes(diags);
+        !c.is_empty() && c.iter().all(|c| c == "python/syntax-error")
+    };
+    assert!(syntax_errors(&publication(&mut server, &b, Value::Null)));
+    // Opened and closed: back to what the disk says, not cleared.
+    server.open(&plugin.path("lib/broken.py"), "def f(:\n");
+    assert!(syntax_errors(&server.diagnostics(&b, 1)));
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": b } }),
+    );
+    assert!(syntax_errors(&publication(&mut server, &b, Value::Null)));
+    std::fs::remove_file(plugin.path("lib/broken.py")).unwrap();
+    did_change_file(&mut server, &plugin.path("lib/broken.py"), 3);
+    assert_eq!(
+        publication(&mut server, &b, Value::Null),
+        Vec::<Value>::new()
+    );
+    assert_eq!(server.shutdown(), 0);
+}
+
+#[test]
+fn the_open_scope_clears_a_closed_file() {
+    let plugin = plugin_with_unknown_key();
+    let mut server = Server::start_open_scope(&plugin.dir);
+    let m = server.open(&plugin.path("MANIFEST"), &manifest_with_unknown_key());
+    assert_eq!(codes(&server.diagnostics(&m, 1)), ["manifest/unknown-key"]);
+    // `close` waits for the publication of nothing, with no version.
+    server.close(&m);
+    let more = server.wait_quiet(Duration::from_millis(300), |msg| is_publication(msg, &m));
+    assert!(more.is_none(), "{more:?}");
+}
+
+#[test]
+fn a_large_workspace_is_checked_with_progress() {
+    let root = Plugin::new(&[]);
+    let manifest = manifest_with_unknown_key();
+    for i in 0..12 {
+        let dir = root.dir.join(format!("p{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("MANIFEST"), &manifest).unwrap();
+        std::fs::write(dir.join("main.py"), MAIN_PY).unwrap();
+    }
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&root.dir),
+        json!({ "window": { "workDoneProgress": true } }),
+        Value::Null,
+    );
+    let create = server
+        .wait_for(|m| m["method"] == "window/workDoneProgress/create")
+        .expect("a progress token asked for");
+    let token = create["params"]["token"].clone();
+    let mut kinds = Vec::new();
+    loop {
+        let p = server
+            .wait_for(|m| m["method"] == "$/progress" && m["params"]["token"] == token)
+            .expect("progress");
+        let kind = p["params"]["value"]["kind"].as_str().unwrap().to_string();
+        kinds.push(kind.clone());
+        if kind == "end" {
+            assert_eq!(p["params"]["value"]["message"], "24 files checked");
+            break;
+        }
+    }
+    assert_eq!(kinds.first().map(String::as_str), Some("begin"));
+    // Every MANIFEST was published before the end; the main.py files,
+    // clean, were not.
+    for i in 0..12 {
+        let m = uri(&root.dir.join(format!("p{i:02}")).join("MANIFEST"));
+        assert_eq!(
+            codes(&publication(&mut server, &m, Value::Null)),
+            ["manifest/unknown-key"]
+        );
+    }
+    assert_eq!(server.shutdown(), 0);
+}
+
+#[test]
+fn settings_from_initialization_options_and_did_change_configuration() {
+    let plugin = plugin_with_unknown_key();
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&plugin.dir),
+        json!({}),
+        json!({ "ignore": ["manifest/unknown-key"], "diagnostics": { "scope": "open" } }),
+    );
+    let m = server.open(&plugin.path("MANIFEST"), &manifest_with_unknown_key());
+    assert_eq!(codes(&server.diagnostics(&m, 1)), Vec::<String>::new());
+    // A client without `workspace/configuration` sends the settings.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "spsPluginLs": { "severity": { "manifest/unknown-key": "error" }, "diagnostics": { "scope": "open" } } } }),
+    );
+    let diags = server.diagnostics(&m, 1);
+    assert_eq!(codes(&diags), ["manifest/unknown-key"]);
+    assert_eq!(diags[0]["severity"], 1);
+    assert_eq!(server.shutdown(), 0);
+}
+
+#[test]
+fn settings_from_workspace_configuration_changed_while_running() {
+    let plugin = plugin_with_unknown_key();
+    let settings = Arc::new(Mutex::new(json!({ "ignore": ["manifest"] })));
+    let answer = {
+        let settings = settings.clone();
+        move |req: &Value| {
+            if req["method"] != "workspace/configuration" {
+                return Value::Null;
+            }
+            let s = settings.lock().unwrap().clone();
+            let items = req["params"]["items"].as_array().unwrap();
+            Value::Array(items.iter().map(|_| s.clone()).collect())
+        }
+    };
+    let mut server = Server::spawn_answering(answer);
+    server.initialize_full(
+        &["utf-16"],
+        Some(&plugin.dir),
+        json!({ "workspace": { "configuration": true } }),
+        Value::Null,
+    );
+    let asked = server
+        .wait_for(|m| m["method"] == "workspace/configuration")
+        .expect("the settings asked for");
+    let items = asked["params"]["items"].as_array().unwrap();
+    assert_eq!(items[0], json!({ "section": "spsPluginLs" }));
+    assert_eq!(
+        items[1],
+        json!({ "scopeUri": uri(&plugin.dir), "section": "spsPluginLs" })
+    );
+    let m = server.open(&plugin.path("MANIFEST"), &manifest_with_unknown_key());
+    assert_eq!(codes(&server.diagnostics(&m, 1)), Vec::<String>::new());
+
+    *settings.lock().unwrap() = json!({});
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    server
+        .wait_for(|m| m["method"] == "workspace/configuration")
+        .expect("the settings asked for again");
+    assert_eq!(codes(&server.diagnostics(&m, 1)), ["manifest/unknown-key"]);
+    assert_eq!(server.shutdown(), 0);
+}
+
+#[test]
+fn the_configuration_file_wins_and_is_watched() {
+    let plugin = plugin_with_unknown_key();
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&plugin.dir),
+        json!({}),
+        json!({ "ignore": ["manifest/unknown-key"], "diagnostics": { "scope": "open" } }),
+    );
+    let registration = server
+        .wait_for(|m| m["method"] == "client/registerCapability")
+        .expect("file watchers");
+    let globs: Vec<Value> = registration["params"]["registrations"][0]["registerOptions"]
+        ["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].clone())
+        .collect();
+    for name in [
+        "**/sps-plugin-ls.toml",
+        "**/.sps-plugin-ls.toml",
+        "**/pyproject.toml",
+    ] {
+        assert!(globs.contains(&json!(name)), "{globs:?}");
+    }
+    let m = server.open(&plugin.path("MANIFEST"), &manifest_with_unknown_key());
+    assert_eq!(codes(&server.diagnostics(&m, 1)), Vec::<String>::new());
+
+    // The file sets `ignore` too: its list wins, and it ignores nothing.
+    let file = plugin.path("sps-plugin-ls.toml");
+    std::fs::write(&file, "ignore = []\n").unwrap();
+    did_change_file(&mut server, &file, 1);
+    assert_eq!(codes(&server.diagnostics(&m, 1)), ["manifest/unknown-key"]);
+
+    // A file that does not set `ignore` leaves the editor's in force.
+    std::fs::write(&file, "[severity]\nmanifest = \"info\"\n").unwrap();
+    did_change_file(&mut server, &file, 2);
+    assert_eq!(codes(&server.diagnostics(&m, 1)), Vec::<String>::new());
+    assert_eq!(server.shutdown(), 0);
+}
+
+const PULL: &str = r#"{ "textDocument": { "diagnostic": { "dynamicRegistration": false } }, "workspace": { "diagnostics": { "refreshSupport": true } } }"#;
+
+#[test]
+fn pull_diagnostics_with_result_ids() {
+    let plugin = plugin_with_unknown_key();
+    let mut server = Server::spawn();
+    let init = server.initialize_full(
+        &["utf-16"],
+        Some(&plugin.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"],
+        json!({ "identifier": "sps-plugin-ls", "interFileDependencies": true, "workspaceDiagnostics": true })
+    );
+    let text = manifest_with_unknown_key();
+    let m = server.open(&plugin.path("MANIFEST"), &text);
+    let first = server
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": m } }),
+        )
+        .unwrap();
+    assert_eq!(first["kind"], "full");
+    assert_eq!(
+        codes(first["items"].as_array().unwrap()),
+        ["manifest/unknown-key"]
+    );
+    let id = first["resultId"].as_str().unwrap().to_string();
+    let again = server
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": m }, "previousResultId": id }),
+        )
+        .unwrap();
+    assert_eq!(again, json!({ "kind": "unchanged", "resultId": id }));
+
+    // The workspace: the open MANIFEST (with its version) and main.py
+    // (closed, clean).
+    let ws = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    let items = ws["items"].as_array().unwrap();
+    let by_name = |name: &str| {
+        items
+            .iter()
+            .find(|i| i["uri"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} in {items:?}"))
+            .clone()
+    };
+    let main = by_name("/main.py");
+    assert_eq!(main["kind"], "full");
+    assert_eq!(main["version"], Value::Null);
+    assert_eq!(main["items"], json!([]));
+    assert_eq!(by_name("/MANIFEST")["version"], 1);
+    let previous: Vec<Value> = items
+        .iter()
+        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
+        .collect();
+    let ws = server
+        .request(
+            "workspace/diagnostic",
+            json!({ "previousResultIds": previous }),
+        )
+        .unwrap();
+    for item in ws["items"].as_array().unwrap() {
+        assert_eq!(item["kind"], "unchanged", "{item}");
+    }
+
+    // An edit changes the report; nothing was ever pushed.
+    server.change(&m, 2, json!([{ "text": GOOD_MANIFEST }]));
+    let after = server
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": m }, "previousResultId": id }),
+        )
+        .unwrap();
+    assert_eq!(after["kind"], "full");
+    assert_eq!(after["items"], json!([]));
+    assert!(server.seen("textDocument/publishDiagnostics").is_empty());
+
+    // A change on disk asks the client to pull again.
+    std::fs::write(plugin.path("main.py"), "import os\n").unwrap();
+    did_change_file(&mut server, &plugin.path("main.py"), 2);
+    server
+        .wait_for(|m| m["method"] == "workspace/diagnostic/refresh")
+        .expect("a refresh asked for");
+    assert_eq!(server.shutdown(), 0);
+}
+
+#[test]
+fn fix_all_answers_source_requests_and_quick_fixes_the_others() {
+    let plugin = Plugin::new(&[("main.py", MAIN_PY)]);
+    let text = GOOD_MANIFEST
+        .replace("version: '1.0.0'", "version: 1.10")
+        .replace("entry_point: main.py", "entry_point=main.py");
+    std::fs::write(plugin.path("MANIFEST"), &text).unwrap();
+    let mut server = Server::start_open_scope(&plugin.dir);
+    let m = server.open(&plugin.path("MANIFEST"), &text);
+    server.diagnostics(&m, 1);
+    let end = position(&text, text.len(), "utf-16");
+    let mut ask = |only: Value| {
+        server
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": { "uri": m },
+                    "range": { "start": { "line": 0, "character": 0 }, "end": end },
+                    "context": { "diagnostics": [], "only": only }
+                }),
+            )
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    for only in [
+        json!(["source.fixAll"]),
+        json!(["source.fixAll.sps-plugin-ls"]),
+        json!(["source"]),
+    ] {
+        let actions = ask(only.clone());
+        assert_eq!(actions.len(), 1, "{only}: {actions:?}");
+        let a = &actions[0];
+        assert_eq!(a["kind"], "source.fixAll.sps-plugin-ls");
+        assert_eq!(a["title"], "Fix all safely fixable problems (2 fixes)");
+        let edits = a["edit"]["changes"][&m].as_array().unwrap();
+        assert_eq!(edits.len(), 1);
+        let (s, e) = (
+            offset(&text, &edits[0]["range"]["start"], "utf-16"),
+            offset(&text, &edits[0]["range"]["end"], "utf-16"),
+        );
+        let mut fixed = text.clone();
+        fixed.replace_range(s..e, edits[0]["newText"].as_str().unwrap());
+        assert_eq!(fixed, GOOD_MANIFEST.replace("'1.0.0'", "'1.10'"));
+    }
+    let quick = ask(json!(["quickfix"]));
+    assert!(!quick.is_empty());
+    assert!(quick.iter().all(|a| a["kind"] == "quickfix"), "{quick:?}");
+    assert!(ask(json!(["refactor"])).is_empty());
+    assert_eq!(server.shutdown(), 0);
+}
+
+#[test]
+fn methods_the_server_does_not_offer() {
+    let mut server = Server::start(&["utf-16"], None);
+    let err = server.request("$/foo", json!({})).unwrap_err();
+    assert_eq!(err["code"], -32601);
+    let err = server.request("custom/thing", json!({})).unwrap_err();
+    assert_eq!(err["code"], -32601);
+    // A notification nobody handles gets no answer at all.
+    server.notify("$/setTrace", json!({ "value": "off" }));
+    server.notify("custom/event", json!({}));
+    let caps = server
+        .request("textDocument/hover", json!({ "textDocument": { "uri": "file:///none" }, "position": { "line": 0, "character": 0 } }))
+        .unwrap();
+    assert_eq!(caps, Value::Null);
+    assert_eq!(server.shutdown(), 0);
+}
