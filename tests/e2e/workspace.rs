@@ -436,3 +436,23 @@ fn methods_the_server_does_not_offer() {
     assert_eq!(caps, Value::Null);
     assert_eq!(server.shutdown(), 0);
 }
+
+#[test]
+fn a_client_that_cannot_pull_the_workspace_gets_diagnostics_pushed() {
+    // As Neovim 0.11: `textDocument.diagnostic` without `workspace.diagnostics`.
+    let plugin = plugin_with_unknown_key();
+    let mut server = Server::spawn();
+    let init = server.initialize_full(
+        &["utf-16"],
+        Some(&plugin.dir),
+        json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }),
+        Value::Null,
+    );
+    assert_eq!(init["capabilities"]["diagnosticProvider"], Value::Null);
+    let m = uri(&plugin.path("MANIFEST"));
+    assert_eq!(
+        codes(&publication(&mut server, &m, Value::Null)),
+        ["manifest/unknown-key"]
+    );
+    assert_eq!(server.shutdown(), 0);
+}

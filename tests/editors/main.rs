@@ -781,6 +781,10 @@ fn neovim_0_11_enable_from_the_readme() {
     }
 
     assert_eq!(result["diagnostics_arrived"], true, "{context}");
+    // Neovim 0.11 declares `textDocument.diagnostic` but no
+    // `workspace.diagnostics` (it pulls for visible buffers only): the
+    // server pushes to it. The Lua script records either way.
+    assert_eq!(result["pull"], false, "{context}");
     let codes = |file: &str| -> Vec<String> {
         files[file]["published"]
             .as_array()

@@ -5,9 +5,12 @@
 //! the configuration files of sps-plugin-ls. One bounded walk per workspace
 //! folder, with the layout rules' limits; links are never followed.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::editor_settings::EditorConfig;
 use crate::analysis::{code, packaging};
+use crate::settings::{self, Settings};
 use crate::workspace::{walk, DocKind, Files};
 
 /// The plugin folders under `root` (`root` itself included) and whether
@@ -74,6 +77,30 @@ pub fn documents(root: &Path, files: &dyn Files) -> (Vec<(PathBuf, DocKind)>, bo
     (out, truncated)
 }
 
+/// The documents that no `exclude` glob of their configuration (the file
+/// found for them over the editor's settings) leaves out, as `check`
+/// leaves them out.
+pub fn not_excluded(
+    docs: Vec<(PathBuf, DocKind)>,
+    files: &dyn Files,
+    editor: &EditorConfig,
+) -> Vec<(PathBuf, DocKind)> {
+    let mut by_dir: HashMap<PathBuf, Settings> = HashMap::new();
+    docs.into_iter()
+        .filter(|(path, _)| {
+            let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+            let s = by_dir.entry(dir.clone()).or_insert_with(|| {
+                let file = settings::discover(&dir, files);
+                match &editor.for_path(path).settings {
+                    Some(e) => file.over(e),
+                    None => file,
+                }
+            });
+            !s.excludes(path)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,11 +121,15 @@ mod tests {
             ("/w/b/c/MANIFEST", "entry_point: main.py\n"),
             ("/w/b/c/main.py", ""),
             ("/w/.venv/d/MANIFEST", ""),
+            ("/w/old/MANIFEST", "entry_point: main.py\n"),
+            ("/w/old/main.py", ""),
+            ("/w/sps-plugin-ls.toml", "exclude = [\"old\"]\n"),
         ] {
             files.files.insert(path.into(), text.as_bytes().to_vec());
         }
         let (docs, truncated) = documents(Path::new("/w"), &files);
         assert!(!truncated);
+        let docs = not_excluded(docs, &files, &EditorConfig::default());
         let names: Vec<String> = docs
             .iter()
             .map(|(p, k)| format!("{} {k:?}", p.display()))
@@ -107,6 +138,7 @@ mod tests {
             names,
             [
                 "/w/pyproject.toml Settings",
+                "/w/sps-plugin-ls.toml Settings",
                 "/w/a/MANIFEST Manifest",
                 "/w/a/default.cfg Config",
                 "/w/a/main.py Python",

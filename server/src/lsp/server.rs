@@ -60,7 +60,8 @@ const PROGRESS_AT: usize = 20;
 /// What the client said it supports, at `initialize`.
 #[derive(Clone, Copy, Debug, Default)]
 struct ClientCaps {
-    /// Pull diagnostics (`textDocument/diagnostic`): nothing is pushed then.
+    /// Pull diagnostics (`textDocument/diagnostic`, and `workspace.diagnostics`
+    /// declared too): nothing is pushed then.
     pull: bool,
     /// `workspace/diagnostic/refresh`.
     refresh: bool,
@@ -425,29 +426,42 @@ impl Backend {
         guard(method, move || f(&snapshot)).await
     }
 
-    /// Re-checks the open documents in `dirs` (all of them when `None`) and
-    /// publishes their diagnostics.
+    /// Re-checks the documents in `dirs` (all of them when `None`), the
+    /// workspace's closed ones too, and publishes their diagnostics: for
+    /// changes on disk.
     fn refresh(&self, dirs: Option<&HashSet<PathBuf>>) {
-        self.refresh_where(dirs, |_| true);
+        self.refresh_where(dirs, |_| true, true);
+    }
+
+    /// Re-checks the open documents in `dirs`: for a change of an open
+    /// document's text, which the closed ones see when it is saved (a
+    /// keystroke re-checks no closed file).
+    fn refresh_open(&self, dirs: &HashSet<PathBuf>) {
+        self.refresh_where(Some(dirs), |_| true, false);
     }
 
     /// Re-checks the open documents of one kind in `dirs`.
     fn refresh_kind(&self, dirs: &HashSet<PathBuf>, kind: DocKind) {
-        self.refresh_where(Some(dirs), |k| k == kind);
+        self.refresh_where(Some(dirs), |k| k == kind, false);
     }
 
-    fn refresh_where(&self, dirs: Option<&HashSet<PathBuf>>, wanted: impl Fn(DocKind) -> bool) {
+    fn refresh_where(
+        &self,
+        dirs: Option<&HashSet<PathBuf>>,
+        wanted: impl Fn(DocKind) -> bool,
+        closed: bool,
+    ) {
         let in_dirs =
             |p: &Path| dirs.is_none_or(|dirs| p.parent().is_some_and(|p| dirs.contains(p)));
-        let uris = self.documents_where(|p, k| wanted(k) && in_dirs(p));
+        let uris = self.documents_where(|p, k| wanted(k) && in_dirs(p), closed);
         for uri in uris {
             self.publish(uri);
         }
     }
 
-    /// The open documents and the workspace's closed ones whose path and
-    /// kind pass `keep`.
-    fn documents_where(&self, keep: impl Fn(&Path, DocKind) -> bool) -> Vec<Uri> {
+    /// The open documents and, with `closed`, the workspace's closed ones
+    /// whose path and kind pass `keep`.
+    fn documents_where(&self, keep: impl Fn(&Path, DocKind) -> bool, closed: bool) -> Vec<Uri> {
         let mut uris: Vec<Uri> = {
             let docs = lock(&self.state.docs);
             docs.iter()
@@ -455,9 +469,13 @@ impl Backend {
                 .map(|(u, _)| u.clone())
                 .collect()
         };
+        if !closed {
+            return uris;
+        }
+        let open: HashSet<Uri> = uris.iter().cloned().collect();
         let closed: Vec<Uri> = lock(&self.state.workspace_docs)
             .iter()
-            .filter(|(u, (p, k))| keep(p, *k) && !uris.contains(u))
+            .filter(|(u, (p, k))| keep(p, *k) && !open.contains(*u))
             .map(|(u, _)| u.clone())
             .collect();
         uris.extend(closed);
@@ -511,14 +529,22 @@ impl Backend {
     /// plugin folder is the nearest above holding a MANIFEST), and with
     /// `manifest` its open MANIFEST and the changed document itself too.
     fn refresh_plugin_code(&self, path: &Path, manifest: bool) {
+        self.refresh_plugin(path, manifest, false);
+    }
+
+    /// The same for open and closed documents, for a saved file.
+    fn refresh_plugin(&self, path: &Path, manifest: bool, closed: bool) {
         let folder = crate::analysis::code::plugin_folder(path, &DiskFiles::unconfined())
             .or_else(|| path.parent().map(Path::to_path_buf));
         let Some(folder) = folder else { return };
-        let uris = self.documents_where(|p, k| match k {
-            DocKind::Python => p.starts_with(&folder),
-            DocKind::Manifest => manifest && p.parent() == Some(&folder),
-            _ => false,
-        });
+        let uris = self.documents_where(
+            |p, k| match k {
+                DocKind::Python => p.starts_with(&folder),
+                DocKind::Manifest => manifest && p.parent() == Some(&folder),
+                _ => false,
+            },
+            closed,
+        );
         for uri in uris {
             self.publish(uri);
         }
@@ -620,7 +646,7 @@ impl Backend {
                 return;
             }
         };
-        let mut problems = Vec::new();
+        let mut problems: Vec<String> = Vec::new();
         {
             let mut editor = lock(&self.state.editor);
             if let Some(global) = values.first().filter(|v| v.is_object()) {
@@ -637,6 +663,9 @@ impl Backend {
                 }
             }
         }
+        // The same settings for all folders and for each: said once.
+        problems.sort();
+        problems.dedup();
         self.report_problems(problems).await;
     }
 
@@ -653,7 +682,7 @@ impl Backend {
     /// and those of the workspace (cleared where the scope is `open`).
     async fn recheck_all(&self) {
         self.forget_scans();
-        for uri in self.documents_where(|_, _| true) {
+        for uri in self.documents_where(|_, _| true, true) {
             self.publish(uri);
         }
         self.refresh_pulls().await;
@@ -678,6 +707,7 @@ impl Backend {
     async fn scan_workspace(&self) {
         let run = self.state.scan_runs.fetch_add(1, Ordering::SeqCst) + 1;
         let folders = lock(&self.state.folders).clone();
+        let editor = lock(&self.state.editor).clone();
         let found = tokio::task::spawn_blocking(move || {
             let mut out = Vec::new();
             for folder in &folders {
@@ -690,7 +720,7 @@ impl Backend {
                         folder.display()
                     );
                 }
-                out.extend(docs);
+                out.extend(super::scan::not_excluded(docs, &files, &editor));
             }
             out
         })
@@ -813,7 +843,9 @@ impl Backend {
                     .unwrap_or_else(|| plugin.clone());
                 let files = DiskFiles::confined(&root);
                 let now: Vec<(PathBuf, DocKind)> = if files.is_file(&plugin.join("MANIFEST")) {
-                    super::scan::plugin_documents(&plugin, &files)
+                    let editor = lock(&self.state.editor).clone();
+                    let docs = super::scan::plugin_documents(&plugin, &files);
+                    super::scan::not_excluded(docs, &files, &editor)
                 } else {
                     Vec::new()
                 };
@@ -904,11 +936,16 @@ impl LanguageServer for Backend {
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
         self.state.watching.store(dynamic_watch, Ordering::SeqCst);
+        // Pull only for a client that can also pull the workspace's and be
+        // told when to pull again (VS Code): Neovim 0.11 declares
+        // `textDocument.diagnostic` but pulls for visible buffers only, and
+        // would never see a closed file's or a change on disk.
         let caps = ClientCaps {
             pull: c
                 .text_document
                 .as_ref()
-                .is_some_and(|t| t.diagnostic.is_some()),
+                .is_some_and(|t| t.diagnostic.is_some())
+                && workspace.is_some_and(|w| w.diagnostics.is_some()),
             refresh: workspace
                 .and_then(|w| w.diagnostics.as_ref())
                 .and_then(|d| d.refresh_support)
@@ -981,7 +1018,7 @@ impl LanguageServer for Backend {
                 );
             }
             self.state.texts_changed();
-            self.refresh(Some(&dir));
+            self.refresh_open(&dir);
         })
         .await;
     }
@@ -1017,7 +1054,7 @@ impl LanguageServer for Backend {
                 Some(DocKind::Python) => self.refresh_plugin_code(&path, true),
                 Some(DocKind::Manifest) => {
                     if type_changed {
-                        self.refresh(Some(&dirs));
+                        self.refresh_open(&dirs);
                     } else {
                         self.publish(uri);
                     }
@@ -1035,7 +1072,17 @@ impl LanguageServer for Backend {
         guard_notification("textDocument/didSave", async {
             self.forget_scans();
             let path = uri_path(&params.text_document.uri);
-            self.refresh(Some(&Self::changed_dirs([path])));
+            // The closed files read it from the disk now.
+            self.refresh(Some(&Self::changed_dirs([path.clone()])));
+            let kind = lock(&self.state.docs)
+                .get(&params.text_document.uri)
+                .and_then(|d| d.kind);
+            match kind {
+                Some(DocKind::Python | DocKind::Manifest) => self.refresh_plugin(&path, true, true),
+                // A configuration file applies to every file below it.
+                Some(DocKind::Settings) => self.recheck_all().await,
+                _ => {}
+            }
         })
         .await;
     }
@@ -1197,7 +1244,7 @@ impl LanguageServer for Backend {
             .map(|p| (p.uri, p.value))
             .collect();
         let mut uris: Vec<Uri> =
-            self.documents_where(|p, _| self.state.scope(p) == Scope::Workspace);
+            self.documents_where(|p, _| self.state.scope(p) == Scope::Workspace, true);
         // An open document is the editor's to pull whatever the scope.
         uris.extend(
             lock(&self.state.docs)

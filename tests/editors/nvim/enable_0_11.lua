@@ -38,7 +38,7 @@ local function main()
   result.nvim_version = string.format('%d.%d.%d', v.major, v.minor, v.patch)
   result.enabled = vim.lsp.is_enabled and vim.lsp.is_enabled('sps_plugin_ls') or vim.NIL
 
-  local published = {} -- uri -> diagnostics as the server sent them
+  local published = {} -- uri -> diagnostics as the server sent them (pushed or pulled)
   vim.lsp.handlers['textDocument/publishDiagnostics'] = (function(default)
     return function(err, params, ctx)
       local list = {}
@@ -49,6 +49,20 @@ local function main()
       return default(err, params, ctx)
     end
   end)(vim.lsp.handlers['textDocument/publishDiagnostics'])
+  -- Neovim 0.11 declares pull diagnostics (LSP 3.17), so the server sends
+  -- them as answers to textDocument/diagnostic instead: recorded alike.
+  vim.lsp.handlers['textDocument/diagnostic'] = (function(default)
+    return function(err, report, ctx, config)
+      if report and report.kind == 'full' and ctx.params and ctx.params.textDocument then
+        local list = {}
+        for _, d in ipairs(report.items or {}) do
+          table.insert(list, { code = d.code ~= nil and tostring(d.code) or vim.NIL, message = d.message })
+        end
+        published[ctx.params.textDocument.uri] = list
+      end
+      return default(err, report, ctx, config)
+    end
+  end)(vim.lsp.handlers['textDocument/diagnostic'])
 
   -- Outside files first: the plugin files attaching later shows that the
   -- decision for these had been taken.
@@ -99,6 +113,7 @@ local function main()
   local client = vim.lsp.get_clients({ name = 'sps_plugin_ls' })[1]
   result.cmd = client and client.config.cmd or vim.NIL
   result.server_version = client and client.server_info and client.server_info.version or vim.NIL
+  result.pull = client and client.server_capabilities.diagnosticProvider ~= nil or false
   result.client_count = #vim.lsp.get_clients({ name = 'sps_plugin_ls' })
 end
 
