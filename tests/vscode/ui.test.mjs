@@ -309,6 +309,8 @@ const USER_SETTINGS = {
   'editor.hover.delay': 300,
   'editor.minimap.enabled': false,
   'files.autoSave': 'off',
+  // The README's fix all on save.
+  '[sps-manifest]': { 'editor.codeActionsOnSave': { 'source.fixAll.sps-plugin-ls': 'explicit' } },
 };
 
 function writeSettings(kind, settings) {
@@ -615,16 +617,22 @@ async function problemRows() {
 uiTest('broken MANIFEST: errors with the server codes in the Problems panel', async () => {
   await openFile('MANIFEST');
   // The first diagnostics wait for the extension and the server to start.
+  // Two errors of the MANIFEST, and one of default.cfg, which is not open:
+  // the workspace's files have diagnostics (pulled, `diagnostics.scope`).
   await until(
-    'the status bar to count 2 errors',
-    async () => /Errors: 2\b/.test(await problemsLabel()),
+    'the status bar to count 3 errors',
+    async () => /Errors: 3\b/.test(await problemsLabel()),
     STARTUP_MS,
   );
   let rows = [];
-  await until('manifest/invalid-type and manifest/missing-key in the Problems panel', async () => {
+  await until('manifest/invalid-type, manifest/missing-key and the closed default.cfg\'s config/invalid-enum in the Problems panel', async () => {
     rows = await problemRows();
     const text = rows.join('\n');
-    return text.includes('manifest/invalid-type') && text.includes('manifest/missing-key');
+    return (
+      text.includes('manifest/invalid-type') &&
+      text.includes('manifest/missing-key') &&
+      text.includes('config/invalid-enum')
+    );
   });
   log(`problems: ${JSON.stringify(rows)}`);
   assert.ok(rows.some((r) => r.includes('version')), `missing-key should name version: ${rows}`);
@@ -777,6 +785,26 @@ uiTest('typing the fix clears the errors', async () => {
   log(`status bar: ${await problemsLabel()}`);
 });
 
+uiTest('saving the MANIFEST applies its safe fixes (source.fixAll.sps-plugin-ls on save)', async () => {
+  // `version: 1.10` would be read as the number 1.1: the safe fix quotes it.
+  await goToLine(1);
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.type('version: 1.10');
+  await page.keyboard.press('Escape');
+  await until('manifest/number-changes-text in the Problems panel', async () =>
+    (await problemRows()).some((r) => r.includes('manifest/number-changes-text')),
+  );
+  await page.keyboard.press(`${mod}+s`);
+  await until("the fix applied on save: version: '1.10'", async () =>
+    fs.readFileSync(path.join(pluginDir, 'MANIFEST'), 'utf8').includes("version: '1.10'"),
+  );
+  assert.match(await editorText(), /version: '1\.10'/);
+  await until('the warning to clear', async () =>
+    !(await problemRows()).some((r) => r.includes('manifest/number-changes-text')),
+  );
+});
+
 uiTest('default.cfg opens as sps-plugin-cfg with its diagnostics', async () => {
   await openFile('default.cfg');
   const mode = page.locator('[id="status.editor.mode"]');
@@ -824,9 +852,9 @@ uiTest('the restart command restarts the server', async () => {
 });
 
 // ---- Python diagnostics (issue 12) ----------------------------------------
-// Set to true once the server checks Python files: a plugin .py with a syntax
-// error then shows python/syntax-error in the Problems panel.
-const PYTHON_DIAGNOSTICS = false;
+// The server checks Python files: a plugin .py with a syntax error shows
+// python/syntax-error in the Problems panel.
+const PYTHON_DIAGNOSTICS = true;
 
 uiTest('a plugin .py with a syntax error: python/syntax-error (issue 12)', async () => {
   if (!PYTHON_DIAGNOSTICS) {

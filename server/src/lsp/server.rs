@@ -71,8 +71,11 @@ struct ClientCaps {
     progress: bool,
 }
 
-/// The last pull report of a document: its result id and the generation of the workspace they were computed at.
+/// The last pull report of a document: its result id, and the generation
+/// it was computed at (of any change for an open document, of the disk and
+/// settings for a closed one).
 struct Pulled {
+    open: bool,
     generation: u64,
     result_id: String,
 }
@@ -124,6 +127,10 @@ struct State {
     /// Bumped by every change a diagnostic may depend on: a pull report of
     /// the current generation is still true.
     generation: AtomicU64,
+    /// Bumped by changes on disk and of the settings only: what a closed
+    /// document's diagnostics depend on (a keystroke in an open document
+    /// reaches the closed ones when it is saved).
+    disk_generation: AtomicU64,
     pulled: Mutex<HashMap<Uri, Pulled>>,
     /// Workspace scans started (each later one makes the earlier stale).
     scan_runs: AtomicU64,
@@ -147,6 +154,7 @@ impl Default for State {
             workspace_docs: Default::default(),
             editor: Default::default(),
             generation: Default::default(),
+            disk_generation: Default::default(),
             pulled: Default::default(),
             scan_runs: Default::default(),
         }
@@ -187,6 +195,21 @@ impl State {
     /// Something a diagnostic may depend on changed.
     fn changed(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Files changed on disk, or the settings did.
+    fn disk_changed(&self) {
+        self.disk_generation.fetch_add(1, Ordering::SeqCst);
+        self.changed();
+    }
+
+    /// The generation a document's pulled diagnostics are valid for.
+    fn generation_of(&self, open: bool) -> u64 {
+        if open {
+            self.generation.load(Ordering::SeqCst)
+        } else {
+            self.disk_generation.load(Ordering::SeqCst)
+        }
     }
 
     fn editor_for(&self, path: &Path) -> EditorSettings {
@@ -495,7 +518,7 @@ impl Backend {
     /// already (which then does it).
     fn queue_check(&self, uri: Uri) -> Option<impl Future<Output = ()> + Send + 'static> {
         if self.state.caps().pull {
-            self.state.changed();
+            // The client pulls; the change that asked for this was counted.
             return None;
         }
         let start = {
@@ -553,7 +576,7 @@ impl Backend {
     /// Forgets the folder walks: files changed on disk.
     fn forget_scans(&self) {
         lock(&self.state.scans).clear();
-        self.state.changed();
+        self.state.disk_changed();
     }
 
     fn changed_dirs(paths: impl IntoIterator<Item = PathBuf>) -> HashSet<PathBuf> {
@@ -735,7 +758,7 @@ impl Backend {
                 }
             }
         }
-        self.state.changed();
+        self.state.disk_changed();
         let caps = self.state.caps();
         if caps.pull {
             self.refresh_pulls().await;
@@ -882,10 +905,14 @@ impl Backend {
     /// those of `previous`, without analysing anything when nothing changed
     /// since they were computed. The version of the document, if open.
     async fn pull(&self, uri: &Uri, previous: Option<&str>) -> Result<(Option<i32>, PullReport)> {
-        let generation = self.state.generation.load(Ordering::SeqCst);
         let version = lock(&self.state.docs).get(uri).map(|d| d.version);
+        let open = version.is_some();
+        let generation = self.state.generation_of(open);
         if let Some(p) = lock(&self.state.pulled).get(uri) {
-            if p.generation == generation && previous == Some(p.result_id.as_str()) {
+            if p.open == open
+                && p.generation == generation
+                && previous == Some(p.result_id.as_str())
+            {
                 return Ok((version, PullReport::Unchanged(p.result_id.clone())));
             }
         }
@@ -896,7 +923,7 @@ impl Backend {
         else {
             return Ok((version, PullReport::Full(None, Vec::new())));
         };
-        let version = self.state.is_open(uri).then_some(snapshot.doc.version);
+        let version = open.then_some(snapshot.doc.version);
         let items = guard("textDocument/diagnostic", move || {
             let diags = handlers::diagnostics::analyse(&snapshot);
             Ok(handlers::diagnostics::to_lsp(&snapshot, &diags))
@@ -911,6 +938,7 @@ impl Backend {
         lock(&self.state.pulled).insert(
             uri.clone(),
             Pulled {
+                open,
                 generation,
                 result_id: id,
             },
