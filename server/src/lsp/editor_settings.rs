@@ -196,6 +196,24 @@ mod tests {
     }
 
     #[test]
+    fn vs_codes_defaults_read_as_nothing_set() {
+        // What VS Code answers for the section when the user set nothing.
+        let e = read(
+            &json!({
+                "select": null, "extendSelect": [], "ignore": [], "perFileIgnores": {},
+                "severity": {}, "exclude": [], "targetSps": null,
+                "diagnostics": { "scope": "workspace" },
+                "server": { "path": "", "extraArgs": [] }, "trace": { "server": "off" },
+            }),
+            Path::new("/w"),
+        );
+        assert!(e.problems.is_empty(), "{:?}", e.problems);
+        let s = e.settings.unwrap();
+        assert!(s.select.is_none() && s.ignore.is_empty() && s.severity.is_empty());
+        assert!(s.enabled("config/x", Path::new("/w/p/default.cfg")));
+    }
+
+    #[test]
     fn problems_are_reported_not_fatal() {
         let e = read(
             &json!({ "ignore": "layout", "colour": 1, "diagnostics": { "scope": "all" }, "select": [null] }),
