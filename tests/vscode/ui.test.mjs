@@ -564,7 +564,8 @@ async function notificationTexts() {
 }
 
 async function openFile(name) {
-  await page.getByRole('treeitem', { name }).click();
+  // Exactly the explorer's item: the Problems panel's items name files too.
+  await page.getByRole('treeitem', { name, exact: true }).click();
   const tab = page.locator('.tabs-container .tab.active');
   await until(`the editor tab ${name}`, async () =>
     (await tab.getAttribute('aria-label'))?.startsWith(name),
@@ -861,7 +862,11 @@ uiTest('a plugin .py with a syntax error: python/syntax-error (issue 12)', async
     log('skipped until the server checks Python files (PYTHON_DIAGNOSTICS)');
     return;
   }
-  fs.writeFileSync(path.join(pluginDir, 'broken.py'), 'def broken(:\n    pass\n');
+  // In a package, as pluginv packages it (a loose .py beside main.py that
+  // nothing imports is not the plugin's code).
+  fs.mkdirSync(path.join(pluginDir, 'lib'), { recursive: true });
+  fs.writeFileSync(path.join(pluginDir, 'lib', '__init__.py'), '');
+  fs.writeFileSync(path.join(pluginDir, 'lib', 'broken.py'), 'def broken(:\n    pass\n');
   await page.keyboard.press(`${mod}+p`); // Quick Open
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
