@@ -1,60 +1,268 @@
 //! `sps-plugin-ls check PATH...`: plugin folders, single files and .zip
-//! files, checked with the same analysis as the server.
+//! files, checked with the same analysis as the server; with `--fix`, the
+//! fixes written back (`--diff`: shown instead).
 
+use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use super::report::{render, FileReport, Format};
+use super::out;
+use super::report::{render, statistics, FileReport, Format, Options as ReportOptions};
 use crate::analysis::{self, codes, Context, Diagnostic, Severity, MAX_ANALYSED_BYTES};
-use crate::text::TextRange;
+use crate::settings::{self, ProblemKind, Settings};
+use crate::text::{Encoding, LineIndex, TextRange};
 use crate::workspace::{read_bounded, regular_file, DiskFiles, DocKind, Files, MAX_READ};
+
+/// Rounds of `--fix` over all the files: a fix in one file (the MANIFEST's
+/// `api`) can change what another file is told, so `check` goes round
+/// again while a round wrote something.
+const MAX_PASSES: usize = 4;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Check,
+    /// `--fix`: write the fixed files.
+    Fix,
+    /// `--diff`: print what `--fix` would change.
+    Diff,
+}
+
+struct Args {
+    format: Format,
+    plugins_of: bool,
+    paths: Vec<PathBuf>,
+    mode: Mode,
+    unsafe_fixes: bool,
+    statistics: bool,
+    exit_zero: bool,
+    quiet: bool,
+    color: Color,
+    force_exclude: bool,
+}
+
+/// The arguments of `check`, or the exit status to leave with (`--help`,
+/// a usage error).
+fn parse(args: &[String]) -> Result<Args, i32> {
+    let mut a = Args {
+        format: Format::Human,
+        plugins_of: false,
+        paths: Vec::new(),
+        mode: Mode::Check,
+        unsafe_fixes: false,
+        statistics: false,
+        exit_zero: false,
+        quiet: false,
+        color: Color::Auto,
+        force_exclude: false,
+    };
+    let mut fix = false;
+    let mut diff = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        // `--format json` and `--format=json` alike.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |what: &str| -> Result<String, i32> {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| usage(&format!("{flag} takes {what}")))
+        };
+        match flag {
+            "--format" | "--output-format" => {
+                let v = value(Format::NAMES)?;
+                a.format = Format::parse(&v)
+                    .ok_or_else(|| usage(&format!("--format takes {}", Format::NAMES)))?;
+            }
+            "--color" => {
+                a.color = match value("auto, always or never")?.as_str() {
+                    "auto" => Color::Auto,
+                    "always" => Color::Always,
+                    "never" => Color::Never,
+                    _ => return Err(usage("--color takes auto, always or never")),
+                };
+            }
+            _ if inline.is_some() => return Err(usage(&format!("{flag} takes no value"))),
+            "--plugins-of" => a.plugins_of = true,
+            "--fix" => fix = true,
+            "--unsafe-fixes" => a.unsafe_fixes = true,
+            "--diff" => diff = true,
+            "--statistics" => a.statistics = true,
+            "-e" | "--exit-zero" => a.exit_zero = true,
+            "-q" | "--quiet" => a.quiet = true,
+            "--force-exclude" => a.force_exclude = true,
+            "-h" | "--help" => {
+                out::print(super::USAGE);
+                return Err(0);
+            }
+            s if s.starts_with('-') && s != "-" => {
+                return Err(usage(&format!("unknown option {s}")))
+            }
+            _ => a.paths.push(PathBuf::from(arg)),
+        }
+    }
+    // `--diff` shows what `--fix` would do, as in ruff (it implies it).
+    a.mode = match (fix, diff) {
+        (_, true) => Mode::Diff,
+        (true, false) => Mode::Fix,
+        (false, false) => Mode::Check,
+    };
+    if a.statistics && !matches!(a.format, Format::Human | Format::Json) {
+        return Err(usage("--statistics prints as human or json only"));
+    }
+    Ok(a)
+}
+
+impl Args {
+    /// Colours: `--color always`, or on a terminal unless `NO_COLOR` is set
+    /// to anything (no-color.org); `--color never` never.
+    fn color(&self) -> bool {
+        match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
 
 /// Runs `check` with its arguments; returns the exit status.
 pub fn run(args: &[String]) -> i32 {
-    let mut format = Format::Human;
-    let mut plugins_of = false;
-    let mut paths = Vec::new();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--format" => match it.next().and_then(|f| Format::parse(f)) {
-                Some(f) => format = f,
-                None => return usage("--format takes human, json or sarif"),
-            },
-            s if s.starts_with("--format=") => match Format::parse(&s["--format=".len()..]) {
-                Some(f) => format = f,
-                None => return usage("--format takes human, json or sarif"),
-            },
-            "--plugins-of" => plugins_of = true,
-            "-h" | "--help" => {
-                print!("{}", super::USAGE);
-                return 0;
-            }
-            s if s.starts_with('-') && s != "-" => return usage(&format!("unknown option {s}")),
-            _ => paths.push(PathBuf::from(arg)),
-        }
-    }
-    if plugins_of {
+    let mut args = match parse(args) {
+        Ok(a) => a,
+        Err(status) => return status,
+    };
+    if args.plugins_of {
         // Files of a commit (a pre-commit hook): each stands for its plugin
         // folder; files in no plugin folder are left alone.
-        paths = plugin_folders_of(&paths);
-    } else if paths.is_empty() {
+        args.paths = plugin_folders_of(&args.paths);
+    } else if args.paths.is_empty() {
         return usage("check needs at least one PATH");
     }
+    let passes = if args.mode == Mode::Fix {
+        MAX_PASSES
+    } else {
+        1
+    };
+    let mut fixed: HashMap<String, usize> = HashMap::new();
     let mut reports = Vec::new();
-    for path in &paths {
-        match check_path(path) {
-            Ok(mut r) => reports.append(&mut r),
-            Err(message) => {
-                eprintln!("sps-plugin-ls: {message}");
-                return 2;
+    let mut zips: Vec<PathBuf> = Vec::new();
+    for _ in 0..passes {
+        let mut checker = Checker {
+            mode: args.mode,
+            unsafe_fixes: args.unsafe_fixes,
+            force_exclude: args.force_exclude,
+            written: 0,
+            zips: Vec::new(),
+        };
+        reports.clear();
+        for path in &args.paths {
+            match checker.check_path(path) {
+                Ok(mut r) => reports.append(&mut r),
+                Err(message) => {
+                    out::eprint(&format!("sps-plugin-ls: {message}\n"));
+                    return 2;
+                }
             }
         }
+        for r in &reports {
+            if r.fixed > 0 {
+                *fixed.entry(r.name.clone()).or_default() += r.fixed;
+            }
+        }
+        zips = checker.zips;
+        if checker.written == 0 {
+            break;
+        }
     }
-    print!("{}", render(&reports, format));
-    let failed = reports
-        .iter()
-        .any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
-    i32::from(failed)
+    for r in &mut reports {
+        r.fixed = fixed.get(&r.name).copied().unwrap_or(0);
+    }
+    if args.mode != Mode::Check && !args.quiet {
+        for zip in &zips {
+            out::eprint(&format!(
+                "sps-plugin-ls: {}: files inside a .zip are never fixed; fix the plugin folder and zip it again\n",
+                zip.display()
+            ));
+        }
+    }
+    let opts = ReportOptions {
+        color: args.color(),
+        quiet: args.quiet,
+        fix: args.mode == Mode::Fix,
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    let status = if args.mode == Mode::Diff {
+        print_diffs(&reports, opts)
+    } else {
+        if args.statistics {
+            out::print(&statistics(&reports, args.format == Format::Json, opts));
+        } else {
+            out::print(&render(&reports, args.format, opts));
+        }
+        if args.mode == Mode::Fix && args.format != Format::Human && !args.quiet {
+            let n: usize = reports.iter().map(|r| r.fixed).sum();
+            let files = reports.iter().filter(|r| r.fixed > 0).count();
+            out::eprint(&format!(
+                "sps-plugin-ls: fixed {n} problem{} in {files} file{}\n",
+                plural(n),
+                plural(files)
+            ));
+        }
+        let failed = reports
+            .iter()
+            .any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
+        i32::from(failed)
+    };
+    if args.exit_zero {
+        0
+    } else {
+        status
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `--diff`: the diff of each file its fixes change, on stdout, and what
+/// would be fixed on stderr. 1 when there is a diff.
+fn print_diffs(reports: &[FileReport], opts: ReportOptions) -> i32 {
+    let mut files = 0;
+    let mut n = 0;
+    for r in reports {
+        if let Some(original) = &r.original {
+            out::print(&super::diff::unified(
+                &r.name, original, &r.text, opts.color,
+            ));
+            files += 1;
+            n += r.fixed;
+        }
+    }
+    if !opts.quiet {
+        let remaining: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+        out::eprint(&format!(
+            "sps-plugin-ls: would fix {n} problem{} in {files} file{}, {remaining} would remain\n",
+            plural(n),
+            plural(files)
+        ));
+    }
+    i32::from(files > 0)
 }
 
 /// The plugin folders holding `paths`: for each, the nearest folder at or
@@ -86,43 +294,260 @@ pub fn plugin_folders_of(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn usage(message: &str) -> i32 {
-    eprintln!("sps-plugin-ls: {message}\n\n{}", super::USAGE);
+    out::eprint(&format!("sps-plugin-ls: {message}\n\n{}", super::USAGE));
     2
 }
 
-/// The reports for one PATH, or an I/O or usage failure.
+/// The configuration in effect for the files of `dir`, found as the
+/// analysis finds it (`settings::discover`), or why `check` cannot go on:
+/// a configuration file that is there but cannot be read (not a regular
+/// file, no permission, too large), or that TOML cannot read, so that none
+/// of its settings would apply. The message says where.
+pub fn configuration(dir: &Path) -> Result<Settings, String> {
+    for folder in dir.ancestors() {
+        for name in settings::FILE_NAMES {
+            let path = folder.join(name);
+            match std::fs::symlink_metadata(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                _ => {}
+            }
+            let bytes = read_bounded(&path, MAX_READ).map_err(|e| {
+                format!(
+                    "{}: cannot read this configuration file: {e}",
+                    path.display()
+                )
+            })?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let Some(mut found) = settings::parse(&text, name == "pyproject.toml") else {
+                continue;
+            };
+            if let Some(p) = found
+                .problems
+                .iter()
+                .find(|p| p.kind == ProblemKind::Syntax)
+            {
+                let lc = LineIndex::new(&text).line_col(&text, p.range.start, Encoding::Utf32);
+                return Err(format!(
+                    "{}:{}:{}: cannot read this configuration file, so none of its settings would apply: {}",
+                    path.display(),
+                    lc.line + 1,
+                    lc.col + 1,
+                    p.message
+                ));
+            }
+            found.file = Some(path);
+            found.root = folder.to_path_buf();
+            return Ok(found);
+        }
+    }
+    Ok(Settings::default())
+}
+
+/// One round of `check` over the paths asked for.
+struct Checker {
+    mode: Mode,
+    unsafe_fixes: bool,
+    force_exclude: bool,
+    /// Files written in this round.
+    written: usize,
+    /// The .zip files met, whose files are never fixed.
+    zips: Vec<PathBuf>,
+}
+
+impl Checker {
+    /// The reports for one PATH, or an I/O or usage failure. A PATH named
+    /// here is checked even when `exclude` matches it, as in ruff, unless
+    /// `--force-exclude`; what a folder walk finds is skipped.
+    fn check_path(&mut self, path: &Path) -> Result<Vec<FileReport>, String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let dir = if meta.is_dir() {
+            path
+        } else {
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+        };
+        let config = configuration(dir)?;
+        if self.force_exclude && config.excludes(path) {
+            return Ok(Vec::new());
+        }
+        if meta.is_dir() {
+            return self.check_folder(path);
+        }
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+        {
+            return self.check_zip(path);
+        }
+        let files = DiskFiles::confined(dir);
+        let Some(kind) = DocKind::detect(path, &files) else {
+            return Err(format!(
+                "{}: not a MANIFEST, a .cfg file, a plugin folder or a .zip",
+                path.display()
+            ));
+        };
+        let bytes = read_bytes(path)?;
+        let out = vec![self.document(path.display().to_string(), path, kind, bytes, &files)?];
+        refuse_special_files(&files)?;
+        Ok(out)
+    }
+
+    fn check_folder(&mut self, dir: &Path) -> Result<Vec<FileReport>, String> {
+        let files = DiskFiles::confined(dir);
+        let manifest = dir.join("MANIFEST");
+        // `exists`, not `is_file`: a MANIFEST that is no regular file (a FIFO,
+        // a device) is this plugin's, and reading it reports what it is.
+        if !manifest.exists() {
+            // A folder of plugins: each folder in it holding a MANIFEST,
+            // unless `exclude` names it.
+            let config = configuration(dir)?;
+            let plugins: Vec<PathBuf> = files
+                .read_dir(dir)
+                .into_iter()
+                .filter(|e| e.is_dir && dir.join(&e.name).join("MANIFEST").exists())
+                .map(|e| dir.join(e.name))
+                .filter(|p| !config.excludes(p))
+                .collect();
+            if plugins.is_empty() {
+                return Err(format!(
+                    "{}: no MANIFEST in this folder or the folders in it; a plugin folder holds MANIFEST at its top",
+                    dir.display()
+                ));
+            }
+            let mut out = Vec::new();
+            for plugin in plugins {
+                out.append(&mut self.check_folder(&plugin)?);
+            }
+            return Ok(out);
+        }
+        let config = configuration(dir)?;
+        let mut out = Vec::new();
+        for (path, kind) in plugin_documents(dir, &files) {
+            if config.excludes(&path) {
+                continue;
+            }
+            let bytes = read_bytes(&path)?;
+            out.push(self.document(path.display().to_string(), &path, kind, bytes, &files)?);
+        }
+        if out.iter().all(|r| r.name != manifest.display().to_string())
+            && !config.excludes(&manifest)
+        {
+            // There, but a link or not a regular file.
+            regular_file(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        }
+        refuse_special_files(&files)?;
+        Ok(out)
+    }
+
+    fn check_zip(&mut self, path: &Path) -> Result<Vec<FileReport>, String> {
+        let unpacked = super::zip::unpack(path)?;
+        let files = &unpacked.files;
+        let found = analysis::zip::check(files, &unpacked.root, unpacked.size);
+        let mut reports = Vec::new();
+        if !found.diagnostics.is_empty() {
+            reports.push(FileReport::new(
+                path.display().to_string(),
+                String::new(),
+                found.diagnostics,
+            ));
+        }
+        if let Some(dir) = found.plugin_dir {
+            for (doc, kind) in plugin_documents(&dir, files) {
+                let bytes = files.files.get(&doc).map_or(&[][..], Vec::as_slice);
+                let name = doc.display().to_string();
+                reports.push(report(name, &doc, kind, bytes, files));
+            }
+        }
+        if self.mode != Mode::Check {
+            self.zips.push(path.to_path_buf());
+        }
+        Ok(reports)
+    }
+
+    /// One file on the disk: checked, and with `--fix` or `--diff` fixed.
+    /// A file that is not valid UTF-8 or too large to analyse is only
+    /// checked (writing it back would change the bytes it has).
+    fn document(
+        &mut self,
+        name: String,
+        path: &Path,
+        kind: DocKind,
+        bytes: Vec<u8>,
+        files: &dyn Files,
+    ) -> Result<FileReport, String> {
+        if self.mode == Mode::Check || bytes.len() > MAX_ANALYSED_BYTES {
+            return Ok(report(name, path, kind, bytes, files));
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => return Ok(report(name, path, kind, e.into_bytes(), files)),
+        };
+        let cx = Context::new(path, files);
+        let fixed = crate::features::fix_all::fix_all(kind, &text, &cx, self.unsafe_fixes);
+        let mut r = FileReport::new(name, fixed.text, fixed.remaining);
+        r.fixed = fixed.fixed;
+        if r.text != text {
+            match self.mode {
+                Mode::Fix => {
+                    write_atomically(path, &r.text)?;
+                    self.written += 1;
+                }
+                _ => r.original = Some(text),
+            }
+        } else {
+            r.fixed = 0;
+        }
+        Ok(r)
+    }
+}
+
+/// Replaces the file's contents: the new text goes to a temporary file in
+/// the same folder, with the file's permissions, which is then renamed
+/// over it, so that a reader (or a crash) sees the old file or the new one,
+/// never half of it. A link (inside the plugin folder) is written through.
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| format!("{}: cannot write the fixed file: {e}", path.display());
+    let target = path.canonicalize().map_err(fail)?;
+    let meta = std::fs::metadata(&target).map_err(fail)?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let file_name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{file_name}.sps-plugin-ls-{}.tmp",
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.set_permissions(meta.permissions())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    Ok(())
+}
+
+/// The reports for one PATH, checked only (no fixes), or an I/O or usage
+/// failure.
 pub fn check_path(path: &Path) -> Result<Vec<FileReport>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.is_dir() {
-        return check_folder(path);
+    Checker {
+        mode: Mode::Check,
+        unsafe_fixes: false,
+        force_exclude: false,
+        written: 0,
+        zips: Vec::new(),
     }
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-    {
-        return check_zip(path);
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let files = DiskFiles::confined(dir);
-    let Some(kind) = DocKind::detect(path, &files) else {
-        return Err(format!(
-            "{}: not a MANIFEST, a .cfg file, a plugin folder or a .zip",
-            path.display()
-        ));
-    };
-    let bytes = read_bytes(path)?;
-    let out = vec![report(
-        path.display().to_string(),
-        path,
-        kind,
-        bytes,
-        &files,
-    )];
-    refuse_special_files(&files)?;
-    Ok(out)
+    .check_path(path)
 }
 
 /// A file `check` was asked to read, as bytes: only a regular file, and
@@ -163,72 +588,6 @@ pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)
     out
 }
 
-fn check_folder(dir: &Path) -> Result<Vec<FileReport>, String> {
-    let files = DiskFiles::confined(dir);
-    let manifest = dir.join("MANIFEST");
-    // `exists`, not `is_file`: a MANIFEST that is no regular file (a FIFO,
-    // a device) is this plugin's, and reading it reports what it is.
-    if !manifest.exists() {
-        // A folder of plugins: each folder in it holding a MANIFEST.
-        let plugins: Vec<PathBuf> = files
-            .read_dir(dir)
-            .into_iter()
-            .filter(|e| e.is_dir && dir.join(&e.name).join("MANIFEST").exists())
-            .map(|e| dir.join(e.name))
-            .collect();
-        if plugins.is_empty() {
-            return Err(format!(
-                "{}: no MANIFEST in this folder or the folders in it; a plugin folder holds MANIFEST at its top",
-                dir.display()
-            ));
-        }
-        let mut out = Vec::new();
-        for plugin in plugins {
-            out.append(&mut check_folder(&plugin)?);
-        }
-        return Ok(out);
-    }
-    let mut out = Vec::new();
-    for (path, kind) in plugin_documents(dir, &files) {
-        let bytes = read_bytes(&path)?;
-        out.push(report(
-            path.display().to_string(),
-            &path,
-            kind,
-            bytes,
-            &files,
-        ));
-    }
-    if out.iter().all(|r| r.name != manifest.display().to_string()) {
-        // There, but a link or not a regular file.
-        regular_file(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-    }
-    refuse_special_files(&files)?;
-    Ok(out)
-}
-
-fn check_zip(path: &Path) -> Result<Vec<FileReport>, String> {
-    let unpacked = super::zip::unpack(path)?;
-    let files = &unpacked.files;
-    let found = analysis::zip::check(files, &unpacked.root, unpacked.size);
-    let mut reports = Vec::new();
-    if !found.diagnostics.is_empty() {
-        reports.push(FileReport {
-            name: path.display().to_string(),
-            text: String::new(),
-            diagnostics: found.diagnostics,
-        });
-    }
-    if let Some(dir) = found.plugin_dir {
-        for (doc, kind) in plugin_documents(&dir, files) {
-            let bytes = files.files.get(&doc).map_or(&[][..], Vec::as_slice);
-            let name = doc.display().to_string();
-            reports.push(report(name, &doc, kind, bytes, files));
-        }
-    }
-    Ok(reports)
-}
-
 /// Checks one file's bytes. Invalid UTF-8 is reported where it starts (SPS
 /// reads MANIFEST and configuration as UTF-8 text) and the rest is checked
 /// with the bad bytes replaced.
@@ -245,11 +604,11 @@ pub fn report(
         let bytes = bytes.as_ref();
         let head = &bytes[..bytes.len().min(200)];
         let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-        return FileReport {
+        return FileReport::new(
             name,
-            text: String::from_utf8_lossy(line).into_owned(),
-            diagnostics: vec![analysis::too_large(bytes.len())],
-        };
+            String::from_utf8_lossy(line).into_owned(),
+            vec![analysis::too_large(bytes.len())],
+        );
     }
     let (text, invalid_at) = match String::from_utf8(bytes.into()) {
         Ok(t) => (t, None),
@@ -271,11 +630,7 @@ pub fn report(
             ),
         );
     }
-    FileReport {
-        name,
-        text,
-        diagnostics,
-    }
+    FileReport::new(name, text, diagnostics)
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! the syntax, analysis and workspace layers directly (no protocol).
 
 pub mod check;
+pub mod diff;
+pub mod out;
 pub mod report;
 pub mod zip;
 
