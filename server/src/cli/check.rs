@@ -402,12 +402,15 @@ impl Checker {
             // A folder of plugins: each folder in it holding a MANIFEST,
             // unless `exclude` names it.
             let config = configuration(dir)?;
+            // Named on the command line although excluded: what is in it
+            // is checked too.
+            let named_excluded = config.excludes(dir);
             let plugins: Vec<PathBuf> = files
                 .read_dir(dir)
                 .into_iter()
                 .filter(|e| e.is_dir && dir.join(&e.name).join("MANIFEST").exists())
                 .map(|e| dir.join(e.name))
-                .filter(|p| !config.excludes(p))
+                .filter(|p| named_excluded || !config.excludes(p))
                 .collect();
             if plugins.is_empty() {
                 return Err(format!(
@@ -422,17 +425,16 @@ impl Checker {
             return Ok(out);
         }
         let config = configuration(dir)?;
+        let excluded = |p: &Path| !config.excludes(dir) && config.excludes(p);
         let mut out = Vec::new();
         for (path, kind) in plugin_documents(dir, &files) {
-            if config.excludes(&path) {
+            if excluded(&path) {
                 continue;
             }
             let bytes = read_bytes(&path)?;
             out.push(self.document(path.display().to_string(), &path, kind, bytes, &files)?);
         }
-        if out.iter().all(|r| r.name != manifest.display().to_string())
-            && !config.excludes(&manifest)
-        {
+        if out.iter().all(|r| r.name != manifest.display().to_string()) && !excluded(&manifest) {
             // There, but a link or not a regular file.
             regular_file(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
         }
