@@ -379,6 +379,9 @@ fn colour_on_a_terminal_and_no_color() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_script {
+        if std::env::var_os("CI").is_some() {
+            panic!("`script` (util-linux) is missing: apt-get install util-linux");
+        }
         eprintln!("skipped: no `script` (util-linux) to give check a terminal");
         return;
     }
@@ -847,4 +850,53 @@ fn fix_never_writes_inside_a_zip() {
         )
     );
     assert_eq!(std::fs::read(&zip_path).unwrap(), before);
+}
+
+/// `check .` inside a plugin folder finds the configuration file in a
+/// folder above (the repository's root), as ruff does, and still names the
+/// files as given.
+#[test]
+fn the_configuration_above_the_current_folder_applies() {
+    let plugin = Plugin::new(&[
+        ("main.py", MAIN_PY),
+        ("MANIFEST", &GOOD_MANIFEST.replace("type: aa", "type: AA")),
+        ("default.cfg", "[logging]\nlog_level = loud\n"),
+    ]);
+    let root = plugin.dir.parent().unwrap();
+    std::fs::write(
+        root.join("sps-plugin-ls.toml"),
+        "ignore = [\"manifest/invalid-type\"]\nexclude = [\"*.cfg\"]\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .arg("check")
+            .args(args)
+            .current_dir(&plugin.dir)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(
+        run(&["."]),
+        (
+            Some(0),
+            "0 errors, 0 warnings, 0 notes in 2 files\n".to_string()
+        )
+    );
+    // A file named directly is checked, and shown as named.
+    let (status, stdout) = run(&["default.cfg"]);
+    assert_eq!(status, Some(1));
+    assert!(
+        stdout.starts_with("default.cfg:2:13: error[config/invalid-enum]"),
+        "{stdout}"
+    );
+    let (_, stdout) = run(&["--format", "junit", "../My_Plugin"]);
+    assert!(
+        stdout.contains("<testsuite name=\"../My_Plugin/MANIFEST\""),
+        "{stdout}"
+    );
 }

@@ -358,8 +358,50 @@ impl Checker {
     /// The reports for one PATH, or an I/O or usage failure. A PATH named
     /// here is checked even when `exclude` matches it, as in ruff, unless
     /// `--force-exclude`; what a folder walk finds is skipped.
+    ///
+    /// The work is done on the absolute path (its folder with links
+    /// resolved), so that a configuration file above the current folder is
+    /// found, as ruff finds it; names are shown as they were given.
     fn check_path(&mut self, path: &Path) -> Result<Vec<FileReport>, String> {
         let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (user_root, abs) = if meta.is_dir() {
+            (path.to_path_buf(), path.canonicalize())
+        } else {
+            let parent = path.parent().unwrap_or(Path::new(""));
+            let name = path.file_name().unwrap_or_default();
+            let dir = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            (
+                parent.to_path_buf(),
+                dir.canonicalize().map(|d| d.join(name)),
+            )
+        };
+        let abs = abs.map_err(|e| format!("{}: {e}", path.display()))?;
+        let abs_root = if meta.is_dir() {
+            abs.clone()
+        } else {
+            abs.parent().unwrap_or(Path::new("/")).to_path_buf()
+        };
+        let relabel = |s: String| relabel(&s, &abs_root, &user_root);
+        match self.check_absolute(&abs, &meta) {
+            Ok(mut reports) => {
+                for r in &mut reports {
+                    r.name = relabel(std::mem::take(&mut r.name));
+                }
+                Ok(reports)
+            }
+            Err(e) => Err(relabel(e)),
+        }
+    }
+
+    fn check_absolute(
+        &mut self,
+        path: &Path,
+        meta: &std::fs::Metadata,
+    ) -> Result<Vec<FileReport>, String> {
         let dir = if meta.is_dir() {
             path
         } else {
@@ -502,6 +544,41 @@ impl Checker {
         }
         Ok(r)
     }
+}
+
+/// `text` with the absolute folder `abs` written as the user wrote it
+/// (`user`; empty for the current folder).
+fn relabel(text: &str, abs: &Path, user: &Path) -> String {
+    if abs == user || abs.parent().is_none() {
+        return text.to_string();
+    }
+    let abs = abs.display().to_string();
+    let user = user.display().to_string();
+    let (with_slash, alone) = if user.is_empty() {
+        (String::new(), ".".to_string())
+    } else if user.ends_with('/') {
+        (user.clone(), user.trim_end_matches('/').to_string())
+    } else {
+        (format!("{user}/"), user)
+    };
+    let abs_slash = if abs.ends_with('/') {
+        abs.clone()
+    } else {
+        format!("{abs}/")
+    };
+    let mut out = text.replace(&abs_slash, &with_slash);
+    // The folder itself, not followed by more of a path.
+    let mut at = 0;
+    while let Some(i) = out[at..].find(&abs).map(|i| i + at) {
+        let next = out[i + abs.len()..].chars().next();
+        if next.is_none_or(|c| !c.is_alphanumeric() && !matches!(c, '_' | '-' | '.')) {
+            out.replace_range(i..i + abs.len(), &alone);
+            at = i + alone.len();
+        } else {
+            at = i + abs.len();
+        }
+    }
+    out
 }
 
 /// Replaces the file's contents: the new text goes to a temporary file in
@@ -666,5 +743,34 @@ mod tests {
         expect![[r#"
             23..26 error[file/invalid-utf8]: this file is not valid UTF-8 here; SPS reads it as UTF-8 text: save it as UTF-8
             20..26 error[config/invalid-enum]: `caf�` is not valid for `log_level`: write one of `debug`, `info`, `warning`, `error`, `critical`"#]].assert_eq(&shown.join("\n"));
+    }
+}
+
+#[cfg(test)]
+mod relabel_tests {
+    use super::relabel;
+    use std::path::Path;
+
+    #[test]
+    fn absolute_folders_are_shown_as_given() {
+        let abs = Path::new("/work/repo/My_Plugin");
+        let text =
+            "/work/repo/My_Plugin/MANIFEST: x; /work/repo/My_Plugin: y; /work/repo/My_Plugin2/a";
+        assert_eq!(
+            relabel(text, abs, Path::new("My_Plugin")),
+            "My_Plugin/MANIFEST: x; My_Plugin: y; /work/repo/My_Plugin2/a"
+        );
+        assert_eq!(
+            relabel(text, abs, Path::new("")),
+            "MANIFEST: x; .: y; /work/repo/My_Plugin2/a"
+        );
+        assert_eq!(
+            relabel("/work/repo/My_Plugin/lib/a.py", abs, Path::new("./")),
+            "./lib/a.py"
+        );
+        assert_eq!(
+            relabel("/MANIFEST", Path::new("/"), Path::new("/")),
+            "/MANIFEST"
+        );
     }
 }
