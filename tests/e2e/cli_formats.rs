@@ -796,6 +796,14 @@ fn fix_writes_atomically_and_keeps_permissions() {
     ]);
     let manifest = plugin.path("MANIFEST");
     std::fs::set_permissions(&manifest, std::fs::Permissions::from_mode(0o640)).unwrap();
+    // As root (CI), the file belongs to someone else: it still does after.
+    let as_root = std::fs::metadata("/proc/self").is_ok_and(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.uid() == 0
+    });
+    if as_root {
+        std::os::unix::fs::chown(&manifest, Some(4321), Some(4321)).unwrap();
+    }
     let (status, stdout, stderr) = check(&["--fix", plugin.dir.to_str().unwrap()]);
     assert_eq!(status, 1, "{stderr}");
     assert!(
@@ -812,6 +820,11 @@ fn fix_writes_atomically_and_keeps_permissions() {
         .contains("version: '1.10'\n"));
     let mode = std::fs::metadata(&manifest).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
+    if as_root {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(&manifest).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (4321, 4321));
+    }
     let names: Vec<String> = std::fs::read_dir(&plugin.dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -582,7 +582,8 @@ fn relabel(text: &str, abs: &Path, user: &Path) -> String {
 }
 
 /// Replaces the file's contents: the new text goes to a temporary file in
-/// the same folder, with the file's permissions, which is then renamed
+/// the same folder, with the file's permissions (and owner, where the
+/// writer may set it), which is then renamed
 /// over it, so that a reader (or a crash) sees the old file or the new one,
 /// never half of it. A link (inside the plugin folder) is written through.
 fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
@@ -606,6 +607,13 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
             .open(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.set_permissions(meta.permissions())?;
+        #[cfg(unix)]
+        {
+            // The owner too, where allowed (root fixing someone's file);
+            // elsewhere the file is the writer's, as with any editor.
+            use std::os::unix::fs::MetadataExt;
+            let _ = std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid()));
+        }
         f.sync_all()?;
         std::fs::rename(&tmp, &target)
     })();
