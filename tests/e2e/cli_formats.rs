@@ -356,7 +356,7 @@ fn exit_zero_quiet_and_colours() {
         always.contains("\x1b[1mMANIFEST") || always.contains("\x1b[1m/"),
         "{always:?}"
     );
-    let out = Command::new(BIN)
+    let out = Command::new(bin())
         .args(["check", "--color=always", dir])
         .env("NO_COLOR", "1")
         .output()
@@ -388,7 +388,7 @@ fn colour_on_a_terminal_and_no_color() {
     let on_terminal = |no_color: Option<&str>| {
         let mut cmd = Command::new("script");
         cmd.args(["-qec"])
-            .arg(format!("{BIN} check '{}'", dir.display()))
+            .arg(format!("{} check '{}'", bin(), dir.display()))
             .arg("/dev/null")
             .stdin(Stdio::null());
         match no_color {
@@ -524,7 +524,7 @@ fn a_closed_pipe_ends_check_quietly() {
     let (_plugin, dir) = broken();
     // The reading end is closed before check writes anything.
     let closed = |args: &[&str]| {
-        let mut child = Command::new(BIN)
+        let mut child = Command::new(bin())
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -563,7 +563,8 @@ fn a_closed_pipe_ends_check_quietly() {
     let out = Command::new("bash")
         .arg("-c")
         .arg(format!(
-            "'{BIN}' check '{}' | head -1 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
+            "'{}' check '{}' | head -1 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
+            bin(),
             root.display()
         ))
         .output()
@@ -719,7 +720,7 @@ fn diff_prints_the_fixes_without_writing() {
         ("MANIFEST", manifest),
         ("default.cfg", "[logging]\nlog_level = info ; note\n"),
     ]);
-    let out = Command::new(BIN)
+    let out = Command::new(bin())
         .args(["check", "--diff", "My_Plugin"])
         .current_dir(plugin.dir.parent().unwrap())
         .output()
@@ -882,7 +883,7 @@ fn the_configuration_above_the_current_folder_applies() {
     )
     .unwrap();
     let run = |args: &[&str]| {
-        let out = Command::new(BIN)
+        let out = Command::new(bin())
             .arg("check")
             .args(args)
             .current_dir(&plugin.dir)
