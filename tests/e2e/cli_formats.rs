@@ -653,12 +653,35 @@ fn fix_repairs_every_fixable_code() {
             continue;
         }
         let safe = codes::by_id(code).unwrap().fix == Fixable::Safe;
+        let originals: Vec<(String, String)> = all
+            .iter()
+            .map(|(n, _)| {
+                let p = plugin.path(n).display().to_string();
+                (p.clone(), std::fs::read_to_string(&p).unwrap())
+            })
+            .collect();
+        let diff_args: &[&str] = if safe {
+            &["--diff", dir]
+        } else {
+            &["--diff", "--unsafe-fixes", dir]
+        };
+        let (_, diff, _) = check(diff_args);
         let args: &[&str] = if safe {
             &["--fix", "--format", "json", dir]
         } else {
             &["--fix", "--unsafe-fixes", "--format", "json", dir]
         };
         let (status, stdout, stderr) = check(args);
+        // What --diff showed is what --fix wrote.
+        for (path, old) in &originals {
+            let now = std::fs::read_to_string(path).unwrap();
+            let patched = apply_diff(&diff, path, old);
+            if patched != now {
+                failures.push(format!(
+                    "{code}: --diff does not give what --fix wrote in {path}:\n{diff}"
+                ));
+            }
+        }
         if status == 2
             || !stderr.starts_with("sps-plugin-ls: fixed ")
             || stderr.starts_with("sps-plugin-ls: fixed 0 ")
@@ -708,6 +731,71 @@ fn fix_repairs_every_fixable_code() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `old` with the hunks of `file` in the unified diff `diff` applied
+/// (checking that the context and removed lines are `old`'s).
+fn apply_diff(diff: &str, file: &str, old: &str) -> String {
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let mut lines = diff.lines().peekable();
+    let mut out = String::new();
+    let mut at = 0; // lines of `old` consumed
+    while let Some(l) = lines.next() {
+        if l != format!("--- {file}") {
+            continue;
+        }
+        assert_eq!(lines.next(), Some(format!("+++ {file}").as_str()));
+        while let Some(h) = lines.peek().copied().filter(|h| h.starts_with("@@ ")) {
+            let start: usize = h[4..].split([',', ' ']).next().unwrap().parse().unwrap();
+            lines.next();
+            // Lines before the hunk (a hunk that only adds is numbered by
+            // the line before it).
+            let upto = if h[4..].split(' ').next().unwrap().ends_with(",0") {
+                start
+            } else {
+                start - 1
+            };
+            for l in &old_lines[at..upto] {
+                out.push_str(l);
+            }
+            at = upto;
+            while let Some(body) = lines.peek().copied().filter(|b| {
+                b.starts_with(' ')
+                    || b.starts_with('-')
+                    || b.starts_with('+')
+                    || b.starts_with('\\')
+            }) {
+                if body.starts_with("--- ") {
+                    break;
+                }
+                lines.next();
+                let text = &body[1..];
+                let no_newline = lines.peek().is_some_and(|n| n.starts_with('\\'));
+                if no_newline {
+                    lines.next();
+                }
+                let line = if no_newline {
+                    text.to_string()
+                } else {
+                    format!("{text}\n")
+                };
+                match &body[..1] {
+                    " " | "-" => {
+                        assert_eq!(old_lines[at], line, "{diff}");
+                        at += 1;
+                        if body.starts_with(' ') {
+                            out.push_str(&line);
+                        }
+                    }
+                    _ => out.push_str(&line),
+                }
+            }
+        }
+    }
+    for l in &old_lines[at..] {
+        out.push_str(l);
+    }
+    out
 }
 
 /// `--diff`: the fixes as a unified diff (pinned), nothing written, exit 1;

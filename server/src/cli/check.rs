@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::out;
 use super::report::{render, statistics, FileReport, Format, Options as ReportOptions};
 use crate::analysis::{self, codes, Context, Diagnostic, Severity, MAX_ANALYSED_BYTES};
 use crate::settings::{self, ProblemKind, Settings};
 use crate::text::{Encoding, LineIndex, TextRange};
-use crate::workspace::{read_bounded, regular_file, DiskFiles, DocKind, Files, MAX_READ};
+use crate::workspace::{read_bounded, regular_file, DiskFiles, DocKind, Files, Overlay, MAX_READ};
 
 /// Rounds of `--fix` over all the files: a fix in one file (the MANIFEST's
 /// `api`) can change what another file is told, so `check` goes round
@@ -150,22 +151,20 @@ pub fn run(args: &[String]) -> i32 {
     } else if args.paths.is_empty() {
         return usage("check needs at least one PATH");
     }
-    let passes = if args.mode == Mode::Fix {
-        MAX_PASSES
-    } else {
+    // `--diff` goes the same rounds as `--fix`, on the fixed texts kept in
+    // memory instead of on the disk, so it shows what `--fix` would write.
+    let passes = if args.mode == Mode::Check {
         1
+    } else {
+        MAX_PASSES
     };
     let mut fixed: HashMap<String, usize> = HashMap::new();
     let mut reports = Vec::new();
     let mut zips: Vec<PathBuf> = Vec::new();
+    let mut checker = Checker::new(args.mode, args.unsafe_fixes, args.force_exclude);
     for _ in 0..passes {
-        let mut checker = Checker {
-            mode: args.mode,
-            unsafe_fixes: args.unsafe_fixes,
-            force_exclude: args.force_exclude,
-            written: 0,
-            zips: Vec::new(),
-        };
+        checker.written = 0;
+        checker.zips.clear();
         reports.clear();
         for path in &args.paths {
             match checker.check_path(path) {
@@ -181,7 +180,7 @@ pub fn run(args: &[String]) -> i32 {
                 *fixed.entry(r.name.clone()).or_default() += r.fixed;
             }
         }
-        zips = checker.zips;
+        zips = std::mem::take(&mut checker.zips);
         if checker.written == 0 {
             break;
         }
@@ -348,13 +347,33 @@ struct Checker {
     mode: Mode,
     unsafe_fixes: bool,
     force_exclude: bool,
-    /// Files written in this round.
+    /// Files written (with `--diff`: changed in memory) in this round.
     written: usize,
     /// The .zip files met, whose files are never fixed.
     zips: Vec<PathBuf>,
+    /// `--diff`: the fixed text of each file so far, which the analysis
+    /// reads instead of the disk.
+    pending: HashMap<PathBuf, Arc<str>>,
+    /// `--diff`: the text of each file as it is on the disk.
+    originals: HashMap<PathBuf, String>,
+    /// `--diff`: fixed texts of this PATH, added to `pending` after it.
+    updates: Vec<(PathBuf, String)>,
 }
 
 impl Checker {
+    fn new(mode: Mode, unsafe_fixes: bool, force_exclude: bool) -> Self {
+        Self {
+            mode,
+            unsafe_fixes,
+            force_exclude,
+            written: 0,
+            zips: Vec::new(),
+            pending: HashMap::new(),
+            originals: HashMap::new(),
+            updates: Vec::new(),
+        }
+    }
+
     /// The reports for one PATH, or an I/O or usage failure. A PATH named
     /// here is checked even when `exclude` matches it, as in ruff, unless
     /// `--force-exclude`; what a folder walk finds is skipped.
@@ -386,7 +405,13 @@ impl Checker {
             abs.parent().unwrap_or(Path::new("/")).to_path_buf()
         };
         let relabel = |s: String| relabel(&s, &abs_root, &user_root);
-        match self.check_absolute(&abs, &meta) {
+        let pending = std::mem::take(&mut self.pending);
+        let result = self.check_absolute(&abs, &meta, &pending);
+        self.pending = pending;
+        for (path, text) in std::mem::take(&mut self.updates) {
+            self.pending.insert(path, text.into());
+        }
+        match result {
             Ok(mut reports) => {
                 for r in &mut reports {
                     r.name = relabel(std::mem::take(&mut r.name));
@@ -401,6 +426,7 @@ impl Checker {
         &mut self,
         path: &Path,
         meta: &std::fs::Metadata,
+        pending: &HashMap<PathBuf, Arc<str>>,
     ) -> Result<Vec<FileReport>, String> {
         let dir = if meta.is_dir() {
             path
@@ -414,7 +440,7 @@ impl Checker {
             return Ok(Vec::new());
         }
         if meta.is_dir() {
-            return self.check_folder(path);
+            return self.check_folder(path, pending);
         }
         if path
             .extension()
@@ -422,21 +448,35 @@ impl Checker {
         {
             return self.check_zip(path);
         }
-        let files = DiskFiles::confined(dir);
+        let disk = DiskFiles::confined(dir);
+        let files = Overlay {
+            open: pending,
+            below: &disk,
+            scans: None,
+        };
         let Some(kind) = DocKind::detect(path, &files) else {
             return Err(format!(
                 "{}: not a MANIFEST, a .cfg file, a plugin folder or a .zip",
                 path.display()
             ));
         };
-        let bytes = read_bytes(path)?;
+        let bytes = current_bytes(path, pending)?;
         let out = vec![self.document(path.display().to_string(), path, kind, bytes, &files)?];
-        refuse_special_files(&files)?;
+        refuse_special_files(&disk)?;
         Ok(out)
     }
 
-    fn check_folder(&mut self, dir: &Path) -> Result<Vec<FileReport>, String> {
-        let files = DiskFiles::confined(dir);
+    fn check_folder(
+        &mut self,
+        dir: &Path,
+        pending: &HashMap<PathBuf, Arc<str>>,
+    ) -> Result<Vec<FileReport>, String> {
+        let disk = DiskFiles::confined(dir);
+        let files = Overlay {
+            open: pending,
+            below: &disk,
+            scans: None,
+        };
         let manifest = dir.join("MANIFEST");
         // `exists`, not `is_file`: a MANIFEST that is no regular file (a FIFO,
         // a device) is this plugin's, and reading it reports what it is.
@@ -462,7 +502,7 @@ impl Checker {
             }
             let mut out = Vec::new();
             for plugin in plugins {
-                out.append(&mut self.check_folder(&plugin)?);
+                out.append(&mut self.check_folder(&plugin, pending)?);
             }
             return Ok(out);
         }
@@ -473,14 +513,14 @@ impl Checker {
             if excluded(&path) {
                 continue;
             }
-            let bytes = read_bytes(&path)?;
+            let bytes = current_bytes(&path, pending)?;
             out.push(self.document(path.display().to_string(), &path, kind, bytes, &files)?);
         }
         if out.iter().all(|r| r.name != manifest.display().to_string()) && !excluded(&manifest) {
             // There, but a link or not a regular file.
             regular_file(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
         }
-        refuse_special_files(&files)?;
+        refuse_special_files(&disk)?;
         Ok(out)
     }
 
@@ -527,20 +567,25 @@ impl Checker {
             Ok(t) => t,
             Err(e) => return Ok(report(name, path, kind, e.into_bytes(), files)),
         };
+        if self.mode == Mode::Diff && !self.originals.contains_key(path) {
+            self.originals.insert(path.to_path_buf(), text.clone());
+        }
         let cx = Context::new(path, files);
         let fixed = crate::features::fix_all::fix_all(kind, &text, &cx, self.unsafe_fixes);
         let mut r = FileReport::new(name, fixed.text, fixed.remaining);
         r.fixed = fixed.fixed;
         if r.text != text {
-            match self.mode {
-                Mode::Fix => {
-                    write_atomically(path, &r.text)?;
-                    self.written += 1;
-                }
-                _ => r.original = Some(text),
+            if self.mode == Mode::Fix {
+                write_atomically(path, &r.text)?;
+            } else {
+                self.updates.push((path.to_path_buf(), r.text.clone()));
             }
+            self.written += 1;
         } else {
             r.fixed = 0;
+        }
+        if let Some(original) = self.originals.get(path).filter(|o| **o != r.text) {
+            r.original = Some(original.clone());
         }
         Ok(r)
     }
@@ -627,14 +672,16 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 /// The reports for one PATH, checked only (no fixes), or an I/O or usage
 /// failure.
 pub fn check_path(path: &Path) -> Result<Vec<FileReport>, String> {
-    Checker {
-        mode: Mode::Check,
-        unsafe_fixes: false,
-        force_exclude: false,
-        written: 0,
-        zips: Vec::new(),
+    Checker::new(Mode::Check, false, false).check_path(path)
+}
+
+/// A file's bytes as the round sees them: its fixed text with `--diff`,
+/// else the disk's.
+fn current_bytes(path: &Path, pending: &HashMap<PathBuf, Arc<str>>) -> Result<Vec<u8>, String> {
+    match pending.get(path) {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => read_bytes(path),
     }
-    .check_path(path)
 }
 
 /// A file `check` was asked to read, as bytes: only a regular file, and
