@@ -335,6 +335,12 @@ fn exit_zero_quiet_and_colours() {
     assert_eq!(check(&["-e", "--format", "json", dir]).0, 0);
     // Usage errors are still 2.
     assert_eq!(check(&["--exit-zero", "--bogus", dir]).0, 2);
+    assert_eq!(check(&["--exit-zero", "--fix=yes", dir]).0, 2);
+    // `--format=X` and ruff's `--output-format X` are the same option.
+    assert_eq!(
+        check(&["--format=github", dir]).1,
+        check(&["--output-format", "github", dir]).1
+    );
 
     let (_, full, _) = check(&[dir]);
     let (_, quiet, stderr) = check(&["-q", dir]);
