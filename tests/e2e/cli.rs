@@ -8,7 +8,11 @@ use serde_json::Value;
 use crate::harness::*;
 
 pub fn check(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(bin()).arg("check").args(args).output().unwrap();
+    let out = Command::new(bin())
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

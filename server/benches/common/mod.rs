@@ -157,3 +157,4 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let col = offset - before.rfind('\n').map_or(0, |i| i + 1);
     (line as u32, col as u32)
 }
+pub mod workspace;
