@@ -19,6 +19,8 @@
 
 mod common;
 
+use common::{init_params, median, percentile, quick, repo};
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,29 +31,6 @@ use serde_json::{json, Value};
 use sps_lsp_client::{uri, Client};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sps-plugin-ls");
-
-fn quick() -> bool {
-    std::env::var_os("SPS_BENCH_QUICK").is_some_and(|v| v != "0")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn percentile(v: &[Duration], p: f64) -> Duration {
-    let mut s = v.to_vec();
-    s.sort();
-    let rank = ((p / 100.0) * s.len() as f64).ceil() as usize;
-    s[rank.clamp(1, s.len()) - 1]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
@@ -157,27 +136,6 @@ fn bench_check(name: &str, dir: &Path, python: Option<&Path>) {
 
 // ---------------------------------------------------------------------------
 // The server
-
-fn init_params(root: &Path) -> Value {
-    json!({
-        "processId": std::process::id(),
-        "rootUri": uri(root),
-        "workspaceFolders": [{ "uri": uri(root), "name": "bench" }],
-        "capabilities": {
-            "general": { "positionEncodings": ["utf-16"] },
-            "window": { "workDoneProgress": true },
-            "workspace": {
-                "configuration": true,
-                "workspaceFolders": true,
-                "didChangeWatchedFiles": { "dynamicRegistration": true }
-            },
-            "textDocument": {
-                "synchronization": { "didSave": true },
-                "publishDiagnostics": { "versionSupport": true }
-            }
-        }
-    })
-}
 
 fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
