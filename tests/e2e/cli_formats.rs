@@ -386,7 +386,7 @@ fn colour_on_a_terminal_and_no_color() {
         .is_ok_and(|o| o.status.success());
     if !has_script {
         if std::env::var_os("CI").is_some() {
-            panic!("`script` (util-linux) is missing: apt-get install util-linux");
+            panic!("`script` is missing: apt-get install bsdutils (util-linux)");
         }
         eprintln!("skipped: no `script` (util-linux) to give check a terminal");
         return;
