@@ -14,6 +14,14 @@ use crate::settings::{self, ProblemKind, Settings};
 use crate::text::{Encoding, LineIndex, TextRange};
 use crate::workspace::{read_bounded, regular_file, DiskFiles, DocKind, Files, Overlay, MAX_READ};
 
+/// `SPS_PLUGIN_LS_THREADS`: how many plugins `check` reads at once (default:
+/// one per core).
+const THREADS_VAR: &str = "SPS_PLUGIN_LS_THREADS";
+
+/// Each worker's stack: as deep as the main thread's, since a hostile file
+/// nests as deep as the parsers allow.
+const WORKER_STACK: usize = 8 << 20;
+
 /// Rounds of `--fix` over all the files: a fix in one file (the MANIFEST's
 /// `api`) can change what another file is told, so `check` goes round
 /// again while a round wrote something.
@@ -166,8 +174,17 @@ pub fn run(args: &[String]) -> i32 {
         checker.written = 0;
         checker.zips.clear();
         reports.clear();
-        for path in &args.paths {
-            match checker.check_path(path) {
+        // Only `check` runs in parallel: `--fix` and `--diff` carry state
+        // from one file to the next (written files, texts fixed so far).
+        let results: Vec<_> = if args.mode == Mode::Check {
+            in_parallel(&args.paths, |path| {
+                Checker::new(Mode::Check, false, args.force_exclude).check_path(path)
+            })
+        } else {
+            args.paths.iter().map(|p| checker.check_path(p)).collect()
+        };
+        for result in results {
+            match result {
                 Ok(mut r) => reports.append(&mut r),
                 Err(message) => {
                     out::eprint(&format!("sps-plugin-ls: {message}\n"));
@@ -501,8 +518,17 @@ impl Checker {
                 ));
             }
             let mut out = Vec::new();
-            for plugin in plugins {
-                out.append(&mut self.check_folder(&plugin, pending)?);
+            if self.mode == Mode::Check {
+                let force_exclude = self.force_exclude;
+                for result in in_parallel(&plugins, |plugin| {
+                    Checker::new(Mode::Check, false, force_exclude).check_folder(plugin, pending)
+                }) {
+                    out.append(&mut result?);
+                }
+            } else {
+                for plugin in plugins {
+                    out.append(&mut self.check_folder(&plugin, pending)?);
+                }
             }
             return Ok(out);
         }
@@ -589,6 +615,55 @@ impl Checker {
         }
         Ok(r)
     }
+}
+
+/// How many threads `check` uses: `SPS_PLUGIN_LS_THREADS` when it is a
+/// positive number, else one per core.
+fn threads() -> usize {
+    std::env::var(THREADS_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `f` of every item, on up to [`threads`] threads, each taking the next
+/// item when done with one; the results in the items' order, so the output
+/// is the same whatever the number of threads.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = threads().min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<R>>> =
+        items.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let work = || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let result = f(item);
+                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            };
+            let spawned = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, work);
+            // No thread to be had: the ones running (or this one, below)
+            // take the items.
+            if spawned.is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for (item, slot) in items.iter().zip(slots) {
+        match slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some(result) => out.push(result),
+            None => out.push(f(item)),
+        }
+    }
+    out
 }
 
 /// `text` with the absolute folder `abs` written as the user wrote it
