@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use sps_plugin_ls::cli;
+use sps_plugin_ls::cli::{self, out};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -12,11 +12,11 @@ fn main() -> ExitCode {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "-V" | "--version" => {
-                println!("sps-plugin-ls {}", env!("CARGO_PKG_VERSION"));
+                out::print(&format!("sps-plugin-ls {}\n", env!("CARGO_PKG_VERSION")));
                 return ExitCode::SUCCESS;
             }
             "-h" | "--help" if rest.is_empty() => {
-                print!("{}", cli::USAGE);
+                out::print(cli::USAGE);
                 return ExitCode::SUCCESS;
             }
             "--log-level" => match it.next() {
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
             {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("sps-plugin-ls: cannot start: {e}");
+                    out::eprint(&format!("sps-plugin-ls: cannot start: {e}\n"));
                     return ExitCode::from(2);
                 }
             };
@@ -54,7 +54,7 @@ fn main() -> ExitCode {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("sps-plugin-ls: {message}\n\n{}", cli::USAGE);
+    out::eprint(&format!("sps-plugin-ls: {message}\n\n{}", cli::USAGE));
     ExitCode::from(2)
 }
 

@@ -8,7 +8,11 @@ use serde_json::Value;
 use crate::harness::*;
 
 pub fn check(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN).arg("check").args(args).output().unwrap();
+    let out = Command::new(bin())
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -154,7 +158,7 @@ fn plugins_of_checks_the_plugin_folders_holding_the_files() {
     assert_eq!(check(&["--plugins-of"]).0, 0);
 
     // Relative paths, as pre-commit passes them, from the folder above.
-    let out = Command::new(BIN)
+    let out = Command::new(bin())
         .args(["check", "--plugins-of", "My_Plugin/lib/plugin.py"])
         .current_dir(plugin.dir.parent().unwrap())
         .output()
@@ -165,4 +169,61 @@ fn plugins_of_checks_the_plugin_folders_holding_the_files() {
         stdout.contains("My_Plugin/MANIFEST:4:7: error[manifest/invalid-type]"),
         "{stdout}"
     );
+}
+
+/// `check` reads the plugins of a folder in parallel: whatever the number of
+/// threads, the same diagnostics in the same order.
+#[test]
+fn a_parallel_check_prints_what_a_single_threaded_one_does() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for k in 0..24 {
+        let manifest = match k % 4 {
+            0 => GOOD_MANIFEST.to_string(),
+            1 => GOOD_MANIFEST.replace("type: aa", "type: aaa"),
+            2 => format!("{GOOD_MANIFEST}autor: someone\n"),
+            _ => GOOD_MANIFEST.replace("api: '1.9'", "api: 1.10"),
+        };
+        let config = if k % 3 == 0 {
+            "[logging]\nlog_level=loud\n"
+        } else {
+            "[logging]\nlog_level=info\n"
+        };
+        let main = if k % 5 == 0 {
+            "#!/usr/bin/env pluginwrapper3\nfrom lib.missing import Plugin\n"
+        } else {
+            "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        pass\n"
+        };
+        files.push((format!("p{k:02}/MANIFEST"), manifest));
+        files.push((format!("p{k:02}/default.cfg"), config.to_string()));
+        files.push((format!("p{k:02}/main.py"), main.to_string()));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let root = Plugin::new(&refs);
+    let dir = root.dir.to_str().unwrap();
+    let run = |threads: &str, format: &str| {
+        let out = Command::new(bin())
+            .env("SPS_PLUGIN_LS_THREADS", threads)
+            .args(["check", "--format", format, dir])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    for format in ["human", "json"] {
+        let (status, one) = run("1", format);
+        assert_eq!(status, Some(1));
+        assert!(one.contains("manifest/invalid-type") && one.contains("import/module-not-found"));
+        for threads in ["2", "7", "64"] {
+            assert_eq!(
+                run(threads, format),
+                (Some(1), one.clone()),
+                "{threads} threads, {format}"
+            );
+        }
+    }
 }

@@ -5,6 +5,7 @@ mod harness;
 
 mod abuse;
 mod cli;
+mod cli_formats;
 mod code;
 mod config;
 mod config_differential;

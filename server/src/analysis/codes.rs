@@ -22,16 +22,6 @@ pub struct Code {
     pub fix: Fixable,
 }
 
-/// Where the rules are documented: one anchor per code.
-pub const DOCS_URL: &str = "https://github.com/sps-plugin-ls/sps-plugin-ls/blob/main/docs/rules.md";
-
-impl Code {
-    /// The documentation of this code's rule (`codeDescription.href`).
-    pub fn doc_url(&self) -> String {
-        format!("{}#{}", DOCS_URL, self.id.replace('/', "-"))
-    }
-}
-
 /// Whether a code's diagnostics come with fixes, and how far those fixes
 /// can be trusted (ruff's fix safety). A fix is **safe** when it cannot
 /// change what the plugin means beyond the repair the message names
@@ -83,6 +73,24 @@ impl Applicability {
             Applicability::Safe => "safe",
             Applicability::Unsafe => "unsafe",
         }
+    }
+}
+
+/// Where the rules are documented, one anchor per code: `docs/rules.md` of
+/// the repository (generated from [`ALL`] and the README's tables by a test
+/// in this file), on its main branch.
+pub const RULES_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
+
+impl Code {
+    /// The anchor of this code in `docs/rules.md`: `manifest-unknown-key`.
+    pub fn anchor(&self) -> String {
+        self.id.replace('/', "-")
+    }
+
+    /// The documentation of this code, for `codeDescription.href` in the
+    /// server and `helpUri` in SARIF.
+    pub fn doc_url(&self) -> String {
+        format!("{RULES_URL}#{}", self.anchor())
     }
 }
 
@@ -385,6 +393,102 @@ mod tests {
         assert!(
             unpinned.is_empty(),
             "codes no test pins a message of: {unpinned:?}"
+        );
+    }
+
+    /// The README's row for each code: (severity cell, meaning cell).
+    fn readme_rows() -> Vec<(String, String, String)> {
+        let readme = include_str!("../../../README.md");
+        let mut rows = Vec::new();
+        for line in readme.lines() {
+            let Some(cells) = line.strip_prefix('|').and_then(|l| l.strip_suffix('|')) else {
+                continue;
+            };
+            let cells: Vec<&str> = cells.split(" | ").map(str::trim).collect();
+            if cells.len() != 3 {
+                continue;
+            }
+            for part in cells[0].split('`').skip(1).step_by(2) {
+                if part.contains('/') && !part.contains(' ') {
+                    rows.push((part.to_string(), cells[1].to_string(), cells[2].to_string()));
+                }
+            }
+        }
+        rows
+    }
+
+    /// `docs/rules.md`: one section per code, under the anchor
+    /// [`Code::doc_url`] points at.
+    fn rules_markdown() -> String {
+        let rows = readme_rows();
+        let mut out = String::from(
+            "# Rules\n\n\
+             <!-- Generated from the code registry (server/src/analysis/codes.rs) and the README's \
+             tables by `UPDATE_EXPECT=1 cargo test --lib rules_md`; do not edit. -->\n\n\
+             Every diagnostic of sps-plugin-ls has one of these codes. A configuration file \
+             selects, ignores and re-grades them; a comment \
+             `sps-plugin-ls: ignore[code]` silences one (see the README). **Fix** says whether \
+             `sps-plugin-ls check --fix` applies the code's fixes (safe), only with \
+             `--unsafe-fixes` (unsafe), or whether there are none.\n",
+        );
+        let mut family = "";
+        for code in ALL {
+            let f = code.id.split('/').next().unwrap_or_default();
+            if f != family {
+                family = f;
+                out.push_str(&format!("\n## {family}\n"));
+            }
+            let (severity, meaning) = rows
+                .iter()
+                .find(|(id, _, _)| id == code.id)
+                .map(|(_, s, m)| (s.clone(), m.clone()))
+                .unwrap_or_else(|| (code.severity.as_str().to_string(), String::new()));
+            // The README's words where it has a row, else the summary.
+            let text = if meaning.is_empty() {
+                code.summary.to_string()
+            } else {
+                meaning
+            };
+            out.push_str(&format!(
+                "\n<a id=\"{}\"></a>\n\n### `{}`\n\n\
+                 **Severity:** {severity} · **Fix:** {}\n\n{text}\n",
+                code.anchor(),
+                code.id,
+                code.fix.as_str(),
+            ));
+        }
+        out
+    }
+
+    /// `docs/rules.md` is what the registry says; `UPDATE_EXPECT=1`
+    /// rewrites it.
+    #[test]
+    fn rules_md_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");
+        let want = rules_markdown();
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::write(&path, &want).unwrap();
+            return;
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/rules.md is stale: run `UPDATE_EXPECT=1 cargo test --lib rules_md`"
+        );
+    }
+
+    #[test]
+    fn every_code_has_its_anchor_in_the_rules_page() {
+        let page = rules_markdown();
+        for code in ALL {
+            let url = code.doc_url();
+            let (base, anchor) = url.split_once('#').unwrap();
+            assert_eq!(base, RULES_URL);
+            assert!(page.contains(&format!("<a id=\"{anchor}\"></a>")), "{url}");
+        }
+        assert_eq!(
+            super::manifest::UNKNOWN_KEY.doc_url(),
+            "https://github.com/sps-plugin-ls/sps-plugin-ls/blob/main/docs/rules.md#manifest-unknown-key"
         );
     }
 

@@ -1,60 +1,284 @@
 //! `sps-plugin-ls check PATH...`: plugin folders, single files and .zip
-//! files, checked with the same analysis as the server.
+//! files, checked with the same analysis as the server; with `--fix`, the
+//! fixes written back (`--diff`: shown instead).
 
+use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::report::{render, FileReport, Format};
+use super::out;
+use super::report::{render, statistics, FileReport, Format, Options as ReportOptions};
 use crate::analysis::{self, codes, Context, Diagnostic, Severity, MAX_ANALYSED_BYTES};
-use crate::text::TextRange;
-use crate::workspace::{read_bounded, regular_file, DiskFiles, DocKind, Files, MAX_READ};
+use crate::settings::{self, ProblemKind, Settings};
+use crate::text::{Encoding, LineIndex, TextRange};
+use crate::workspace::{read_bounded, regular_file, DiskFiles, DocKind, Files, Overlay, MAX_READ};
+
+/// `SPS_PLUGIN_LS_THREADS`: how many plugins `check` reads at once (default:
+/// one per core).
+const THREADS_VAR: &str = "SPS_PLUGIN_LS_THREADS";
+
+/// Each worker's stack: as deep as the main thread's, since a hostile file
+/// nests as deep as the parsers allow.
+const WORKER_STACK: usize = 8 << 20;
+
+/// Rounds of `--fix` over all the files: a fix in one file (the MANIFEST's
+/// `api`) can change what another file is told, so `check` goes round
+/// again while a round wrote something.
+const MAX_PASSES: usize = 4;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Check,
+    /// `--fix`: write the fixed files.
+    Fix,
+    /// `--diff`: print what `--fix` would change.
+    Diff,
+}
+
+struct Args {
+    format: Format,
+    plugins_of: bool,
+    paths: Vec<PathBuf>,
+    mode: Mode,
+    unsafe_fixes: bool,
+    statistics: bool,
+    exit_zero: bool,
+    quiet: bool,
+    color: Color,
+    force_exclude: bool,
+}
+
+/// The arguments of `check`, or the exit status to leave with (`--help`,
+/// a usage error).
+fn parse(args: &[String]) -> Result<Args, i32> {
+    let mut a = Args {
+        format: Format::Human,
+        plugins_of: false,
+        paths: Vec::new(),
+        mode: Mode::Check,
+        unsafe_fixes: false,
+        statistics: false,
+        exit_zero: false,
+        quiet: false,
+        color: Color::Auto,
+        force_exclude: false,
+    };
+    let mut fix = false;
+    let mut diff = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        // `--format json` and `--format=json` alike.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |what: &str| -> Result<String, i32> {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| usage(&format!("{flag} takes {what}")))
+        };
+        match flag {
+            "--format" | "--output-format" => {
+                let v = value(Format::NAMES)?;
+                a.format = Format::parse(&v)
+                    .ok_or_else(|| usage(&format!("--format takes {}", Format::NAMES)))?;
+            }
+            "--color" => {
+                a.color = match value("auto, always or never")?.as_str() {
+                    "auto" => Color::Auto,
+                    "always" => Color::Always,
+                    "never" => Color::Never,
+                    _ => return Err(usage("--color takes auto, always or never")),
+                };
+            }
+            _ if inline.is_some() => return Err(usage(&format!("{flag} takes no value"))),
+            "--plugins-of" => a.plugins_of = true,
+            "--fix" => fix = true,
+            "--unsafe-fixes" => a.unsafe_fixes = true,
+            "--diff" => diff = true,
+            "--statistics" => a.statistics = true,
+            "-e" | "--exit-zero" => a.exit_zero = true,
+            "-q" | "--quiet" => a.quiet = true,
+            "--force-exclude" => a.force_exclude = true,
+            "-h" | "--help" => {
+                out::print(super::USAGE);
+                return Err(0);
+            }
+            s if s.starts_with('-') && s != "-" => {
+                return Err(usage(&format!("unknown option {s}")))
+            }
+            _ => a.paths.push(PathBuf::from(arg)),
+        }
+    }
+    // `--diff` shows what `--fix` would do, as in ruff (it implies it).
+    a.mode = match (fix, diff) {
+        (_, true) => Mode::Diff,
+        (true, false) => Mode::Fix,
+        (false, false) => Mode::Check,
+    };
+    if a.statistics && !matches!(a.format, Format::Human | Format::Json) {
+        return Err(usage("--statistics prints as human or json only"));
+    }
+    Ok(a)
+}
+
+impl Args {
+    /// Colours: `--color always`, or on a terminal unless `NO_COLOR` is set
+    /// to anything (no-color.org); `--color never` never.
+    fn color(&self) -> bool {
+        match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
 
 /// Runs `check` with its arguments; returns the exit status.
 pub fn run(args: &[String]) -> i32 {
-    let mut format = Format::Human;
-    let mut plugins_of = false;
-    let mut paths = Vec::new();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--format" => match it.next().and_then(|f| Format::parse(f)) {
-                Some(f) => format = f,
-                None => return usage("--format takes human, json or sarif"),
-            },
-            s if s.starts_with("--format=") => match Format::parse(&s["--format=".len()..]) {
-                Some(f) => format = f,
-                None => return usage("--format takes human, json or sarif"),
-            },
-            "--plugins-of" => plugins_of = true,
-            "-h" | "--help" => {
-                print!("{}", super::USAGE);
-                return 0;
-            }
-            s if s.starts_with('-') && s != "-" => return usage(&format!("unknown option {s}")),
-            _ => paths.push(PathBuf::from(arg)),
-        }
-    }
-    if plugins_of {
+    let mut args = match parse(args) {
+        Ok(a) => a,
+        Err(status) => return status,
+    };
+    if args.plugins_of {
         // Files of a commit (a pre-commit hook): each stands for its plugin
         // folder; files in no plugin folder are left alone.
-        paths = plugin_folders_of(&paths);
-    } else if paths.is_empty() {
+        args.paths = plugin_folders_of(&args.paths);
+    } else if args.paths.is_empty() {
         return usage("check needs at least one PATH");
     }
+    // `--diff` goes the same rounds as `--fix`, on the fixed texts kept in
+    // memory instead of on the disk, so it shows what `--fix` would write.
+    let passes = if args.mode == Mode::Check {
+        1
+    } else {
+        MAX_PASSES
+    };
+    let mut fixed: HashMap<String, usize> = HashMap::new();
     let mut reports = Vec::new();
-    for path in &paths {
-        match check_path(path) {
-            Ok(mut r) => reports.append(&mut r),
-            Err(message) => {
-                eprintln!("sps-plugin-ls: {message}");
-                return 2;
+    let mut zips: Vec<PathBuf> = Vec::new();
+    let mut checker = Checker::new(args.mode, args.unsafe_fixes, args.force_exclude);
+    for _ in 0..passes {
+        checker.written = 0;
+        checker.zips.clear();
+        reports.clear();
+        // Only `check` runs in parallel: `--fix` and `--diff` carry state
+        // from one file to the next (written files, texts fixed so far).
+        let results: Vec<_> = if args.mode == Mode::Check {
+            in_parallel(&args.paths, |path| {
+                Checker::new(Mode::Check, false, args.force_exclude).check_path(path)
+            })
+        } else {
+            args.paths.iter().map(|p| checker.check_path(p)).collect()
+        };
+        for result in results {
+            match result {
+                Ok(mut r) => reports.append(&mut r),
+                Err(message) => {
+                    out::eprint(&format!("sps-plugin-ls: {message}\n"));
+                    return 2;
+                }
             }
         }
+        for r in &reports {
+            if r.fixed > 0 {
+                *fixed.entry(r.name.clone()).or_default() += r.fixed;
+            }
+        }
+        zips = std::mem::take(&mut checker.zips);
+        if checker.written == 0 {
+            break;
+        }
     }
-    print!("{}", render(&reports, format));
-    let failed = reports
-        .iter()
-        .any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
-    i32::from(failed)
+    for r in &mut reports {
+        r.fixed = fixed.get(&r.name).copied().unwrap_or(0);
+    }
+    if args.mode != Mode::Check && !args.quiet {
+        for zip in &zips {
+            out::eprint(&format!(
+                "sps-plugin-ls: {}: files inside a .zip are never fixed; fix the plugin folder and zip it again\n",
+                zip.display()
+            ));
+        }
+    }
+    let opts = ReportOptions {
+        color: args.color(),
+        quiet: args.quiet,
+        fix: args.mode == Mode::Fix,
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    let status = if args.mode == Mode::Diff {
+        print_diffs(&reports, opts)
+    } else {
+        if args.statistics {
+            out::print(&statistics(&reports, args.format == Format::Json, opts));
+        } else {
+            out::print(&render(&reports, args.format, opts));
+        }
+        if args.mode == Mode::Fix && args.format != Format::Human && !args.quiet {
+            let n: usize = reports.iter().map(|r| r.fixed).sum();
+            let files = reports.iter().filter(|r| r.fixed > 0).count();
+            out::eprint(&format!(
+                "sps-plugin-ls: fixed {n} problem{} in {files} file{}\n",
+                plural(n),
+                plural(files)
+            ));
+        }
+        let failed = reports
+            .iter()
+            .any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
+        i32::from(failed)
+    };
+    if args.exit_zero {
+        0
+    } else {
+        status
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `--diff`: the diff of each file its fixes change, on stdout, and what
+/// would be fixed on stderr. 1 when there is a diff.
+fn print_diffs(reports: &[FileReport], opts: ReportOptions) -> i32 {
+    let mut files = 0;
+    let mut n = 0;
+    for r in reports {
+        if let Some(original) = &r.original {
+            out::print(&super::diff::unified(
+                &r.name, original, &r.text, opts.color,
+            ));
+            files += 1;
+            n += r.fixed;
+        }
+    }
+    if !opts.quiet {
+        let remaining: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+        out::eprint(&format!(
+            "sps-plugin-ls: would fix {n} problem{} in {files} file{}, {remaining} would remain\n",
+            plural(n),
+            plural(files)
+        ));
+    }
+    i32::from(files > 0)
 }
 
 /// The plugin folders holding `paths`: for each, the nearest folder at or
@@ -86,43 +310,453 @@ pub fn plugin_folders_of(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn usage(message: &str) -> i32 {
-    eprintln!("sps-plugin-ls: {message}\n\n{}", super::USAGE);
+    out::eprint(&format!("sps-plugin-ls: {message}\n\n{}", super::USAGE));
     2
 }
 
-/// The reports for one PATH, or an I/O or usage failure.
-pub fn check_path(path: &Path) -> Result<Vec<FileReport>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.is_dir() {
-        return check_folder(path);
+/// The configuration in effect for the files of `dir`, found as the
+/// analysis finds it (`settings::discover`), or why `check` cannot go on:
+/// a configuration file that is there but cannot be read (not a regular
+/// file, no permission, too large), or that TOML cannot read, so that none
+/// of its settings would apply. The message says where.
+pub fn configuration(dir: &Path) -> Result<Settings, String> {
+    for folder in dir.ancestors() {
+        for name in settings::FILE_NAMES {
+            let path = folder.join(name);
+            match std::fs::symlink_metadata(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                _ => {}
+            }
+            let bytes = read_bounded(&path, MAX_READ).map_err(|e| {
+                format!(
+                    "{}: cannot read this configuration file: {e}",
+                    path.display()
+                )
+            })?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let Some(mut found) = settings::parse(&text, name == "pyproject.toml") else {
+                continue;
+            };
+            if let Some(p) = found
+                .problems
+                .iter()
+                .find(|p| p.kind == ProblemKind::Syntax)
+            {
+                let lc = LineIndex::new(&text).line_col(&text, p.range.start, Encoding::Utf32);
+                return Err(format!(
+                    "{}:{}:{}: cannot read this configuration file, so none of its settings would apply: {}",
+                    path.display(),
+                    lc.line + 1,
+                    lc.col + 1,
+                    p.message
+                ));
+            }
+            found.file = Some(path);
+            found.root = folder.to_path_buf();
+            return Ok(found);
+        }
     }
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-    {
-        return check_zip(path);
+    Ok(Settings::default())
+}
+
+/// One round of `check` over the paths asked for.
+struct Checker {
+    mode: Mode,
+    unsafe_fixes: bool,
+    force_exclude: bool,
+    /// Files written (with `--diff`: changed in memory) in this round.
+    written: usize,
+    /// The .zip files met, whose files are never fixed.
+    zips: Vec<PathBuf>,
+    /// `--diff`: the fixed text of each file so far, which the analysis
+    /// reads instead of the disk.
+    pending: HashMap<PathBuf, Arc<str>>,
+    /// `--diff`: the text of each file as it is on the disk.
+    originals: HashMap<PathBuf, String>,
+    /// `--diff`: fixed texts of this PATH, added to `pending` after it.
+    updates: Vec<(PathBuf, String)>,
+}
+
+impl Checker {
+    fn new(mode: Mode, unsafe_fixes: bool, force_exclude: bool) -> Self {
+        Self {
+            mode,
+            unsafe_fixes,
+            force_exclude,
+            written: 0,
+            zips: Vec::new(),
+            pending: HashMap::new(),
+            originals: HashMap::new(),
+            updates: Vec::new(),
+        }
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let files = DiskFiles::confined(dir);
-    let Some(kind) = DocKind::detect(path, &files) else {
-        return Err(format!(
-            "{}: not a MANIFEST, a .cfg file, a plugin folder or a .zip",
-            path.display()
-        ));
+
+    /// The reports for one PATH, or an I/O or usage failure. A PATH named
+    /// here is checked even when `exclude` matches it, as in ruff, unless
+    /// `--force-exclude`; what a folder walk finds is skipped.
+    ///
+    /// The work is done on the absolute path (its folder with links
+    /// resolved), so that a configuration file above the current folder is
+    /// found, as ruff finds it; names are shown as they were given.
+    fn check_path(&mut self, path: &Path) -> Result<Vec<FileReport>, String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (user_root, abs) = if meta.is_dir() {
+            (path.to_path_buf(), path.canonicalize())
+        } else {
+            let parent = path.parent().unwrap_or(Path::new(""));
+            let name = path.file_name().unwrap_or_default();
+            let dir = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            (
+                parent.to_path_buf(),
+                dir.canonicalize().map(|d| d.join(name)),
+            )
+        };
+        let abs = abs.map_err(|e| format!("{}: {e}", path.display()))?;
+        let abs_root = if meta.is_dir() {
+            abs.clone()
+        } else {
+            abs.parent().unwrap_or(Path::new("/")).to_path_buf()
+        };
+        let relabel = |s: String| relabel(&s, &abs_root, &user_root);
+        let pending = std::mem::take(&mut self.pending);
+        let result = self.check_absolute(&abs, &meta, &pending);
+        self.pending = pending;
+        for (path, text) in std::mem::take(&mut self.updates) {
+            self.pending.insert(path, text.into());
+        }
+        match result {
+            Ok(mut reports) => {
+                for r in &mut reports {
+                    r.name = relabel(std::mem::take(&mut r.name));
+                }
+                Ok(reports)
+            }
+            Err(e) => Err(relabel(e)),
+        }
+    }
+
+    fn check_absolute(
+        &mut self,
+        path: &Path,
+        meta: &std::fs::Metadata,
+        pending: &HashMap<PathBuf, Arc<str>>,
+    ) -> Result<Vec<FileReport>, String> {
+        let dir = if meta.is_dir() {
+            path
+        } else {
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+        };
+        let config = configuration(dir)?;
+        if self.force_exclude && config.excludes(path) {
+            return Ok(Vec::new());
+        }
+        if meta.is_dir() {
+            return self.check_folder(path, pending);
+        }
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+        {
+            return self.check_zip(path);
+        }
+        let disk = DiskFiles::confined(dir);
+        let files = Overlay {
+            open: pending,
+            below: &disk,
+            scans: None,
+        };
+        let Some(kind) = DocKind::detect(path, &files) else {
+            return Err(format!(
+                "{}: not a MANIFEST, a .cfg file, a plugin folder or a .zip",
+                path.display()
+            ));
+        };
+        let bytes = current_bytes(path, pending)?;
+        let out = vec![self.document(path.display().to_string(), path, kind, bytes, &files)?];
+        refuse_special_files(&disk)?;
+        Ok(out)
+    }
+
+    fn check_folder(
+        &mut self,
+        dir: &Path,
+        pending: &HashMap<PathBuf, Arc<str>>,
+    ) -> Result<Vec<FileReport>, String> {
+        let disk = DiskFiles::confined(dir);
+        let files = Overlay {
+            open: pending,
+            below: &disk,
+            scans: None,
+        };
+        let manifest = dir.join("MANIFEST");
+        // `exists`, not `is_file`: a MANIFEST that is no regular file (a FIFO,
+        // a device) is this plugin's, and reading it reports what it is.
+        if !manifest.exists() {
+            // A folder of plugins: each folder in it holding a MANIFEST,
+            // unless `exclude` names it.
+            let config = configuration(dir)?;
+            // Named on the command line although excluded: what is in it
+            // is checked too.
+            let named_excluded = config.excludes(dir);
+            let plugins: Vec<PathBuf> = files
+                .read_dir(dir)
+                .into_iter()
+                .filter(|e| e.is_dir && dir.join(&e.name).join("MANIFEST").exists())
+                .map(|e| dir.join(e.name))
+                .filter(|p| named_excluded || !config.excludes(p))
+                .collect();
+            if plugins.is_empty() {
+                return Err(format!(
+                    "{}: no MANIFEST in this folder or the folders in it; a plugin folder holds MANIFEST at its top",
+                    dir.display()
+                ));
+            }
+            let mut out = Vec::new();
+            if self.mode == Mode::Check {
+                let force_exclude = self.force_exclude;
+                for result in in_parallel(&plugins, |plugin| {
+                    Checker::new(Mode::Check, false, force_exclude).check_folder(plugin, pending)
+                }) {
+                    out.append(&mut result?);
+                }
+            } else {
+                for plugin in plugins {
+                    out.append(&mut self.check_folder(&plugin, pending)?);
+                }
+            }
+            return Ok(out);
+        }
+        let config = configuration(dir)?;
+        let excluded = |p: &Path| !config.excludes(dir) && config.excludes(p);
+        let mut out = Vec::new();
+        for (path, kind) in plugin_documents(dir, &files) {
+            if excluded(&path) {
+                continue;
+            }
+            let bytes = current_bytes(&path, pending)?;
+            out.push(self.document(path.display().to_string(), &path, kind, bytes, &files)?);
+        }
+        if out.iter().all(|r| r.name != manifest.display().to_string()) && !excluded(&manifest) {
+            // There, but a link or not a regular file.
+            regular_file(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        }
+        refuse_special_files(&disk)?;
+        Ok(out)
+    }
+
+    fn check_zip(&mut self, path: &Path) -> Result<Vec<FileReport>, String> {
+        let unpacked = super::zip::unpack(path)?;
+        let files = &unpacked.files;
+        let found = analysis::zip::check(files, &unpacked.root, unpacked.size);
+        let mut reports = Vec::new();
+        if !found.diagnostics.is_empty() {
+            reports.push(FileReport::new(
+                path.display().to_string(),
+                String::new(),
+                found.diagnostics,
+            ));
+        }
+        if let Some(dir) = found.plugin_dir {
+            for (doc, kind) in plugin_documents(&dir, files) {
+                let bytes = files.files.get(&doc).map_or(&[][..], Vec::as_slice);
+                let name = doc.display().to_string();
+                reports.push(report(name, &doc, kind, bytes, files));
+            }
+        }
+        if self.mode != Mode::Check {
+            self.zips.push(path.to_path_buf());
+        }
+        Ok(reports)
+    }
+
+    /// One file on the disk: checked, and with `--fix` or `--diff` fixed.
+    /// A file that is not valid UTF-8 or too large to analyse is only
+    /// checked (writing it back would change the bytes it has).
+    fn document(
+        &mut self,
+        name: String,
+        path: &Path,
+        kind: DocKind,
+        bytes: Vec<u8>,
+        files: &dyn Files,
+    ) -> Result<FileReport, String> {
+        if self.mode == Mode::Check || bytes.len() > MAX_ANALYSED_BYTES {
+            return Ok(report(name, path, kind, bytes, files));
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => return Ok(report(name, path, kind, e.into_bytes(), files)),
+        };
+        if self.mode == Mode::Diff && !self.originals.contains_key(path) {
+            self.originals.insert(path.to_path_buf(), text.clone());
+        }
+        let cx = Context::new(path, files);
+        let fixed = crate::features::fix_all::fix_all(kind, &text, &cx, self.unsafe_fixes);
+        let mut r = FileReport::new(name, fixed.text, fixed.remaining);
+        r.fixed = fixed.fixed;
+        if r.text != text {
+            if self.mode == Mode::Fix {
+                write_atomically(path, &r.text)?;
+            } else {
+                self.updates.push((path.to_path_buf(), r.text.clone()));
+            }
+            self.written += 1;
+        } else {
+            r.fixed = 0;
+        }
+        if let Some(original) = self.originals.get(path).filter(|o| **o != r.text) {
+            r.original = Some(original.clone());
+        }
+        Ok(r)
+    }
+}
+
+/// How many threads `check` uses: `SPS_PLUGIN_LS_THREADS` when it is a
+/// positive number, else one per core.
+fn threads() -> usize {
+    std::env::var(THREADS_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `f` of every item, on up to [`threads`] threads, each taking the next
+/// item when done with one; the results in the items' order, so the output
+/// is the same whatever the number of threads.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = threads().min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<R>>> =
+        items.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let work = || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let result = f(item);
+                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            };
+            let spawned = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, work);
+            // No thread to be had: the ones running (or this one, below)
+            // take the items.
+            if spawned.is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for (item, slot) in items.iter().zip(slots) {
+        match slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some(result) => out.push(result),
+            None => out.push(f(item)),
+        }
+    }
+    out
+}
+
+/// `text` with the absolute folder `abs` written as the user wrote it
+/// (`user`; empty for the current folder).
+fn relabel(text: &str, abs: &Path, user: &Path) -> String {
+    if abs == user || abs.parent().is_none() {
+        return text.to_string();
+    }
+    let abs = abs.display().to_string();
+    let user = user.display().to_string();
+    let (with_slash, alone) = if user.is_empty() {
+        (String::new(), ".".to_string())
+    } else if user.ends_with('/') {
+        (user.clone(), user.trim_end_matches('/').to_string())
+    } else {
+        (format!("{user}/"), user)
     };
-    let bytes = read_bytes(path)?;
-    let out = vec![report(
-        path.display().to_string(),
-        path,
-        kind,
-        bytes,
-        &files,
-    )];
-    refuse_special_files(&files)?;
-    Ok(out)
+    let abs_slash = if abs.ends_with('/') {
+        abs.clone()
+    } else {
+        format!("{abs}/")
+    };
+    let mut out = text.replace(&abs_slash, &with_slash);
+    // The folder itself, not followed by more of a path.
+    let mut at = 0;
+    while let Some(i) = out[at..].find(&abs).map(|i| i + at) {
+        let next = out[i + abs.len()..].chars().next();
+        if next.is_none_or(|c| !c.is_alphanumeric() && !matches!(c, '_' | '-' | '.')) {
+            out.replace_range(i..i + abs.len(), &alone);
+            at = i + alone.len();
+        } else {
+            at = i + abs.len();
+        }
+    }
+    out
+}
+
+/// Replaces the file's contents: the new text goes to a temporary file in
+/// the same folder, with the file's permissions (and owner, where the
+/// writer may set it), which is then renamed
+/// over it, so that a reader (or a crash) sees the old file or the new one,
+/// never half of it. A link (inside the plugin folder) is written through.
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| format!("{}: cannot write the fixed file: {e}", path.display());
+    let target = path.canonicalize().map_err(fail)?;
+    let meta = std::fs::metadata(&target).map_err(fail)?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let file_name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{file_name}.sps-plugin-ls-{}.tmp",
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.set_permissions(meta.permissions())?;
+        #[cfg(unix)]
+        {
+            // The owner too, where allowed (root fixing someone's file);
+            // elsewhere the file is the writer's, as with any editor.
+            use std::os::unix::fs::MetadataExt;
+            let _ = std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid()));
+        }
+        f.sync_all()?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    Ok(())
+}
+
+/// The reports for one PATH, checked only (no fixes), or an I/O or usage
+/// failure.
+pub fn check_path(path: &Path) -> Result<Vec<FileReport>, String> {
+    Checker::new(Mode::Check, false, false).check_path(path)
+}
+
+/// A file's bytes as the round sees them: its fixed text with `--diff`,
+/// else the disk's.
+fn current_bytes(path: &Path, pending: &HashMap<PathBuf, Arc<str>>) -> Result<Vec<u8>, String> {
+    match pending.get(path) {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => read_bytes(path),
+    }
 }
 
 /// A file `check` was asked to read, as bytes: only a regular file, and
@@ -163,72 +797,6 @@ pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)
     out
 }
 
-fn check_folder(dir: &Path) -> Result<Vec<FileReport>, String> {
-    let files = DiskFiles::confined(dir);
-    let manifest = dir.join("MANIFEST");
-    // `exists`, not `is_file`: a MANIFEST that is no regular file (a FIFO,
-    // a device) is this plugin's, and reading it reports what it is.
-    if !manifest.exists() {
-        // A folder of plugins: each folder in it holding a MANIFEST.
-        let plugins: Vec<PathBuf> = files
-            .read_dir(dir)
-            .into_iter()
-            .filter(|e| e.is_dir && dir.join(&e.name).join("MANIFEST").exists())
-            .map(|e| dir.join(e.name))
-            .collect();
-        if plugins.is_empty() {
-            return Err(format!(
-                "{}: no MANIFEST in this folder or the folders in it; a plugin folder holds MANIFEST at its top",
-                dir.display()
-            ));
-        }
-        let mut out = Vec::new();
-        for plugin in plugins {
-            out.append(&mut check_folder(&plugin)?);
-        }
-        return Ok(out);
-    }
-    let mut out = Vec::new();
-    for (path, kind) in plugin_documents(dir, &files) {
-        let bytes = read_bytes(&path)?;
-        out.push(report(
-            path.display().to_string(),
-            &path,
-            kind,
-            bytes,
-            &files,
-        ));
-    }
-    if out.iter().all(|r| r.name != manifest.display().to_string()) {
-        // There, but a link or not a regular file.
-        regular_file(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-    }
-    refuse_special_files(&files)?;
-    Ok(out)
-}
-
-fn check_zip(path: &Path) -> Result<Vec<FileReport>, String> {
-    let unpacked = super::zip::unpack(path)?;
-    let files = &unpacked.files;
-    let found = analysis::zip::check(files, &unpacked.root, unpacked.size);
-    let mut reports = Vec::new();
-    if !found.diagnostics.is_empty() {
-        reports.push(FileReport {
-            name: path.display().to_string(),
-            text: String::new(),
-            diagnostics: found.diagnostics,
-        });
-    }
-    if let Some(dir) = found.plugin_dir {
-        for (doc, kind) in plugin_documents(&dir, files) {
-            let bytes = files.files.get(&doc).map_or(&[][..], Vec::as_slice);
-            let name = doc.display().to_string();
-            reports.push(report(name, &doc, kind, bytes, files));
-        }
-    }
-    Ok(reports)
-}
-
 /// Checks one file's bytes. Invalid UTF-8 is reported where it starts (SPS
 /// reads MANIFEST and configuration as UTF-8 text) and the rest is checked
 /// with the bad bytes replaced.
@@ -245,11 +813,11 @@ pub fn report(
         let bytes = bytes.as_ref();
         let head = &bytes[..bytes.len().min(200)];
         let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-        return FileReport {
+        return FileReport::new(
             name,
-            text: String::from_utf8_lossy(line).into_owned(),
-            diagnostics: vec![analysis::too_large(bytes.len())],
-        };
+            String::from_utf8_lossy(line).into_owned(),
+            vec![analysis::too_large(bytes.len())],
+        );
     }
     let (text, invalid_at) = match String::from_utf8(bytes.into()) {
         Ok(t) => (t, None),
@@ -271,11 +839,7 @@ pub fn report(
             ),
         );
     }
-    FileReport {
-        name,
-        text,
-        diagnostics,
-    }
+    FileReport::new(name, text, diagnostics)
 }
 
 #[cfg(test)]
@@ -309,5 +873,34 @@ mod tests {
         expect![[r#"
             23..26 error[file/invalid-utf8]: this file is not valid UTF-8 here; SPS reads it as UTF-8 text: save it as UTF-8
             20..26 error[config/invalid-enum]: `caf�` is not valid for `log_level`: write one of `debug`, `info`, `warning`, `error`, `critical`"#]].assert_eq(&shown.join("\n"));
+    }
+}
+
+#[cfg(test)]
+mod relabel_tests {
+    use super::relabel;
+    use std::path::Path;
+
+    #[test]
+    fn absolute_folders_are_shown_as_given() {
+        let abs = Path::new("/work/repo/My_Plugin");
+        let text =
+            "/work/repo/My_Plugin/MANIFEST: x; /work/repo/My_Plugin: y; /work/repo/My_Plugin2/a";
+        assert_eq!(
+            relabel(text, abs, Path::new("My_Plugin")),
+            "My_Plugin/MANIFEST: x; My_Plugin: y; /work/repo/My_Plugin2/a"
+        );
+        assert_eq!(
+            relabel(text, abs, Path::new("")),
+            "MANIFEST: x; .: y; /work/repo/My_Plugin2/a"
+        );
+        assert_eq!(
+            relabel("/work/repo/My_Plugin/lib/a.py", abs, Path::new("./")),
+            "./lib/a.py"
+        );
+        assert_eq!(
+            relabel("/MANIFEST", Path::new("/"), Path::new("/")),
+            "/MANIFEST"
+        );
     }
 }
