@@ -249,6 +249,15 @@ registry! {
         // The plugin's own code may read the section under the name written.
         SECTION_NOT_HOSTNAME = "config/section-not-hostname", Warning, Unsafe, "`$` in a section whose name is not a host name.";
         PROXY_ENABLED_IGNORED = "config/proxy-enabled-ignored", Warning, No, "`enabled` under `[https-proxy]` is ignored.";
+        // Renames the option to the nearest one the code reads, a guess.
+        UNREAD_OPTION = "config/unread-option", Warning, Unsafe, "An option of a plugin section that the code never reads.";
+        // Renames the section to the nearest one read, a guess.
+        UNREAD_SECTION = "config/unread-section", Warning, Unsafe, "A section neither the SDK nor the code reads.";
+        // Adds a commented `; option=<value>` line to fill in.
+        MISSING_REQUIRED = "config/missing-required", Warning, Unsafe, "An option the code requires is neither set nor documented.";
+        EMPTY_REQUIRED = "config/empty-required", Warning, No, "An option the code requires is shipped empty.";
+        // Only a comment changes.
+        DEFAULT_DIFFERS = "config/default-differs", Info, Safe, "A documented default differs from the code's.";
         // Uncommenting turns an option on.
         TEMPLATE_OPTION = "config/template-option", Info, Unsafe, "A commented-out option that would be wrong once uncommented.";
     }

@@ -837,6 +837,26 @@ impl Resolver<'_> {
                     }
                 }
             }
+            // `credential_store.get_keys("tpam", "server_user_key")`: the
+            // store is looked up as a `$` value of `[tpam] server_user_key`
+            // would be, so a `; server_user_key=$` documents it.
+            [_, m]
+                if matches!(
+                    m.as_str(),
+                    "get_passwords" | "get_keys" | "get_certificates"
+                ) =>
+            {
+                if let [Arg::Lit(Val::Str(host)), Arg::Lit(Val::Str(user)), ..] = &c.args[..] {
+                    out.reads.push(read(
+                        host,
+                        &ini::py_lower(user),
+                        Getter::Get,
+                        false,
+                        None,
+                        "CredentialStore lookup",
+                    ));
+                }
+            }
             [_, m] if m == "__init__" && c.scope.functions == ["__init__"] => {
                 if let Some(a) = c.keyword("configuration_section") {
                     match self.strings(f, &c.scope, a) {

@@ -236,6 +236,7 @@ fn the_real_plugins() {
         [tpam] server_public_key get default=- required @lib/Tpam.py:64
         [tpam] server_user get default=- required @lib/Tpam.py:65
         [credential_store] name get default=- required @lib/Tpam.py:57 by CredentialStore.from_config
+        [tpam] server_user_key get default=- @lib/Tpam.py:58 by CredentialStore lookup
         [tpam] reuse_gateway_password getboolean default=False @lib/plugin.py:61
         [tpam] system_prefix get default="" @lib/plugin.py:79
         [tpam] system_maptoreal getboolean default=False @lib/plugin.py:85
