@@ -52,11 +52,12 @@ fn diagnostics_reach_the_client_with_severity_and_range() {
     #[rustfmt::skip]
     let cases: Vec<DiagnosticCase> = vec![
         (aa, "\u{feff}[logging]\n", vec![("config/missing-section-header", ERROR, "\u{feff}")]),
-        (aa, "[a]\r\nk=1\r\n\r\n[b]\r\nj = %(k)s\r\n", vec![("config/interpolation", ERROR, "%(k)s")]),
-        (aa, "[h\u{e9}t\u{f6}]\nk=\u{1f600} 50%off\n", vec![("config/interpolation", ERROR, "%o")]),
+        (aa, "[a]\r\nk=1\r\n\r\n[b]\r\nj = %(k)s\r\n", vec![("config/interpolation", ERROR, "%(k)s"), ("config/unread-section", WARNING, "a"), ("config/unread-section", WARNING, "b")]),
+        (aa, "[h\u{e9}t\u{f6}]\nk=\u{1f600} 50%off\n", vec![("config/interpolation", ERROR, "%o"), ("config/unread-section", WARNING, "h\u{e9}t\u{f6}")]),
         (aa, "[ignore_upn_suffix_for_rdp]\nignore=yes\n", vec![("config/invalid-enum", WARNING, "yes")]),
-        (aa, "[onelogin]\n; enable_factor_selection=true\n", vec![("config/template-option", INFO, "true")]),
-        (aa, "[my_plugin]\nanything = goes here\nflag=true\n", vec![]),
+        (aa, "[onelogin]\n; enable_factor_selection=true\n", vec![("config/template-option", INFO, "true"), ("config/unread-section", WARNING, "onelogin")]),
+        // The plugin's main.py reads nothing.
+        (aa, "[my_plugin]\nanything = goes here\nflag=true\n", vec![("config/unread-section", WARNING, "my_plugin")]),
     ];
     for (ptype, text, expected) in &cases {
         let got = diagnose(&mut server, *ptype, text);
