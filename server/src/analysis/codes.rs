@@ -286,6 +286,9 @@ registry! {
     }
     python {
         SYNTAX_ERROR = "python/syntax-error", Error, No, "A syntax error in the plugin's code: SPS cannot import it.";
+        // Adds a commented-out `; option=<default>` line to default.cfg.
+        UNDOCUMENTED_OPTION = "python/undocumented-option", Info, Safe, "The code reads an option default.cfg never documents.";
+        DEFAULT_REJECTED = "python/default-rejected", Warning, No, "A getter's literal default is not of the getter's type.";
     }
     plugin {
         NO_PLUGIN_CLASS = "plugin/no-plugin-class", Error, No, "The entry point neither defines nor imports `Plugin`.";

@@ -5,6 +5,7 @@
 //! live in [`rules`]. Nothing here imports or runs plugin code.
 
 pub mod cache;
+pub mod config_reads;
 pub mod deps;
 pub mod index;
 pub mod read_facts;

@@ -44,13 +44,13 @@ impl Val {
     /// As Python writes it (`True`, `'x'`, `60`).
     pub fn python(&self) -> String {
         match self {
-            Val::Str(s) => format!("{s:?}"),
+            Val::Str(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
             Val::Int(i) => i.to_string(),
             Val::Float(f) => format!("{f:?}"),
             Val::Bool(b) => if *b { "True" } else { "False" }.into(),
             Val::None => "None".into(),
             Val::Seq(items) => format!(
-                "({})",
+                "[{}]",
                 items.iter().map(Val::python).collect::<Vec<_>>().join(", ")
             ),
             Val::Dict(_) => "{...}".into(),

@@ -106,6 +106,8 @@ pub struct Read {
     pub default: Default,
     /// Where the default is written, when it is a literal of this call.
     pub default_range: Option<TextRange>,
+    /// The option's argument in the call.
+    pub option_range: Option<TextRange>,
     pub required: bool,
     pub value_set: Option<Vec<String>>,
     /// The file, relative to the plugin folder (`lib/client.py`).
@@ -692,6 +694,7 @@ impl Resolver<'_> {
             out.any_section = true;
             return;
         };
+        let option_range = at(1, "option").map(|(_, r)| r);
         let shift = usize::from(getter == Getter::Ienum);
         let value_set = if getter == Getter::Ienum {
             at(2, "value_set")
@@ -740,6 +743,7 @@ impl Resolver<'_> {
                     getter,
                     default: d.clone(),
                     default_range,
+                    option_range,
                     required,
                     value_set: value_set.clone(),
                     rel: file.rel.clone(),
@@ -801,6 +805,7 @@ impl Resolver<'_> {
             getter,
             default: default.map_or(Default::Absent, Default::Known),
             default_range: None,
+            option_range: None,
             required,
             value_set: None,
             rel: file.rel.clone(),

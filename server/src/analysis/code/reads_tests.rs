@@ -105,7 +105,7 @@ fn constants_configuration_section_and_helpers() {
             [vault] kind getienum default=- of a|b|c @main.py:14
             [helper] one get default=- @main.py:18
             [helper] two get default=- @main.py:18
-            [vault] use_credential getienum default="gateway" of explicit|gateway @main.py:11 by CredentialStorePlugin(configuration_section=)
+            [vault] use_credential getienum default='gateway' of explicit|gateway @main.py:11 by CredentialStorePlugin(configuration_section=)
             [vault] username get default=- @main.py:11 by CredentialStorePlugin(configuration_section=)
             [vault] password get default=- @main.py:11 by CredentialStorePlugin(configuration_section=)
             defaults [vault] check=yes
@@ -122,13 +122,13 @@ fn dict_of_options_dynamic_sections_and_sdk_factories() {
         )],
         expect![[r#"
             [api] timeout get default=15 @main.py:8
-            [api] url get default="https://x" @main.py:8
+            [api] url get default='https://x' @main.py:8
             [groups] * get_options default=- @main.py:9
             [groups] * get default=- @main.py:10
             [tls] enabled getboolean default=True @main.py:11 by RequestsTLS.from_config
             [tls] ca_cert get_ca_certificate default=- @main.py:11 by RequestsTLS.from_config
             [tls] client_cert get_certificate default=- @main.py:11 by RequestsTLS.from_config
-            [memory_cache] prefix get default="" @main.py:12 by MemoryCache.from_config
+            [memory_cache] prefix get default='' @main.py:12 by MemoryCache.from_config
             [memory_cache] ttl getint default=0 @main.py:12 by MemoryCache.from_config
         "#]],
     );
@@ -174,14 +174,14 @@ fn the_real_plugins() {
     expect![[r#"
         == azure-ad
         [azure-ad] client_id get default=- required @lib/client.py:36
-        [azure-ad] authority get default="https://login.microsoftonline.com/common" @lib/client.py:37
+        [azure-ad] authority get default='https://login.microsoftonline.com/common' @lib/client.py:37
         == cyberark-vault
         [cyberark] address get default=- required @lib/client.py:49
-        [cyberark] authentication_method getienum default="legacy" of legacy|cyberark|ldap|radius|windows @lib/client.py:155
+        [cyberark] authentication_method getienum default='legacy' of legacy|cyberark|ldap|radius|windows @lib/client.py:155
         [tls] enabled getboolean default=True @lib/client.py:47 by RequestsTLS.from_config
         [tls] ca_cert get_ca_certificate default=- @lib/client.py:47 by RequestsTLS.from_config
         [tls] client_cert get_certificate default=- @lib/client.py:47 by RequestsTLS.from_config
-        [cyberark] use_credential getienum default="gateway" of explicit|gateway @lib/plugin.py:30 by CredentialStorePlugin(configuration_section=)
+        [cyberark] use_credential getienum default='gateway' of explicit|gateway @lib/plugin.py:30 by CredentialStorePlugin(configuration_section=)
         [cyberark] username get default=- @lib/plugin.py:30 by CredentialStorePlugin(configuration_section=)
         [cyberark] password get default=- @lib/plugin.py:30 by CredentialStorePlugin(configuration_section=)
         == duo-mfa
@@ -201,14 +201,14 @@ fn the_real_plugins() {
         [radius] secret get default=- @lib/radius.py:52
         [radius] server get default=- required @lib/radius.py:54
         [radius] port getint default=1812 @lib/radius.py:55
-        [radius] dictionary_path get default="/usr/share/zorp/dictionary" @lib/radius.py:57
+        [radius] dictionary_path get default='/usr/share/zorp/dictionary' @lib/radius.py:57
         [radius] conn_retries getint default=3 @lib/radius.py:59
         [radius] conn_timeout getint default=5 @lib/radius.py:60
-        [radius] auth_type getienum default="pap" of pap|chap @lib/radius.py:61
+        [radius] auth_type getienum default='pap' of pap|chap @lib/radius.py:61
         == safeguard
         [domain_asset_mapping] * get default=- @lib/plugin.py:59
         [safeguard-password-authentication] use_credential getienum default=- of explicit|gateway|token @lib/plugin.py:103
-        [safeguard-password-authentication] use_credential getienum default="gateway" of explicit|gateway @lib/plugin.py:45 by CredentialStorePlugin(configuration_section=)
+        [safeguard-password-authentication] use_credential getienum default='gateway' of explicit|gateway @lib/plugin.py:45 by CredentialStorePlugin(configuration_section=)
         [safeguard-password-authentication] username get default=- @lib/plugin.py:45 by CredentialStorePlugin(configuration_section=)
         [safeguard-password-authentication] password get default=- @lib/plugin.py:45 by CredentialStorePlugin(configuration_section=)
         [safeguard] use_credential get default=- @lib/safeguard.py:99
@@ -229,7 +229,7 @@ fn the_real_plugins() {
         [plugin] replace_domain get default=- @plugin/plugin.py:36
         [plugin] spp_auth_provider get default=- @plugin/plugin.py:56
         [plugin] use_https_proxy getboolean default=False @plugin/plugin.py:64
-        [plugin] exclude_networks getlist default="" @plugin/plugin.py:231
+        [plugin] exclude_networks getlist default='' @plugin/plugin.py:231
         == tpam
         [tpam] server get default=- required @lib/Tpam.py:62
         [tpam] server_port getint default=22 @lib/Tpam.py:63
@@ -238,15 +238,53 @@ fn the_real_plugins() {
         [credential_store] name get default=- required @lib/Tpam.py:57 by CredentialStore.from_config
         [tpam] server_user_key get default=- @lib/Tpam.py:58 by CredentialStore lookup
         [tpam] reuse_gateway_password getboolean default=False @lib/plugin.py:61
-        [tpam] system_prefix get default="" @lib/plugin.py:79
+        [tpam] system_prefix get default='' @lib/plugin.py:79
         [tpam] system_maptoreal getboolean default=False @lib/plugin.py:85
-        [tpam] system_name_resolver get default="tpam" @lib/plugin.py:107
-        [tpam] authorization get default="gateway" @lib/plugin.py:117
-        [tpam] required_policy get default="Privileged Access" @lib/plugin.py:118
+        [tpam] system_name_resolver get default='tpam' @lib/plugin.py:107
+        [tpam] authorization get default='gateway' @lib/plugin.py:117
+        [tpam] required_policy get default='Privileged Access' @lib/plugin.py:118
         == yubikey-mfa
         [yubikey] api_urls get default=- @lib/client.py:48
         [yubikey] client_id get default=- required @lib/client.py:53
         [yubikey] api_key get default=- @lib/client.py:54
         [yubikey] timeout getint default=10 @lib/client.py:56
     "#]].assert_eq(&out);
+}
+
+#[test]
+fn document_in_default_cfg_edits_default_cfg() {
+    let root = PathBuf::from("/reads-doc-test");
+    let mut mem = MemoryFiles::default();
+    let main = "from safeguard.sessions.plugin import AAPlugin\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        self.plugin_configuration.getint('radius', 'conn_timeout', 5)\n        self.plugin_configuration.get('other', 'token')\n";
+    let cfg = "[radius]\n; port=1812\n\n[logging]\n";
+    for (rel, text) in [
+        ("MANIFEST", MANIFEST),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ] {
+        mem.files.insert(root.join(rel), text.as_bytes().to_vec());
+    }
+    let code = super::PluginCode::load(&mem, &root, Some("main.py"));
+    let mut out = Vec::new();
+    super::config_reads::check(&mem, &root, &code, &mut out);
+    let applied: Vec<String> = out
+        .iter()
+        .map(|(_, d)| {
+            let fix = &d.fixes[0];
+            assert_eq!(fix.title, "Document in default.cfg");
+            assert!(!fix.is_local());
+            let e = &fix.edits[0];
+            assert_eq!(e.path.as_deref(), Some(root.join("default.cfg").as_path()));
+            let mut t = cfg.to_string();
+            t.replace_range(e.range.start..e.range.end, &e.new_text);
+            t
+        })
+        .collect();
+    assert_eq!(
+        applied,
+        [
+            "[radius]\n; conn_timeout=5\n; port=1812\n\n[logging]\n",
+            "[radius]\n; port=1812\n\n[logging]\n\n[other]\n; token=<token>\n"
+        ]
+    );
 }

@@ -953,6 +953,7 @@ fn unread_option_with_did_you_mean_and_without() {
             @classmethod
             def from_config(cls, plugin_configuration, section="duo"):
                 return plugin_configuration.getboolean(section, "ignore_connection_error")
+        #                                                       ^^^^^^^^^^^^^^^^^^^^^^^^^ info[python/undocumented-option]: `ignore_connection_error` of `[duo]` is read here but default.cfg never documents it: add `; ignore_connection_error=<ignore_connection_error>` to `[duo]` so that administrators know of it
         //- default.cfg
         [duo]
         ; ignore_conection_error=no
@@ -979,7 +980,9 @@ fn unread_section_with_did_you_mean() {
         class Plugin(AAPlugin):
             def do_authorize(self):
                 self.plugin_configuration.getint("memory_cache", "ttl", default=3600)
+        #                                                        ^^^^^ info[python/undocumented-option]: `ttl` of `[memory_cache]` is read here but default.cfg never documents it: add `; ttl=3600` to `[memory_cache]` so that administrators know of it
                 self.plugin_configuration.getint(PLUGIN_SECTION, "timeout", 60)
+        #                                                        ^^^^^^^^^ info[python/undocumented-option]: `timeout` of `[starling]` is read here but default.cfg never documents it: add `; timeout=60` to `[starling]` so that administrators know of it
         //- default.cfg
         [starlin]
          ^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[starlin]`; did you mean `[starling]`?
@@ -1011,8 +1014,10 @@ fn missing_required_on_the_section_and_at_the_top() {
         class Plugin(AAPlugin):
             def do_authorize(self):
                 self.plugin_configuration.get("okta", "api_key", required=True)
+        #                                             ^^^^^^^^^ info[python/undocumented-option]: `api_key` of `[okta]` is read here but default.cfg never documents it: add `; api_key=<api_key>` to `[okta]` so that administrators know of it
                 self.plugin_configuration.get("okta", "api_url", required=True)
                 self.plugin_configuration.get("extra", "token", required=True)
+        #                                              ^^^^^^^ info[python/undocumented-option]: `token` of `[extra]` is read here but default.cfg never documents it: add `; token=<token>` to `[extra]` so that administrators know of it
         //- default.cfg
         [okta]
         ^ warning[config/missing-required]: the plugin requires `[extra] token` (`main.py:7` reads it with `required=True`), and this file neither sets nor documents it: add `; token=<token>` (empty range)
