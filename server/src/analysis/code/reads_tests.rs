@@ -288,3 +288,96 @@ fn document_in_default_cfg_edits_default_cfg() {
         ]
     );
 }
+
+/// What the rules tying default.cfg to the code say on the ten real
+/// plugins: each finding is listed with the code line that proves it in
+/// the merge note; nothing else (no false alarm on what is read).
+#[test]
+fn the_real_plugins_findings() {
+    use crate::analysis::{analyze, Context};
+    use crate::workspace::{DocKind, Files};
+    let root = plugins();
+    if !root.is_dir() {
+        eprintln!("skipped: {} is missing", root.display());
+        return;
+    }
+    let new_codes = [
+        "config/unread-option",
+        "config/unread-section",
+        "config/missing-required",
+        "config/empty-required",
+        "config/default-differs",
+        "python/undocumented-option",
+        "python/default-rejected",
+    ];
+    let files = DiskFiles::unconfined();
+    let mut names: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut out = String::new();
+    for name in names {
+        let folder = root.join(&name);
+        let mut docs = vec![folder.join("default.cfg")];
+        docs.extend(super::documents(&files, &folder));
+        for path in docs {
+            let Some(text) = files.read(&path) else {
+                continue;
+            };
+            let kind = if path.extension().is_some_and(|e| e == "py") {
+                DocKind::Python
+            } else {
+                DocKind::Config
+            };
+            let cx = Context::new(&path, &files);
+            for d in analyze(kind, &text, &cx) {
+                if new_codes.contains(&d.code.id) || d.severity == crate::analysis::Severity::Error
+                {
+                    let line = text[..d.range.start].matches('\n').count() + 1;
+                    let rel = path.strip_prefix(&root).unwrap().display();
+                    out.push_str(&format!(
+                        "{rel}:{line}: {}[{}]\n",
+                        d.severity.as_str(),
+                        d.code
+                    ));
+                }
+            }
+        }
+    }
+    expect![[r#"
+        fqdnauth/default.cfg:1: warning[config/unread-section]
+        radius-mfa/lib/radius.py:57: info[python/undocumented-option]
+        safeguard/lib/safeguard.py:99: info[python/undocumented-option]
+        safeguard/lib/safeguard.py:99: info[python/undocumented-option]
+        skeleton-aa/plugin/plugin_mfa_client.py:41: info[python/undocumented-option]
+        sra-initiated/default.cfg:34: info[config/default-differs]
+        tpam/default.cfg:50: info[config/default-differs]
+    "#]]
+    .assert_eq(&out);
+}
+
+#[test]
+fn a_default_cfg_keystroke_parses_no_python() {
+    use crate::analysis::{analyze, Context};
+    use crate::workspace::DocKind;
+    let root = PathBuf::from("/reads-keystroke-test");
+    let main = "from safeguard.sessions.plugin import AAPlugin\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        self.plugin_configuration.getint('radius', 'port', 1812)\n";
+    let mut mem = MemoryFiles::default();
+    for (rel, text) in [("MANIFEST", MANIFEST), ("main.py", main)] {
+        mem.files.insert(root.join(rel), text.as_bytes().to_vec());
+    }
+    let cfg = root.join("default.cfg");
+    let cx = Context::new(&cfg, &mem);
+    analyze(DocKind::Config, "[radius]\n; port=1812\n", &cx);
+    let before = super::cache::index(&root.join("main.py"), main);
+    let cx = Context::new(&cfg, &mem);
+    let diags = analyze(DocKind::Config, "[radius]\n; port=181\n", &cx);
+    assert!(std::sync::Arc::ptr_eq(
+        &before,
+        &super::cache::index(&root.join("main.py"), main)
+    ));
+    assert_eq!(diags[0].code.id, "config/default-differs");
+}
