@@ -249,6 +249,8 @@ registry! {
         // The plugin's own code may read the section under the name written.
         SECTION_NOT_HOSTNAME = "config/section-not-hostname", Warning, Unsafe, "`$` in a section whose name is not a host name.";
         PROXY_ENABLED_IGNORED = "config/proxy-enabled-ignored", Warning, No, "`enabled` under `[https-proxy]` is ignored.";
+        // Renames the section to the name the declared API reads, or none.
+        SECTION_NEEDS_NEWER_API = "config/section-needs-newer-api", Warning, Unsafe, "An SDK section the MANIFEST's `api` does not read yet.";
         // Renames the option to the nearest one the code reads, a guess.
         UNREAD_OPTION = "config/unread-option", Warning, Unsafe, "An option of a plugin section that the code never reads.";
         // Renames the section to the nearest one read, a guess.

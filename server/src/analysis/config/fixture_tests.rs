@@ -1170,3 +1170,31 @@ fn credential_store_plugin_configuration_section() {
         ; ^^^^^^^ warning[config/unread-option]: the plugin never reads `pasword` in `[cyberark]`; did you mean `password`?
     "#]]);
 }
+
+#[test]
+fn section_needs_newer_api() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.3'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [https-proxy]
+         ^^^^^^^^^^^ warning[config/section-needs-newer-api]: the SDK reads `[https-proxy]` from api 1.4 on, and the MANIFEST says 1.3, so an SPS of that API ignores the section: write `[https_proxy]`, which it reads, or raise `api`
+        ; server=<proxy>
+        [ignore_upn_suffix_for_rdp]
+         ^^^^^^^^^^^^^^^^^^^^^^^^^ warning[config/section-needs-newer-api]: the SDK reads `[ignore_upn_suffix_for_rdp]` from api 1.8 on, and the MANIFEST says 1.3, so an SPS of that API ignores the section: raise `api`
+        ; ignore=true
+        [memory-cache]
+        ; ttl=0
+    "#]]);
+}

@@ -57,7 +57,15 @@ pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
     } else {
         code_reads::of_plugin(cx.files, &cx.plugin().folder)
     };
-    sections(text, &ini, cx.plugin().sdk_type(), reads.as_ref(), &mut out);
+    let api = cx.plugin().api.as_ref().map(|(a, b, _, _)| (*a, *b));
+    sections(
+        text,
+        &ini,
+        cx.plugin().sdk_type(),
+        api,
+        reads.as_ref(),
+        &mut out,
+    );
     if let Some(reads) = &reads {
         code::missing_required(text, &ini, reads, &mut out);
     }
@@ -78,6 +86,7 @@ fn sections(
     text: &str,
     ini: &Ini,
     plugin_type: Option<&str>,
+    api: Option<(u64, u64)>,
     reads: Option<&Reads>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -85,6 +94,9 @@ fn sections(
     for s in &ini.sections {
         let Some(h) = &s.header else { continue };
         let spec = sdk::section_role(h, plugin_type, out);
+        if let Some(spec) = spec {
+            out.extend(sdk::section_needs_newer_api(h, spec, api));
+        }
         // The plugin's own section, and what its code reads.
         let own = reads.filter(|_| code::is_plugin_section(h, plugin_type));
         let mut unread = false;
