@@ -310,7 +310,21 @@ fn the_corpus_has_no_errors() {
             .filter(|d| d.severity == Severity::Warning)
             .map(|d| format!("{} {:?}", d.code, &text[d.range.start..d.range.end]))
             .collect();
-        assert!(warnings.is_empty(), "{}: {warnings:?}", path.display());
+        // The true warnings of the corpus: pingid declares api 1.3, whose SDK
+        // (1.3.4) reads only `[https_proxy]`; thycotic's `in_progress` branch
+        // declares 1.2, whose SDK (1.2.2) has `[check-in-trigger]` in its
+        // template but reads it only from 1.3 (its `master` says 1.3).
+        let folder = path.parent().unwrap();
+        let known: &[&str] = if folder.ends_with("safeguard-sessions-plugin-pingid") {
+            &["config/section-needs-newer-api \"https-proxy\""]
+        } else if folder.ends_with("safeguard-sessions-plugin-thycotic-secret-server")
+            && path.file_name().is_some_and(|n| n == "default.cfg")
+        {
+            &["config/section-needs-newer-api \"check-in-trigger\""]
+        } else {
+            &[]
+        };
+        assert_eq!(warnings, known, "{}", path.display());
     }
 }
 
