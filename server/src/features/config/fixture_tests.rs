@@ -306,7 +306,7 @@ type: aa
 
             Level of the plugin's root logger. Any other value stops the plugin when it starts.
 
-            *Commented out: the SDK uses its default until the line is uncommented.*
+            *Commented out: the default applies until the line is uncommented.*
         "#]],
     );
 }
@@ -405,6 +405,120 @@ password=$0$
             [a-b]
             # sps-plugin-ls: ignore[config/credential-store-missing]
             password=$
+        "#]],
+    );
+}
+
+// What the plugin's code reads.
+
+const READING_PLUGIN: &str = r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+api: '1.9'
+entry_point: main.py
+//- main.py
+from safeguard.sessions.plugin import AAPlugin
+class Plugin(AAPlugin):
+    def do_authorize(self):
+        self.plugin_configuration.get("radius", "server", required=True)
+        self.plugin_configuration.getint("radius", "port", 1812)
+        self.plugin_configuration.getienum("radius", "auth_type", ("pap", "chap"), default="pap")
+        self.plugin_configuration.getboolean("radius", "verbose", default=False)
+        self.plugin_configuration.get_options("groups")
+"#;
+
+#[test]
+fn completion_of_the_sections_the_code_reads() {
+    check_completion(
+        &format!("{READING_PLUGIN}//- default.cfg\n[radius]\n[$0\n"),
+        expect![[r#"
+            credential_store (SDK section, every plugin type) → "credential_store]"
+            logging (SDK section, every plugin type) → "logging]"
+            https-proxy (SDK section, every plugin type) → "https-proxy]"
+            tls (SDK section, every plugin type) → "tls]"
+            memory-cache (SDK section, every plugin type) → "memory-cache]"
+            auth (SDK section, type: aa) → "auth]"
+            connection_limit by=client_ip_gateway_user (SDK section, type: aa) → "connection_limit by=client_ip_gateway_user]"
+            authentication_cache (SDK section, type: aa) → "authentication_cache]"
+            ignore_upn_suffix_for_rdp (SDK section, type: aa) → "ignore_upn_suffix_for_rdp]"
+            whitelist source=user_list (SDK section, type: aa) → "whitelist source=user_list]"
+            whitelist source=ldap_server_group (SDK section, type: aa) → "whitelist source=ldap_server_group]"
+            usermapping source=explicit (SDK section, type: aa) → "usermapping source=explicit]"
+            usermapping source=ldap_server (SDK section, type: aa) → "usermapping source=ldap_server]"
+            username_transform (SDK section, type: aa) → "username_transform]"
+            ldap_server (SDK section, type: aa) → "ldap_server]"
+            question_1 (SDK section, type: aa) → "question_1]"
+            groups (the plugin's section, read by its code) → "groups]"
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_the_options_the_code_reads() {
+    check_completion(
+        &format!("{READING_PLUGIN}//- default.cfg\n[radius]\n; port=1813\n$0\n"),
+        expect![[r#"
+            server (text, required) → "server=${1:}"
+            port (integer, default 1812, commented out in this file) → "port=${1:1813}"
+            auth_type (one of pap, chap, default pap) → "auth_type=${1:pap}"
+            verbose (boolean (`yes`/`no`), default no) → "verbose=${1:no}"
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_values_by_the_code_s_getter() {
+    check_completion(
+        &format!("{READING_PLUGIN}//- default.cfg\n[radius]\nauth_type=$0\n"),
+        expect![[r#"
+            pap (getienum, the code's default)
+            chap (getienum)
+            $ (from the credential store)
+            $$ (a literal $)
+        "#]],
+    );
+    check_completion(
+        &format!("{READING_PLUGIN}//- default.cfg\n[radius]\nverbose=$0\n"),
+        expect![[r#"
+            yes (getboolean)
+            no (getboolean, the code's default)
+            $ (from the credential store)
+            $$ (a literal $)
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_an_option_and_a_section_the_code_reads() {
+    check_hover(
+        &format!("{READING_PLUGIN}//- default.cfg\n[radius]\n; au$0th_type=pap\n"),
+        expect![[r#"
+            `auth_type`
+            **auth_type** in `[radius]` — read by the plugin's code
+
+            - type: one of a set (case-insensitive) (`getienum`)
+            - values: `pap`, `chap`
+            - default: `pap`
+
+            Read at `main.py:6`.
+
+            *Commented out: the default applies until the line is uncommented.*
+        "#]],
+    );
+    check_hover(
+        &format!("{READING_PLUGIN}//- default.cfg\n[rad$0ius]\n"),
+        expect![[r#"
+            `[radius]`
+            **[radius]** — a section of the plugin itself
+
+            The plugin's code reads:
+
+            - `server`: text, required
+            - `port`: integer, default 1812
+            - `auth_type`: one of pap, chap, default pap
+            - `verbose`: boolean (`yes`/`no`), default no
+
         "#]],
     );
 }
