@@ -362,3 +362,28 @@ fn the_corpus_true_templates_get_their_information() {
         assert!(d.message.contains("yes"), "{}", d.message);
     }
 }
+
+/// Completion and hover in default.cfg from what the plugin's code reads,
+/// over stdio.
+#[test]
+fn completion_and_hover_from_what_the_code_reads() {
+    let mut server = Server::start(&["utf-16"], None);
+    let main = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\nfrom lib.client import Client\n\n\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        return Client.from_config(self.plugin_configuration)\n";
+    let client = "class Client:\n    @classmethod\n    def from_config(cls, plugin_configuration, section=\"duo\"):\n        return plugin_configuration.getint(section, \"timeout\", 60)\n";
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", main),
+        ("lib/__init__.py", ""),
+        ("lib/client.py", client),
+    ]);
+    let cfg = plugin.path("default.cfg");
+    let l = labels(&completion_at(&mut server, &cfg, "[duo]\n$0"));
+    assert!(l.contains(&"timeout".to_string()), "{l:?}");
+    let l = labels(&completion_at(&mut server, &cfg, "[$0"));
+    assert!(l.contains(&"duo".to_string()), "{l:?}");
+    let h = hover_at(&mut server, &cfg, "[duo]\n; time$0out=60\n");
+    assert!(
+        h.contains("`lib/client.py:4`") && h.contains("default: `60`"),
+        "{h}"
+    );
+}
