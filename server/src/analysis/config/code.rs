@@ -7,7 +7,7 @@
 //! reads a section it names only at run time.
 
 use super::*;
-use crate::analysis::code::reads::{Getter, Read, Reads};
+use crate::analysis::code::reads::{Default, Getter, Read, Reads, Val};
 use crate::analysis::did_you_mean;
 use crate::schema::config::{sdk as sdk_data, Invalid, OptionSpec, OptionType, Role};
 use crate::syntax::ini::py_lower;
@@ -154,6 +154,10 @@ pub(crate) fn value_problem(
     reads: &Reads,
 ) -> Option<values::ValueProblem> {
     reads.of(section, name).find_map(|r| {
+        // The SDK returns a value equal to the default unchanged, unchecked.
+        if matches!(&r.default, Default::Known(Val::Str(d)) if d == value) {
+            return None;
+        }
         let spec = spec_of(r)?;
         let mut p = values::problem(&spec, value)?;
         p.message = format!(
