@@ -63,7 +63,10 @@ fn sdk_class(short: &str) -> &'static str {
 }
 
 /// Hover on the name of a method that SPS or the SDK calls.
-pub fn hover(text: &str, offset: usize, _cx: &Context) -> Option<Hover> {
+pub fn hover(text: &str, offset: usize, cx: &Context) -> Option<Hover> {
+    if let Some(h) = read_hover(offset, cx) {
+        return Some(h);
+    }
     let ix = index::index(text);
     let (class, method) = ix.classes.iter().find_map(|c| {
         c.methods
@@ -214,4 +217,55 @@ mod tests {
         );
         assert!(completion("def do_a", 8, &cx).is_empty());
     }
+}
+
+/// Hover on the option of a configuration read: what the code reads, and
+/// what default.cfg says of it.
+fn read_hover(offset: usize, cx: &Context) -> Option<Hover> {
+    if cx.files.is_detached() {
+        return None;
+    }
+    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
+    let r = reads
+        .reads
+        .iter()
+        .find(|r| r.path == cx.path && r.option_range.is_some_and(|o| o.touches(offset)))?;
+    let option = r.option.as_deref()?;
+    let all: Vec<_> = reads.of(&r.section, option).collect();
+    let mut md = super::config::read_markdown(&r.section, option, &all)?;
+    md.push_str("\n\n---\n\n");
+    md.push_str(&documented(cx, &folder, &r.section, option));
+    Some(Hover {
+        range: r.option_range.unwrap_or(r.range),
+        markdown: md,
+    })
+}
+
+/// What default.cfg says of an option.
+fn documented(cx: &Context, folder: &std::path::Path, section: &str, option: &str) -> String {
+    let Some(text) = cx.files.read(&folder.join("default.cfg")) else {
+        return "The plugin has no default.cfg.".to_string();
+    };
+    let ini = crate::syntax::ini::parse(&text);
+    let line = |at: usize| text[..at].matches('\n').count() + 1;
+    for s in ini.named(section) {
+        if let Some(e) = s.entry(option) {
+            return format!(
+                "default.cfg sets `{}={}` (line {})",
+                e.key,
+                e.value.lines().next().unwrap_or(""),
+                line(e.key_range.start)
+            );
+        }
+        if let Some((_, t)) = s.templates().find(|(_, t)| t.name == option) {
+            return format!(
+                "default.cfg documents `; {}={}` (line {}), commented out",
+                t.key,
+                t.value.lines().next().unwrap_or(""),
+                line(t.key_range.start)
+            );
+        }
+    }
+    format!("default.cfg does not mention `{option}` in `[{section}]`.")
 }

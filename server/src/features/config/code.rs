@@ -44,7 +44,7 @@ pub(super) fn summary(rs: &[&Read]) -> String {
 
 /// Markdown for an option the code reads: type, default, required, and
 /// the lines that read it.
-pub(super) fn markdown(section: &str, option: &str, rs: &[&Read]) -> Option<String> {
+pub(crate) fn markdown(section: &str, option: &str, rs: &[&Read]) -> Option<String> {
     let first = rs.first()?;
     let mut md = format!("**{option}** in `[{section}]` — read by the plugin's code\n\n");
     md.push_str(&format!(

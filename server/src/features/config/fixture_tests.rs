@@ -522,3 +522,37 @@ fn hover_on_an_option_and_a_section_the_code_reads() {
         "#]],
     );
 }
+
+#[test]
+fn hover_on_a_read_in_python_shows_what_default_cfg_says() {
+    check_hover(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+api: '1.9'
+entry_point: main.py
+//- main.py
+from safeguard.sessions.plugin import AAPlugin
+class Plugin(AAPlugin):
+    def do_authorize(self):
+        self.plugin_configuration.getint("radius", "po$0rt", 1812)
+//- default.cfg
+[radius]
+; port=1813
+"#,
+        expect![[r#"
+            `"port"`
+            **port** in `[radius]` — read by the plugin's code
+
+            - type: integer (`getint`)
+            - default: `1812`
+
+            Read at `main.py:4`.
+
+            ---
+
+            default.cfg documents `; port=1813` (line 2), commented out
+        "#]],
+    );
+}
