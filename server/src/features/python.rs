@@ -172,53 +172,6 @@ pub fn completion(text: &str, offset: usize, _cx: &Context) -> Vec<CompletionIte
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use super::*;
-    use crate::workspace::MemoryFiles;
-
-    const CODE: &str = "from safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return None\n\n    def session_ended(self, cookie):\n        pass\n";
-
-    #[test]
-    fn hover_on_a_hook_says_what_calls_it() {
-        let files = MemoryFiles::default();
-        let cx = Context::new(Path::new("/p/lib/plugin.py"), &files);
-        let at = CODE.find("do_authenticate").unwrap() + 3;
-        let h = hover(CODE, at, &cx).unwrap();
-        assert!(
-            h.markdown
-                .starts_with("**`AAPlugin.do_authenticate(self)`** (api 1.1 or newer)"),
-            "{}",
-            h.markdown
-        );
-        let at = CODE.find("session_ended").unwrap();
-        let h = hover(CODE, at, &cx).unwrap();
-        assert!(
-            h.markdown.contains("`session_id, cookie, session_cookie`"),
-            "{}",
-            h.markdown
-        );
-        assert!(hover(CODE, 3, &cx).is_none());
-    }
-
-    #[test]
-    fn completes_hook_names_in_a_class_body() {
-        let files = MemoryFiles::default();
-        let cx = Context::new(Path::new("/p/lib/plugin.py"), &files);
-        let text = "from safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_a";
-        let items = completion(text, text.len(), &cx);
-        let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
-        assert_eq!(labels, ["do_authenticate", "do_authorize"]);
-        assert_eq!(
-            items[0].insert_text,
-            "do_authenticate(self):\n        ${0:pass}"
-        );
-        assert!(completion("def do_a", 8, &cx).is_empty());
-    }
-}
-
 /// Hover on the option of a configuration read: what the code reads, and
 /// what default.cfg says of it.
 fn read_hover(offset: usize, cx: &Context) -> Option<Hover> {
@@ -268,4 +221,51 @@ fn documented(cx: &Context, folder: &std::path::Path, section: &str, option: &st
         }
     }
     format!("default.cfg does not mention `{option}` in `[{section}]`.")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::workspace::MemoryFiles;
+
+    const CODE: &str = "from safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return None\n\n    def session_ended(self, cookie):\n        pass\n";
+
+    #[test]
+    fn hover_on_a_hook_says_what_calls_it() {
+        let files = MemoryFiles::default();
+        let cx = Context::new(Path::new("/p/lib/plugin.py"), &files);
+        let at = CODE.find("do_authenticate").unwrap() + 3;
+        let h = hover(CODE, at, &cx).unwrap();
+        assert!(
+            h.markdown
+                .starts_with("**`AAPlugin.do_authenticate(self)`** (api 1.1 or newer)"),
+            "{}",
+            h.markdown
+        );
+        let at = CODE.find("session_ended").unwrap();
+        let h = hover(CODE, at, &cx).unwrap();
+        assert!(
+            h.markdown.contains("`session_id, cookie, session_cookie`"),
+            "{}",
+            h.markdown
+        );
+        assert!(hover(CODE, 3, &cx).is_none());
+    }
+
+    #[test]
+    fn completes_hook_names_in_a_class_body() {
+        let files = MemoryFiles::default();
+        let cx = Context::new(Path::new("/p/lib/plugin.py"), &files);
+        let text = "from safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_a";
+        let items = completion(text, text.len(), &cx);
+        let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels, ["do_authenticate", "do_authorize"]);
+        assert_eq!(
+            items[0].insert_text,
+            "do_authenticate(self):\n        ${0:pass}"
+        );
+        assert!(completion("def do_a", 8, &cx).is_empty());
+    }
 }
