@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::quick;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -25,10 +27,6 @@ const SIZES: [(&str, usize); 3] = [
     ("1MB", 1024 * 1024),
     ("4MB", 4 * 1024 * 1024),
 ];
-
-fn quick() -> bool {
-    std::env::var_os("SPS_BENCH_QUICK").is_some_and(|v| v != "0")
-}
 
 fn group_settings(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
     if quick() {

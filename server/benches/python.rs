@@ -11,10 +11,13 @@
 //! `cargo bench --bench python`. Needs `python3` on PATH (skipped, with a
 //! message, without it). Prints median times and the ratio CPython / ours.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::median;
 use sps_plugin_ls::analysis::code::{cache, PluginCode};
 use sps_plugin_ls::analysis::{analyze, Context};
 use sps_plugin_ls::workspace::{DiskFiles, DocKind, MemoryFiles};
@@ -35,11 +38,6 @@ for _ in range(runs):
 times.sort()
 print(json.dumps({"median": times[len(times) // 2], "nodes": n}))
 "#;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 fn cpython(paths: &[PathBuf], runs: usize) -> Option<Duration> {
     let out = Command::new("python3")

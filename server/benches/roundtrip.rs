@@ -13,6 +13,8 @@
 
 mod common;
 
+use common::{init_params, percentile, quick, repo};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -25,17 +27,6 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// yaml-language-server waits this long after a change before it validates
 /// (`validationDelayMs`, fixed in its source, not a setting).
 const YLS_DEBOUNCE: Duration = Duration::from_millis(200);
-
-fn quick() -> bool {
-    std::env::var_os("SPS_BENCH_QUICK").is_some_and(|v| v != "0")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 // ---------------------------------------------------------------------------
 // The client: the workspace's LSP client (`sps-lsp-client`, also the e2e
@@ -50,31 +41,6 @@ fn request(lsp: &mut Client, method: &str, params: Value) -> (Value, Duration) {
     let (at, result) = lsp.response_timed(id);
     // An error counts as no answer (the caller warns of a null result).
     (result.unwrap_or(Value::Null), at - start)
-}
-
-/// The capabilities of every session, the timed `initialize` included: a
-/// client offering UTF-16 positions only, as VS Code does.
-fn init_params(root: &Path) -> Value {
-    json!({
-        "processId": std::process::id(),
-        "rootUri": uri(root),
-        "workspaceFolders": [{ "uri": uri(root), "name": "bench" }],
-        "capabilities": {
-            "general": { "positionEncodings": ["utf-16"] },
-            "workspace": {
-                "configuration": true,
-                "workspaceFolders": true,
-                "didChangeConfiguration": { "dynamicRegistration": false },
-                "didChangeWatchedFiles": { "dynamicRegistration": true }
-            },
-            "textDocument": {
-                "synchronization": { "didSave": true },
-                "publishDiagnostics": { "versionSupport": true, "relatedInformation": true },
-                "completion": { "completionItem": { "snippetSupport": true } },
-                "hover": { "contentFormat": ["markdown", "plaintext"] }
-            }
-        }
-    })
 }
 
 /// `initialize` then `initialized`; returns the time to the response.
@@ -171,16 +137,6 @@ struct Figures {
     open: Option<Duration>,
     rss_kib: Option<u64>,
     diagnostics: usize,
-}
-
-fn percentile(v: &[Duration], p: f64) -> Duration {
-    if v.is_empty() {
-        return Duration::ZERO;
-    }
-    let mut s = v.to_vec();
-    s.sort();
-    let rank = ((p / 100.0) * s.len() as f64).ceil() as usize;
-    s[rank.clamp(1, s.len()) - 1]
 }
 
 fn p50(v: &[Duration]) -> Duration {

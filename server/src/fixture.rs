@@ -313,6 +313,26 @@ pub(crate) fn check_completion(fixture: &str, expect: Expect) {
     expect.assert_eq(&actual);
 }
 
+/// Checks go-to-definition at `$0`: the target file, its line, and the
+/// text the target range covers.
+pub(crate) fn check_definition(fixture: &str, expect: Expect) {
+    let (_, files, path, kind, text, offset) = at_cursor(fixture);
+    let cx = Context::new(&path, &files);
+    let actual = match features::definition(kind, &text, offset, &cx) {
+        Some(t) => {
+            let rel = t.path.strip_prefix(ROOT).unwrap_or(&t.path);
+            let line = t.text[..t.range.start].matches('\n').count() + 1;
+            format!(
+                "{}:{line}: `{}`\n",
+                rel.display(),
+                &t.text[t.range.start..t.range.end]
+            )
+        }
+        None => "no definition\n".to_string(),
+    };
+    expect.assert_eq(&actual);
+}
+
 /// Checks the code actions at `$0`: each title, then the text it leaves.
 pub(crate) fn check_actions(fixture: &str, expect: Expect) {
     let (_, files, path, kind, text, offset) = at_cursor(fixture);

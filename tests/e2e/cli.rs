@@ -8,7 +8,11 @@ use serde_json::Value;
 use crate::harness::*;
 
 pub fn check(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN).arg("check").args(args).output().unwrap();
+    let out = Command::new(bin())
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -154,7 +158,7 @@ fn plugins_of_checks_the_plugin_folders_holding_the_files() {
     assert_eq!(check(&["--plugins-of"]).0, 0);
 
     // Relative paths, as pre-commit passes them, from the folder above.
-    let out = Command::new(BIN)
+    let out = Command::new(bin())
         .args(["check", "--plugins-of", "My_Plugin/lib/plugin.py"])
         .current_dir(plugin.dir.parent().unwrap())
         .output()

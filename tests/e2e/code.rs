@@ -10,6 +10,8 @@ const OLD_API_MANIFEST: &str = "name: My_Plugin\ndescription: A plugin\nversion:
 
 const PLUGIN_PY: &str = "from safeguard.sessions.plugin import CredentialStorePlugin\nfrom safeguard.sessions.plugin.requests_tls import RequestsTLS\n\n\nclass Plugin(CredentialStorePlugin):\n    def do_get_password_list(self):\n        return {\"passwords\": []}\n";
 
+const AA_PLUGIN_PY: &str = "from safeguard.sessions.plugin import AAPlugin\n\n\n# Ünïcode before the class: positions are UTF-16.\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return None\n";
+
 fn main_py() -> String {
     "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin  # noqa: F401\n".to_string()
 }
@@ -125,6 +127,33 @@ fn deleting_the_plugin_module_on_disk_reports_the_broken_import() {
     assert_eq!(
         d["message"],
         "the plugin has no module `lib.plugin` that pluginv would package (no lib/plugin.py or lib/plugin/__init__.py, or a folder above it lacks __init__.py): SPS cannot import it"
+    );
+    assert_eq!(server.shutdown(), 0);
+}
+
+#[test]
+fn definition_from_entry_point_lands_on_the_plugin_class() {
+    let main = main_py();
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", &main),
+        ("lib/__init__.py", ""),
+        ("lib/plugin.py", AA_PLUGIN_PY),
+    ]);
+    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let m = server.open(&plugin.path("MANIFEST"), GOOD_MANIFEST);
+    server.diagnostics(&m, 1);
+    let at = GOOD_MANIFEST.find("main.py").unwrap();
+    let def = server
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": m }, "position": position(GOOD_MANIFEST, at, "utf-16") }),
+        )
+        .unwrap();
+    assert_eq!(def["uri"], json!(uri(&plugin.path("lib/plugin.py"))));
+    assert_eq!(
+        def["range"],
+        json!({"start": {"line": 4, "character": 6}, "end": {"line": 4, "character": 12}})
     );
     assert_eq!(server.shutdown(), 0);
 }

@@ -13,7 +13,12 @@ use std::time::Duration;
 use serde_json::{json, Value};
 pub use sps_lsp_client::*;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_sps-plugin-ls");
+/// The server binary under test: the one Cargo built, or `SPS_PLUGIN_LS_BIN`
+/// (to run these tests against another build, such as an older commit's).
+pub fn bin() -> String {
+    std::env::var("SPS_PLUGIN_LS_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_sps-plugin-ls").to_string())
+}
 
 /// The server under test, driven by the client. The client's usual steps
 /// are methods of its own (below), so that arguments may read the server,
@@ -61,7 +66,7 @@ impl Server {
     }
 
     fn spawn_full(args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut command = Command::new(BIN);
+        let mut command = Command::new(bin());
         command
             .args(args)
             .env("RUST_LOG", "warn")

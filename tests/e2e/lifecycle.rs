@@ -54,13 +54,13 @@ fn utf8_is_chosen_when_offered_and_utf16_otherwise() {
 
 #[test]
 fn version_help_and_stdio_flag() {
-    let out = Command::new(BIN).arg("--version").output().unwrap();
+    let out = Command::new(bin()).arg("--version").output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("sps-plugin-ls "));
-    let out = Command::new(BIN).arg("--help").output().unwrap();
+    let out = Command::new(bin()).arg("--help").output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("check"));
-    let out = Command::new(BIN).arg("--bogus").output().unwrap();
+    let out = Command::new(bin()).arg("--bogus").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     // `--stdio` serves the protocol, as VS Code's client starts it.
     let server = {

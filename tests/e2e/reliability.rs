@@ -12,7 +12,7 @@ use crate::harness::*;
 /// Runs `check` with a deadline (a hang fails the test instead of
 /// blocking it): the status and stderr.
 fn check_within(args: &[&str], deadline: Duration) -> (i32, String) {
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(bin())
         .arg("check")
         .args(args)
         .stdout(Stdio::null())
@@ -334,7 +334,8 @@ fn a_zip_of_too_many_entries_is_refused_before_it_is_indexed() {
     let out = Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "ulimit -v 49152; exec '{BIN}' check '{}'",
+            "ulimit -v 49152; exec '{}' check '{}'",
+            bin(),
             path.display()
         ))
         .output()

@@ -256,6 +256,10 @@ fn helix_languages_toml() {
         Some(SERVER_NAME)
     );
     assert_eq!(toml_strings(server.get("args")), ["--stdio"]);
+    assert_eq!(
+        toml_strings(server.get("required-root-patterns")),
+        ["MANIFEST"]
+    );
 
     let cases: [(&str, &[&str], &[&str], &str); 2] = [
         (MANIFEST_LANGUAGE, &["MANIFEST"], &["#"], "yaml"),
@@ -293,6 +297,88 @@ fn helix_languages_toml() {
             "queries/{name}/highlights.scm must inherit {grammar}"
         );
     }
+}
+
+/// Whether Helix would start sps-plugin-ls for `file`: its root is the
+/// top-most folder with one of the language's `roots` between the file and
+/// the workspace (the workspace itself when there is none), and the server
+/// starts when a name in that folder matches `required-root-patterns`. This
+/// is Helix's `find_lsp_workspace` and launch check, restated.
+fn helix_starts_server(
+    roots: &[String],
+    required: &[String],
+    workspace: &Path,
+    file: &Path,
+) -> bool {
+    let mut top = None;
+    for dir in file.ancestors().skip(1) {
+        if roots.iter().any(|r| dir.join(r).exists()) {
+            top = Some(dir);
+        }
+        if dir == workspace {
+            break;
+        }
+    }
+    let root = top.unwrap_or(workspace);
+    fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .any(|e| required.iter().any(|r| e.file_name() == r.as_str()))
+}
+
+#[test]
+fn helix_attaches_to_python_only_in_plugin_folders() {
+    let dir = repo_root().join("editors/helix");
+    let doc: toml::Table = read(&dir.join("languages.toml")).parse().unwrap();
+    let project: toml::Table = read(&dir.join("python-languages.toml")).parse().unwrap();
+    // The global file leaves Python alone: only a plugin repository's
+    // `.helix/languages.toml` changes its roots.
+    assert!(doc["language"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["name"].as_str() != Some("python")));
+    let python = helix_language(&project, "python");
+    assert!(toml_strings(python.get("language-servers")).contains(&SERVER_NAME.to_string()));
+    let roots = toml_strings(python.get("roots"));
+    let required = toml_strings(doc["language-server"][SERVER_NAME].get("required-root-patterns"));
+    // Every pattern is a plain name: Helix matches them against the names in
+    // the root folder.
+    assert!(required.iter().all(|r| !r.contains(['*', '?', '[', '/'])));
+
+    let tmp = TempDir::new("helix-python");
+    let ws = tmp.path().join("ws");
+    for (file, text) in [
+        ("pyproject.toml", ""),
+        ("plugins/okta/MANIFEST", "name: okta\n"),
+        ("plugins/okta/main.py", ""),
+        ("plugins/okta/lib/__init__.py", ""),
+        ("tools/build.py", ""),
+        ("other/setup.py", ""),
+        ("other/pkg/mod.py", ""),
+    ] {
+        let path = ws.join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    let starts = |f: &str| helix_starts_server(&roots, &required, &ws, &ws.join(f));
+    assert!(starts("plugins/okta/main.py"));
+    assert!(starts("plugins/okta/lib/__init__.py"));
+    assert!(!starts("tools/build.py"));
+    assert!(!starts("other/pkg/mod.py"));
+
+    // A plugin that is itself the repository.
+    let plugin = tmp.path().join("plugin-repo");
+    fs::create_dir_all(&plugin).unwrap();
+    fs::write(plugin.join("MANIFEST"), "name: x\n").unwrap();
+    fs::create_dir_all(plugin.join("lib")).unwrap();
+    fs::write(plugin.join("lib/plugin.py"), "").unwrap();
+    assert!(helix_starts_server(
+        &roots,
+        &required,
+        &plugin,
+        &plugin.join("lib/plugin.py")
+    ));
 }
 
 // ---------------------------------------------------------------------------

@@ -824,16 +824,18 @@ uiTest('the restart command restarts the server', async () => {
 });
 
 // ---- Python diagnostics (issue 12) ----------------------------------------
-// Set to true once the server checks Python files: a plugin .py with a syntax
-// error then shows python/syntax-error in the Problems panel.
-const PYTHON_DIAGNOSTICS = false;
+// A .py of the plugin's code (a module of the `lib` package pluginv packages)
+// with a syntax error shows python/syntax-error in the Problems panel.
+const PYTHON_DIAGNOSTICS = true;
 
 uiTest('a plugin .py with a syntax error: python/syntax-error (issue 12)', async () => {
   if (!PYTHON_DIAGNOSTICS) {
     log('skipped until the server checks Python files (PYTHON_DIAGNOSTICS)');
     return;
   }
-  fs.writeFileSync(path.join(pluginDir, 'broken.py'), 'def broken(:\n    pass\n');
+  fs.mkdirSync(path.join(pluginDir, 'lib'), { recursive: true });
+  fs.writeFileSync(path.join(pluginDir, 'lib/__init__.py'), '');
+  fs.writeFileSync(path.join(pluginDir, 'lib/broken.py'), 'def broken(:\n    pass\n');
   await page.keyboard.press(`${mod}+p`); // Quick Open
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();

@@ -1,7 +1,44 @@
 //! Inputs shared by the benchmarks: a realistic MANIFEST and a realistic
-//! default.cfg grown to any size, both generated deterministically.
+//! default.cfg grown to any size, both generated deterministically, a
+//! workspace of many plugins ([`workspace`]), and the statistics they print.
 
 #![allow(dead_code)]
+
+pub mod workspace;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sps_lsp_client::uri;
+
+/// `SPS_BENCH_QUICK=1`: fewer edits and repetitions.
+pub fn quick() -> bool {
+    std::env::var_os("SPS_BENCH_QUICK").is_some_and(|v| v != "0")
+}
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The `p`th percentile (nearest rank) of the times; zero for none.
+pub fn percentile(v: &[Duration], p: f64) -> Duration {
+    if v.is_empty() {
+        return Duration::ZERO;
+    }
+    let mut s = v.to_vec();
+    s.sort();
+    let rank = ((p / 100.0) * s.len() as f64).ceil() as usize;
+    s[rank.clamp(1, s.len()) - 1]
+}
+
+pub fn median(v: Vec<Duration>) -> Duration {
+    percentile(&v, 50.0)
+}
 
 /// A complete, valid MANIFEST as plugin authors write it.
 pub const MANIFEST: &str = "\
@@ -156,4 +193,30 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let line = before.matches('\n').count();
     let col = offset - before.rfind('\n').map_or(0, |i| i + 1);
     (line as u32, col as u32)
+}
+
+/// The `initialize` parameters of every benchmark session: a client offering
+/// UTF-16 positions only, as VS Code does, and work-done progress.
+pub fn init_params(root: &Path) -> Value {
+    json!({
+        "processId": std::process::id(),
+        "rootUri": uri(root),
+        "workspaceFolders": [{ "uri": uri(root), "name": "bench" }],
+        "capabilities": {
+            "general": { "positionEncodings": ["utf-16"] },
+            "window": { "workDoneProgress": true },
+            "workspace": {
+                "configuration": true,
+                "workspaceFolders": true,
+                "didChangeConfiguration": { "dynamicRegistration": false },
+                "didChangeWatchedFiles": { "dynamicRegistration": true }
+            },
+            "textDocument": {
+                "synchronization": { "didSave": true },
+                "publishDiagnostics": { "versionSupport": true, "relatedInformation": true },
+                "completion": { "completionItem": { "snippetSupport": true } },
+                "hover": { "contentFormat": ["markdown", "plaintext"] }
+            }
+        }
+    })
 }

@@ -3,8 +3,10 @@
 //! keep working on half-typed text.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use super::{word_at, CompletionItem, CompletionKind, Hover, Link, Symbol, SymbolKind};
+use super::{word_at, CompletionItem, CompletionKind, Hover, Link, Symbol, SymbolKind, Target};
+use crate::analysis::code::{PluginCode, Resolved};
 use crate::analysis::manifest::{name_from_folder, python_files, quote};
 use crate::analysis::Context;
 use crate::schema::manifest as schema;
@@ -239,6 +241,32 @@ pub fn symbols(text: &str) -> Vec<Symbol> {
             })
         })
         .collect()
+}
+
+/// From `entry_point`'s value to the entry point's `Plugin` class, followed
+/// through its imports as SPS would load it (`from lib.plugin import
+/// Plugin`); to the entry point file itself when `Plugin` is not a class of
+/// the plugin.
+pub fn definition(text: &str, offset: usize, cx: &Context) -> Option<Target> {
+    let link = links(text, cx)
+        .into_iter()
+        .find(|l| l.range.touches(offset))?;
+    let folder = link.target.parent().unwrap_or(Path::new(""));
+    let entry = link.target.file_name().and_then(|n| n.to_str());
+    let code = PluginCode::load(cx.files, folder, entry);
+    if let Some(Resolved::Class(file, class)) = code.entry.map(|e| code.resolve_name(e, "Plugin")) {
+        let file = &code.files[file];
+        return Some(Target {
+            path: file.path.clone(),
+            range: file.index.classes[class].name_range,
+            text: file.text.clone(),
+        });
+    }
+    Some(Target {
+        path: link.target,
+        range: TextRange::empty(0),
+        text: Arc::from(""),
+    })
 }
 
 /// `entry_point`'s value leads to its file.

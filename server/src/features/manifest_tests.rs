@@ -3,7 +3,7 @@
 
 use expect_test::expect;
 
-use crate::fixture::{check_actions, check_completion, check_hover};
+use crate::fixture::{check_actions, check_completion, check_definition, check_hover};
 
 #[test]
 fn completion_of_type_values() {
@@ -124,6 +124,102 @@ from lib.plugin import Plugin
             type: aa
             api: '1.9'
             entry_point: main.py
+        "#]],
+    );
+}
+
+#[test]
+fn definition_of_entry_point_is_the_plugin_class_imported_from_lib() {
+    check_definition(
+        r#"
+//- MANIFEST
+entry_point: ma$0in.py
+//- main.py
+#!/usr/bin/env pluginwrapper3
+from lib.plugin import Plugin
+//- lib/__init__.py
+//- lib/plugin.py
+from safeguard.sessions.plugin import AAPlugin
+
+
+class Plugin(AAPlugin):
+    def do_authorize(self):
+        pass
+"#,
+        expect![[r#"
+            lib/plugin.py:4: `Plugin`
+        "#]],
+    );
+}
+
+#[test]
+fn definition_follows_an_import_under_another_name() {
+    check_definition(
+        r#"
+//- MANIFEST
+entry_point: $0main.py
+//- main.py
+from plugin.plugin_bare import SafeguardPlugin as Plugin
+//- plugin/__init__.py
+//- plugin/plugin_bare.py
+class Helper:
+    pass
+class SafeguardPlugin:
+    def authenticate(self, cookie, session_cookie, **kwargs):
+        pass
+"#,
+        expect![[r#"
+            plugin/plugin_bare.py:3: `SafeguardPlugin`
+        "#]],
+    );
+}
+
+#[test]
+fn definition_in_the_entry_point_itself() {
+    check_definition(
+        r#"
+//- MANIFEST
+entry_point: main.py$0
+//- main.py
+#!/usr/bin/env pluginwrapper3
+from safeguard.sessions.plugin import AAPlugin
+
+class Plugin(AAPlugin):
+    def do_authenticate(self):
+        pass
+"#,
+        expect![[r#"
+            main.py:4: `Plugin`
+        "#]],
+    );
+}
+
+#[test]
+fn definition_lands_on_the_file_when_plugin_is_not_a_class_of_the_plugin() {
+    check_definition(
+        r#"
+//- MANIFEST
+entry_point: $0main.py
+//- main.py
+from elsewhere import Plugin
+"#,
+        expect![[r#"
+            main.py:1: ``
+        "#]],
+    );
+}
+
+#[test]
+fn no_definition_off_the_entry_point() {
+    check_definition(
+        r#"
+//- MANIFEST
+na$0me: My_Plugin
+entry_point: main.py
+//- main.py
+"#,
+        expect![[r#"
+            no definition
         "#]],
     );
 }

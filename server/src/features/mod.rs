@@ -126,6 +126,16 @@ pub struct Link {
     pub target: std::path::PathBuf,
 }
 
+/// Where go-to-definition lands: a place in a file, with the file's text
+/// so that the protocol layer can turn the byte range into a position.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub path: std::path::PathBuf,
+    /// In `text`; empty at 0 for "the file itself".
+    pub range: TextRange,
+    pub text: std::sync::Arc<str>,
+}
+
 pub fn completion(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Vec<CompletionItem> {
     let offset = clamp(text, offset);
     match kind {
@@ -192,11 +202,9 @@ pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec
 }
 
 /// Where the cursor at `offset` goes with go-to-definition.
-pub fn definition(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<Link> {
+pub fn definition(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<Target> {
     match kind {
-        DocKind::Manifest => manifest::links(text, cx)
-            .into_iter()
-            .find(|l| l.range.touches(clamp(text, offset))),
+        DocKind::Manifest => manifest::definition(text, clamp(text, offset), cx),
         DocKind::Config | DocKind::Python | DocKind::Settings => None,
     }
 }
