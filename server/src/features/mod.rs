@@ -205,7 +205,9 @@ pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec
 pub fn definition(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<Target> {
     match kind {
         DocKind::Manifest => manifest::definition(text, clamp(text, offset), cx),
-        DocKind::Config | DocKind::Python | DocKind::Settings => None,
+        DocKind::Config => config::definition(text, clamp(text, offset), cx),
+        DocKind::Python => python::definition(clamp(text, offset), cx),
+        DocKind::Settings => None,
     }
 }
 

@@ -223,6 +223,43 @@ fn documented(cx: &Context, folder: &std::path::Path, section: &str, option: &st
     format!("default.cfg does not mention `{option}` in `[{section}]`.")
 }
 
+/// From the option of a configuration read to where default.cfg sets or
+/// documents it (else its section, else the file).
+pub fn definition(offset: usize, cx: &Context) -> Option<super::Target> {
+    if cx.files.is_detached() {
+        return None;
+    }
+    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
+    let r = reads
+        .reads
+        .iter()
+        .find(|r| r.path == cx.path && r.option_range.is_some_and(|o| o.touches(offset)))?;
+    let option = r.option.as_deref()?;
+    let path = folder.join("default.cfg");
+    let text = cx.files.read(&path)?;
+    let ini = crate::syntax::ini::parse(&text);
+    let mut range = TextRange::empty(0);
+    for s in ini.named(&r.section) {
+        if let Some(e) = s.entry(option) {
+            range = e.key_range;
+            break;
+        }
+        if let Some((_, t)) = s.templates().find(|(_, t)| t.name == option) {
+            range = t.key_range;
+            break;
+        }
+        if range.is_empty() {
+            range = s.header.as_ref().map_or(range, |h| h.name_range);
+        }
+    }
+    Some(super::Target {
+        path,
+        range,
+        text: std::sync::Arc::from(text),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;

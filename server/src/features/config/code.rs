@@ -106,3 +106,42 @@ pub(super) fn section_markdown(section: &str, r: &Reads) -> Option<String> {
     }
     Some(md)
 }
+
+/// From an option (set or commented out) or a section header of default.cfg
+/// to the code that reads it: the plugin's own first read, else the SDK
+/// call that reads it.
+pub(crate) fn definition(
+    text: &str,
+    offset: usize,
+    cx: &Context,
+) -> Option<crate::features::Target> {
+    let ini = crate::syntax::ini::parse_around(text, offset, offset);
+    let section = ini.section_at(offset)?;
+    let h = section.header.as_ref()?;
+    let option: Option<String> = if h.name_range.touches(offset) {
+        None
+    } else if let Some(e) = section.entries.iter().find(|e| e.key_range.touches(offset)) {
+        Some(e.name.to_string())
+    } else {
+        let (_, t) = section
+            .templates()
+            .find(|(_, t)| t.key_range.touches(offset))?;
+        Some(t.name.to_string())
+    };
+    let r = reads_of(cx)?;
+    let read = {
+        let mut all: Vec<&Read> = r
+            .reads
+            .iter()
+            .filter(|x| x.section == h.name && (option.is_none() || x.option == option))
+            .collect();
+        all.sort_by_key(|x| x.by_sdk.is_some());
+        *all.first()?
+    };
+    let text = cx.files.read(&read.path)?;
+    Some(crate::features::Target {
+        path: read.path.clone(),
+        range: read.option_range.unwrap_or(read.range),
+        text: std::sync::Arc::from(text),
+    })
+}

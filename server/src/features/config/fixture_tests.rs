@@ -556,3 +556,54 @@ class Plugin(AAPlugin):
         "#]],
     );
 }
+
+#[test]
+fn definition_between_an_option_and_the_code_that_reads_it() {
+    use std::path::{Path, PathBuf};
+
+    use crate::analysis::Context;
+    use crate::workspace::{DocKind, MemoryFiles};
+    let root = PathBuf::from("/definition-reads");
+    let main = "from safeguard.sessions.plugin import AAPlugin\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        self.plugin_configuration.getint('radius', 'port', 1812)\n";
+    let cfg = "[radius]\nserver=x\n; port=1813\n";
+    let mut files = MemoryFiles::default();
+    for (rel, text) in [
+        (
+            "MANIFEST",
+            "name: P\ntype: aa\napi: '1.9'\nentry_point: main.py\n",
+        ),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ] {
+        files.files.insert(root.join(rel), text.as_bytes().to_vec());
+    }
+    let at = |p: &Path, kind, text: &str, offset: usize| {
+        let cx = Context::new(p, &files);
+        crate::features::definition(kind, text, offset, &cx)
+            .map(|t| (t.path, t.text[t.range.start..t.range.end].to_string()))
+    };
+    let cfg_path = root.join("default.cfg");
+    let main_path = root.join("main.py");
+    assert_eq!(
+        at(
+            &cfg_path,
+            DocKind::Config,
+            cfg,
+            cfg.find("port").unwrap() + 1
+        ),
+        Some((main_path.clone(), "'port'".to_string()))
+    );
+    assert_eq!(
+        at(&cfg_path, DocKind::Config, cfg, cfg.find("server").unwrap()),
+        None
+    );
+    assert_eq!(
+        at(
+            &main_path,
+            DocKind::Python,
+            main,
+            main.find("'port'").unwrap() + 2
+        ),
+        Some((cfg_path, "port".to_string()))
+    );
+}

@@ -15,7 +15,7 @@ mod fixture_tests;
 mod tests;
 
 pub(crate) use assists::assists;
-pub(crate) use code::markdown as read_markdown;
+pub(crate) use code::{definition, markdown as read_markdown};
 pub(crate) use completion::completion;
 pub(crate) use hover::hover;
 pub(crate) use outline::{folding, symbols};
