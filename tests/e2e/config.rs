@@ -387,3 +387,46 @@ fn completion_and_hover_from_what_the_code_reads() {
         "{h}"
     );
 }
+
+/// Go to definition over stdio, both ways: from a commented-out option of
+/// default.cfg to the getter call, and from the call's option to the line.
+#[test]
+fn definition_between_default_cfg_and_the_code_that_reads_it() {
+    let main = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        return self.plugin_configuration.getint(\"hello\", \"timeout\", 60)\n";
+    let cfg = "[hello]\n; timeout=60\n";
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ]);
+    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let c = server.open(&plugin.path("default.cfg"), cfg);
+    server.diagnostics(&c, 1);
+    let at = cfg.find("timeout").unwrap() + 2;
+    let def = server
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": c }, "position": position(cfg, at, "utf-16") }),
+        )
+        .unwrap();
+    assert_eq!(def["uri"], json!(uri(&plugin.path("main.py"))));
+    assert_eq!(
+        def["range"],
+        json!({"start": {"line": 6, "character": 57}, "end": {"line": 6, "character": 66}})
+    );
+    let m = server.open(&plugin.path("main.py"), main);
+    server.diagnostics(&m, 1);
+    let at = main.find("\"timeout\"").unwrap() + 2;
+    let def = server
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": m }, "position": position(main, at, "utf-16") }),
+        )
+        .unwrap();
+    assert_eq!(def["uri"], json!(uri(&plugin.path("default.cfg"))));
+    assert_eq!(
+        def["range"],
+        json!({"start": {"line": 1, "character": 2}, "end": {"line": 1, "character": 9}})
+    );
+    assert_eq!(server.shutdown(), 0);
+}
