@@ -607,3 +607,38 @@ fn definition_between_an_option_and_the_code_that_reads_it() {
         Some((cfg_path, "port".to_string()))
     );
 }
+
+#[test]
+fn completion_of_sections_and_options_in_a_getter_call() {
+    let plugin = r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+api: '1.9'
+entry_point: main.py
+//- default.cfg
+[radius]
+server=x
+; port=1812
+[logging]
+//- lib/__init__.py
+//- lib/client.py
+def from_config(plugin_configuration):
+    return plugin_configuration.get("radius", "secret")
+"#;
+    check_completion(
+        &format!("{plugin}//- main.py\nclass Plugin:\n    def do_authorize(self):\n        self.plugin_configuration.get(\"ra$0\")\n"),
+        expect![[r#"
+            radius (a section of default.cfg)
+            logging (a section of default.cfg)
+        "#]],
+    );
+    check_completion(
+        &format!("{plugin}//- main.py\nclass Plugin:\n    def do_authorize(self):\n        self.plugin_configuration.getint('radius', '$0')\n"),
+        expect![[r#"
+            server (set in default.cfg)
+            port (documented in default.cfg)
+            secret (read elsewhere in the code)
+        "#]],
+    );
+}
