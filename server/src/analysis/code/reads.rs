@@ -247,6 +247,10 @@ pub fn of_plugin(files: &dyn Files, folder: &Path) -> Option<Reads> {
         .get("entry_point")
         .and_then(|e| e.value.as_scalar())
         .map(|s| s.value.clone())?;
+    // No entry point, no code: not even a walk of the folder.
+    if entry.is_empty() || entry.contains(['/', '\\']) || !files.is_file(&folder.join(&entry)) {
+        return None;
+    }
     let code = PluginCode::load(files, folder, Some(&entry));
     code.entry?;
     Some(of_code(&code))
