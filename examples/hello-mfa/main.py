@@ -5,4 +5,6 @@ from safeguard.sessions.plugin import AAPlugin
 
 class Plugin(AAPlugin):
     def do_authenticate(self):
+        timeout = self.plugin_configuration.getint("hello", "timeout", default=60)
+        self.logger.debug("Waiting %s seconds for the second factor", timeout)
         return self.ask_mfa_password()

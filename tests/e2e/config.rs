@@ -52,11 +52,12 @@ fn diagnostics_reach_the_client_with_severity_and_range() {
     #[rustfmt::skip]
     let cases: Vec<DiagnosticCase> = vec![
         (aa, "\u{feff}[logging]\n", vec![("config/missing-section-header", ERROR, "\u{feff}")]),
-        (aa, "[a]\r\nk=1\r\n\r\n[b]\r\nj = %(k)s\r\n", vec![("config/interpolation", ERROR, "%(k)s")]),
-        (aa, "[h\u{e9}t\u{f6}]\nk=\u{1f600} 50%off\n", vec![("config/interpolation", ERROR, "%o")]),
+        (aa, "[a]\r\nk=1\r\n\r\n[b]\r\nj = %(k)s\r\n", vec![("config/interpolation", ERROR, "%(k)s"), ("config/unread-section", WARNING, "a"), ("config/unread-section", WARNING, "b")]),
+        (aa, "[h\u{e9}t\u{f6}]\nk=\u{1f600} 50%off\n", vec![("config/interpolation", ERROR, "%o"), ("config/unread-section", WARNING, "h\u{e9}t\u{f6}")]),
         (aa, "[ignore_upn_suffix_for_rdp]\nignore=yes\n", vec![("config/invalid-enum", WARNING, "yes")]),
-        (aa, "[onelogin]\n; enable_factor_selection=true\n", vec![("config/template-option", INFO, "true")]),
-        (aa, "[my_plugin]\nanything = goes here\nflag=true\n", vec![]),
+        (aa, "[onelogin]\n; enable_factor_selection=true\n", vec![("config/template-option", INFO, "true"), ("config/unread-section", WARNING, "onelogin")]),
+        // The plugin's main.py reads nothing.
+        (aa, "[my_plugin]\nanything = goes here\nflag=true\n", vec![("config/unread-section", WARNING, "my_plugin")]),
     ];
     for (ptype, text, expected) in &cases {
         let got = diagnose(&mut server, *ptype, text);
@@ -309,7 +310,21 @@ fn the_corpus_has_no_errors() {
             .filter(|d| d.severity == Severity::Warning)
             .map(|d| format!("{} {:?}", d.code, &text[d.range.start..d.range.end]))
             .collect();
-        assert!(warnings.is_empty(), "{}: {warnings:?}", path.display());
+        // The true warnings of the corpus: pingid declares api 1.3, whose SDK
+        // (1.3.4) reads only `[https_proxy]`; thycotic's `in_progress` branch
+        // declares 1.2, whose SDK (1.2.2) has `[check-in-trigger]` in its
+        // template but reads it only from 1.3 (its `master` says 1.3).
+        let folder = path.parent().unwrap();
+        let known: &[&str] = if folder.ends_with("safeguard-sessions-plugin-pingid") {
+            &["config/section-needs-newer-api \"https-proxy\""]
+        } else if folder.ends_with("safeguard-sessions-plugin-thycotic-secret-server")
+            && path.file_name().is_some_and(|n| n == "default.cfg")
+        {
+            &["config/section-needs-newer-api \"check-in-trigger\""]
+        } else {
+            &[]
+        };
+        assert_eq!(warnings, known, "{}", path.display());
     }
 }
 
@@ -346,4 +361,72 @@ fn the_corpus_true_templates_get_their_information() {
         assert_eq!(&text[d.range.start..d.range.end], "true");
         assert!(d.message.contains("yes"), "{}", d.message);
     }
+}
+
+/// Completion and hover in default.cfg from what the plugin's code reads,
+/// over stdio.
+#[test]
+fn completion_and_hover_from_what_the_code_reads() {
+    let mut server = Server::start(&["utf-16"], None);
+    let main = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\nfrom lib.client import Client\n\n\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        return Client.from_config(self.plugin_configuration)\n";
+    let client = "class Client:\n    @classmethod\n    def from_config(cls, plugin_configuration, section=\"duo\"):\n        return plugin_configuration.getint(section, \"timeout\", 60)\n";
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", main),
+        ("lib/__init__.py", ""),
+        ("lib/client.py", client),
+    ]);
+    let cfg = plugin.path("default.cfg");
+    let l = labels(&completion_at(&mut server, &cfg, "[duo]\n$0"));
+    assert!(l.contains(&"timeout".to_string()), "{l:?}");
+    let l = labels(&completion_at(&mut server, &cfg, "[$0"));
+    assert!(l.contains(&"duo".to_string()), "{l:?}");
+    let h = hover_at(&mut server, &cfg, "[duo]\n; time$0out=60\n");
+    assert!(
+        h.contains("`lib/client.py:4`") && h.contains("default: `60`"),
+        "{h}"
+    );
+}
+
+/// Go to definition over stdio, both ways: from a commented-out option of
+/// default.cfg to the getter call, and from the call's option to the line.
+#[test]
+fn definition_between_default_cfg_and_the_code_that_reads_it() {
+    let main = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        return self.plugin_configuration.getint(\"hello\", \"timeout\", 60)\n";
+    let cfg = "[hello]\n; timeout=60\n";
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ]);
+    let mut server = Server::start(&["utf-16"], Some(&plugin.dir));
+    let c = server.open(&plugin.path("default.cfg"), cfg);
+    server.diagnostics(&c, 1);
+    let at = cfg.find("timeout").unwrap() + 2;
+    let def = server
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": c }, "position": position(cfg, at, "utf-16") }),
+        )
+        .unwrap();
+    assert_eq!(def["uri"], json!(uri(&plugin.path("main.py"))));
+    assert_eq!(
+        def["range"],
+        json!({"start": {"line": 6, "character": 57}, "end": {"line": 6, "character": 66}})
+    );
+    let m = server.open(&plugin.path("main.py"), main);
+    server.diagnostics(&m, 1);
+    let at = main.find("\"timeout\"").unwrap() + 2;
+    let def = server
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": m }, "position": position(main, at, "utf-16") }),
+        )
+        .unwrap();
+    assert_eq!(def["uri"], json!(uri(&plugin.path("default.cfg"))));
+    assert_eq!(
+        def["range"],
+        json!({"start": {"line": 1, "character": 2}, "end": {"line": 1, "character": 9}})
+    );
+    assert_eq!(server.shutdown(), 0);
 }

@@ -328,3 +328,133 @@ fn typed_options_are_errors_exactly_when_the_sdk_getter_raises() {
         mismatches[..mismatches.len().min(40)].join("\n")
     );
 }
+
+/// The server's errors on the value (line 2) of an option the plugin's
+/// code reads with `call`, through the same entry point the server uses.
+fn server_rejects_for_code(text: &str, call: &str) -> bool {
+    let mut files = MemoryFiles::default();
+    let main = format!(
+        "from safeguard.sessions.plugin import AAPlugin\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        return self.plugin_configuration.{call}\n"
+    );
+    for (p, t) in [
+        (
+            "/plugin/MANIFEST",
+            "type: aa\napi: '1.9'\nentry_point: main.py\n",
+        ),
+        ("/plugin/main.py", main.as_str()),
+    ] {
+        files.files.insert(PathBuf::from(p), t.as_bytes().to_vec());
+    }
+    let cx = Context::new(Path::new("/plugin/default.cfg"), &files);
+    let typed = [
+        codes::config::INVALID_BOOLEAN,
+        codes::config::INVALID_INT,
+        codes::config::INVALID_FLOAT,
+        codes::config::INVALID_ENUM,
+    ];
+    let line2 = text.find('\n').unwrap() + 1;
+    analysis::analyze(DocKind::Config, text, &cx)
+        .iter()
+        .any(|d| d.severity == Severity::Error && typed.contains(&d.code) && d.range.start >= line2)
+}
+
+/// Generated getter calls of the plugin's own code (getters, sections,
+/// options, value sets, defaults) against generated values: the server's
+/// error on a value ⇔ SDK 1.9.1's getter raises on it.
+#[test]
+fn values_the_code_reads_are_errors_exactly_when_the_sdk_getter_raises() {
+    let Some(python) = oracle_python().filter(|p| {
+        Command::new(p)
+            .args([
+                "-c",
+                "import safeguard.sessions.plugin.plugin_configuration",
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the SDK PluginConfiguration oracle is missing: .ci/run creates .venv"
+        );
+        eprintln!(
+            "skipped: no .venv with the SDK and pyopenssl, requests (./scripts/test sets it up)"
+        );
+        return;
+    };
+    let mut rng = Rng(0x00c0_de5e_ad5d_4c00);
+    let sections = ["radius", "my-plugin", "plugin 2"];
+    let options = ["timeout", "Use_TLS", "mode"];
+    let value_sets: [&[&str]; 3] = [
+        &["pap", "chap"],
+        &["push", "otp", "sms"],
+        &["yes", "no", "60"],
+    ];
+    // (getter, default as Python, default as JSON)
+    let getters: &[(&str, &str, Option<Value>)] = &[
+        ("getboolean", "", None),
+        ("getboolean", ", default=False", Some(json!(false))),
+        ("getint", "", None),
+        ("getint", ", default=60", Some(json!(60))),
+        ("getint", ", default='x1'", Some(json!("x1"))),
+        ("getfloat", "", None),
+        ("getfloat", ", default=1.5", Some(json!(1.5))),
+        ("getienum", "", None),
+        ("getienum", ", default='pap'", Some(json!("pap"))),
+    ];
+    let mut extra: Vec<String> = ["yes", "No", "PAP", "chap ", "otp", "SMS", "x1", "true"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    extra.extend(values(&mut rng, 120));
+    let mut cases = Vec::new();
+    let mut texts = Vec::new();
+    for (i, v) in extra.iter().enumerate() {
+        if v.trim_start().starts_with('$') || v.contains(['%', '\n', '\r']) {
+            continue;
+        }
+        for (g, (getter, default_py, default)) in getters.iter().enumerate() {
+            let section = sections[(i + g) % sections.len()];
+            let option = options[(i * 7 + g) % options.len()];
+            let set = value_sets[(i + 2 * g) % value_sets.len()];
+            let set_py = set
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let call = if *getter == "getienum" {
+                format!("{getter}({section:?}, {option:?}, ({set_py},){default_py})")
+            } else {
+                format!("{getter}({section:?}, {option:?}{default_py})")
+            };
+            let text = format!("[{section}]\n{option} = {v}\n");
+            let mut case = json!({
+                "text": text, "section": section, "option": option.to_lowercase(),
+                "getter": getter, "values": set,
+            });
+            if let Some(d) = default {
+                case["default"] = d.clone();
+            }
+            cases.push(case);
+            texts.push((text, call));
+        }
+    }
+    let answers = oracle(&python, &cases);
+    let mut mismatches = Vec::new();
+    for ((text, call), sdk) in texts.iter().zip(&answers) {
+        let raises = sdk["raises"].as_bool().unwrap();
+        if raises != server_rejects_for_code(text, call) {
+            mismatches.push(format!(
+                "{call} on {text:?}: SDK raises {raises} ({})",
+                sdk["class"]
+            ));
+        }
+    }
+    eprintln!("{} values read by generated calls compared", texts.len());
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} differ:\n{}",
+        mismatches.len(),
+        texts.len(),
+        mismatches[..mismatches.len().min(40)].join("\n")
+    );
+}

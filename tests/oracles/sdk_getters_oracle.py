@@ -4,7 +4,8 @@
 For each input line, a JSON object
     {"text": str, "section": str, "option": str,
      "getter": "getboolean" | "getint" | "getfloat" | "getienum",
-     "values": [str] | null}          # getienum's value set
+     "values": [str] | null,          # getienum's value set
+     "default": any}                  # optional: the getter's default=
 this builds the SDK 1.9.1 `PluginConfiguration(text)` and calls the getter
 (default arguments, as the SDK and the plugins do), then prints one JSON
 object per line:
@@ -23,11 +24,12 @@ from safeguard.sessions.plugin.plugin_configuration import PluginConfiguration
 def judge(case):
     config = PluginConfiguration(case["text"])
     getter = getattr(config, case["getter"])
+    kwargs = {"default": case["default"]} if "default" in case else {}
     try:
         if case["getter"] == "getienum":
-            getter(case["section"], case["option"], tuple(case["values"]))
+            getter(case["section"], case["option"], tuple(case["values"]), **kwargs)
         else:
-            getter(case["section"], case["option"])
+            getter(case["section"], case["option"], **kwargs)
     except Exception as e:  # the class is compared, whatever it is
         return {"raises": True, "class": type(e).__name__}
     return {"raises": False, "class": None}

@@ -480,3 +480,40 @@ fn legacy_plugin_gets_no_code_or_ini_rules() {
         this is read by the plugin itself
     "#]]);
 }
+
+#[test]
+fn undocumented_option_and_rejected_defaults() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("radius", "dictionary_path", "/usr/share/zorp/dictionary")
+        #                                               ^^^^^^^^^^^^^^^^^ info[python/undocumented-option]: `dictionary_path` of `[radius]` is read here but default.cfg never documents it: add `; dictionary_path=/usr/share/zorp/dictionary` to `[radius]` so that administrators know of it
+                self.plugin_configuration.getint("radius", "port", 1812)
+                self.plugin_configuration.getboolean("radius", "verbose", default="no")
+        #                                                                         ^^^^ warning[python/default-rejected]: `getboolean` returns its default unchanged when the option is not set, so this gives the text 'no' (which is true), not a boolean (write `False`)
+                self.plugin_configuration.getint("radius", "retries", "3")
+        #                                                             ^^^ warning[python/default-rejected]: `getint` returns its default unchanged when the option is not set, so this gives '3', not a number: write it without quotes
+                self.plugin_configuration.getienum("radius", "auth_type", ("pap", "chap"), default="PAP")
+        #                                                                                          ^^^^^ warning[python/default-rejected]: `getienum` returns its default unchanged when the option is not set, and 'PAP' is not one of `pap`, `chap`: the code gets a value it does not expect
+                self.plugin_configuration.getlist("radius", "servers", default=["a"])
+        #                                                                      ^^^^^ warning[python/default-rejected]: `getlist` splits its default on `,`, so ['a'] fails with `AttributeError` when the option is not set: write the default as one comma-separated string
+                self.plugin_configuration.getboolean("auth", "disable_echo", default=False)
+        //- default.cfg
+        [radius]
+        ; port=1812
+        ; verbose=no
+        ; retries=3
+        ; auth_type=pap
+        ; servers=a
+    "#]]);
+}

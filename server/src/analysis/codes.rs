@@ -267,6 +267,17 @@ registry! {
         // The plugin's own code may read the section under the name written.
         SECTION_NOT_HOSTNAME = "config/section-not-hostname", Warning, Unsafe, "`$` in a section whose name is not a host name.";
         PROXY_ENABLED_IGNORED = "config/proxy-enabled-ignored", Warning, No, "`enabled` under `[https-proxy]` is ignored.";
+        // Renames the section to the name the declared API reads, or none.
+        SECTION_NEEDS_NEWER_API = "config/section-needs-newer-api", Warning, Unsafe, "An SDK section the MANIFEST's `api` does not read yet.";
+        // Renames the option to the nearest one the code reads, a guess.
+        UNREAD_OPTION = "config/unread-option", Warning, Unsafe, "An option of a plugin section that the code never reads.";
+        // Renames the section to the nearest one read, a guess.
+        UNREAD_SECTION = "config/unread-section", Warning, Unsafe, "A section neither the SDK nor the code reads.";
+        // Adds a commented `; option=<value>` line to fill in.
+        MISSING_REQUIRED = "config/missing-required", Warning, Unsafe, "An option the code requires is neither set nor documented.";
+        EMPTY_REQUIRED = "config/empty-required", Warning, No, "An option the code requires is shipped empty.";
+        // Only a comment changes.
+        DEFAULT_DIFFERS = "config/default-differs", Info, Safe, "A documented default differs from the code's.";
         // Uncommenting turns an option on.
         TEMPLATE_OPTION = "config/template-option", Info, Unsafe, "A commented-out option that would be wrong once uncommented.";
     }
@@ -295,6 +306,9 @@ registry! {
     }
     python {
         SYNTAX_ERROR = "python/syntax-error", Error, No, "A syntax error in the plugin's code: SPS cannot import it.";
+        // Adds a commented-out `; option=<default>` line to default.cfg.
+        UNDOCUMENTED_OPTION = "python/undocumented-option", Info, Safe, "The code reads an option default.cfg never documents.";
+        DEFAULT_REJECTED = "python/default-rejected", Warning, No, "A getter's literal default is not of the getter's type.";
     }
     plugin {
         NO_PLUGIN_CLASS = "plugin/no-plugin-class", Error, No, "The entry point neither defines nor imports `Plugin`.";

@@ -94,6 +94,9 @@ pub struct Fix {
 pub struct Edit {
     pub range: TextRange,
     pub new_text: String,
+    /// The file the edit is in, when it is not the diagnostic's own
+    /// document (a fix on a `.py` that documents the option in default.cfg).
+    pub path: Option<std::path::PathBuf>,
 }
 
 impl Diagnostic {
@@ -169,7 +172,24 @@ impl Edit {
         Self {
             range,
             new_text: new_text.into(),
+            path: None,
         }
+    }
+
+    /// An edit of another file than the diagnostic's document.
+    pub fn in_file(path: &Path, range: TextRange, new_text: impl Into<String>) -> Self {
+        Self {
+            path: Some(path.to_path_buf()),
+            ..Self::new(range, new_text)
+        }
+    }
+}
+
+impl Fix {
+    /// Whether every edit is in the diagnostic's own document (protocol
+    /// layers that apply edits to that document only offer these).
+    pub fn is_local(&self) -> bool {
+        self.edits.iter().all(|e| e.path.is_none())
     }
 }
 

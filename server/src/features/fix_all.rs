@@ -32,7 +32,7 @@ pub fn fix_all(kind: DocKind, text: &str, cx: &Context, unsafe_fixes: bool) -> F
             let Some(fix) = d
                 .fixes
                 .iter()
-                .find(|f| unsafe_fixes || f.applicability == Applicability::Safe)
+                .find(|f| f.is_local() && (unsafe_fixes || f.applicability == Applicability::Safe))
             else {
                 continue;
             };

@@ -181,11 +181,17 @@ pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec
         .iter()
         .filter(|d| d.range.intersects(range))
         .flat_map(|d| {
-            d.fixes.iter().map(move |f| Action {
-                title: f.title.clone(),
-                edits: f.edits.clone(),
-                fixes: Some(d.clone()),
-            })
+            // An action's edits are applied to this document: fixes that edit
+            // another file (documenting an option in default.cfg from a .py)
+            // are left out until the protocol layer carries a file per edit.
+            d.fixes
+                .iter()
+                .filter(|f| f.is_local())
+                .map(move |f| Action {
+                    title: f.title.clone(),
+                    edits: f.edits.clone(),
+                    fixes: Some(d.clone()),
+                })
         })
         .collect();
     if kind == DocKind::Config {
@@ -199,7 +205,9 @@ pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec
 pub fn definition(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<Target> {
     match kind {
         DocKind::Manifest => manifest::definition(text, clamp(text, offset), cx),
-        DocKind::Config | DocKind::Python | DocKind::Settings => None,
+        DocKind::Config => config::definition(text, clamp(text, offset), cx),
+        DocKind::Python => python::definition(clamp(text, offset), cx),
+        DocKind::Settings => None,
     }
 }
 

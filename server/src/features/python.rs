@@ -63,7 +63,10 @@ fn sdk_class(short: &str) -> &'static str {
 }
 
 /// Hover on the name of a method that SPS or the SDK calls.
-pub fn hover(text: &str, offset: usize, _cx: &Context) -> Option<Hover> {
+pub fn hover(text: &str, offset: usize, cx: &Context) -> Option<Hover> {
+    if let Some(h) = read_hover(offset, cx) {
+        return Some(h);
+    }
     let ix = index::index(text);
     let (class, method) = ix.classes.iter().find_map(|c| {
         c.methods
@@ -113,7 +116,10 @@ pub fn hover(text: &str, offset: usize, _cx: &Context) -> Option<Hover> {
 
 /// Hook names while typing a method name in a class body: at the start of
 /// an indented line (optionally after `def `).
-pub fn completion(text: &str, offset: usize, _cx: &Context) -> Vec<CompletionItem> {
+pub fn completion(text: &str, offset: usize, cx: &Context) -> Vec<CompletionItem> {
+    if let Some(items) = getter_completion(text, offset, cx) {
+        return items;
+    }
     let start = line_start(text, offset);
     let before = &text[start..offset];
     let indent = before.len() - before.trim_start().len();
@@ -167,6 +173,213 @@ pub fn completion(text: &str, offset: usize, _cx: &Context) -> Vec<CompletionIte
         );
     }
     out
+}
+
+/// Hover on the option of a configuration read: what the code reads, and
+/// what default.cfg says of it.
+fn read_hover(offset: usize, cx: &Context) -> Option<Hover> {
+    if cx.files.is_detached() {
+        return None;
+    }
+    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
+    let r = reads
+        .reads
+        .iter()
+        .find(|r| r.path == cx.path && r.option_range.is_some_and(|o| o.touches(offset)))?;
+    let option = r.option.as_deref()?;
+    let all: Vec<_> = reads.of(&r.section, option).collect();
+    let mut md = super::config::read_markdown(&r.section, option, &all)?;
+    md.push_str("\n\n---\n\n");
+    md.push_str(&documented(cx, &folder, &r.section, option));
+    Some(Hover {
+        range: r.option_range.unwrap_or(r.range),
+        markdown: md,
+    })
+}
+
+/// What default.cfg says of an option.
+fn documented(cx: &Context, folder: &std::path::Path, section: &str, option: &str) -> String {
+    let Some(text) = cx.files.read(&folder.join("default.cfg")) else {
+        return "The plugin has no default.cfg.".to_string();
+    };
+    let ini = crate::syntax::ini::parse(&text);
+    let line = |at: usize| text[..at].matches('\n').count() + 1;
+    for s in ini.named(section) {
+        if let Some(e) = s.entry(option) {
+            return format!(
+                "default.cfg sets `{}={}` (line {})",
+                e.key,
+                e.value.lines().next().unwrap_or(""),
+                line(e.key_range.start)
+            );
+        }
+        if let Some((_, t)) = s.templates().find(|(_, t)| t.name == option) {
+            return format!(
+                "default.cfg documents `; {}={}` (line {}), commented out",
+                t.key,
+                t.value.lines().next().unwrap_or(""),
+                line(t.key_range.start)
+            );
+        }
+    }
+    format!("default.cfg does not mention `{option}` in `[{section}]`.")
+}
+
+/// From the option of a configuration read to where default.cfg sets or
+/// documents it (else its section, else the file).
+pub fn definition(offset: usize, cx: &Context) -> Option<super::Target> {
+    if cx.files.is_detached() {
+        return None;
+    }
+    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
+    let r = reads
+        .reads
+        .iter()
+        .find(|r| r.path == cx.path && r.option_range.is_some_and(|o| o.touches(offset)))?;
+    let option = r.option.as_deref()?;
+    let path = folder.join("default.cfg");
+    let text = cx.files.read(&path)?;
+    let ini = crate::syntax::ini::parse(&text);
+    let mut range = TextRange::empty(0);
+    for s in ini.named(&r.section) {
+        if let Some(e) = s.entry(option) {
+            range = e.key_range;
+            break;
+        }
+        if let Some((_, t)) = s.templates().find(|(_, t)| t.name == option) {
+            range = t.key_range;
+            break;
+        }
+        if range.is_empty() {
+            range = s.header.as_ref().map_or(range, |h| h.name_range);
+        }
+    }
+    Some(super::Target {
+        path,
+        range,
+        text: std::sync::Arc::from(text),
+    })
+}
+
+/// Inside the first or second string argument of a getter call on the
+/// line (`self.plugin_configuration.getint("ra|`): the sections, or the
+/// section's options, that default.cfg and the code name.
+fn getter_completion(text: &str, offset: usize, cx: &Context) -> Option<Vec<CompletionItem>> {
+    let start = line_start(text, offset);
+    let before = &text[start..offset];
+    // The last `.getter(` on the line before the cursor.
+    let (paren, _) = before.match_indices('(').rev().find(|(i, _)| {
+        let head = &before[..*i];
+        let name_start = head
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |p| p + 1);
+        head[..name_start].ends_with('.')
+            && crate::analysis::code::read_facts::GETTERS.contains(&&head[name_start..])
+    })?;
+    // The arguments so far: completed string literals, and an open one.
+    let mut args: Vec<Option<String>> = Vec::new();
+    let mut current: Option<String> = None;
+    let mut quote: Option<char> = None;
+    let mut open_at = 0;
+    let mut literal = true;
+    for (i, c) in before[paren + 1..].char_indices() {
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+            }
+            Some(_) => current.get_or_insert_with(String::new).push(c),
+            None if c == '"' || c == '\'' => {
+                quote = Some(c);
+                current = Some(String::new());
+                open_at = paren + 1 + i + 1;
+            }
+            None if c == ',' => {
+                args.push(current.take().filter(|_| literal));
+                literal = true;
+            }
+            None if c.is_whitespace() => {}
+            None => literal = false,
+        }
+    }
+    quote?;
+    let typed_from = start + open_at;
+    let word_end = offset
+        + text[offset..]
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .unwrap_or(0);
+    let replace = TextRange::new(typed_from, word_end.max(offset));
+    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let cfg = cx
+        .files
+        .read(&folder.join("default.cfg"))
+        .unwrap_or_default();
+    let ini = crate::syntax::ini::parse(&cfg);
+    let reads = if cx.files.is_detached() {
+        None
+    } else {
+        crate::analysis::code::reads::of_plugin(cx.files, &folder)
+    };
+    // The call being typed is no read to offer.
+    let typing =
+        |r: &&crate::analysis::code::reads::Read| r.path == cx.path && r.range.touches(offset);
+    let mut names: Vec<(String, &'static str)> = Vec::new();
+    let mut add = |n: &str, detail: &'static str| {
+        if !n.is_empty() && !names.iter().any(|(m, _)| m == n) {
+            names.push((n.to_string(), detail));
+        }
+    };
+    match args.len() {
+        0 => {
+            for h in ini.sections.iter().filter_map(|s| s.header.as_ref()) {
+                if !h.is_default() {
+                    add(h.name, "a section of default.cfg");
+                }
+            }
+            for r in reads.iter().flat_map(|r| &r.reads).filter(|r| !typing(r)) {
+                add(&r.section, "a section the code reads");
+            }
+        }
+        1 => {
+            let section = args[0].clone()?;
+            for s in ini.named(&section) {
+                for e in &s.entries {
+                    add(&e.name, "set in default.cfg");
+                }
+                for (_, t) in s.templates() {
+                    if !t.key_is_placeholder() {
+                        add(&t.name, "documented in default.cfg");
+                    }
+                }
+            }
+            for r in reads.iter().flat_map(|r| &r.reads).filter(|r| !typing(r)) {
+                if let Some(o) = r.option.as_deref().filter(|_| r.section == section) {
+                    add(o, "read elsewhere in the code");
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, d))| {
+                CompletionItem::new(
+                    n,
+                    if args.is_empty() {
+                        CompletionKind::Section
+                    } else {
+                        CompletionKind::Key
+                    },
+                    replace,
+                )
+                .detail(d)
+                .sort(format!("{i:03}"))
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -8,6 +8,30 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 const DATA: &str = include_str!("../../../schemas/sdk-config.json");
+/// From which API the SDK reads each section (`scripts/sdk-sections.py`).
+const SINCE: &str = include_str!("../../../schemas/sdk-sections.json");
+
+/// The first API (major, minor) whose SDK reads the section under this
+/// name, when the data knows it.
+pub fn section_since(name: &str) -> Option<(u64, u64)> {
+    static TABLE: OnceLock<Vec<(String, (u64, u64))>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let v: serde_json::Value =
+            serde_json::from_str(SINCE).expect("schemas/sdk-sections.json is valid");
+        v["sections"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| {
+                        let (a, b) = v.as_str()?.split_once('.')?;
+                        Some((k.clone(), (a.parse().ok()?, b.parse().ok()?)))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    table.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -25,6 +25,8 @@ pub struct FileIndex {
     /// Attribute chains rooted at a name (`self.plugin_configuration.get_options`),
     /// and calls of names, for the SDK API rules.
     pub uses: Vec<Use>,
+    /// What the file says about the configuration, for [`super::reads`].
+    pub reads: super::read_facts::ReadFacts,
 }
 
 #[derive(Debug, Clone)]
@@ -171,6 +173,7 @@ pub fn index(text: &str) -> FileIndex {
         seen_calls: Vec::new(),
     };
     walker.module_body(&tree.body);
+    ix.reads = super::read_facts::extract(&tree.body);
     ix.names.sort();
     ix.names.dedup();
     ix

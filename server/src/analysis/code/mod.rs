@@ -5,8 +5,11 @@
 //! live in [`rules`]. Nothing here imports or runs plugin code.
 
 pub mod cache;
+pub mod config_reads;
 pub mod deps;
 pub mod index;
+pub mod read_facts;
+pub mod reads;
 pub mod rules;
 pub mod stdlib;
 
@@ -300,3 +303,6 @@ pub fn plugin_folder(path: &Path, files: &dyn Files) -> Option<PathBuf> {
         .find(|dir| files.is_file(&dir.join("MANIFEST")))
         .map(Path::to_path_buf)
 }
+
+#[cfg(test)]
+mod reads_tests;

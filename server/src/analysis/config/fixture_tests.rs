@@ -692,6 +692,7 @@ fn template_option_boolean() {
                 pass
         //- default.cfg
         [onelogin]
+         ^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[onelogin]`: its options change nothing
         ; enable_factor_selection=true
         ;                         ^^^^ info[config/template-option]: when uncommented, `true` is rejected if the plugin reads `enable_factor_selection` with the SDK's getboolean, which accepts only `yes` or `no`: write `yes`
     "#]]);
@@ -715,6 +716,7 @@ fn template_option_boolean_of_the_plugin() {
                 pass
         //- default.cfg
         [my-plugin]
+         ^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[my-plugin]`: its options change nothing
         ; verbose=TRUE
         ;         ^^^^ info[config/template-option]: when uncommented, `TRUE` is rejected if the plugin reads `verbose` with the SDK's getboolean, which accepts only `yes` or `no`: write `yes`
         ; quiet=false
@@ -880,7 +882,8 @@ fn template_options_not_reported() {
         from safeguard.sessions.plugin import AAPlugin
         class Plugin(AAPlugin):
             def do_authorize(self):
-                pass
+                self.plugin_configuration.get_options('onelogin')
+                self.plugin_configuration.get_options('tpam')
         //- default.cfg
         [onelogin]
         ; timeout=<seconds>
@@ -909,7 +912,7 @@ fn no_false_alarms() {
         from safeguard.sessions.plugin import AAPlugin
         class Plugin(AAPlugin):
             def do_authorize(self):
-                pass
+                self.plugin_configuration.get_options('my_plugin')
         //- default.cfg
         [my_plugin]
         anything = goes here
@@ -922,5 +925,276 @@ fn no_false_alarms() {
          MIIBc2==
          d=e
          -----END CERTIFICATE-----
+    "#]]);
+}
+
+// default.cfg against the code that reads it.
+
+#[test]
+fn unread_option_with_did_you_mean_and_without() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        from lib.client import Client
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                return Client.from_config(self.plugin_configuration)
+        //- lib/__init__.py
+        //- lib/client.py
+        class Client:
+            @classmethod
+            def from_config(cls, plugin_configuration, section="duo"):
+                return plugin_configuration.getboolean(section, "ignore_connection_error")
+        #                                                       ^^^^^^^^^^^^^^^^^^^^^^^^^ info[python/undocumented-option]: `ignore_connection_error` of `[duo]` is read here but default.cfg never documents it: add `; ignore_connection_error=<ignore_connection_error>` to `[duo]` so that administrators know of it
+        //- default.cfg
+        [duo]
+        ; ignore_conection_error=no
+        ; ^^^^^^^^^^^^^^^^^^^^^^ warning[config/unread-option]: the plugin never reads `ignore_conection_error` in `[duo]`; did you mean `ignore_connection_error`?
+        ; colour=blue
+        ; ^^^^^^ warning[config/unread-option]: the plugin never reads `colour` in `[duo]`: setting it changes nothing (it reads `ignore_connection_error`)
+    "#]]);
+}
+
+#[test]
+fn unread_section_with_did_you_mean() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        PLUGIN_SECTION = "starling"
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.getint("memory_cache", "ttl", default=3600)
+        #                                                        ^^^^^ info[python/undocumented-option]: `ttl` of `[memory_cache]` is read here but default.cfg never documents it: add `; ttl=3600` to `[memory_cache]` so that administrators know of it
+                self.plugin_configuration.getint(PLUGIN_SECTION, "timeout", 60)
+        #                                                        ^^^^^^^^^ info[python/undocumented-option]: `timeout` of `[starling]` is read here but default.cfg never documents it: add `; timeout=60` to `[starling]` so that administrators know of it
+        //- default.cfg
+        [starlin]
+         ^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[starlin]`; did you mean `[starling]`?
+        ; timeout=60
+        [memory-cache]
+        ; ttl=3600
+        [memorycache]
+         ^^^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[memorycache]`; did you mean `[memory_cache]`?
+        ; ttl=3600
+        [notes]
+         ^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[notes]`: its options change nothing
+        ; a=b
+    "#]]);
+}
+
+#[test]
+fn missing_required_on_the_section_and_at_the_top() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("okta", "api_key", required=True)
+        #                                             ^^^^^^^^^ info[python/undocumented-option]: `api_key` of `[okta]` is read here but default.cfg never documents it: add `; api_key=<api_key>` to `[okta]` so that administrators know of it
+                self.plugin_configuration.get("okta", "api_url", required=True)
+                self.plugin_configuration.get("extra", "token", required=True)
+        #                                              ^^^^^^^ info[python/undocumented-option]: `token` of `[extra]` is read here but default.cfg never documents it: add `; token=<token>` to `[extra]` so that administrators know of it
+        //- default.cfg
+        [okta]
+        ^ warning[config/missing-required]: the plugin requires `[extra] token` (`main.py:7` reads it with `required=True`), and this file neither sets nor documents it: add `; token=<token>` (empty range)
+         ^^^^ warning[config/missing-required]: the plugin requires `[okta] api_key` (`main.py:5` reads it with `required=True`), and this file neither sets nor documents it: add `; api_key=<api_key>`
+        ; api_url=<url>
+    "#]]);
+}
+
+#[test]
+fn empty_required() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("onelogin", "client_id", required=True)
+        //- default.cfg
+        [onelogin]
+        client_id=
+        ^^^^^^^^^ warning[config/empty-required]: `client_id` is shipped empty, and `required=True` (`main.py:5`) accepts the empty value, so the plugin fails later, at the service: fill it in, or comment it out as `; client_id=<value>`
+    "#]]);
+}
+
+#[test]
+fn values_the_code_s_getters_reject() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                c = self.plugin_configuration
+                self.plugin_configuration.getboolean("onelogin", "enable_factor_selection", default=True)
+                self.plugin_configuration.getint("onelogin", "timeout", 60)
+                self.plugin_configuration.getfloat("onelogin", "poll", 1.0)
+                self.plugin_configuration.getienum("onelogin", "api_region", ("us", "eu"), default="us")
+                self.plugin_configuration.getienum("onelogin", "mode", ("push", "otp"))
+                self.plugin_configuration.get("onelogin", "flag_as_text")
+        //- default.cfg
+        [onelogin]
+        enable_factor_selection=true
+        ;                       ^^^^ error[config/invalid-boolean]: `true` is rejected for `enable_factor_selection`: SDK booleans are only `yes` or `no`; write `yes` (`main.py:6` reads it with `getboolean`)
+        timeout=sixty
+        ;       ^^^^^ error[config/invalid-int]: `sixty` is not an integer, which `timeout` must be (default `60`) (`main.py:7` reads it with `getint`)
+        poll=1,5
+        ;    ^^^ error[config/invalid-float]: `1,5` is not a number, which `poll` must be (default `1.0`) (`main.py:8` reads it with `getfloat`)
+        api_region=EU
+        ; mode=pushh
+        ;      ^^^^^ info[config/template-option]: when uncommented, `pushh` is not valid for `mode`: write one of `push`, `otp`; did you mean `push`? (`main.py:10` reads it with `getienum`)
+        ; flag_as_text=true
+    "#]]);
+}
+
+#[test]
+fn default_differs_from_the_code_s() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.getint("okta", "http_socket_timeout", 15)
+                self.plugin_configuration.getint("okta", "timeout", 60)
+                self.plugin_configuration.getboolean("okta", "ignore_connection_error", default=False)
+                self.plugin_configuration.get("okta", "prefix", default="")
+        //- default.cfg
+        [okta]
+        ; http_socket_timeout=10
+        ;                     ^^ info[config/default-differs]: the documented default `10` differs from the code's, `15` (`main.py:5`): when the option is not set the plugin uses `15`
+        ; timeout=60
+        ; ignore_connection_error=NO
+        ; prefix=PSM_
+        ;        ^^^^ info[config/default-differs]: the documented default `PSM_` differs from the code's, an empty value (`main.py:8`): when the option is not set the plugin uses an empty value
+    "#]]);
+}
+
+#[test]
+fn sdk_options_the_plugin_reads_itself_are_not_unknown() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.getboolean("logging", "enable_stacktrace", default=False)
+                self.plugin_configuration.getboolean("auth", "enable_stacktrace", default=False)
+        //- default.cfg
+        [logging]
+        enable_stacktrace=no
+        [auth]
+        ; enable_stacktrace=true
+        ;                   ^^^^ info[config/template-option]: when uncommented, `true` is rejected for `enable_stacktrace`: SDK booleans are only `yes` or `no`; write `yes` (`main.py:6` reads it with `getboolean`)
+    "#]]);
+}
+
+#[test]
+fn credential_store_plugin_configuration_section() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: credentialstore
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def __init__(self, configuration):
+                super().__init__(configuration, configuration_section="cyberark")
+            def do_get_password_list(self):
+                return self.plugin_configuration.get("cyberark", "address", required=True)
+        //- default.cfg
+        [cyberark]
+        ; address=<address>
+        ; use_credential=gateway
+        ; username=<username>
+        ; password=<$-or-password>
+        ; pasword=x
+        ; ^^^^^^^ warning[config/unread-option]: the plugin never reads `pasword` in `[cyberark]`; did you mean `password`?
+    "#]]);
+}
+
+#[test]
+fn section_needs_newer_api() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.3'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                pass
+        //- default.cfg
+        [https-proxy]
+         ^^^^^^^^^^^ warning[config/section-needs-newer-api]: the SDK reads `[https-proxy]` from api 1.4 on, and the MANIFEST says 1.3, so an SPS of that API ignores the section: write `[https_proxy]`, which it reads, or raise `api`
+        ; server=<proxy>
+        [ignore_upn_suffix_for_rdp]
+         ^^^^^^^^^^^^^^^^^^^^^^^^^ warning[config/section-needs-newer-api]: the SDK reads `[ignore_upn_suffix_for_rdp]` from api 1.8 on, and the MANIFEST says 1.3, so an SPS of that API ignores the section: raise `api`
+        ; ignore=true
+        [memory-cache]
+        ; ttl=0
     "#]]);
 }

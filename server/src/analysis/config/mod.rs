@@ -12,6 +12,7 @@
 //! rules as the entry it would be once uncommented; what they find becomes
 //! one `config/template-option` information ([`as_template`]).
 
+mod code;
 mod interpolation;
 mod read;
 mod sdk;
@@ -23,6 +24,7 @@ mod fixture_tests;
 #[cfg(test)]
 mod tests;
 
+use super::code::reads::{self as code_reads, Reads};
 use super::codes::config::*;
 use super::codes::Code;
 use super::{Context, Diagnostic, Edit, Severity};
@@ -49,7 +51,24 @@ pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     read::check(&ini, text, &mut out);
     interpolation::check(&ini, &mut out);
-    sections(text, &ini, cx.plugin().sdk_type(), &mut out);
+    // What the plugin's code reads (from the cached indexes of its files).
+    let reads = if cx.files.is_detached() {
+        None
+    } else {
+        code_reads::of_plugin(cx.files, &cx.plugin().folder)
+    };
+    let api = cx.plugin().api.as_ref().map(|(a, b, _, _)| (*a, *b));
+    sections(
+        text,
+        &ini,
+        cx.plugin().sdk_type(),
+        api,
+        reads.as_ref(),
+        &mut out,
+    );
+    if let Some(reads) = &reads {
+        code::missing_required(text, &ini, reads, &mut out);
+    }
     out
 }
 
@@ -63,19 +82,64 @@ pub fn check_syntax(text: &str) -> Vec<Diagnostic> {
 }
 
 /// The SDK's rules and the traps, section by section.
-fn sections(text: &str, ini: &Ini, plugin_type: Option<&str>, out: &mut Vec<Diagnostic>) {
+fn sections(
+    text: &str,
+    ini: &Ini,
+    plugin_type: Option<&str>,
+    api: Option<(u64, u64)>,
+    reads: Option<&Reads>,
+    out: &mut Vec<Diagnostic>,
+) {
     let store = Store::of(text, ini);
     for s in &ini.sections {
         let Some(h) = &s.header else { continue };
         let spec = sdk::section_role(h, plugin_type, out);
+        if let Some(spec) = spec {
+            out.extend(sdk::section_needs_newer_api(h, spec, api));
+        }
+        // The plugin's own section, and what its code reads.
+        let own = reads.filter(|_| code::is_plugin_section(h, plugin_type));
+        let mut unread = false;
+        if let Some(reads) = own {
+            if let Some(d) = code::unread_section(h, reads, plugin_type) {
+                out.push(d);
+                unread = true;
+            }
+        }
+        let cx = Reading {
+            reads,
+            own: own.filter(|_| !unread),
+        };
         for e in &s.entries {
-            entry(text, s, spec, e, store, out);
+            entry(text, s, spec, e, store, cx, out);
         }
         if let Some(spec) = spec {
             sdk::missing_options(text, s, spec, out);
         }
-        templates(text, s, spec, store, out);
+        templates(text, s, spec, store, cx, out);
         out.extend(traps::section_not_hostname(s));
+    }
+}
+
+/// What the code reads, as a section's checks need it.
+#[derive(Clone, Copy)]
+struct Reading<'r> {
+    /// What the code reads, when its code was found.
+    reads: Option<&'r Reads>,
+    /// The same, for a plugin section the code reads (or may read).
+    own: Option<&'r Reads>,
+}
+
+impl<'r> Reading<'r> {
+    /// What the code reads, when it reads this very option.
+    fn reads_option_itself(&self, section: &str, name: &str) -> Option<&'r Reads> {
+        self.reads.filter(|r| r.of(section, name).next().is_some())
+    }
+
+    /// Whether the code reads the option of an SDK section itself (then
+    /// "the SDK reads no option" is no finding).
+    fn reads_sdk_option(&self, section: &str, name: &str) -> bool {
+        self.reads.is_some_and(|r| r.reads_option(section, name))
     }
 }
 
@@ -85,6 +149,7 @@ fn entry(
     spec: Option<&SectionSpec>,
     e: &Entry,
     store: Store,
+    cx: Reading,
     out: &mut Vec<Diagnostic>,
 ) {
     if let Some(d) = read::header_read_as_option(text, e) {
@@ -92,11 +157,30 @@ fn entry(
         return;
     }
     let mut value_reported = false;
+    // An option of an SDK section that the SDK does not read but the
+    // plugin does is checked as the plugin's.
+    let mut own = cx.own;
     if let (Some(spec), Some(name)) = (spec, s.name()) {
         if let Some((d, about_value)) = sdk::option(text, name, spec, e) {
-            out.push(d);
-            value_reported = about_value;
+            if d.code == UNKNOWN_OPTION && cx.reads_sdk_option(name, &e.name) {
+                own = cx.reads;
+            } else {
+                out.push(d);
+                value_reported = about_value;
+            }
         }
+    }
+    if let (Some(reads), Some(name)) = (own, s.name()) {
+        if cx.own.is_some() {
+            if let Some(d) = code::unread_option(name, e.key, &e.name, e.key_range, reads) {
+                out.push(d);
+            }
+        }
+        if let Some(p) = code::value_problem(name, &e.name, &e.value, reads) {
+            out.push(problem_diagnostic(p, e));
+            value_reported = true;
+        }
+        out.extend(code::empty_required(name, e, reads));
     }
     if !value_reported {
         out.extend(traps::inline_comment(text, e));
@@ -115,17 +199,36 @@ fn templates(
     s: &Section,
     spec: Option<&SectionSpec>,
     store: Store,
+    cx: Reading,
     out: &mut Vec<Diagnostic>,
 ) {
     for (comment, t) in s.templates() {
         if t.key_is_placeholder() || s.entry(&t.name).is_some() {
             continue;
         }
+        if let (Some(reads), Some(name)) = (cx.own, s.name()) {
+            if let Some(d) = code::unread_option(name, t.key, &t.name, t.key_range, reads) {
+                out.push(d);
+            }
+            out.extend(code::default_differs(name, t, reads));
+        }
         let e = t.uncommented(comment);
-        if let Some(d) = uncommented_finding(text, s, spec, &e, store) {
+        if let Some(d) = uncommented_finding(text, s, spec, &e, store, cx) {
             out.push(as_template(d, comment, t, &e));
         }
     }
+}
+
+/// A value problem as a diagnostic on the whole value, with its fix.
+fn problem_diagnostic(p: values::ValueProblem, e: &Entry) -> Diagnostic {
+    let mut d = Diagnostic::new(p.code, p.severity, whole_value(e), p.message);
+    if let Some(r) = p.replacement {
+        d = d.with_fix(
+            format!("Change to `{r}`"),
+            vec![Edit::new(whole_value(e), r)],
+        );
+    }
+    d
 }
 
 /// What the rules say about an uncommented template, `e`. Not what only
@@ -139,10 +242,23 @@ fn uncommented_finding(
     spec: Option<&SectionSpec>,
     e: &Entry,
     store: Store,
+    cx: Reading,
 ) -> Option<Diagnostic> {
     match (spec, s.name()) {
         (Some(spec), Some(name)) => {
-            if let Some((d, about_value)) = sdk::option(text, name, spec, e) {
+            let sdk_finding = sdk::option(text, name, spec, e);
+            if matches!(&sdk_finding, Some((d, _)) if d.code == UNKNOWN_OPTION)
+                && cx.reads_sdk_option(name, &e.name)
+            {
+                // Not the SDK's option, but the plugin's.
+                let reads = cx.reads?;
+                if traps::placeholder_span(&e.value).is_some() {
+                    return None;
+                }
+                return code::value_problem(name, &e.name, &e.value, reads)
+                    .map(|p| problem_diagnostic(p, e));
+            }
+            if let Some((d, about_value)) = sdk_finding {
                 let value_check = about_value && d.code != PROXY_ENABLED_IGNORED;
                 let placeholder = traps::placeholder_span(&e.value).is_some();
                 if d.severity != Severity::Info && !(value_check && placeholder) {
@@ -150,16 +266,22 @@ fn uncommented_finding(
                 }
             }
         }
-        _ => {
-            if let Some(p) = values::own_boolean(e.key, &e.value) {
-                let mut d = Diagnostic::new(p.code, p.severity, whole_value(e), p.message);
-                if let Some(r) = p.replacement {
-                    d = d.with_fix(
-                        format!("Change to `{r}`"),
-                        vec![Edit::new(whole_value(e), r)],
-                    );
+        (None, Some(name)) if cx.reads_option_itself(name, &e.name).is_some() => {
+            // The code's own getter decides, not a guess from the value.
+            let reads = cx.reads_option_itself(name, &e.name)?;
+            if traps::placeholder_span(&e.value).is_none() {
+                if let Some(p) = code::value_problem(name, &e.name, &e.value, reads) {
+                    return Some(problem_diagnostic(p, e));
                 }
-                return Some(d);
+            }
+        }
+        _ => {
+            let text_read = match (cx.reads, s.name()) {
+                (Some(r), Some(name)) => code::read_as_text(name, &e.name, r),
+                _ => false,
+            };
+            if let Some(p) = values::own_boolean(e.key, &e.value).filter(|_| !text_read) {
+                return Some(problem_diagnostic(p, e));
             }
         }
     }

@@ -204,3 +204,45 @@ fn option_list(spec: &SectionSpec) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// An SDK section that the SDK of the MANIFEST's `api` does not read yet
+/// (`[https-proxy]` before 1.4, which read only `[https_proxy]`).
+pub(crate) fn section_needs_newer_api(
+    h: &Header,
+    spec: &SectionSpec,
+    api: Option<(u64, u64)>,
+) -> Option<Diagnostic> {
+    let api = api?;
+    let since = crate::schema::config::section_since(h.name)?;
+    if api >= since {
+        return None;
+    }
+    let older = spec
+        .names()
+        .filter(|n| *n != h.name)
+        .find(|n| crate::schema::config::section_since(n).is_some_and(|s| s <= api));
+    let d = Diagnostic::warning(
+        SECTION_NEEDS_NEWER_API,
+        h.name_range,
+        format!(
+            "the SDK reads `[{}]` from api {}.{} on, and the MANIFEST says {}.{}, so an SPS of that \
+             API ignores the section{}",
+            h.name,
+            since.0,
+            since.1,
+            api.0,
+            api.1,
+            match older {
+                Some(o) => format!(": write `[{o}]`, which it reads, or raise `api`"),
+                None => ": raise `api`".to_string(),
+            }
+        ),
+    );
+    Some(match older {
+        Some(o) => d.with_fix(
+            format!("Rename to `[{o}]`"),
+            vec![Edit::new(h.name_range, o)],
+        ),
+        None => d,
+    })
+}

@@ -2,6 +2,7 @@
 //! (and the section's commented-out ones), and values by the option's type.
 
 use super::short;
+use crate::analysis::code::reads::{Getter, Reads};
 use crate::analysis::Context;
 use crate::features::{CompletionItem, CompletionKind};
 use crate::schema::config::{role, sdk, OptionSpec, OptionType, Role, SectionSpec};
@@ -22,6 +23,7 @@ pub(crate) fn completion(text: &str, offset: usize, cx: &Context) -> Vec<Complet
         if !rest.contains(']') {
             // Which sections the file has: all of it is needed.
             let ini = ini::parse(text);
+            let reads = super::code::reads_of(cx);
             return section_items(
                 text,
                 &ini,
@@ -29,6 +31,7 @@ pub(crate) fn completion(text: &str, offset: usize, cx: &Context) -> Vec<Complet
                 offset,
                 line_stop,
                 plugin_type,
+                reads.as_ref(),
             );
         }
         return Vec::new();
@@ -59,16 +62,19 @@ pub(crate) fn completion(text: &str, offset: usize, cx: &Context) -> Vec<Complet
             + (line_rest.len() - line_rest.trim_start_matches(is_py_space).len());
         let value_end = line_begin + lead + d + 1 + line_rest.trim_end_matches(is_py_space).len();
         let replace = TextRange::new(value_start.min(offset), value_end.max(offset));
-        return value_items(section, &key, replace, plugin_type);
+        let reads = super::code::reads_of(cx);
+        return value_items(section, &key, replace, plugin_type, reads.as_ref());
     }
     let word_end = offset
         + text[offset..line_stop]
             .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
             .unwrap_or(line_stop - offset);
+    let reads = super::code::reads_of(cx);
     option_items(
         section,
         TextRange::new(line_begin + lead, word_end),
         plugin_type,
+        reads.as_ref(),
     )
 }
 
@@ -79,6 +85,7 @@ fn section_items(
     offset: usize,
     line_stop: usize,
     plugin_type: Option<&str>,
+    reads: Option<&Reads>,
 ) -> Vec<CompletionItem> {
     let line_rest = &text[offset..line_stop];
     let (end, close) = match line_rest.find(']') {
@@ -121,6 +128,29 @@ fn section_items(
                 .sort(format!("{i:03}")),
         );
     }
+    // The plugin's own sections, as its code reads them, first.
+    for (i, name) in reads
+        .map(Reads::sections)
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
+        if present(name)
+            || out.iter().any(|c| c.label == name)
+            || !matches!(role(name, plugin_type), Role::Plugin)
+        {
+            continue;
+        }
+        let r = reads.expect("sections come from the reads");
+        let mut item = CompletionItem::new(name, CompletionKind::Section, replace)
+            .detail("the plugin's section, read by its code")
+            .insert(format!("{name}{close}"), false)
+            .sort(format!("+{i:03}"));
+        if let Some(md) = super::code::section_markdown(name, r) {
+            item = item.docs(md);
+        }
+        out.push(item);
+    }
     out
 }
 
@@ -128,6 +158,7 @@ fn option_items(
     section: &Section,
     replace: TextRange,
     plugin_type: Option<&str>,
+    reads: Option<&Reads>,
 ) -> Vec<CompletionItem> {
     let h = section.header.as_ref().expect("a header");
     let spec = match role(h.name, plugin_type) {
@@ -163,6 +194,32 @@ fn option_items(
             );
         }
     }
+    // The options the plugin's code reads in the section.
+    if let Some(r) = reads {
+        for (i, name) in r.options_in(h.name).into_iter().enumerate() {
+            if set(name) || out.iter().any(|c| c.label == name) {
+                continue;
+            }
+            let rs = super::code::own(r, h.name, name);
+            let value = template(name)
+                .filter(|t| !t.value.is_empty() && !t.value.contains('<'))
+                .map(|t| t.value.to_string())
+                .or_else(|| rs.first().and_then(|x| x.ini_default()))
+                .unwrap_or_default();
+            let mut detail = super::code::summary(&rs);
+            if template(name).is_some() {
+                detail.push_str(", commented out in this file");
+            }
+            let mut item = CompletionItem::new(name, CompletionKind::Key, replace)
+                .detail(detail)
+                .insert(format!("{name}=${{1:{}}}", snippet_escape(&value)), true)
+                .sort(format!("0p{i:03}"));
+            if let Some(md) = super::code::markdown(h.name, name, &rs) {
+                item = item.docs(md);
+            }
+            out.push(item);
+        }
+    }
     for (i, (_, t)) in section.templates().enumerate() {
         if t.key_is_placeholder()
             || set(&t.name)
@@ -196,6 +253,7 @@ fn value_items(
     key: &str,
     replace: TextRange,
     plugin_type: Option<&str>,
+    reads: Option<&Reads>,
 ) -> Vec<CompletionItem> {
     let h = section.header.as_ref().expect("a header");
     let mut out = Vec::new();
@@ -274,6 +332,38 @@ fn value_items(
         }
         (None, Some(_)) => {}
         _ => {
+            // What the plugin's getter accepts, and its default.
+            let rs = reads
+                .map(|r| super::code::own(r, h.name, key))
+                .unwrap_or_default();
+            if let Some(r) = rs.first() {
+                let default = r.ini_default();
+                let is_default = |v: &str| default.as_deref() == Some(v);
+                let of = |v: &str| {
+                    if is_default(v) {
+                        format!("{}, the code's default", r.getter.method())
+                    } else {
+                        r.getter.method().to_string()
+                    }
+                };
+                match (r.getter, &r.value_set) {
+                    (Getter::Boolean, _) => {
+                        for (i, v) in sdk().booleans.accepted.iter().enumerate() {
+                            out.push(value(v, of(v), None, i));
+                        }
+                    }
+                    (Getter::Ienum, Some(set)) => {
+                        for (i, v) in set.iter().enumerate() {
+                            out.push(value(v, of(v), None, i));
+                        }
+                    }
+                    _ => {
+                        if let Some(d) = default.as_deref().filter(|d| !d.is_empty()) {
+                            out.push(value(d, "the code's default".into(), None, 0));
+                        }
+                    }
+                }
+            }
             // The plugin's own option: the SDK's `$` works for any get().
             out.push(value(
                 "$",

@@ -306,7 +306,7 @@ type: aa
 
             Level of the plugin's root logger. Any other value stops the plugin when it starts.
 
-            *Commented out: the SDK uses its default until the line is uncommented.*
+            *Commented out: the default applies until the line is uncommented.*
         "#]],
     );
 }
@@ -405,6 +405,240 @@ password=$0$
             [a-b]
             # sps-plugin-ls: ignore[config/credential-store-missing]
             password=$
+        "#]],
+    );
+}
+
+// What the plugin's code reads.
+
+const READING_PLUGIN: &str = r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+api: '1.9'
+entry_point: main.py
+//- main.py
+from safeguard.sessions.plugin import AAPlugin
+class Plugin(AAPlugin):
+    def do_authorize(self):
+        self.plugin_configuration.get("radius", "server", required=True)
+        self.plugin_configuration.getint("radius", "port", 1812)
+        self.plugin_configuration.getienum("radius", "auth_type", ("pap", "chap"), default="pap")
+        self.plugin_configuration.getboolean("radius", "verbose", default=False)
+        self.plugin_configuration.get_options("groups")
+"#;
+
+#[test]
+fn completion_of_the_sections_the_code_reads() {
+    check_completion(
+        &format!("{READING_PLUGIN}//- default.cfg\n[radius]\n[$0\n"),
+        expect![[r#"
+            credential_store (SDK section, every plugin type) → "credential_store]"
+            logging (SDK section, every plugin type) → "logging]"
+            https-proxy (SDK section, every plugin type) → "https-proxy]"
+            tls (SDK section, every plugin type) → "tls]"
+            memory-cache (SDK section, every plugin type) → "memory-cache]"
+            auth (SDK section, type: aa) → "auth]"
+            connection_limit by=client_ip_gateway_user (SDK section, type: aa) → "connection_limit by=client_ip_gateway_user]"
+            authentication_cache (SDK section, type: aa) → "authentication_cache]"
+            ignore_upn_suffix_for_rdp (SDK section, type: aa) → "ignore_upn_suffix_for_rdp]"
+            whitelist source=user_list (SDK section, type: aa) → "whitelist source=user_list]"
+            whitelist source=ldap_server_group (SDK section, type: aa) → "whitelist source=ldap_server_group]"
+            usermapping source=explicit (SDK section, type: aa) → "usermapping source=explicit]"
+            usermapping source=ldap_server (SDK section, type: aa) → "usermapping source=ldap_server]"
+            username_transform (SDK section, type: aa) → "username_transform]"
+            ldap_server (SDK section, type: aa) → "ldap_server]"
+            question_1 (SDK section, type: aa) → "question_1]"
+            groups (the plugin's section, read by its code) → "groups]"
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_the_options_the_code_reads() {
+    check_completion(
+        &format!("{READING_PLUGIN}//- default.cfg\n[radius]\n; port=1813\n$0\n"),
+        expect![[r#"
+            server (text, required) → "server=${1:}"
+            port (integer, default 1812, commented out in this file) → "port=${1:1813}"
+            auth_type (one of pap, chap, default pap) → "auth_type=${1:pap}"
+            verbose (boolean (`yes`/`no`), default no) → "verbose=${1:no}"
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_values_by_the_code_s_getter() {
+    check_completion(
+        &format!("{READING_PLUGIN}//- default.cfg\n[radius]\nauth_type=$0\n"),
+        expect![[r#"
+            pap (getienum, the code's default)
+            chap (getienum)
+            $ (from the credential store)
+            $$ (a literal $)
+        "#]],
+    );
+    check_completion(
+        &format!("{READING_PLUGIN}//- default.cfg\n[radius]\nverbose=$0\n"),
+        expect![[r#"
+            yes (getboolean)
+            no (getboolean, the code's default)
+            $ (from the credential store)
+            $$ (a literal $)
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_an_option_and_a_section_the_code_reads() {
+    check_hover(
+        &format!("{READING_PLUGIN}//- default.cfg\n[radius]\n; au$0th_type=pap\n"),
+        expect![[r#"
+            `auth_type`
+            **auth_type** in `[radius]` — read by the plugin's code
+
+            - type: one of a set (case-insensitive) (`getienum`)
+            - values: `pap`, `chap`
+            - default: `pap`
+
+            Read at `main.py:6`.
+
+            *Commented out: the default applies until the line is uncommented.*
+        "#]],
+    );
+    check_hover(
+        &format!("{READING_PLUGIN}//- default.cfg\n[rad$0ius]\n"),
+        expect![[r#"
+            `[radius]`
+            **[radius]** — a section of the plugin itself
+
+            The plugin's code reads:
+
+            - `server`: text, required
+            - `port`: integer, default 1812
+            - `auth_type`: one of pap, chap, default pap
+            - `verbose`: boolean (`yes`/`no`), default no
+
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_a_read_in_python_shows_what_default_cfg_says() {
+    check_hover(
+        r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+api: '1.9'
+entry_point: main.py
+//- main.py
+from safeguard.sessions.plugin import AAPlugin
+class Plugin(AAPlugin):
+    def do_authorize(self):
+        self.plugin_configuration.getint("radius", "po$0rt", 1812)
+//- default.cfg
+[radius]
+; port=1813
+"#,
+        expect![[r#"
+            `"port"`
+            **port** in `[radius]` — read by the plugin's code
+
+            - type: integer (`getint`)
+            - default: `1812`
+
+            Read at `main.py:4`.
+
+            ---
+
+            default.cfg documents `; port=1813` (line 2), commented out
+        "#]],
+    );
+}
+
+#[test]
+fn definition_between_an_option_and_the_code_that_reads_it() {
+    use std::path::{Path, PathBuf};
+
+    use crate::analysis::Context;
+    use crate::workspace::{DocKind, MemoryFiles};
+    let root = PathBuf::from("/definition-reads");
+    let main = "from safeguard.sessions.plugin import AAPlugin\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        self.plugin_configuration.getint('radius', 'port', 1812)\n";
+    let cfg = "[radius]\nserver=x\n; port=1813\n";
+    let mut files = MemoryFiles::default();
+    for (rel, text) in [
+        (
+            "MANIFEST",
+            "name: P\ntype: aa\napi: '1.9'\nentry_point: main.py\n",
+        ),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ] {
+        files.files.insert(root.join(rel), text.as_bytes().to_vec());
+    }
+    let at = |p: &Path, kind, text: &str, offset: usize| {
+        let cx = Context::new(p, &files);
+        crate::features::definition(kind, text, offset, &cx)
+            .map(|t| (t.path, t.text[t.range.start..t.range.end].to_string()))
+    };
+    let cfg_path = root.join("default.cfg");
+    let main_path = root.join("main.py");
+    assert_eq!(
+        at(
+            &cfg_path,
+            DocKind::Config,
+            cfg,
+            cfg.find("port").unwrap() + 1
+        ),
+        Some((main_path.clone(), "'port'".to_string()))
+    );
+    assert_eq!(
+        at(&cfg_path, DocKind::Config, cfg, cfg.find("server").unwrap()),
+        None
+    );
+    assert_eq!(
+        at(
+            &main_path,
+            DocKind::Python,
+            main,
+            main.find("'port'").unwrap() + 2
+        ),
+        Some((cfg_path, "port".to_string()))
+    );
+}
+
+#[test]
+fn completion_of_sections_and_options_in_a_getter_call() {
+    let plugin = r#"
+//- MANIFEST
+name: My_Plugin
+type: aa
+api: '1.9'
+entry_point: main.py
+//- default.cfg
+[radius]
+server=x
+; port=1812
+[logging]
+//- lib/__init__.py
+//- lib/client.py
+def from_config(plugin_configuration):
+    return plugin_configuration.get("radius", "secret")
+"#;
+    check_completion(
+        &format!("{plugin}//- main.py\nclass Plugin:\n    def do_authorize(self):\n        self.plugin_configuration.get(\"ra$0\")\n"),
+        expect![[r#"
+            radius (a section of default.cfg)
+            logging (a section of default.cfg)
+        "#]],
+    );
+    check_completion(
+        &format!("{plugin}//- main.py\nclass Plugin:\n    def do_authorize(self):\n        self.plugin_configuration.getint('radius', '$0')\n"),
+        expect![[r#"
+            server (set in default.cfg)
+            port (documented in default.cfg)
+            secret (read elsewhere in the code)
         "#]],
     );
 }

@@ -12,9 +12,26 @@ pub(crate) fn hover(text: &str, offset: usize, cx: &Context) -> Option<Hover> {
     let ini = ini::parse_around(text, offset, offset);
     let plugin_type = cx.plugin().sdk_type();
     let section = ini.section_at(offset)?;
+    let reads = super::code::reads_of(cx);
+    // What the SDK says of an option, then what the plugin's code reads.
+    let option_hover = |section: Option<&str>, option: &str, plugin_type: Option<&str>| {
+        let sdk = option_hover(section, option, plugin_type);
+        let code = match (&reads, section) {
+            (Some(r), Some(s)) => super::code::markdown(s, option, &super::code::own(r, s, option)),
+            _ => None,
+        };
+        match (sdk, code) {
+            (Some(a), Some(b)) => Some(format!("{a}\n\n---\n\n{b}")),
+            (a, b) => a.or(b),
+        }
+    };
     if let Some(h) = &section.header {
         if h.range.touches(offset) {
-            let markdown = section_hover(h.name, plugin_type)?;
+            let own = match (&reads, role(h.name, plugin_type)) {
+                (Some(r), Role::Plugin) => super::code::section_markdown(h.name, r),
+                _ => None,
+            };
+            let markdown = own.or_else(|| section_hover(h.name, plugin_type))?;
             return Some(Hover {
                 range: h.range,
                 markdown,
@@ -54,7 +71,9 @@ pub(crate) fn hover(text: &str, offset: usize, cx: &Context) -> Option<Hover> {
             let md = option_hover(name, &t.name, plugin_type)?;
             return Some(Hover {
                 range: t.key_range,
-                markdown: format!("{md}\n\n*Commented out: the SDK uses its default until the line is uncommented.*"),
+                markdown: format!(
+                    "{md}\n\n*Commented out: the default applies until the line is uncommented.*"
+                ),
             });
         }
     }

@@ -4,6 +4,7 @@
 //! from the plugin type in the MANIFEST beside the file.
 
 mod assists;
+mod code;
 mod completion;
 mod hover;
 mod outline;
@@ -14,6 +15,7 @@ mod fixture_tests;
 mod tests;
 
 pub(crate) use assists::assists;
+pub(crate) use code::{definition, markdown as read_markdown};
 pub(crate) use completion::completion;
 pub(crate) use hover::hover;
 pub(crate) use outline::{folding, symbols};

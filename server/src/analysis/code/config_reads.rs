@@ -1,0 +1,176 @@
+//! The rules on the plugin's reads of its configuration, seen from the
+//! code: `python/undocumented-option` (a read whose option default.cfg
+//! never documents, with a fix that documents it there) and
+//! `python/default-rejected` (a literal default that is not of the
+//! getter's type, which the SDK returns unchanged when the option is
+//! absent).
+
+use std::path::{Path, PathBuf};
+
+use super::reads::{self, Default, Getter, Read, Val};
+use super::PluginCode;
+use crate::analysis::codes::python::{DEFAULT_REJECTED, UNDOCUMENTED_OPTION};
+use crate::analysis::{Diagnostic, Edit};
+use crate::schema::config::sdk;
+use crate::syntax::ini;
+use crate::text::TextRange;
+use crate::workspace::Files;
+
+/// The configuration file the plugin documents its options in:
+/// default.cfg, else the default.cfg.plugin pluginv builds it from.
+fn documentation(files: &dyn Files, folder: &Path) -> Option<(PathBuf, String)> {
+    ["default.cfg", "default.cfg.plugin"]
+        .iter()
+        .find_map(|name| {
+            let path = folder.join(name);
+            files.read(&path).map(|text| (path, text))
+        })
+}
+
+pub fn check(
+    files: &dyn Files,
+    folder: &Path,
+    code: &PluginCode,
+    out: &mut Vec<(PathBuf, Diagnostic)>,
+) {
+    let reads = reads::of_code(code);
+    for r in reads.reads.iter().filter(|r| r.by_sdk.is_none()) {
+        if let Some(d) = default_rejected(r) {
+            out.push((r.path.clone(), d));
+        }
+    }
+    let Some((cfg_path, cfg)) = documentation(files, folder) else {
+        return;
+    };
+    let parsed = ini::parse(&cfg);
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for r in reads.reads.iter().filter(|r| r.by_sdk.is_none()) {
+        let Some(option) = r.option.as_deref() else {
+            continue;
+        };
+        // The SDK's own options are documented by the SDK's template.
+        if sdk()
+            .section(&r.section)
+            .is_some_and(|s| s.option(option).is_some())
+        {
+            continue;
+        }
+        let documented = parsed
+            .named(&r.section)
+            .any(|s| s.entry(option).is_some() || s.templates().any(|(_, t)| t.name == option));
+        if documented {
+            continue;
+        }
+        let first = !seen.contains(&(r.section.as_str(), option));
+        seen.push((&r.section, option));
+        let line = format!(
+            "; {option}={}",
+            r.ini_default()
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| format!("<{option}>"))
+        );
+        let mut d = Diagnostic::info(
+            UNDOCUMENTED_OPTION,
+            r.option_range.unwrap_or(r.range),
+            format!(
+                "`{option}` of `[{}]` is read here but default.cfg never documents it: add `{line}` \
+                 to `[{}]` so that administrators know of it",
+                r.section, r.section
+            ),
+        );
+        // One fix per option, on its first read.
+        if first {
+            d = d.with_fix(
+                "Document in default.cfg",
+                vec![document_edit(&cfg_path, &cfg, &parsed, &r.section, &line)],
+            );
+        }
+        out.push((r.path.clone(), d));
+    }
+}
+
+/// The edit that adds `line` to the section (after its header), or the
+/// section with the line at the end of the file.
+fn document_edit(path: &Path, text: &str, parsed: &ini::Ini, section: &str, line: &str) -> Edit {
+    match parsed.named(section).next().and_then(|s| s.header.as_ref()) {
+        Some(h) => {
+            let at = crate::text::line_end(text, h.range.end);
+            Edit::in_file(path, TextRange::empty(at), format!("\n{line}"))
+        }
+        None => {
+            let sep = if text.is_empty() || text.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            Edit::in_file(
+                path,
+                TextRange::empty(text.len()),
+                format!("{sep}\n[{section}]\n{line}\n"),
+            )
+        }
+    }
+}
+
+/// A literal default the getter returns unchanged, of another type than
+/// the getter's values.
+fn default_rejected(r: &Read) -> Option<Diagnostic> {
+    let at = r.default_range?;
+    let Default::Known(v) = &r.default else {
+        return None;
+    };
+    if *v == Val::None {
+        return None;
+    }
+    let problem = match (r.getter, v) {
+        (Getter::Boolean, Val::Bool(_)) => return None,
+        (Getter::Boolean, Val::Str(s)) => {
+            let write = match ini::py_lower(s).as_ref() {
+                "yes" | "true" | "on" | "1" => " (write `True`)",
+                "no" | "false" | "off" | "0" | "" => " (write `False`)",
+                _ => "",
+            };
+            format!(
+                "`getboolean` returns its default unchanged when the option is not set, so this \
+                 gives the text {} (which is {}), not a boolean{write}",
+                v.python(),
+                if s.is_empty() { "false" } else { "true" }
+            )
+        }
+        (Getter::Boolean, _) => format!(
+            "`getboolean` returns its default unchanged when the option is not set, so this gives \
+             {}, not a boolean: write `True` or `False`",
+            v.python()
+        ),
+        (Getter::Int, Val::Int(_)) | (Getter::Float, Val::Int(_) | Val::Float(_)) => return None,
+        (Getter::Int | Getter::Float, _) => format!(
+            "`{}` returns its default unchanged when the option is not set, so this gives {}, \
+             not a number: write it without quotes",
+            r.getter.method(),
+            v.python()
+        ),
+        (Getter::Ienum, Val::Str(s)) => {
+            let set = r.value_set.as_ref()?;
+            if set.iter().any(|x| x == s) {
+                return None;
+            }
+            format!(
+                "`getienum` returns its default unchanged when the option is not set, and {} is \
+                 not one of {}: the code gets a value it does not expect",
+                v.python(),
+                set.iter()
+                    .map(|x| format!("`{x}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        (Getter::List, Val::Str(_)) => return None,
+        (Getter::List, _) => format!(
+            "`getlist` splits its default on `,`, so {} fails with `AttributeError` when the \
+             option is not set: write the default as one comma-separated string",
+            v.python()
+        ),
+        _ => return None,
+    };
+    Some(Diagnostic::warning(DEFAULT_REJECTED, at, problem))
+}

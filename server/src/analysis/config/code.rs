@@ -1,0 +1,355 @@
+//! default.cfg against the code that reads it ([`Reads`]):
+//! `config/unread-section`, `config/unread-option`,
+//! `config/missing-required`, `config/empty-required`,
+//! `config/default-differs`; the value of an option the code reads with a
+//! typed getter goes to [`super::values`], as an SDK option's does.
+//! Nothing is said of what is not read while the code has a syntax error or
+//! reads a section it names only at run time.
+
+use super::*;
+use crate::analysis::code::reads::{Default, Getter, Read, Reads, Val};
+use crate::analysis::did_you_mean;
+use crate::schema::config::{sdk as sdk_data, Invalid, OptionSpec, OptionType, Role};
+use crate::syntax::ini::py_lower;
+
+/// Whether the section belongs to the plugin (the SDK does not read it
+/// under this name for any plugin type).
+pub(crate) fn is_plugin_section(h: &ini::Header, plugin_type: Option<&str>) -> bool {
+    !h.is_default()
+        && matches!(
+            crate::schema::config::role(h.name, plugin_type),
+            Role::Plugin
+        )
+}
+
+/// Whether the code says nothing is unread: it parsed and names every
+/// section it reads.
+fn knows_all(reads: &Reads) -> bool {
+    reads.complete && !reads.any_section
+}
+
+/// A plugin section that neither the SDK nor the code reads.
+pub(crate) fn unread_section(
+    h: &ini::Header,
+    reads: &Reads,
+    plugin_type: Option<&str>,
+) -> Option<Diagnostic> {
+    if !knows_all(reads) || reads.reads_section(h.name) {
+        return None;
+    }
+    let sdk_names = sdk_data()
+        .sections
+        .iter()
+        .filter(|s| s.applies_to(plugin_type) && s.name_pattern.is_none())
+        .flat_map(|s| s.names());
+    let known: Vec<&str> = reads.sections().into_iter().chain(sdk_names).collect();
+    Some(match did_you_mean(h.name, known.iter().copied()) {
+        Some(m) => Diagnostic::warning(
+            UNREAD_SECTION,
+            h.name_range,
+            format!(
+                "neither the SDK nor the plugin's code reads `[{}]`; did you mean `[{m}]`?",
+                h.name
+            ),
+        )
+        .with_fix(
+            format!("Rename to `[{m}]`"),
+            vec![Edit::new(h.name_range, m)],
+        ),
+        None => Diagnostic::warning(
+            UNREAD_SECTION,
+            h.name_range,
+            format!(
+                "neither the SDK nor the plugin's code reads `[{}]`: its options change nothing",
+                h.name
+            ),
+        ),
+    })
+}
+
+/// An option (`key` as written, `name` lower-cased) of a read plugin
+/// section that the code never reads.
+pub(crate) fn unread_option(
+    section: &str,
+    key: &str,
+    name: &str,
+    key_range: TextRange,
+    reads: &Reads,
+) -> Option<Diagnostic> {
+    if !knows_all(reads) || !reads.reads_section(section) || reads.reads_option(section, name) {
+        return None;
+    }
+    let known = reads.options_in(section);
+    Some(match did_you_mean(name, known.iter().copied()) {
+        Some(m) => Diagnostic::warning(
+            UNREAD_OPTION,
+            key_range,
+            format!("the plugin never reads `{key}` in `[{section}]`; did you mean `{m}`?"),
+        )
+        .with_fix(format!("Change to `{m}`"), vec![Edit::new(key_range, m)]),
+        None => Diagnostic::warning(
+            UNREAD_OPTION,
+            key_range,
+            format!(
+                "the plugin never reads `{key}` in `[{section}]`: setting it changes nothing{}",
+                listed(&known)
+            ),
+        ),
+    })
+}
+
+fn listed(known: &[&str]) -> String {
+    if known.is_empty() || known.len() > 12 {
+        return String::new();
+    }
+    format!(
+        " (it reads {})",
+        known
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// The option's type as the code's getter sees it, for [`values::problem`].
+fn spec_of(r: &Read) -> Option<OptionSpec> {
+    let (ty, values) = match r.getter {
+        Getter::Boolean => (OptionType::Boolean, Vec::new()),
+        Getter::Int => (OptionType::Int, Vec::new()),
+        Getter::Float => (OptionType::Float, Vec::new()),
+        Getter::Ienum => (
+            OptionType::Enum,
+            r.value_set
+                .as_ref()?
+                .iter()
+                .map(|v| py_lower(v).into_owned())
+                .collect(),
+        ),
+        Getter::Key | Getter::Certificate | Getter::CaCertificate => (OptionType::Pem, Vec::new()),
+        Getter::Get | Getter::List | Getter::Options => return None,
+    };
+    Some(OptionSpec {
+        name: r.option.clone()?,
+        ty,
+        values,
+        case_sensitive: false,
+        invalid: Invalid::Error,
+        default: r.ini_default(),
+        example: None,
+        required: r.required,
+        dollar_allowed: r.getter != Getter::CaCertificate,
+        trusted_ca_list: r.getter == Getter::CaCertificate,
+        only_in: Vec::new(),
+        description: String::new(),
+    })
+}
+
+/// The first typed read of the option whose getter rejects the value: the
+/// problem, with the read that rejects it named in the message.
+pub(crate) fn value_problem(
+    section: &str,
+    name: &str,
+    value: &str,
+    reads: &Reads,
+) -> Option<values::ValueProblem> {
+    reads.of(section, name).find_map(|r| {
+        // The SDK returns a value equal to the default unchanged, unchecked.
+        if matches!(&r.default, Default::Known(Val::Str(d)) if d == value) {
+            return None;
+        }
+        let spec = spec_of(r)?;
+        let mut p = values::problem(&spec, value)?;
+        p.message = format!(
+            "{} (`{}` reads it with `{}`)",
+            p.message,
+            r.place(),
+            r.getter.method()
+        );
+        Some(p)
+    })
+}
+
+/// Whether some read of the option is by a getter that reads text (then
+/// a template's `true` is no mistake).
+pub(crate) fn read_as_text(section: &str, name: &str, reads: &Reads) -> bool {
+    reads
+        .of(section, name)
+        .any(|r| matches!(r.getter, Getter::Get | Getter::List))
+}
+
+/// `client_id=` set empty where the code requires it.
+pub(crate) fn empty_required(section: &str, e: &Entry, reads: &Reads) -> Option<Diagnostic> {
+    if !e.value.is_empty() {
+        return None;
+    }
+    let r = reads.of(section, &e.name).find(|r| r.required)?;
+    Some(Diagnostic::warning(
+        EMPTY_REQUIRED,
+        e.key_range,
+        format!(
+            "`{}` is shipped empty, and `required=True` (`{}`) accepts the empty value, so the \
+             plugin fails later, at the service: fill it in, or comment it out as `; {}=<value>`",
+            e.key,
+            r.place(),
+            e.key
+        ),
+    ))
+}
+
+/// Required reads that the file neither sets nor documents.
+pub(crate) fn missing_required(text: &str, ini: &Ini, reads: &Reads, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for r in reads.reads.iter().filter(|r| r.required) {
+        let Some(option) = r.option.as_deref() else {
+            continue;
+        };
+        if seen.contains(&(r.section.as_str(), option)) {
+            continue;
+        }
+        seen.push((&r.section, option));
+        let mut sections = ini.named(&r.section).peekable();
+        let header = sections.peek().and_then(|s| s.header.as_ref()).cloned();
+        let documented = ini
+            .named(&r.section)
+            .any(|s| s.entry(option).is_some() || s.templates().any(|(_, t)| t.name == option));
+        if documented {
+            continue;
+        }
+        let line = format!("; {option}=<{option}>");
+        let (at, edit) = match &header {
+            Some(h) => (
+                h.name_range,
+                Edit::new(
+                    TextRange::empty(line_end(text, h.range.end)),
+                    format!("\n{line}"),
+                ),
+            ),
+            None => {
+                let sep = if text.is_empty() || text.ends_with('\n') {
+                    ""
+                } else {
+                    "\n"
+                };
+                (
+                    TextRange::empty(0),
+                    Edit::new(
+                        TextRange::empty(text.len()),
+                        format!("{sep}\n[{}]\n{line}\n", r.section),
+                    ),
+                )
+            }
+        };
+        let whom = match r.by_sdk {
+            Some(by) => format!("`{by}` at `{}`", r.place()),
+            None => format!("`{}`", r.place()),
+        };
+        out.push(
+            Diagnostic::warning(
+                MISSING_REQUIRED,
+                at,
+                format!(
+                    "the plugin requires `[{}] {option}` ({whom} reads it with `required=True`), \
+                     and this file neither sets nor documents it: add `{line}`",
+                    r.section
+                ),
+            )
+            .with_fix(format!("Add `{line}`"), vec![edit]),
+        );
+    }
+}
+
+/// A documented default (a template's value) that differs from the code's.
+pub(crate) fn default_differs(
+    section: &str,
+    t: &ini::Template,
+    reads: &Reads,
+) -> Option<Diagnostic> {
+    if t.value.is_empty() || !t.continuations.is_empty() || has_placeholder(&t.value) {
+        return None;
+    }
+    let own: Vec<&Read> = reads
+        .of(section, &t.name)
+        .filter(|r| r.by_sdk.is_none())
+        .collect();
+    let mut defaults = own.iter().map(|r| {
+        r.ini_default()
+            .or_else(|| reads.defaults_value(section, &t.name).map(str::to_string))
+            .map(|d| (d, *r))
+    });
+    let (code, r) = defaults.next()??;
+    // Reads that disagree with each other say nothing.
+    if defaults.any(|d| d.map(|d| d.0) != Some(code.clone())) {
+        return None;
+    }
+    if same_value(r.getter, &t.value, &code) {
+        return None;
+    }
+    let shown = if code.is_empty() {
+        "an empty value".to_string()
+    } else {
+        format!("`{code}`")
+    };
+    Some(
+        Diagnostic::info(
+            DEFAULT_DIFFERS,
+            t.value_range,
+            format!(
+                "the documented default `{}` differs from the code's, {shown} (`{}`): when the \
+                 option is not set the plugin uses {shown}",
+                short(&t.value),
+                r.place()
+            ),
+        )
+        .with_fix(
+            format!("Document {shown}"),
+            vec![Edit::new(t.value_range, code)],
+        ),
+    )
+}
+
+/// `<...>` anywhere in a value (`https://host/<tenant-id>`): an example to
+/// fill in, not a default.
+fn has_placeholder(v: &str) -> bool {
+    v.find('<').is_some_and(|open| {
+        v[open + 1..].find('>').is_some_and(|close| {
+            v[open + 1..open + 1 + close]
+                .chars()
+                .any(char::is_alphabetic)
+        })
+    })
+}
+
+/// Whether a documented value means the code's default for its getter.
+fn same_value(getter: Getter, doc: &str, code: &str) -> bool {
+    match getter {
+        Getter::Boolean => {
+            let b = |v: &str| match py_lower(v).as_ref() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            };
+            // A documented value the getter rejects is the value rule's.
+            b(doc).is_none() || b(doc) == b(code)
+        }
+        Getter::Int => match (doc.parse::<i64>(), code.parse::<i64>()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => true,
+        },
+        Getter::Float => match (doc.parse::<f64>(), code.parse::<f64>()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => true,
+        },
+        Getter::Ienum => py_lower(doc) == py_lower(code),
+        Getter::List => {
+            let items = |v: &str| {
+                v.split(',')
+                    .map(|i| i.trim().to_string())
+                    .collect::<Vec<_>>()
+            };
+            items(doc) == items(code)
+        }
+        Getter::Get => doc == code,
+        _ => true,
+    }
+}

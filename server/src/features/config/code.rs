@@ -1,0 +1,147 @@
+//! What the plugin's code reads (`analysis::code::reads`), as completion
+//! and hover show it in default.cfg.
+
+use crate::analysis::code::reads::{self, Default, Getter, Read, Reads};
+use crate::analysis::Context;
+
+/// What the code of the plugin around the document reads (from the cached
+/// file indexes), when there is code.
+pub(super) fn reads_of(cx: &Context) -> Option<Reads> {
+    if cx.files.is_detached() {
+        return None;
+    }
+    reads::of_plugin(cx.files, &cx.plugin().folder)
+}
+
+/// The plugin's own reads of an option (not the SDK's on its behalf).
+pub(super) fn own<'r>(r: &'r Reads, section: &'r str, option: &'r str) -> Vec<&'r Read> {
+    r.of(section, option).collect()
+}
+
+/// `integer, default 60, required`.
+pub(super) fn summary(rs: &[&Read]) -> String {
+    let Some(first) = rs.first() else {
+        return String::new();
+    };
+    let mut parts = vec![first.getter.type_name().to_string()];
+    if let Some(set) = &first.value_set {
+        parts[0] = format!("one of {}", set.join(", "));
+    }
+    if let Some(d) = first.ini_default() {
+        parts.push(if d.is_empty() {
+            "default empty".to_string()
+        } else {
+            format!("default {d}")
+        });
+    } else if first.default == Default::Unknown {
+        parts.push("default set in code".to_string());
+    }
+    if rs.iter().any(|r| r.required) {
+        parts.push("required".to_string());
+    }
+    parts.join(", ")
+}
+
+/// Markdown for an option the code reads: type, default, required, and
+/// the lines that read it.
+pub(crate) fn markdown(section: &str, option: &str, rs: &[&Read]) -> Option<String> {
+    let first = rs.first()?;
+    let mut md = format!("**{option}** in `[{section}]` — read by the plugin's code\n\n");
+    md.push_str(&format!(
+        "- type: {} (`{}`)\n",
+        first.getter.type_name(),
+        first.getter.method()
+    ));
+    if let Some(set) = &first.value_set {
+        md.push_str(&format!(
+            "- values: {}\n",
+            set.iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    match (&first.default, first.ini_default()) {
+        (_, Some(d)) if d.is_empty() => md.push_str("- default: empty\n"),
+        (_, Some(d)) => md.push_str(&format!("- default: `{d}`\n")),
+        (Default::Unknown, None) => md.push_str("- default: computed by the code\n"),
+        _ if first.getter == Getter::Options => {}
+        _ => md.push_str("- default: none (`None`)\n"),
+    }
+    if rs.iter().any(|r| r.required) {
+        md.push_str("- required (`required=True`)\n");
+    }
+    md.push_str("\nRead at ");
+    let places: Vec<String> = rs
+        .iter()
+        .map(|r| match r.by_sdk {
+            Some(by) => format!("`{}` (by `{by}`)", r.place()),
+            None => format!("`{}`", r.place()),
+        })
+        .collect();
+    md.push_str(&places.join(", "));
+    md.push('.');
+    Some(md)
+}
+
+/// Markdown for a plugin section the code reads: its options.
+pub(super) fn section_markdown(section: &str, r: &Reads) -> Option<String> {
+    if !r.reads.iter().any(|x| x.section == section) {
+        return None;
+    }
+    let mut md =
+        format!("**[{section}]** — a section of the plugin itself\n\nThe plugin's code reads");
+    if r.any_option(section) {
+        md.push_str(" any option of it (names that are data)");
+    }
+    let options = r.options_in(section);
+    if !options.is_empty() {
+        md.push_str(":\n\n");
+        for o in options {
+            let rs = own(r, section, o);
+            md.push_str(&format!("- `{o}`: {}\n", summary(&rs)));
+        }
+    } else {
+        md.push('.');
+    }
+    Some(md)
+}
+
+/// From an option (set or commented out) or a section header of default.cfg
+/// to the code that reads it: the plugin's own first read, else the SDK
+/// call that reads it.
+pub(crate) fn definition(
+    text: &str,
+    offset: usize,
+    cx: &Context,
+) -> Option<crate::features::Target> {
+    let ini = crate::syntax::ini::parse_around(text, offset, offset);
+    let section = ini.section_at(offset)?;
+    let h = section.header.as_ref()?;
+    let option: Option<String> = if h.name_range.touches(offset) {
+        None
+    } else if let Some(e) = section.entries.iter().find(|e| e.key_range.touches(offset)) {
+        Some(e.name.to_string())
+    } else {
+        let (_, t) = section
+            .templates()
+            .find(|(_, t)| t.key_range.touches(offset))?;
+        Some(t.name.to_string())
+    };
+    let r = reads_of(cx)?;
+    let read = {
+        let mut all: Vec<&Read> = r
+            .reads
+            .iter()
+            .filter(|x| x.section == h.name && (option.is_none() || x.option == option))
+            .collect();
+        all.sort_by_key(|x| x.by_sdk.is_some());
+        *all.first()?
+    };
+    let text = cx.files.read(&read.path)?;
+    Some(crate::features::Target {
+        path: read.path.clone(),
+        range: read.option_range.unwrap_or(read.range),
+        text: std::sync::Arc::from(text),
+    })
+}
