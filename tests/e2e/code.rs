@@ -157,3 +157,54 @@ fn definition_from_entry_point_lands_on_the_plugin_class() {
     );
     assert_eq!(server.shutdown(), 0);
 }
+
+/// "Document in default.cfg" on a read that default.cfg never documents: a
+/// workspace edit of default.cfg (the other file), as the server sees it.
+#[test]
+fn documenting_an_option_edits_default_cfg_from_the_py() {
+    let main = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return self.plugin_configuration.getint(\"my_plugin\", \"timeout\", default=15)\n";
+    let cfg = "[my_plugin]\nretries=3\n";
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ]);
+    let mut server = Server::start_open_scope(&plugin.dir);
+    let u = server.open(&plugin.path("main.py"), main);
+    let diags = server.diagnostics(&u, 1);
+    assert!(
+        codes(&diags).contains(&"python/undocumented-option".to_string()),
+        "{diags:?}"
+    );
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": u },
+                "range": { "start": { "line": 6, "character": 0 }, "end": { "line": 6, "character": 80 } },
+                "context": { "diagnostics": [], "only": ["quickfix"] }
+            }),
+        )
+        .unwrap();
+    let action = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap_or("").contains("default.cfg"))
+        .expect("a Document in default.cfg action");
+    let changes = action["edit"]["changes"].as_object().unwrap();
+    let cfg_uri = uri(&plugin.path("default.cfg"));
+    assert_eq!(changes.keys().collect::<Vec<_>>(), [&cfg_uri]);
+    let edits = changes[&cfg_uri].as_array().unwrap();
+    let mut edited = cfg.to_string();
+    for e in edits.iter().rev() {
+        let (s, t) = (
+            offset(cfg, &e["range"]["start"], "utf-16"),
+            offset(cfg, &e["range"]["end"], "utf-16"),
+        );
+        edited.replace_range(s..t, e["newText"].as_str().unwrap());
+    }
+    assert!(edited.contains("; timeout=15\n"), "{edited}");
+    assert!(edited.starts_with("[my_plugin]\n"), "{edited}");
+    assert_eq!(server.shutdown(), 0);
+}

@@ -419,7 +419,11 @@ pub fn code_actions(server: &mut Server, uri: &str, text: &str) -> Vec<(String, 
         .unwrap_or_default()
         .iter()
         .map(|a| {
-            let edits = a["edit"]["changes"][uri].as_array().unwrap();
+            // Actions that edit only another file leave this text as it is.
+            let edits = a["edit"]["changes"][uri]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             let mut spans: Vec<(usize, usize, String)> = edits
                 .iter()
                 .map(|e| {

@@ -181,17 +181,13 @@ pub fn actions(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec
         .iter()
         .filter(|d| d.range.intersects(range))
         .flat_map(|d| {
-            // An action's edits are applied to this document: fixes that edit
-            // another file (documenting an option in default.cfg from a .py)
-            // are left out until the protocol layer carries a file per edit.
-            d.fixes
-                .iter()
-                .filter(|f| f.is_local())
-                .map(move |f| Action {
-                    title: f.title.clone(),
-                    edits: f.edits.clone(),
-                    fixes: Some(d.clone()),
-                })
+            // A fix may edit another file (documenting an option in
+            // default.cfg from a .py): its edits say which.
+            d.fixes.iter().map(move |f| Action {
+                title: f.title.clone(),
+                edits: f.edits.clone(),
+                fixes: Some(d.clone()),
+            })
         })
         .collect();
     if kind == DocKind::Config {

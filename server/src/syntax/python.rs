@@ -22,6 +22,153 @@ pub struct PyTree {
 const MAX_BRACKETS: usize = 200;
 const MAX_INDENT: usize = 100;
 
+/// An expression nests one level per operator, call, subscript or
+/// attribute in a chain (`1+1+…`, `-(-(…))`, `a.b.c…`): CPython refuses more
+/// than about 3,000 levels (RecursionError), and the parser, the tree walk
+/// and the tree's drop recurse once per level. A statement whose chains
+/// could be deeper than this is refused; see [`chain_bound`].
+const MAX_CHAIN: usize = 20_000;
+
+/// Up to this many levels the parse runs on the caller's thread (a tokio
+/// blocking thread has 2 MiB); above, on a thread of its own whose stack
+/// grows with the bound.
+const CHAIN_ON_CALLER: usize = 300;
+const STACK_BASE: usize = 8 << 20;
+const STACK_PER_LEVEL: usize = 10 << 10;
+
+/// Runs `f` (which parses `text` and walks its tree) on a stack deep enough
+/// for the deepest expression `text` can hold (see [`chain_bound`]), so
+/// that no input exhausts the stack. Texts that could nest deeper than
+/// [`MAX_CHAIN`] are refused by [`parse`] before any recursion.
+pub fn with_stack_for<R: Send>(text: &str, f: impl FnOnce() -> R + Send) -> R {
+    let bound = chain_bound(text).0.min(MAX_CHAIN);
+    if bound <= CHAIN_ON_CALLER {
+        return f();
+    }
+    let stack = STACK_BASE + bound * STACK_PER_LEVEL;
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("python-parse".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, f)
+        {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had (address space or thread limits): refuse
+            // rather than risk the caller's stack.
+            Err(_) => panic!("no thread for a deeply nested Python file"),
+        }
+    })
+}
+
+/// An upper bound of how deep the expressions of `text` nest, and where a
+/// statement first goes past [`MAX_CHAIN`]. Per bracket level it counts the
+/// tokens that can each add a level (`+-*/%@&|^~.`, an opening bracket as a
+/// call or subscript, `not`, `lambda`, `if`, `else`, `await`) since the
+/// last comma of that level; the bound of a place is the sum over the open
+/// levels, and it starts again with each logical line. Comparisons and
+/// `and`/`or` are flat in the tree and not counted. Strings and comments
+/// are skipped, but an f-string's text is counted (its `{…}` are code).
+fn chain_bound(text: &str) -> (usize, Option<usize>) {
+    let b = text.as_bytes();
+    let mut levels: Vec<usize> = vec![0];
+    let mut total = 0usize;
+    let mut max = 0usize;
+    let mut i = 0;
+    let bump = |levels: &mut Vec<usize>, total: &mut usize, max: &mut usize| {
+        if let Some(top) = levels.last_mut() {
+            *top += 1;
+        }
+        *total += 1;
+        *max = (*max).max(*total);
+    };
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\'' | b'"' => {
+                // The string's prefix: the letters right before the quote.
+                let prefix = b[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|x| x.is_ascii_alphabetic())
+                    .any(|x| *x == b'f' || *x == b'F');
+                let triple = b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
+                let mut j = i + if triple { 3 } else { 1 };
+                while let Some(&x) = b.get(j) {
+                    if x == b'\\' {
+                        j += 2;
+                        continue;
+                    }
+                    if x == c && (!triple || (b.get(j + 1) == Some(&c) && b.get(j + 2) == Some(&c)))
+                    {
+                        j += if triple { 3 } else { 1 };
+                        break;
+                    }
+                    if x == b'\n' && !triple {
+                        break;
+                    }
+                    if prefix && b"+-*/%@&|^~.([{".contains(&x) {
+                        bump(&mut levels, &mut total, &mut max);
+                    }
+                    j += 1;
+                }
+                i = j;
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                bump(&mut levels, &mut total, &mut max);
+                levels.push(0);
+            }
+            b')' | b']' | b'}' if levels.len() > 1 => {
+                total -= levels.pop().unwrap_or(0);
+            }
+            b',' => {
+                if let Some(top) = levels.last_mut() {
+                    total -= *top;
+                    *top = 0;
+                }
+            }
+            b'\n' => {
+                let continued = i > 0 && b[i - 1] == b'\\';
+                if levels.len() == 1 && !continued {
+                    levels[0] = 0;
+                    total = 0;
+                }
+            }
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~' | b'.' => {
+                bump(&mut levels, &mut total, &mut max);
+            }
+            _ if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                // A string prefix (`f"…"`) is read with its string.
+                if matches!(b.get(i), Some(b'\'' | b'"')) && i - start <= 3 {
+                    continue;
+                }
+                if matches!(&text[start..i], "not" | "lambda" | "if" | "else" | "await") {
+                    bump(&mut levels, &mut total, &mut max);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if total > MAX_CHAIN {
+            return (max, Some(i));
+        }
+        i += 1;
+    }
+    (max, None)
+}
+
 /// Parses Python 3 source. Never fails and never panics.
 pub fn parse(text: &str) -> PyTree {
     if let Some(error) = too_deep(text) {
@@ -99,6 +246,14 @@ fn too_deep(text: &str) -> Option<SyntaxError> {
         }
         offset += line.len();
     }
+    if let (_, Some(at)) = chain_bound(text) {
+        return Some(SyntaxError {
+            range: TextRange::new(at, at + 1),
+            message: format!(
+                "an expression nested too deeply to read (more than {MAX_CHAIN} operators, calls or attributes in one chain); CPython refuses it too (RecursionError)"
+            ),
+        });
+    }
     None
 }
 
@@ -129,6 +284,51 @@ mod tests {
     #[test]
     fn python2_print_is_an_error() {
         assert!(!parse("print 'hello'\n").errors.is_empty());
+    }
+
+    /// Chains as deep as CPython compiles (2,992 levels) are read on a
+    /// thread of the stack they need, whatever the caller's stack; deeper
+    /// ones than any stack is given for are refused before any recursion.
+    #[test]
+    fn deep_chains_never_exhaust_the_stack() {
+        let n = 2_992;
+        let cases = [
+            format!("x = {}1\n", "1+".repeat(n)),
+            format!("x = {}1\n", "-".repeat(n)),
+            format!("x = a{}\n", ".b".repeat(n)),
+            format!("x = f{}\n", "()".repeat(n)),
+            format!("x = a{}\n", "[0]".repeat(n)),
+            format!("x = {}1\n", "lambda: ".repeat(n)),
+            format!("x = {}c\n", "a if b else ".repeat(n)),
+            format!("x = {}a\n", "not ".repeat(n)),
+            format!("x = f\"{{{}1}}\"\n", "-".repeat(n)),
+        ];
+        // A 256 KiB stack: far less than any thread the server runs on.
+        std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || {
+                for text in &cases {
+                    let ix = crate::analysis::code::index::index(text);
+                    assert!(ix.errors.is_empty(), "{}: {:?}", &text[..12], ix.errors);
+                }
+                let text = format!("x = {}1\n", "-".repeat(100_000));
+                let ix = crate::analysis::code::index::index(&text);
+                assert!(ix.errors[0]
+                    .message
+                    .starts_with("an expression nested too deeply"));
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn chain_bounds_count_nesting_not_lists_strings_or_comments() {
+        assert_eq!(chain_bound("x = [-1, -2, -3, -4]\n").0, 2);
+        assert_eq!(chain_bound("x = '+-+-+-+-' # ------\n").0, 0);
+        assert_eq!(chain_bound("x = a.b.c\ny = 1\n").0, 2);
+        assert_eq!(chain_bound("x = (a +\n     b + c)\n").0, 3);
+        assert_eq!(chain_bound("x = f'{a+b+c}' + 'x'\n").0, 4);
     }
 
     #[test]

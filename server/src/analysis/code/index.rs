@@ -158,8 +158,13 @@ const CONFIG_METHODS: &[&str] = &[
     "get_ca_certificates",
 ];
 
-/// Indexes one Python file.
+/// Indexes one Python file, on a stack deep enough for its deepest
+/// expression (the parse, the walk and the tree's drop all recurse).
 pub fn index(text: &str) -> FileIndex {
+    python::with_stack_for(text, || index_here(text))
+}
+
+fn index_here(text: &str) -> FileIndex {
     let tree = python::parse(text);
     let mut ix = FileIndex {
         errors: tree.errors,

@@ -15,7 +15,7 @@ use crate::analysis::Edit;
 use crate::features;
 use crate::lsp::convert::Text;
 use crate::lsp::snapshot::RequestSnapshot;
-use crate::text::TextRange;
+use crate::text::{LineIndex, TextRange};
 
 /// The kind of the fix-all action.
 pub const FIX_ALL: &str = "source.fixAll.sps-plugin-ls";
@@ -48,15 +48,15 @@ pub fn handle(s: &RequestSnapshot, params: CodeActionParams) -> Result<Option<Co
     if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
         let range = text.range_from_lsp(params.range);
         let actions = with_context(s, |cx| features::actions(s.kind, &s.doc.text, range, cx));
-        response.extend(actions.into_iter().map(|a| {
-            let edits = a.edits.iter().map(|e| text.edit(e)).collect();
-            CodeActionOrCommand::CodeAction(CodeAction {
+        response.extend(actions.into_iter().filter_map(|a| {
+            let edit = edits_by_file(s, &text, &a.edits)?;
+            Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: a.title,
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: a.fixes.as_ref().map(|d| vec![text.diagnostic(&s.uri, d)]),
-                edit: Some(workspace_edit(s, edits)),
+                edit: Some(edit),
                 ..Default::default()
-            })
+            }))
         }));
     }
     if wanted(only, FIX_ALL) {
@@ -65,6 +65,34 @@ pub fn handle(s: &RequestSnapshot, params: CodeActionParams) -> Result<Option<Co
         }
     }
     Ok(Some(response))
+}
+
+/// An action's edits as one workspace edit: those in this document through
+/// its own text, those in another file (`Edit::path`) through that file's
+/// text as the server sees it (open, else on disk). `None` when another
+/// file cannot be read or named (the action would apply only in part).
+fn edits_by_file(s: &RequestSnapshot, text: &Text, edits: &[Edit]) -> Option<WorkspaceEdit> {
+    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for e in edits {
+        match &e.path {
+            None => changes.entry(s.uri.clone()).or_default().push(text.edit(e)),
+            Some(path) => {
+                let other = s.with_files(|files| files.read(path))?;
+                let index = LineIndex::new(&other);
+                let other_text = Text {
+                    text: &other,
+                    index: &index,
+                    encoding: s.encoding,
+                };
+                let uri = Uri::from_file_path(path)?;
+                changes.entry(uri).or_default().push(other_text.edit(e));
+            }
+        }
+    }
+    Some(WorkspaceEdit {
+        changes: Some(changes),
+        ..Default::default()
+    })
 }
 
 fn workspace_edit(s: &RequestSnapshot, edits: Vec<TextEdit>) -> WorkspaceEdit {
