@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use sps_plugin_ls::analysis::codes::{self, Fixable};
 
 use crate::cli::check;
@@ -1021,4 +1021,65 @@ fn the_configuration_above_the_current_folder_applies() {
         stdout.contains("<testsuite name=\"../My_Plugin/MANIFEST\""),
         "{stdout}"
     );
+}
+
+/// `source.fixAll.sps-plugin-ls` in the server, for every code whose fixes
+/// are safe: the edit it answers leaves each file of the case as
+/// `check --fix` writes it.
+#[test]
+fn fix_all_in_the_server_fixes_what_check_fix_does() {
+    for (code, files) in FIX_CASES {
+        if codes::by_id(code).unwrap().fix != Fixable::Safe {
+            continue;
+        }
+        let mut all: Vec<(&str, &str)> = vec![("main.py", MAIN_PY), ("MANIFEST", GOOD_MANIFEST)];
+        for (name, text) in *files {
+            all.retain(|(n, _)| n != name);
+            all.push((name, text));
+        }
+        let by_cli = Plugin::new(&all);
+        check(&["--fix", by_cli.dir.to_str().unwrap()]);
+        let by_server = Plugin::new(&all);
+        let mut server = Server::start_open_scope(&by_server.dir);
+        for (name, text) in *files {
+            let u = server.open(&by_server.path(name), text);
+            server.diagnostics(&u, 1);
+            let end = position(text, text.len(), "utf-16");
+            let actions = server
+                .request(
+                    "textDocument/codeAction",
+                    json!({
+                        "textDocument": { "uri": u },
+                        "range": { "start": { "line": 0, "character": 0 }, "end": end },
+                        "context": { "diagnostics": [], "only": ["source.fixAll.sps-plugin-ls"] }
+                    }),
+                )
+                .unwrap();
+            let mut fixed = text.to_string();
+            if let Some(a) = actions.as_array().unwrap().first() {
+                let mut edits: Vec<(usize, usize, String)> = a["edit"]["changes"][&u]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| {
+                        (
+                            offset(text, &e["range"]["start"], "utf-16"),
+                            offset(text, &e["range"]["end"], "utf-16"),
+                            e["newText"].as_str().unwrap().to_string(),
+                        )
+                    })
+                    .collect();
+                edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+                for (s, e, t) in edits {
+                    fixed.replace_range(s..e, &t);
+                }
+            }
+            let written = std::fs::read_to_string(by_cli.path(name)).unwrap();
+            assert_eq!(
+                fixed, written,
+                "{code}: {name}: fix-all and check --fix differ"
+            );
+        }
+        assert_eq!(server.shutdown(), 0);
+    }
 }
