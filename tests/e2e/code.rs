@@ -208,3 +208,52 @@ fn documenting_an_option_edits_default_cfg_from_the_py() {
     assert!(edited.starts_with("[my_plugin]\n"), "{edited}");
     assert_eq!(server.shutdown(), 0);
 }
+
+/// A keystroke in default.cfg re-checks the open code that reads it, and a
+/// keystroke in the code re-checks default.cfg.
+#[test]
+fn default_cfg_and_the_code_that_reads_it_recheck_each_other() {
+    let main = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return self.plugin_configuration.getint(\"my_plugin\", \"timeout\", default=15)\n";
+    let cfg = "[my_plugin]\nretries=3\n";
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ]);
+    let mut server = Server::start_open_scope(&plugin.dir);
+    let p = server.open(&plugin.path("main.py"), main);
+    assert_eq!(
+        codes(&server.diagnostics(&p, 1)),
+        ["python/undocumented-option"]
+    );
+    let c = server.open(&plugin.path("default.cfg"), cfg);
+    assert_eq!(codes(&server.diagnostics(&c, 1)), ["config/unread-option"]);
+
+    // Documenting the option in default.cfg clears the code's finding.
+    let documented = "[my_plugin]\n; timeout=15\n";
+    server.change(&c, 2, json!([{ "text": documented }]));
+    assert_eq!(codes(&server.diagnostics(&c, 2)), Vec::<String>::new());
+    let code = server
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == p.as_str()
+        })
+        .expect("main.py checked again");
+    assert_eq!(code["params"]["diagnostics"], json!([]));
+
+    // Reading another option in the code makes the documented one unread.
+    let renamed = main.replace("\"timeout\", default=15", "\"deadline\", default=15");
+    server.change(&p, 2, json!([{ "text": renamed }]));
+    assert_eq!(
+        codes(&server.diagnostics(&p, 2)),
+        ["python/undocumented-option"]
+    );
+    let cfg_again = server
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == c.as_str()
+        })
+        .expect("default.cfg checked again");
+    let d = &cfg_again["params"]["diagnostics"];
+    assert_eq!(d[0]["code"], "config/unread-option", "{d}");
+    // The MANIFEST is not open: nothing else is published.
+    assert_eq!(server.shutdown(), 0);
+}

@@ -552,11 +552,17 @@ impl Backend {
     /// plugin folder is the nearest above holding a MANIFEST), and with
     /// `manifest` its open MANIFEST and the changed document itself too.
     fn refresh_plugin_code(&self, path: &Path, manifest: bool) {
-        self.refresh_plugin(path, manifest, false);
+        self.refresh_plugin(path, manifest, false, false);
+    }
+
+    /// The plugin's code and its `.cfg` files after a keystroke in one of
+    /// its `.py` files: what the code reads is checked in default.cfg.
+    fn refresh_after_code_edit(&self, path: &Path) {
+        self.refresh_plugin(path, true, true, false);
     }
 
     /// The same for open and closed documents, for a saved file.
-    fn refresh_plugin(&self, path: &Path, manifest: bool, closed: bool) {
+    fn refresh_plugin(&self, path: &Path, manifest: bool, config: bool, closed: bool) {
         let folder = crate::analysis::code::plugin_folder(path, &DiskFiles::unconfined())
             .or_else(|| path.parent().map(Path::to_path_buf));
         let Some(folder) = folder else { return };
@@ -564,6 +570,7 @@ impl Backend {
             |p, k| match k {
                 DocKind::Python => p.starts_with(&folder),
                 DocKind::Manifest => manifest && p.parent() == Some(&folder),
+                DocKind::Config => config && p.parent() == Some(&folder),
                 _ => false,
             },
             closed,
@@ -1073,13 +1080,20 @@ impl LanguageServer for Backend {
                 (path, kind, type_changed)
             };
             // Only what the change can affect is checked again: a MANIFEST
-            // matters to its default.cfg only through `type`, a .cfg to
-            // nothing else, any other file (the entry point) to the MANIFEST.
+            // matters to its default.cfg only through `type`, a .cfg to the
+            // code that reads it, any other file (the entry point) to the
+            // MANIFEST.
             let dirs = Self::changed_dirs([path.clone()]);
             match kind {
                 // A module of the plugin matters to its MANIFEST and to the
                 // plugin's other modules (imports, the `Plugin` class).
-                Some(DocKind::Python) => self.refresh_plugin_code(&path, true),
+                Some(DocKind::Python) => self.refresh_after_code_edit(&path),
+                // What default.cfg documents matters to the code's reads
+                // (python/undocumented-option); no Python is parsed again.
+                Some(DocKind::Config) => {
+                    self.publish(uri);
+                    self.refresh_plugin_code(&path, false);
+                }
                 Some(DocKind::Manifest) => {
                     if type_changed {
                         self.refresh_open(&dirs);
@@ -1106,7 +1120,9 @@ impl LanguageServer for Backend {
                 .get(&params.text_document.uri)
                 .and_then(|d| d.kind);
             match kind {
-                Some(DocKind::Python | DocKind::Manifest) => self.refresh_plugin(&path, true, true),
+                Some(DocKind::Python | DocKind::Manifest) => {
+                    self.refresh_plugin(&path, true, true, true)
+                }
                 // A configuration file applies to every file below it.
                 Some(DocKind::Settings) => self.recheck_all().await,
                 _ => {}
