@@ -333,6 +333,37 @@ pub(crate) fn check_definition(fixture: &str, expect: Expect) {
     expect.assert_eq(&actual);
 }
 
+/// Checks find-references at `$0`: one line per place, as
+/// [`check_definition`] writes one.
+pub(crate) fn check_references(fixture: &str, expect: Expect) {
+    let (_, files, path, kind, text, offset) = at_cursor(fixture);
+    let cx = Context::new(&path, &files);
+    let mut actual = String::new();
+    for t in features::references(kind, &text, offset, &cx) {
+        let rel = t.path.strip_prefix(ROOT).unwrap_or(&t.path);
+        let line = t.text[..t.range.start].matches('\n').count() + 1;
+        actual.push_str(&format!(
+            "{}:{line}: `{}`\n",
+            rel.display(),
+            &t.text[t.range.start..t.range.end]
+        ));
+    }
+    expect.assert_eq(&actual);
+}
+
+/// Checks the inlay hints of the `$0` document (the cursor only names the
+/// document): its text with each hint written in `⟨…⟩` where it shows.
+pub(crate) fn check_inlay_hints(fixture: &str, expect: Expect) {
+    let (_, files, path, kind, text, _) = at_cursor(fixture);
+    let cx = Context::new(&path, &files);
+    let mut out = text.clone();
+    let hints = features::inlay_hints(kind, &text, TextRange::new(0, text.len()), &cx);
+    for h in hints.iter().rev() {
+        out.insert_str(h.offset, &format!("⟨{}⟩", h.label));
+    }
+    expect.assert_eq(&out);
+}
+
 /// Checks the code actions at `$0`: each title, then the text it leaves.
 pub(crate) fn check_actions(fixture: &str, expect: Expect) {
     let (_, files, path, kind, text, offset) = at_cursor(fixture);

@@ -257,3 +257,55 @@ fn default_cfg_and_the_code_that_reads_it_recheck_each_other() {
     // The MANIFEST is not open: nothing else is published.
     assert_eq!(server.shutdown(), 0);
 }
+
+/// Over stdio: find references from a default.cfg option to the code that
+/// reads it, and inlay hints in default.cfg and the MANIFEST.
+#[test]
+fn references_and_inlay_hints_across_py_and_default_cfg() {
+    let main = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return self.plugin_configuration.getint(\"my_plugin\", \"timeout\", default=15)\n";
+    let cfg = "[my_plugin]\n; timeout=10\n";
+    let manifest = GOOD_MANIFEST.replace("version: '1.0.0'", "version: 1.10");
+    let plugin = Plugin::new(&[
+        ("MANIFEST", &manifest),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ]);
+    let mut server = Server::start_open_scope(&plugin.dir);
+    let c = server.open(&plugin.path("default.cfg"), cfg);
+    server.diagnostics(&c, 1);
+    let at = cfg.find("timeout").unwrap() + 2;
+    let refs = server
+        .request(
+            "textDocument/references",
+            json!({ "textDocument": { "uri": c }, "position": position(cfg, at, "utf-16"), "context": { "includeDeclaration": true } }),
+        )
+        .unwrap();
+    assert_eq!(
+        refs,
+        json!([
+            { "uri": c, "range": { "start": { "line": 1, "character": 2 }, "end": { "line": 1, "character": 9 } } },
+            { "uri": uri(&plugin.path("main.py")), "range": { "start": { "line": 6, "character": 61 }, "end": { "line": 6, "character": 70 } } }
+        ])
+    );
+    let hints = server
+        .request(
+            "textDocument/inlayHint",
+            json!({ "textDocument": { "uri": c }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 2, "character": 0 } } }),
+        )
+        .unwrap();
+    assert_eq!(hints[0]["label"], "code: 15");
+    assert_eq!(hints[0]["position"], json!({ "line": 1, "character": 12 }));
+
+    let m = server.open(&plugin.path("MANIFEST"), &manifest);
+    server.diagnostics(&m, 1);
+    let hints = server
+        .request(
+            "textDocument/inlayHint",
+            json!({ "textDocument": { "uri": m }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 9, "character": 0 } } }),
+        )
+        .unwrap();
+    assert_eq!(hints.as_array().unwrap().len(), 1, "{hints}");
+    assert_eq!(hints[0]["label"], "SPS reads float 1.1");
+    assert_eq!(hints[0]["position"], json!({ "line": 2, "character": 13 }));
+    assert_eq!(server.shutdown(), 0);
+}

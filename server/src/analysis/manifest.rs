@@ -452,6 +452,37 @@ fn check_value(text: &str, entry: &Entry, cx: &Context, out: &mut Vec<Diagnostic
     }
 }
 
+/// Where SPS reads a top-level value otherwise than it is written: the
+/// value's range and what SPS gets, as Python's `str()` shows it with its
+/// type (`version: 1.10` is the float `1.1`; `description: on` is the
+/// boolean `True`). The same cases as `manifest/yaml11-reading` and
+/// `manifest/number-changes-text`, for the editor's inlay hints.
+pub fn sps_readings(text: &str, doc: &YamlDocument) -> Vec<(TextRange, String)> {
+    let mut out = Vec::new();
+    for entry in doc.entries() {
+        let node = &entry.value;
+        let Some(scalar) = node.as_scalar() else {
+            continue;
+        };
+        if scalar.style != Style::Plain || node.tag.is_some() || scalar.value.is_empty() {
+            continue;
+        }
+        let v12 = resolve(node, Schema::Core12);
+        let v11 = resolve(node, Schema::PyYaml11);
+        let written = &text[node.range.start..node.range.end];
+        let same = v12.type_name() == v11.type_name() && v12.python_str() == v11.python_str();
+        let number_changes =
+            matches!(v11, Value::Int(_) | Value::Float(_)) && v11.python_str() != written;
+        if !same || number_changes {
+            out.push((
+                node.range,
+                format!("{} {}", v11.type_name(), v11.python_str()),
+            ));
+        }
+    }
+    out
+}
+
 /// Warn where PyYAML (YAML 1.1) reads a plain scalar differently from YAML
 /// 1.2, or where an unquoted number does not keep the text that was written.
 fn check_yaml11_reading(

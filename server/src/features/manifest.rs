@@ -269,6 +269,19 @@ pub fn definition(text: &str, offset: usize, cx: &Context) -> Option<Target> {
     })
 }
 
+/// After each value SPS reads otherwise than written, what it reads.
+pub fn inlay_hints(text: &str) -> Vec<super::InlayHint> {
+    let doc = yaml::parse(text);
+    crate::analysis::manifest::sps_readings(text, &doc)
+        .into_iter()
+        .map(|(range, reading)| super::InlayHint {
+            offset: range.end,
+            label: format!("SPS reads {reading}"),
+            tooltip: "SPS reads MANIFEST with PyYAML (YAML 1.1): quote the value to keep the text you wrote".into(),
+        })
+        .collect()
+}
+
 /// `entry_point`'s value leads to its file.
 pub fn links(text: &str, cx: &Context) -> Vec<Link> {
     let doc = yaml::parse(text);

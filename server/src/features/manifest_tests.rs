@@ -3,7 +3,9 @@
 
 use expect_test::expect;
 
-use crate::fixture::{check_actions, check_completion, check_definition, check_hover};
+use crate::fixture::{
+    check_actions, check_completion, check_definition, check_hover, check_inlay_hints,
+};
 
 #[test]
 fn completion_of_type_values() {
@@ -220,6 +222,30 @@ entry_point: main.py
 "#,
         expect![[r#"
             no definition
+        "#]],
+    );
+}
+
+#[test]
+fn inlay_hints_say_what_sps_reads() {
+    check_inlay_hints(
+        r#"
+//- MANIFEST
+$0name: My_Plugin
+description: on
+version: 1.10
+type: aa
+api: '1.9'
+entry_point: main.py
+//- main.py
+"#,
+        expect![[r#"
+            name: My_Plugin
+            description: on⟨SPS reads boolean True⟩
+            version: 1.10⟨SPS reads float 1.1⟩
+            type: aa
+            api: '1.9'
+            entry_point: main.py
         "#]],
     );
 }

@@ -156,10 +156,10 @@ pub fn hover(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<H
     }
 }
 
-pub fn symbols(kind: DocKind, text: &str) -> Vec<Symbol> {
+pub fn symbols(kind: DocKind, text: &str, cx: &Context) -> Vec<Symbol> {
     match kind {
         DocKind::Manifest => manifest::symbols(text),
-        DocKind::Config => config::symbols(text),
+        DocKind::Config => config::symbols(text, cx),
         DocKind::Python => Vec::new(),
         DocKind::Settings => Vec::new(),
     }
@@ -205,6 +205,39 @@ pub fn definition(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Opt
         DocKind::Python => python::definition(clamp(text, offset), cx),
         DocKind::Settings => None,
     }
+}
+
+/// Where the option or section at `offset` is used: in default.cfg, every
+/// read of it in the plugin's code.
+pub fn references(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Vec<Target> {
+    match kind {
+        DocKind::Config => config::references(text, clamp(text, offset), cx),
+        DocKind::Manifest | DocKind::Python | DocKind::Settings => Vec::new(),
+    }
+}
+
+/// A hint the editor shows after `offset`, in the text's flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlayHint {
+    pub offset: usize,
+    pub label: String,
+    /// Longer words for the hint's tooltip.
+    pub tooltip: String,
+}
+
+/// Inlay hints in `range`: after a MANIFEST value PyYAML reads otherwise
+/// than it is written, what SPS reads; after a commented-out option of
+/// default.cfg whose default differs from the code's, the code's.
+pub fn inlay_hints(kind: DocKind, text: &str, range: TextRange, cx: &Context) -> Vec<InlayHint> {
+    let hints = match kind {
+        DocKind::Manifest => manifest::inlay_hints(text),
+        DocKind::Config => config::inlay_hints(text, cx),
+        DocKind::Python | DocKind::Settings => Vec::new(),
+    };
+    hints
+        .into_iter()
+        .filter(|h| range.start <= h.offset && h.offset <= range.end)
+        .collect()
 }
 
 pub fn links(kind: DocKind, text: &str, cx: &Context) -> Vec<Link> {

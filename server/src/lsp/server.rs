@@ -42,6 +42,8 @@ const OFFERED: &[&str] = &[
     "textDocument/documentSymbol",
     "textDocument/foldingRange",
     "textDocument/definition",
+    "textDocument/inlayHint",
+    "textDocument/references",
     "textDocument/documentLink",
     "textDocument/diagnostic",
     "workspace/diagnostic",
@@ -1347,6 +1349,22 @@ impl LanguageServer for Backend {
             .clone();
         self.request("textDocument/hover", &uri, move |s| {
             handlers::hover::handle(s, params)
+        })
+        .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.request("textDocument/references", &uri, move |s| {
+            handlers::references::handle(s, params)
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/inlayHint", &uri, move |s| {
+            handlers::inlay_hint::handle(s, params)
         })
         .await
     }

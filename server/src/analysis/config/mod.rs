@@ -13,6 +13,10 @@
 //! one `config/template-option` information ([`as_template`]).
 
 mod code;
+
+/// For the editor's inlay hints: the code's default where default.cfg
+/// documents another.
+pub(crate) use code::default_differs;
 mod interpolation;
 mod read;
 mod sdk;

@@ -115,33 +115,93 @@ pub(crate) fn definition(
     offset: usize,
     cx: &Context,
 ) -> Option<crate::features::Target> {
+    references(text, offset, cx).into_iter().next()
+}
+
+/// Every read of the option (set or commented out) or the section at
+/// `offset`: the plugin's own reads first, then the SDK calls that read it,
+/// each in the order of the code files.
+pub(crate) fn references(text: &str, offset: usize, cx: &Context) -> Vec<crate::features::Target> {
     let ini = crate::syntax::ini::parse_around(text, offset, offset);
-    let section = ini.section_at(offset)?;
-    let h = section.header.as_ref()?;
+    let Some(section) = ini.section_at(offset) else {
+        return Vec::new();
+    };
+    let Some(h) = section.header.as_ref() else {
+        return Vec::new();
+    };
     let option: Option<String> = if h.name_range.touches(offset) {
         None
     } else if let Some(e) = section.entries.iter().find(|e| e.key_range.touches(offset)) {
         Some(e.name.to_string())
-    } else {
-        let (_, t) = section
-            .templates()
-            .find(|(_, t)| t.key_range.touches(offset))?;
+    } else if let Some((_, t)) = section
+        .templates()
+        .find(|(_, t)| t.key_range.touches(offset))
+    {
         Some(t.name.to_string())
+    } else {
+        return Vec::new();
     };
-    let r = reads_of(cx)?;
-    let read = {
-        let mut all: Vec<&Read> = r
-            .reads
-            .iter()
-            .filter(|x| x.section == h.name && (option.is_none() || x.option == option))
-            .collect();
-        all.sort_by_key(|x| x.by_sdk.is_some());
-        *all.first()?
+    let Some(r) = reads_of(cx) else {
+        return Vec::new();
     };
-    let text = cx.files.read(&read.path)?;
-    Some(crate::features::Target {
-        path: read.path.clone(),
-        range: read.option_range.unwrap_or(read.range),
-        text: std::sync::Arc::from(text),
-    })
+    let mut all: Vec<&Read> = r
+        .reads
+        .iter()
+        .filter(|x| x.section == h.name && (option.is_none() || x.option == option))
+        .collect();
+    all.sort_by_key(|x| x.by_sdk.is_some());
+    let mut texts: std::collections::HashMap<&std::path::Path, std::sync::Arc<str>> =
+        std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for read in all {
+        let text = match texts.get(read.path.as_path()) {
+            Some(t) => t.clone(),
+            None => {
+                let Some(t) = cx.files.read(&read.path) else {
+                    continue;
+                };
+                let t: std::sync::Arc<str> = std::sync::Arc::from(t);
+                texts.insert(&read.path, t.clone());
+                t
+            }
+        };
+        out.push(crate::features::Target {
+            path: read.path.clone(),
+            range: read.option_range.unwrap_or(read.range),
+            text,
+        });
+    }
+    out
+}
+
+/// After a commented-out option whose documented default differs from the
+/// code's, the code's (the case of `config/default-differs`).
+pub(crate) fn inlay_hints(text: &str, cx: &Context) -> Vec<crate::features::InlayHint> {
+    let Some(r) = reads_of(cx) else {
+        return Vec::new();
+    };
+    let ini = crate::syntax::ini::parse(text);
+    let mut out = Vec::new();
+    for section in &ini.sections {
+        let Some(h) = &section.header else { continue };
+        for (_, t) in section.templates() {
+            let Some(d) = crate::analysis::config::default_differs(h.name, t, &r) else {
+                continue;
+            };
+            let Some(code) = d.fixes.first().and_then(|f| f.edits.first()) else {
+                continue;
+            };
+            let shown = if code.new_text.is_empty() {
+                "empty".to_string()
+            } else {
+                code.new_text.clone()
+            };
+            out.push(crate::features::InlayHint {
+                offset: t.value_range.end,
+                label: format!("code: {shown}"),
+                tooltip: d.message.clone(),
+            });
+        }
+    }
+    out
 }

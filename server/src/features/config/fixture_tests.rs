@@ -4,7 +4,9 @@
 
 use expect_test::expect;
 
-use crate::fixture::{check_actions, check_completion, check_hover};
+use crate::fixture::{
+    check_actions, check_completion, check_hover, check_inlay_hints, check_references,
+};
 
 #[test]
 fn completion_of_sections_for_a_credentialstore_plugin() {
@@ -640,5 +642,140 @@ def from_config(plugin_configuration):
             port (documented in default.cfg)
             secret (read elsewhere in the code)
         "#]],
+    );
+}
+
+#[test]
+fn inlay_hint_shows_the_codes_default_where_the_documented_one_differs() {
+    check_inlay_hints(
+        r#"
+//- MANIFEST
+name: My_Plugin
+description: A plugin
+version: '1.0.0'
+type: aa
+api: '1.9'
+entry_point: main.py
+//- main.py
+#!/usr/bin/env pluginwrapper3
+from safeguard.sessions.plugin import AAPlugin
+
+
+class Plugin(AAPlugin):
+    def do_authenticate(self):
+        timeout = self.plugin_configuration.getint("my_plugin", "timeout", default=15)
+        retries = self.plugin_configuration.getint("my_plugin", "retries", default=3)
+        return timeout + retries
+//- default.cfg
+$0[my_plugin]
+; timeout=10
+; retries=3
+"#,
+        expect![[r#"
+            [my_plugin]
+            ; timeout=10⟨code: 15⟩
+            ; retries=3
+        "#]],
+    );
+}
+
+#[test]
+fn references_of_an_option_are_every_read_of_it() {
+    let fixture = r#"
+//- MANIFEST
+name: My_Plugin
+description: A plugin
+version: '1.0.0'
+type: aa
+api: '1.9'
+entry_point: main.py
+//- main.py
+#!/usr/bin/env pluginwrapper3
+from lib.plugin import Plugin
+//- lib/__init__.py
+//- lib/plugin.py
+from safeguard.sessions.plugin import AAPlugin
+from .client import Client
+
+SECTION = "my_plugin"
+
+
+class Plugin(AAPlugin):
+    def do_authenticate(self):
+        timeout = self.plugin_configuration.getint(SECTION, "timeout", default=15)
+        return Client.from_config(self.plugin_configuration).call(timeout)
+//- lib/client.py
+class Client:
+    @classmethod
+    def from_config(cls, plugin_configuration, section="my_plugin"):
+        return cls(plugin_configuration.getint(section, "timeout"), plugin_configuration.get(section, "url"))
+//- default.cfg
+[my_plugin]
+; time$0out=15
+url=https://example.com
+"#;
+    check_references(
+        fixture,
+        expect![[r#"
+            lib/client.py:4: `"timeout"`
+            lib/plugin.py:9: `"timeout"`
+        "#]],
+    );
+    check_references(
+        &fixture
+            .replace("; time$0out=15", "; timeout=15")
+            .replace("[my_plugin]", "[my_pl$0ugin]"),
+        expect![[r#"
+            lib/client.py:4: `"timeout"`
+            lib/client.py:4: `"url"`
+            lib/plugin.py:9: `"timeout"`
+        "#]],
+    );
+}
+
+#[test]
+fn symbols_mark_the_options_the_code_reads() {
+    let fixture = crate::fixture::Fixture::parse(&crate::fixture::dedent(
+        r#"
+//- MANIFEST
+name: My_Plugin
+description: A plugin
+version: '1.0.0'
+type: aa
+api: '1.9'
+entry_point: main.py
+//- main.py
+#!/usr/bin/env pluginwrapper3
+from safeguard.sessions.plugin import AAPlugin
+
+
+class Plugin(AAPlugin):
+    def do_authenticate(self):
+        return self.plugin_configuration.getint("my_plugin", "timeout", default=15)
+//- default.cfg
+[my_plugin]
+timeout=10
+retries=3
+"#,
+    ));
+    let files = fixture.memory_files();
+    let path = fixture.path(2);
+    let cx = crate::analysis::Context::new(&path, &files);
+    let symbols =
+        crate::features::symbols(crate::workspace::DocKind::Config, &fixture.files[2].1, &cx);
+    let details: Vec<(String, Option<String>)> = symbols[0]
+        .children
+        .iter()
+        .map(|c| (c.name.clone(), c.detail.clone()))
+        .collect();
+    assert_eq!(
+        details,
+        [
+            (
+                "timeout".to_string(),
+                Some("10 · read at main.py:7".to_string())
+            ),
+            ("retries".to_string(), Some("3".to_string()))
+        ]
     );
 }

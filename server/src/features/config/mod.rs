@@ -15,10 +15,15 @@ mod fixture_tests;
 mod tests;
 
 pub(crate) use assists::assists;
-pub(crate) use code::{definition, markdown as read_markdown};
+pub(crate) use code::{definition, inlay_hints, markdown as read_markdown, references};
 pub(crate) use completion::completion;
 pub(crate) use hover::hover;
-pub(crate) use outline::{folding, symbols};
+pub(crate) use outline::folding;
+
+/// The outline of default.cfg, with what the plugin's code reads marked.
+pub(crate) fn symbols(text: &str, cx: &crate::analysis::Context) -> Vec<crate::features::Symbol> {
+    outline::symbols(text, code::reads_of(cx).as_ref())
+}
 
 /// At most 60 characters, for details and titles.
 fn short(s: &str) -> String {

@@ -1,20 +1,32 @@
 //! default.cfg outline: document symbols and folding ranges.
 
 use super::short;
+use crate::analysis::code::reads::Reads;
 use crate::features::{Fold, Symbol, SymbolKind};
 use crate::schema::config::sdk;
 use crate::syntax::ini::{self, Entry};
 use crate::text::TextRange;
 
-pub(crate) fn symbols(text: &str) -> Vec<Symbol> {
+/// Sections and options; an option the plugin's code reads says where
+/// (`read at lib/plugin.py:9`), a section the SDK reads says `SDK`.
+pub(crate) fn symbols(text: &str, reads: Option<&Reads>) -> Vec<Symbol> {
     let ini = ini::parse(text);
     let mut out = Vec::new();
     for s in &ini.sections {
+        let section = s.header.as_ref().map_or("", |h| h.name);
         let keys: Vec<Symbol> = s
             .entries
             .iter()
             .filter(|e| !e.key.is_empty())
-            .map(|e| entry_symbol(text, e))
+            .map(|e| {
+                let mut sym = entry_symbol(text, e);
+                let read = reads.and_then(|r| r.of(section, &e.name).find(|r| r.by_sdk.is_none()));
+                if let Some(read) = read {
+                    let value = sym.detail.take().unwrap_or_default();
+                    sym.detail = Some(format!("{value} · read at {}", read.place()));
+                }
+                sym
+            })
             .collect();
         match &s.header {
             Some(h) => out.push(Symbol {

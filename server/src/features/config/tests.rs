@@ -129,7 +129,7 @@ fn hovers() {
 #[test]
 fn symbols_and_folds() {
     let text = "[a]\nk=1\n  more\nj=2\n\n[b]\n";
-    let s = symbols(text);
+    let s = super::outline::symbols(text, None);
     assert_eq!(s.len(), 2);
     assert_eq!(s[0].name, "[a]");
     assert_eq!(

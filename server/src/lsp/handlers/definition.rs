@@ -3,11 +3,9 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::with_context;
+use super::{location, with_context};
 use crate::features;
-use crate::lsp::convert::Text;
 use crate::lsp::snapshot::RequestSnapshot;
-use crate::text::LineIndex;
 
 pub fn handle(
     s: &RequestSnapshot,
@@ -18,15 +16,7 @@ pub fn handle(
     let target = with_context(s, |cx| {
         features::definition(s.kind, &s.doc.text, offset, cx)
     });
-    Ok(target.and_then(|t| {
-        let uri = Uri::from_file_path(&t.path)?;
-        let index = LineIndex::new(&t.text);
-        let range = Text {
-            text: &t.text,
-            index: &index,
-            encoding: s.encoding,
-        }
-        .range(t.range);
-        Some(GotoDefinitionResponse::Scalar(Location::new(uri, range)))
-    }))
+    Ok(target
+        .and_then(|t| location(s, &t))
+        .map(GotoDefinitionResponse::Scalar))
 }

@@ -3,6 +3,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
+use super::with_context;
 use crate::features::{self, Symbol};
 use crate::lsp::convert::Text;
 use crate::lsp::snapshot::RequestSnapshot;
@@ -12,7 +13,7 @@ pub fn handle(
     _: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
     let text = s.convert();
-    let symbols = features::symbols(s.kind, &s.doc.text);
+    let symbols = with_context(s, |cx| features::symbols(s.kind, &s.doc.text, cx));
     Ok(Some(DocumentSymbolResponse::Nested(
         symbols.iter().map(|sym| convert(&text, sym)).collect(),
     )))

@@ -10,6 +10,8 @@ pub mod document_symbol;
 pub mod folding_range;
 pub mod hover;
 pub mod initialize;
+pub mod inlay_hint;
+pub mod references;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -33,4 +35,21 @@ fn with_context<R>(s: &RequestSnapshot, f: impl FnOnce(&Context) -> R) -> R {
         };
         f(&cx)
     })
+}
+
+/// A feature's target (a place in another file, with that file's text) as
+/// a protocol location, its range in the client's encoding.
+fn location(
+    s: &RequestSnapshot,
+    t: &crate::features::Target,
+) -> Option<tower_lsp_server::ls_types::Location> {
+    let uri = tower_lsp_server::ls_types::Uri::from_file_path(&t.path)?;
+    let index = crate::text::LineIndex::new(&t.text);
+    let range = crate::lsp::convert::Text {
+        text: &t.text,
+        index: &index,
+        encoding: s.encoding,
+    }
+    .range(t.range);
+    Some(tower_lsp_server::ls_types::Location::new(uri, range))
 }
