@@ -309,3 +309,33 @@ fn references_and_inlay_hints_across_py_and_default_cfg() {
     assert_eq!(hints[0]["position"], json!({ "line": 2, "character": 13 }));
     assert_eq!(server.shutdown(), 0);
 }
+
+/// Over stdio, in a `.py`: hover on a read's option shows what default.cfg
+/// says of it, and completion inside a getter call offers default.cfg's
+/// options of that section.
+#[test]
+fn hover_and_completion_in_the_code_from_default_cfg() {
+    let cfg = "[my_plugin]\n# Seconds to wait for the service.\ntimeout=20\nretries=3\n";
+    let main = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return self.plugin_configuration.getint(\"my_plugin\", \"timeout\", default=15)\n";
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ]);
+    let mut server = Server::start_open_scope(&plugin.dir);
+    let marked = main.replace("\"timeout\"", "\"time$0out\"");
+    let md = hover_at(&mut server, &plugin.path("main.py"), &marked);
+    assert!(md.contains("timeout=20"), "{md}");
+    assert!(md.contains("Seconds to wait for the service."), "{md}");
+
+    let typing = main.replace("\"timeout\", default=15", "\"$0");
+    let mut again = Server::start_open_scope(&plugin.dir);
+    let items = completion_at(&mut again, &plugin.path("main.py"), &typing);
+    let names = labels(&items);
+    assert!(
+        names.contains(&"timeout".to_string()) && names.contains(&"retries".to_string()),
+        "{names:?}"
+    );
+    assert_eq!(server.shutdown(), 0);
+    assert_eq!(again.shutdown(), 0);
+}

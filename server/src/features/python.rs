@@ -208,22 +208,50 @@ fn documented(cx: &Context, folder: &std::path::Path, section: &str, option: &st
     for s in ini.named(section) {
         if let Some(e) = s.entry(option) {
             return format!(
-                "default.cfg sets `{}={}` (line {})",
+                "default.cfg sets `{}={}` (line {}){}",
                 e.key,
                 e.value.lines().next().unwrap_or(""),
-                line(e.key_range.start)
+                line(e.key_range.start),
+                comment_above(&text, e.key_range.start)
             );
         }
         if let Some((_, t)) = s.templates().find(|(_, t)| t.name == option) {
             return format!(
-                "default.cfg documents `; {}={}` (line {}), commented out",
+                "default.cfg documents `; {}={}` (line {}), commented out{}",
                 t.key,
                 t.value.lines().next().unwrap_or(""),
-                line(t.key_range.start)
+                line(t.key_range.start),
+                comment_above(&text, t.key_range.start)
             );
         }
     }
     format!("default.cfg does not mention `{option}` in `[{section}]`.")
+}
+
+/// The comment lines right above the line holding `at` (its documentation
+/// in default.cfg), as a quoted block; a commented-out option ends them.
+fn comment_above(text: &str, at: usize) -> String {
+    let mut lines = Vec::new();
+    let mut end = crate::text::line_start(text, at);
+    while end > 0 {
+        let start = crate::text::line_start(text, end - 1);
+        let line = text[start..end].trim();
+        let Some(body) = line.strip_prefix('#').or_else(|| line.strip_prefix(';')) else {
+            break;
+        };
+        let body = body.trim();
+        // `; key=value` is another option, commented out.
+        if line.starts_with(';') && body.contains('=') && !body.contains(' ') {
+            break;
+        }
+        lines.push(format!("> {body}"));
+        end = start;
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    lines.reverse();
+    format!(":\n\n{}", lines.join("\n"))
 }
 
 /// From the option of a configuration read to where default.cfg sets or
