@@ -327,6 +327,14 @@ fn hover_and_completion_in_the_code_from_default_cfg() {
     let md = hover_at(&mut server, &plugin.path("main.py"), &marked);
     assert!(md.contains("timeout=20"), "{md}");
     assert!(md.contains("Seconds to wait for the service."), "{md}");
+    let on_section = main.replace("\"my_plugin\"", "\"my_pl$0ugin\"");
+    let mut third = Server::start_open_scope(&plugin.dir);
+    let md = hover_at(&mut third, &plugin.path("main.py"), &on_section);
+    assert!(
+        md.contains("`timeout`") && md.contains("default.cfg has `[my_plugin]`."),
+        "{md}"
+    );
+    assert_eq!(third.shutdown(), 0);
 
     let typing = main.replace("\"timeout\", default=15", "\"$0");
     let mut again = Server::start_open_scope(&plugin.dir);

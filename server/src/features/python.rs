@@ -183,10 +183,13 @@ fn read_hover(offset: usize, cx: &Context) -> Option<Hover> {
     }
     let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
     let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
-    let r = reads
+    let Some(r) = reads
         .reads
         .iter()
-        .find(|r| r.path == cx.path && r.option_range.is_some_and(|o| o.touches(offset)))?;
+        .find(|r| r.path == cx.path && r.option_range.is_some_and(|o| o.touches(offset)))
+    else {
+        return section_hover(offset, cx, &folder, &reads);
+    };
     let option = r.option.as_deref()?;
     let all: Vec<_> = reads.of(&r.section, option).collect();
     let mut md = super::config::read_markdown(&r.section, option, &all)?;
@@ -194,6 +197,47 @@ fn read_hover(offset: usize, cx: &Context) -> Option<Hover> {
     md.push_str(&documented(cx, &folder, &r.section, option));
     Some(Hover {
         range: r.option_range.unwrap_or(r.range),
+        markdown: md,
+    })
+}
+
+/// Hover on the section string of a read (`getint("my_plugin", …)`, the
+/// literal written in the call): the options the code reads of it, and
+/// whether default.cfg has the section.
+fn section_hover(
+    offset: usize,
+    cx: &Context,
+    folder: &std::path::Path,
+    reads: &crate::analysis::code::reads::Reads,
+) -> Option<Hover> {
+    let text = cx.files.read(cx.path)?;
+    let r = reads
+        .reads
+        .iter()
+        .find(|r| r.path == cx.path && r.by_sdk.is_none() && r.range.touches(offset))?;
+    let call = text.get(r.range.start..r.range.end)?;
+    let at = offset - r.range.start;
+    let range = ['"', '\''].iter().find_map(|q| {
+        let literal = format!("{q}{}{q}", r.section);
+        call.match_indices(&literal)
+            .map(|(i, _)| TextRange::new(i, i + literal.len()))
+            .find(|lit| lit.start <= at && at <= lit.end)
+    })?;
+    let mut md = super::config::section_markdown(&r.section, reads)?;
+    let has = cx.files.read(&folder.join("default.cfg")).is_some_and(|t| {
+        crate::syntax::ini::parse(&t)
+            .named(&r.section)
+            .next()
+            .is_some()
+    });
+    md.push_str("\n\n---\n\n");
+    md.push_str(&if has {
+        format!("default.cfg has `[{}]`.", r.section)
+    } else {
+        format!("default.cfg has no `[{}]`.", r.section)
+    });
+    Some(Hover {
+        range: TextRange::new(r.range.start + range.start, r.range.start + range.end),
         markdown: md,
     })
 }

@@ -85,7 +85,7 @@ pub(crate) fn markdown(section: &str, option: &str, rs: &[&Read]) -> Option<Stri
 }
 
 /// Markdown for a plugin section the code reads: its options.
-pub(super) fn section_markdown(section: &str, r: &Reads) -> Option<String> {
+pub(crate) fn section_markdown(section: &str, r: &Reads) -> Option<String> {
     if !r.reads.iter().any(|x| x.section == section) {
         return None;
     }

@@ -15,7 +15,9 @@ mod fixture_tests;
 mod tests;
 
 pub(crate) use assists::assists;
-pub(crate) use code::{definition, inlay_hints, markdown as read_markdown, references};
+pub(crate) use code::{
+    definition, inlay_hints, markdown as read_markdown, references, section_markdown,
+};
 pub(crate) use completion::completion;
 pub(crate) use hover::hover;
 pub(crate) use outline::folding;
