@@ -775,27 +775,7 @@ fn refuse_special_files(files: &DiskFiles) -> Result<(), String> {
     }
 }
 
-/// The MANIFEST, configuration files and Python code (what pluginv would
-/// package of it) of a plugin, in a stable order.
-pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
-    let code = analysis::code::documents(files, dir);
-    let mut out: Vec<(PathBuf, DocKind)> = files
-        .read_dir(dir)
-        .into_iter()
-        .filter(|e| !e.is_dir)
-        .filter_map(|e| {
-            let path = dir.join(&e.name);
-            DocKind::detect(&path, files).map(|k| (path, k))
-        })
-        .filter(|(p, k)| *k != DocKind::Python || code.contains(p))
-        .collect();
-    out.extend(
-        code.into_iter()
-            .filter(|p| p.parent() != Some(dir))
-            .map(|p| (p, DocKind::Python)),
-    );
-    out
-}
+pub use crate::analysis::code::plugin_documents;
 
 /// Checks one file's bytes. Invalid UTF-8 is reported where it starts (SPS
 /// reads MANIFEST and configuration as UTF-8 text) and the rest is checked

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::editor_settings::EditorConfig;
-use crate::analysis::{code, packaging};
+use crate::analysis::packaging;
 use crate::settings::{self, Settings};
 use crate::workspace::{walk, DocKind, Files};
 
@@ -30,33 +30,10 @@ pub fn plugin_folders(root: &Path, files: &dyn Files) -> (Vec<PathBuf>, bool) {
     (folders, listing.truncated)
 }
 
-/// The documents of one plugin folder, in a stable order.
-pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
-    let code = code::documents(files, dir);
-    let mut out: Vec<(PathBuf, DocKind)> = top_level(dir, files)
-        .into_iter()
-        .filter(|(p, k)| *k != DocKind::Python || code.contains(p))
-        .collect();
-    out.extend(
-        code.into_iter()
-            .filter(|p| p.parent() != Some(dir))
-            .map(|p| (p, DocKind::Python)),
-    );
-    out
-}
+/// The documents of one plugin folder (shared with `check`).
+pub use crate::analysis::code::plugin_documents;
 
-/// The documents directly in a folder.
-fn top_level(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
-    files
-        .read_dir(dir)
-        .into_iter()
-        .filter(|e| !e.is_dir)
-        .filter_map(|e| {
-            let path = dir.join(&e.name);
-            DocKind::detect(&path, files).map(|k| (path, k))
-        })
-        .collect()
-}
+use crate::analysis::code::top_level_documents as top_level;
 
 /// Every document of the workspace folder `root`: its own configuration
 /// files of sps-plugin-ls and its plugins' documents; and whether the walk

@@ -294,6 +294,43 @@ pub fn documents(files: &dyn Files, folder: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The documents of one plugin folder, in a stable order: the files beside
+/// its MANIFEST that the server checks (a `.py` there only when it is plugin
+/// code), then its code files in folders.
+pub fn plugin_documents(
+    dir: &Path,
+    files: &dyn Files,
+) -> Vec<(PathBuf, crate::workspace::DocKind)> {
+    use crate::workspace::DocKind;
+    let code = documents(files, dir);
+    let mut out: Vec<(PathBuf, DocKind)> = top_level_documents(dir, files)
+        .into_iter()
+        .filter(|(p, k)| *k != DocKind::Python || code.contains(p))
+        .collect();
+    out.extend(
+        code.into_iter()
+            .filter(|p| p.parent() != Some(dir))
+            .map(|p| (p, DocKind::Python)),
+    );
+    out
+}
+
+/// The files directly in a folder that are documents of some kind.
+pub fn top_level_documents(
+    dir: &Path,
+    files: &dyn Files,
+) -> Vec<(PathBuf, crate::workspace::DocKind)> {
+    files
+        .read_dir(dir)
+        .into_iter()
+        .filter(|e| !e.is_dir)
+        .filter_map(|e| {
+            let path = dir.join(&e.name);
+            crate::workspace::DocKind::detect(&path, files).map(|k| (path, k))
+        })
+        .collect()
+}
+
 /// The folder of the plugin a file belongs to: the nearest folder above it
 /// holding a MANIFEST (at most 16 levels up).
 pub fn plugin_folder(path: &Path, files: &dyn Files) -> Option<PathBuf> {
