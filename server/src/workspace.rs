@@ -349,7 +349,24 @@ pub struct Overlay<'a> {
 }
 
 /// Folder walks by folder and pruning rule.
-pub type ScanCache = std::sync::Mutex<HashMap<(PathBuf, usize), Arc<Listing>>>;
+pub type ScanCache = std::sync::Mutex<HashMap<(PathBuf, usize), (Prune, Arc<Listing>)>>;
+
+/// Whether a kept walk of a folder above `path` does not list it: the file
+/// came after the walk, and the event that would have said so did not come
+/// (a watcher misses files written into a folder it has not watched yet).
+pub fn walks_miss(cache: &ScanCache, path: &Path) -> bool {
+    lock(cache).iter().any(|((dir, _), (prune, listing))| {
+        let Ok(rel) = path.strip_prefix(dir) else {
+            return false;
+        };
+        let folders = rel.parent().into_iter().flat_map(Path::components);
+        let left_out = folders
+            .filter_map(|c| c.as_os_str().to_str())
+            .any(|name| prune(name, true));
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        !left_out && !listing.truncated && !listing.files.iter().any(|f| f.path == rel)
+    })
+}
 
 impl Files for Overlay<'_> {
     fn walk(&self, dir: &Path, prune: Prune) -> Arc<Listing> {
@@ -357,11 +374,11 @@ impl Files for Overlay<'_> {
             return Arc::new(walk(self, dir, prune));
         };
         let key = (dir.to_path_buf(), prune as usize);
-        if let Some(hit) = lock(cache).get(&key) {
+        if let Some((_, hit)) = lock(cache).get(&key) {
             return hit.clone();
         }
         let listing = Arc::new(walk(self, dir, prune));
-        lock(cache).insert(key, listing.clone());
+        lock(cache).insert(key, (prune, listing.clone()));
         listing
     }
 

@@ -367,6 +367,46 @@ fn pull_diagnostics_with_result_ids() {
     assert_eq!(server.shutdown(), 0);
 }
 
+/// A module written into a new folder after the plugin was walked, with no
+/// watched-file event for it (a watcher misses files written into a folder
+/// it has not watched yet): opening it is enough for its diagnostics.
+#[test]
+fn a_module_created_after_start_without_a_file_event_is_checked_when_opened() {
+    let plugin = Plugin::new(&[("MANIFEST", GOOD_MANIFEST), ("main.py", MAIN_PY)]);
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&plugin.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    // The workspace's pull walks the plugin folder, before lib/ exists.
+    let ws = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    assert!(!ws.to_string().contains("broken.py"), "{ws}");
+
+    std::fs::create_dir(plugin.path("lib")).unwrap();
+    std::fs::write(plugin.path("lib/__init__.py"), "").unwrap();
+    let text = "def broken(:\n    pass\n";
+    std::fs::write(plugin.path("lib/broken.py"), text).unwrap();
+    let b = server.open(&plugin.path("lib/broken.py"), text);
+    let report = server
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": b } }),
+        )
+        .unwrap();
+    let items = report["items"].as_array().unwrap();
+    // The parser goes on after an error, as ruff's does: two here.
+    assert_eq!(codes(items), ["python/syntax-error", "python/syntax-error"]);
+    assert_eq!(
+        items[0]["message"],
+        "Expected a parameter or the end of the parameter list: SPS cannot import this module"
+    );
+    assert_eq!(server.shutdown(), 0);
+}
+
 #[test]
 fn fix_all_answers_source_requests_and_quick_fixes_the_others() {
     let plugin = Plugin::new(&[("main.py", MAIN_PY)]);

@@ -1043,8 +1043,11 @@ impl LanguageServer for Backend {
                 DocKind::detect(&path, &NoFiles)
             };
             let dir = Self::changed_dirs([path.clone()]);
-            if kind.is_none() {
-                // A file the editor just created may not be on disk yet.
+            if kind.is_none()
+                || (is_on_disk(&doc.uri) && crate::workspace::walks_miss(&self.state.scans, &path))
+            {
+                // A file the editor just created may not be on disk yet, or
+                // be newer than the walks kept of its plugin.
                 self.forget_scans();
             }
             {
