@@ -91,6 +91,76 @@ pub trait Files: Send + Sync {
     fn is_detached(&self) -> bool {
         false
     }
+    /// Results kept for as long as these files do not change, if whoever
+    /// made this view knows when they do.
+    fn memo(&self) -> Option<&Memo> {
+        None
+    }
+}
+
+/// Results computed from one unchanging view of the files, shared by every
+/// analysis made in it: a plugin's code is checked once, however many of
+/// its files are analysed. Whoever makes the view makes a new memo when a
+/// file changes (the server: at every edit and file event; `check`: per
+/// plugin folder, and none when it fixes).
+#[derive(Default)]
+pub struct Memo {
+    entries: std::sync::Mutex<HashMap<MemoKey, Arc<dyn std::any::Any + Send + Sync>>>,
+}
+
+/// What a memo entry is (a name), of which folder, with which input (a hash
+/// of what the caller passes besides the files).
+type MemoKey = (&'static str, PathBuf, u64);
+
+impl Memo {
+    /// The kept result for `key`, else `compute`'s, kept. Two threads may
+    /// compute the same entry at once; both get a right answer.
+    pub fn get_or_compute<T: std::any::Any + Send + Sync>(
+        &self,
+        what: &'static str,
+        folder: &Path,
+        input: u64,
+        compute: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let key = (what, folder.to_path_buf(), input);
+        if let Some(hit) = lock(&self.entries).get(&key) {
+            if let Ok(hit) = hit.clone().downcast::<T>() {
+                return hit;
+            }
+        }
+        let value = Arc::new(compute());
+        lock(&self.entries).insert(key, value.clone());
+        value
+    }
+}
+
+impl Memo {
+    #[cfg(test)]
+    pub fn entries(&self, what: &str) -> usize {
+        lock(&self.entries).keys().filter(|k| k.0 == what).count()
+    }
+}
+
+/// `compute`'s result, kept in the files' memo when they have one.
+pub fn memoized<T: std::any::Any + Send + Sync>(
+    files: &dyn Files,
+    what: &'static str,
+    folder: &Path,
+    input: u64,
+    compute: impl FnOnce() -> T,
+) -> Arc<T> {
+    match files.memo() {
+        Some(memo) => memo.get_or_compute(what, folder, input, compute),
+        None => Arc::new(compute()),
+    }
+}
+
+/// A hash of a text, for a memo's key.
+pub fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// No files: the view of a document that is not on the disk (`untitled:`,
@@ -346,6 +416,8 @@ pub struct Overlay<'a> {
     /// Folder walks kept between keystrokes; the server clears it when
     /// files change on disk.
     pub scans: Option<&'a ScanCache>,
+    /// Results kept while neither the open texts nor the disk change.
+    pub memo: Option<&'a Memo>,
 }
 
 /// Folder walks by folder and pruning rule.
@@ -404,6 +476,10 @@ impl Files for Overlay<'_> {
 
     fn is_file(&self, path: &Path) -> bool {
         self.open.contains_key(path) || self.below.is_file(path)
+    }
+
+    fn memo(&self) -> Option<&Memo> {
+        self.memo
     }
 
     fn read_dir(&self, dir: &Path) -> Vec<DirEntry> {

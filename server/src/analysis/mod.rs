@@ -224,7 +224,7 @@ impl<'a> Context<'a> {
     pub fn settings(&self) -> &Settings {
         self.settings.get_or_init(|| {
             let dir = self.path.parent().unwrap_or(Path::new(""));
-            Arc::new(crate::settings::discover(dir, self.files))
+            crate::settings::discovered(dir, self.files)
         })
     }
 
@@ -259,7 +259,11 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
             if !cx.files.is_detached() {
                 d.extend(layout::check_document(&doc, cx));
                 let folder = cx.path.parent().unwrap_or(Path::new(""));
-                d.extend(code::rules::check(cx.files, folder, text).manifest);
+                d.extend(
+                    code::rules::findings(cx.files, folder, text)
+                        .manifest
+                        .clone(),
+                );
             }
             d
         }
@@ -269,7 +273,7 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
         DocKind::Python => match code::plugin_folder(cx.path, cx.files) {
             Some(folder) => match cx.files.read(&folder.join("MANIFEST")) {
                 Some(manifest) => {
-                    code::rules::check(cx.files, &folder, &manifest).for_file(cx.path)
+                    code::rules::findings(cx.files, &folder, &manifest).for_file(cx.path)
                 }
                 None => Vec::new(),
             },

@@ -12,7 +12,9 @@ use super::report::{render, statistics, FileReport, Format, Options as ReportOpt
 use crate::analysis::{self, codes, Context, Diagnostic, Severity, MAX_ANALYSED_BYTES};
 use crate::settings::{self, ProblemKind, Settings};
 use crate::text::{Encoding, LineIndex, TextRange};
-use crate::workspace::{read_bounded, regular_file, DiskFiles, DocKind, Files, Overlay, MAX_READ};
+use crate::workspace::{
+    read_bounded, regular_file, DiskFiles, DocKind, Files, Memo, Overlay, ScanCache, MAX_READ,
+};
 
 /// `SPS_PLUGIN_LS_THREADS`: how many plugins `check` reads at once (default:
 /// one per core).
@@ -470,6 +472,7 @@ impl Checker {
             open: pending,
             below: &disk,
             scans: None,
+            memo: None,
         };
         let Some(kind) = DocKind::detect(path, &files) else {
             return Err(format!(
@@ -489,10 +492,15 @@ impl Checker {
         pending: &HashMap<PathBuf, Arc<str>>,
     ) -> Result<Vec<FileReport>, String> {
         let disk = DiskFiles::confined(dir);
+        // A check changes no file: walks and results are kept for the
+        // folder's documents. A fix changes files as it goes: nothing is.
+        let (scans, memo) = (ScanCache::default(), Memo::default());
+        let keep = self.mode == Mode::Check;
         let files = Overlay {
             open: pending,
             below: &disk,
-            scans: None,
+            scans: keep.then_some(&scans),
+            memo: keep.then_some(&memo),
         };
         let manifest = dir.join("MANIFEST");
         // `exists`, not `is_file`: a MANIFEST that is no regular file (a FIFO,

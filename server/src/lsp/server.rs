@@ -19,7 +19,7 @@ use super::editor_settings::{self, EditorConfig, EditorSettings, Scope};
 use super::handlers;
 use super::snapshot::{OpenTexts, RequestSnapshot};
 use crate::text::Encoding;
-use crate::workspace::{lock, DiskFiles, DocKind, Files, NoFiles, ScanCache};
+use crate::workspace::{lock, DiskFiles, DocKind, Files, Memo, NoFiles, ScanCache};
 
 /// The methods the server handles; a request for any other is answered
 /// MethodNotFound by the transport, any other notification dropped.
@@ -104,8 +104,9 @@ type Published = (Option<i32>, Vec<Diagnostic>);
 struct State {
     docs: Mutex<HashMap<Uri, Document>>,
     /// The open documents' texts, shared by every snapshot until one
-    /// changes (`None`: to be built again).
-    open: Mutex<Option<OpenTexts>>,
+    /// changes (`None`: to be built again), and the results kept for that
+    /// view of the files until it or the disk changes.
+    open: Mutex<Option<(OpenTexts, Arc<Memo>)>>,
     queue: Mutex<Queue>,
     /// Analyses running at once, so that requests always find a thread.
     analyses: tokio::sync::Semaphore,
@@ -168,8 +169,9 @@ impl State {
         self.encoding.get().copied().unwrap_or_default()
     }
 
-    /// The open texts, built once per change of any document.
-    fn open_texts(&self, docs: &mut HashMap<Uri, Document>) -> OpenTexts {
+    /// The open texts, built once per change of any document, with the
+    /// memo of that view.
+    fn open_texts(&self, docs: &mut HashMap<Uri, Document>) -> (OpenTexts, Arc<Memo>) {
         let mut open = lock(&self.open);
         if let Some(o) = &*open {
             return o.clone();
@@ -180,8 +182,9 @@ impl State {
                 .map(|(_, d)| (d.path.clone(), d.snapshot().text))
                 .collect(),
         );
-        *open = Some(texts.clone());
-        texts
+        let view = (texts, Arc::new(Memo::default()));
+        *open = Some(view.clone());
+        view
     }
 
     fn caps(&self) -> ClientCaps {
@@ -201,6 +204,8 @@ impl State {
 
     /// Files changed on disk, or the settings did.
     fn disk_changed(&self) {
+        // A new view: nothing computed from the old disk is kept.
+        *lock(&self.open) = None;
         self.disk_generation.fetch_add(1, Ordering::SeqCst);
         self.changed();
     }
@@ -224,7 +229,7 @@ impl State {
 
     fn snapshot(&self, uri: &Uri) -> Option<RequestSnapshot> {
         let mut docs = lock(&self.docs);
-        let open = self.open_texts(&mut docs);
+        let (open, memo) = self.open_texts(&mut docs);
         let doc = docs.get_mut(uri)?;
         let editor = self.editor_for(&doc.path).settings;
         Some(RequestSnapshot {
@@ -236,6 +241,7 @@ impl State {
             on_disk: is_on_disk(uri),
             open,
             scans: self.scans.clone(),
+            memo,
             editor,
         })
     }
@@ -249,7 +255,7 @@ impl State {
         if docs.contains_key(uri) {
             return None;
         }
-        let open = self.open_texts(&mut docs);
+        let (open, memo) = self.open_texts(&mut docs);
         drop(docs);
         let editor = self.editor_for(&path).settings;
         Some(RequestSnapshot {
@@ -261,6 +267,7 @@ impl State {
             on_disk: true,
             open,
             scans: self.scans.clone(),
+            memo,
             editor,
         })
     }

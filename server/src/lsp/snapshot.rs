@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::Uri;
 use super::documents::Snapshot;
 use crate::settings::Settings;
 use crate::text::Encoding;
-use crate::workspace::{DiskFiles, DocKind, Files, NoFiles, Overlay, ScanCache};
+use crate::workspace::{DiskFiles, DocKind, Files, Memo, NoFiles, Overlay, ScanCache};
 
 /// The texts of the open documents that are files, by path: one map shared
 /// by every snapshot until a document changes.
@@ -29,6 +29,8 @@ pub struct RequestSnapshot {
     pub on_disk: bool,
     pub open: OpenTexts,
     pub scans: Arc<ScanCache>,
+    /// Results kept for this view of the files (its open texts and disk).
+    pub memo: Arc<Memo>,
     /// The editor's settings for the document's folder, under any
     /// configuration file found for it.
     pub editor: Option<Arc<Settings>>,
@@ -46,6 +48,7 @@ impl RequestSnapshot {
             open: &self.open,
             below: &disk,
             scans: Some(&self.scans),
+            memo: Some(&self.memo),
         })
     }
 

@@ -113,6 +113,12 @@ pub fn is_settings_file(name: &str) -> bool {
     FILE_NAMES.contains(&name)
 }
 
+/// [`discover`], kept in the files' memo: the documents of a folder share
+/// one search.
+pub fn discovered(dir: &Path, files: &dyn Files) -> std::sync::Arc<Settings> {
+    crate::workspace::memoized(files, "settings", dir, 0, || discover(dir, files))
+}
+
 /// The configuration for the files of `dir`: the first configuration file
 /// found in it or a folder above it, else the defaults.
 pub fn discover(dir: &Path, files: &dyn Files) -> Settings {

@@ -110,4 +110,47 @@ mod tests {
             &super::index(&root.join("main.py"), main_py)
         ));
     }
+
+    /// What `check` and the server keep in a memo for one view of the
+    /// files changes nothing: every document of every real plugin gets the
+    /// diagnostics a fresh analysis gives, and the plugin's rules run once.
+    #[test]
+    fn a_memo_changes_no_diagnostic_and_runs_a_plugins_rules_once() {
+        use crate::workspace::{DiskFiles, Memo, Overlay, ScanCache};
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/plugins");
+        if !root.is_dir() {
+            eprintln!("skipped: {} is missing", root.display());
+            return;
+        }
+        let disk = DiskFiles::unconfined();
+        let mut plugins: Vec<PathBuf> = std::fs::read_dir(&root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("MANIFEST").is_file())
+            .collect();
+        plugins.sort();
+        assert_eq!(plugins.len(), 10);
+        let (open, scans, memo) = (Default::default(), ScanCache::default(), Memo::default());
+        let kept = Overlay {
+            open: &open,
+            below: &disk,
+            scans: Some(&scans),
+            memo: Some(&memo),
+        };
+        for plugin in &plugins {
+            for (path, kind) in crate::analysis::code::plugin_documents(plugin, &disk) {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let fresh = analyze(kind, &text, &Context::new(&path, &disk));
+                let memoized = analyze(kind, &text, &Context::new(&path, &kept));
+                assert_eq!(
+                    format!("{memoized:?}"),
+                    format!("{fresh:?}"),
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+        assert_eq!(memo.entries("code findings"), plugins.len());
+    }
 }

@@ -14,13 +14,14 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use super::read_facts::Val;
 use super::read_facts::{Arg, Call, FnDef, Scope};
 use super::{PluginCode, Resolved};
 use crate::syntax::ini;
 use crate::text::TextRange;
-use crate::workspace::Files;
+use crate::workspace::{memoized, Files};
 
 /// The getter a read uses, which decides what values it accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -240,7 +241,16 @@ impl Reads {
 /// What the code of the plugin in `folder` reads, from its MANIFEST's
 /// entry point; `None` when there is no code to read (no MANIFEST, no
 /// entry point file).
-pub fn of_plugin(files: &dyn Files, folder: &Path) -> Option<Reads> {
+pub fn of_plugin(files: &dyn Files, folder: &Path) -> Option<Arc<Reads>> {
+    // Kept per view of the files: every .cfg of the plugin, and every
+    // feature request in the same view, shares one resolution.
+    let kept = memoized(files, "code reads", folder, 0, || {
+        of_plugin_uncached(files, folder).map(Arc::new)
+    });
+    (*kept).clone()
+}
+
+fn of_plugin_uncached(files: &dyn Files, folder: &Path) -> Option<Reads> {
     let manifest = files.read(&folder.join("MANIFEST"))?;
     let doc = crate::syntax::yaml::parse(&manifest);
     let entry = doc

@@ -18,7 +18,7 @@ fn reads_of(files: &[(&str, &str)]) -> Reads {
     for (rel, text) in files {
         mem.files.insert(root.join(rel), text.as_bytes().to_vec());
     }
-    reads::of_plugin(&mem, &root).expect("the plugin has code")
+    (*reads::of_plugin(&mem, &root).expect("the plugin has code")).clone()
 }
 
 /// One line per read: `[section] option getter default required value_set @place`.

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::index::{Class, Function, ParamKind};
 use super::{deps, stdlib, PluginCode, Resolved};
@@ -14,7 +15,7 @@ use crate::analysis::{Diagnostic, Edit};
 use crate::schema::sdk_api::{self, Api, SdkApi};
 use crate::syntax::yaml::{self, YamlDocument};
 use crate::text::TextRange;
-use crate::workspace::Files;
+use crate::workspace::{memoized, text_hash, Files};
 
 /// What the rules found: diagnostics on the plugin's .py files, and those
 /// that belong on its MANIFEST.
@@ -25,13 +26,21 @@ pub struct Findings {
 }
 
 impl Findings {
-    pub fn for_file(self, path: &Path) -> Vec<Diagnostic> {
+    pub fn for_file(&self, path: &Path) -> Vec<Diagnostic> {
         self.files
-            .into_iter()
+            .iter()
             .filter(|(p, _)| p == path)
-            .map(|(_, d)| d)
+            .map(|(_, d)| d.clone())
             .collect()
     }
+}
+
+/// [`check`], computed once per view of the files that keeps results: the
+/// MANIFEST and every module of a plugin share one run of the rules.
+pub fn findings(files: &dyn Files, folder: &Path, manifest: &str) -> Arc<Findings> {
+    memoized(files, "code findings", folder, text_hash(manifest), || {
+        check(files, folder, manifest)
+    })
 }
 
 /// Runs every rule on the plugin in `folder`, whose MANIFEST text is given.

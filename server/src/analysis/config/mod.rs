@@ -67,7 +67,7 @@ pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
         &ini,
         cx.plugin().sdk_type(),
         api,
-        reads.as_ref(),
+        reads.as_deref(),
         &mut out,
     );
     if let Some(reads) = &reads {

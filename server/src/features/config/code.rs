@@ -1,12 +1,14 @@
 //! What the plugin's code reads (`analysis::code::reads`), as completion
 //! and hover show it in default.cfg.
 
+use std::sync::Arc;
+
 use crate::analysis::code::reads::{self, Default, Getter, Read, Reads};
 use crate::analysis::Context;
 
 /// What the code of the plugin around the document reads (from the cached
 /// file indexes), when there is code.
-pub(super) fn reads_of(cx: &Context) -> Option<Reads> {
+pub(super) fn reads_of(cx: &Context) -> Option<Arc<Reads>> {
     if cx.files.is_detached() {
         return None;
     }

@@ -31,7 +31,7 @@ pub(crate) fn completion(text: &str, offset: usize, cx: &Context) -> Vec<Complet
                 offset,
                 line_stop,
                 plugin_type,
-                reads.as_ref(),
+                reads.as_deref(),
             );
         }
         return Vec::new();
@@ -63,7 +63,7 @@ pub(crate) fn completion(text: &str, offset: usize, cx: &Context) -> Vec<Complet
         let value_end = line_begin + lead + d + 1 + line_rest.trim_end_matches(is_py_space).len();
         let replace = TextRange::new(value_start.min(offset), value_end.max(offset));
         let reads = super::code::reads_of(cx);
-        return value_items(section, &key, replace, plugin_type, reads.as_ref());
+        return value_items(section, &key, replace, plugin_type, reads.as_deref());
     }
     let word_end = offset
         + text[offset..line_stop]
@@ -74,7 +74,7 @@ pub(crate) fn completion(text: &str, offset: usize, cx: &Context) -> Vec<Complet
         section,
         TextRange::new(line_begin + lead, word_end),
         plugin_type,
-        reads.as_ref(),
+        reads.as_deref(),
     )
 }
 

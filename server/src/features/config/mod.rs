@@ -24,7 +24,7 @@ pub(crate) use outline::folding;
 
 /// The outline of default.cfg, with what the plugin's code reads marked.
 pub(crate) fn symbols(text: &str, cx: &crate::analysis::Context) -> Vec<crate::features::Symbol> {
-    outline::symbols(text, code::reads_of(cx).as_ref())
+    outline::symbols(text, code::reads_of(cx).as_deref())
 }
 
 /// At most 60 characters, for details and titles.

@@ -28,8 +28,8 @@ fn with_context<R>(s: &RequestSnapshot, f: impl FnOnce(&Context) -> R) -> R {
         let cx = match &s.editor {
             Some(editor) => {
                 let dir = s.path.parent().unwrap_or(Path::new(""));
-                let file = crate::settings::discover(dir, files);
-                cx.with_settings(Arc::new(file.over(editor)))
+                let file = crate::settings::discovered(dir, files);
+                cx.with_settings(Arc::new((*file).clone().over(editor)))
             }
             None => cx,
         };
