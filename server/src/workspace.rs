@@ -105,16 +105,19 @@ pub trait Files: Send + Sync {
 /// plugin folder, and none when it fixes).
 #[derive(Default)]
 pub struct Memo {
-    entries: std::sync::Mutex<HashMap<MemoKey, Arc<dyn std::any::Any + Send + Sync>>>,
+    entries: std::sync::Mutex<HashMap<MemoKey, Arc<MemoSlot>>>,
 }
 
-/// What a memo entry is (a name), of which folder, with which input (a hash
-/// of what the caller passes besides the files).
-type MemoKey = (&'static str, PathBuf, u64);
+/// What a memo entry is (a name, and the type it holds), of which folder,
+/// with which input (a hash of what the caller passes besides the files).
+type MemoKey = (&'static str, std::any::TypeId, PathBuf, u64);
+
+/// One entry, filled once: a thread that asks while another computes it
+/// waits for that result instead of computing it again.
+type MemoSlot = std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>;
 
 impl Memo {
-    /// The kept result for `key`, else `compute`'s, kept. Two threads may
-    /// compute the same entry at once; both get a right answer.
+    /// The kept result for the key, else `compute`'s, kept.
     pub fn get_or_compute<T: std::any::Any + Send + Sync>(
         &self,
         what: &'static str,
@@ -122,22 +125,28 @@ impl Memo {
         input: u64,
         compute: impl FnOnce() -> T,
     ) -> Arc<T> {
-        let key = (what, folder.to_path_buf(), input);
-        if let Some(hit) = lock(&self.entries).get(&key) {
-            if let Ok(hit) = hit.clone().downcast::<T>() {
-                return hit;
-            }
+        let key = (
+            what,
+            std::any::TypeId::of::<T>(),
+            folder.to_path_buf(),
+            input,
+        );
+        let slot = lock(&self.entries).entry(key).or_default().clone();
+        let value = slot.get_or_init(|| Arc::new(compute()));
+        match value.clone().downcast::<T>() {
+            Ok(v) => v,
+            Err(_) => unreachable!("a memo key holds the type of its value"),
         }
-        let value = Arc::new(compute());
-        lock(&self.entries).insert(key, value.clone());
-        value
     }
 }
 
 impl Memo {
     #[cfg(test)]
     pub fn entries(&self, what: &str) -> usize {
-        lock(&self.entries).keys().filter(|k| k.0 == what).count()
+        lock(&self.entries)
+            .iter()
+            .filter(|(k, slot)| k.0 == what && slot.get().is_some())
+            .count()
     }
 }
 

@@ -782,15 +782,18 @@ impl Backend {
         }
         let uris: Vec<Uri> = {
             let ws = lock(&self.state.workspace_docs);
-            let mut uris: Vec<(PathBuf, Uri)> = ws
+            let mut uris: Vec<(u8, PathBuf, Uri)> = ws
                 .iter()
                 .filter(|(u, (p, _))| {
                     self.state.scope(p) == Scope::Workspace && !self.state.is_open(u)
                 })
-                .map(|(u, (p, _))| (p.clone(), u.clone()))
+                .map(|(u, (p, k))| (scan_rank(*k), p.clone(), u.clone()))
                 .collect();
+            // Every MANIFEST first: each runs its plugin's code rules once,
+            // on its own thread, and the plugin's other files find them
+            // kept. In path order, the threads would wait on one plugin.
             uris.sort();
-            uris.into_iter().map(|(_, u)| u).collect()
+            uris.into_iter().map(|(_, _, u)| u).collect()
         };
         let total = uris.len();
         let mut progress = None;
@@ -960,6 +963,16 @@ impl Backend {
             },
         );
         Ok((version, report))
+    }
+}
+
+/// The order of the workspace check: MANIFEST, then `.cfg`, then code.
+fn scan_rank(kind: DocKind) -> u8 {
+    match kind {
+        DocKind::Manifest => 0,
+        DocKind::Config => 1,
+        DocKind::Python => 2,
+        DocKind::Settings => 3,
     }
 }
 

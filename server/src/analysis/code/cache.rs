@@ -11,14 +11,85 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::index::{self, FileIndex};
 
-/// Past this many files the cache starts afresh (a server walking many
-/// plugins must not grow without end).
-const MAX_FILES: usize = 8192;
+/// The source bytes whose indexes are kept: past it, the least recently
+/// used go until a quarter is free. A keystroke needs the indexes of one
+/// plugin (a few hundred KB of Python at most; an index takes about 16
+/// times its source); a workspace of hundreds of plugins must not keep them
+/// all (issue 17: 60 MiB for the server).
+const MAX_SOURCE_BYTES: usize = 2 << 20;
 
-type Cache = Mutex<HashMap<PathBuf, (u64, usize, Arc<FileIndex>)>>;
+#[derive(Default)]
+struct Cache {
+    entries: HashMap<PathBuf, Entry>,
+    /// The source bytes of the entries.
+    bytes: usize,
+    /// A clock for "least recently used".
+    clock: u64,
+}
 
-fn cache() -> &'static Cache {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
+struct Entry {
+    hash: u64,
+    len: usize,
+    index: Arc<FileIndex>,
+    used: u64,
+}
+
+impl Cache {
+    fn get(&mut self, path: &Path, hash: u64, len: usize) -> Option<Arc<FileIndex>> {
+        self.clock += 1;
+        let e = self.entries.get_mut(path)?;
+        if (e.hash, e.len) != (hash, len) {
+            return None;
+        }
+        e.used = self.clock;
+        Some(e.index.clone())
+    }
+
+    /// Keeps an index; what it evicts is handed back, to be freed outside
+    /// the lock.
+    fn insert(&mut self, path: &Path, hash: u64, len: usize, index: Arc<FileIndex>) -> Vec<Entry> {
+        self.clock += 1;
+        let used = self.clock;
+        if let Some(old) = self.entries.insert(
+            path.to_path_buf(),
+            Entry {
+                hash,
+                len,
+                index,
+                used,
+            },
+        ) {
+            self.bytes -= old.len;
+        }
+        self.bytes += len;
+        if self.bytes > MAX_SOURCE_BYTES {
+            return self.evict(MAX_SOURCE_BYTES / 4 * 3);
+        }
+        Vec::new()
+    }
+
+    /// Drops the least recently used entries until `target` bytes are kept.
+    fn evict(&mut self, target: usize) -> Vec<Entry> {
+        let mut by_age: Vec<(u64, PathBuf, usize)> = self
+            .entries
+            .iter()
+            .map(|(p, e)| (e.used, p.clone(), e.len))
+            .collect();
+        by_age.sort_unstable();
+        let mut gone = Vec::new();
+        for (_, path, len) in by_age {
+            if self.bytes <= target {
+                break;
+            }
+            gone.extend(self.entries.remove(&path));
+            self.bytes -= len;
+        }
+        gone
+    }
+}
+
+fn cache() -> &'static Mutex<Cache> {
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
@@ -37,28 +108,28 @@ fn hash(text: &str) -> u64 {
 
 /// The index of `path` with this text, parsed only if not cached.
 pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
-    let key = (hash(text), text.len());
-    {
-        let cache = cache().lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((h, len, ix)) = cache.get(path) {
-            if (*h, *len) == key {
-                return ix.clone();
-            }
-        }
+    let (h, len) = (hash(text), text.len());
+    let hit = cache()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(path, h, len);
+    if let Some(ix) = hit {
+        return ix;
     }
     PARSES.fetch_add(1, Ordering::Relaxed);
     let ix = Arc::new(index::index(text));
-    let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
-    if cache.len() >= MAX_FILES {
-        cache.clear();
-    }
-    cache.insert(path.to_path_buf(), (key.0, key.1, ix.clone()));
+    let evicted =
+        cache()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path, h, len, ix.clone());
+    drop(evicted);
     ix
 }
 
 /// Forgets every index (the benchmark's cold runs).
 pub fn clear() {
-    cache().lock().unwrap_or_else(|e| e.into_inner()).clear();
+    *cache().lock().unwrap_or_else(|e| e.into_inner()) = Cache::default();
 }
 
 #[cfg(test)]
@@ -152,5 +223,32 @@ mod tests {
             }
         }
         assert_eq!(memo.entries("code findings"), plugins.len());
+    }
+
+    /// Past its budget the cache drops the least recently used indexes,
+    /// down to three quarters: the files of the plugin being edited stay.
+    #[test]
+    fn past_its_budget_the_cache_drops_the_least_recently_used() {
+        let mut cache = super::Cache::default();
+        let index = Arc::new(crate::analysis::code::index::FileIndex::default());
+        let chunk = super::MAX_SOURCE_BYTES / 8;
+        let path = |i: usize| PathBuf::from(format!("/lru/{i}.py"));
+        for i in 0..8 {
+            assert!(cache.insert(&path(i), 0, chunk, index.clone()).is_empty());
+        }
+        // 0 is used again: 1 is now the oldest.
+        assert!(cache.get(&path(0), 0, chunk).is_some());
+        let gone = cache.insert(&path(8), 0, chunk, index.clone());
+        assert_eq!(gone.len(), 3);
+        assert_eq!(cache.bytes, 6 * chunk);
+        let kept: Vec<bool> = (0..9)
+            .map(|i| cache.get(&path(i), 0, chunk).is_some())
+            .collect();
+        assert_eq!(
+            kept,
+            [true, false, false, false, true, true, true, true, true]
+        );
+        // Another text of a kept path is a miss.
+        assert!(cache.get(&path(0), 1, chunk).is_none());
     }
 }

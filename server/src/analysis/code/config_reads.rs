@@ -30,10 +30,11 @@ fn documentation(files: &dyn Files, folder: &Path) -> Option<(PathBuf, String)> 
 pub fn check(
     files: &dyn Files,
     folder: &Path,
+    manifest: &str,
     code: &PluginCode,
     out: &mut Vec<(PathBuf, Diagnostic)>,
 ) {
-    let reads = reads::of_code(code);
+    let reads = reads::of_loaded(files, manifest, code);
     for r in reads.reads.iter().filter(|r| r.by_sdk.is_none()) {
         if let Some(d) = default_rejected(r) {
             out.push((r.path.clone(), d));

@@ -175,12 +175,18 @@ fn index_here(text: &str) -> FileIndex {
         class: None,
         guarded: 0,
         depth: 0,
-        seen_calls: Vec::new(),
+        seen_calls: Default::default(),
     };
     walker.module_body(&tree.body);
     ix.reads = super::read_facts::extract(&tree.body);
     ix.names.sort();
     ix.names.dedup();
+    // The SDK rules follow a chain only from `self`, `super()` or a name an
+    // import binds: the other uses (most of a file) are not kept.
+    let bound: rustc_hash::FxHashSet<&str> = ix.imports.iter().map(|i| i.bound.as_str()).collect();
+    ix.uses.retain(|u| {
+        matches!(u.chain[0].as_str(), "self" | "super()") || bound.contains(u.chain[0].as_str())
+    });
     ix
 }
 
@@ -191,7 +197,7 @@ struct Walker<'a> {
     /// 0 at module level.
     depth: usize,
     /// Ranges of call targets already recorded as uses.
-    seen_calls: Vec<TextRange>,
+    seen_calls: rustc_hash::FxHashSet<TextRange>,
 }
 
 fn dotted(expr: &ast::Expr) -> Option<String> {
@@ -627,7 +633,7 @@ impl Walker<'_> {
             ast::Expr::Attribute(a) => range(&a.attr),
             other => range(other),
         };
-        self.seen_calls.push(target);
+        self.seen_calls.insert(target);
         let keywords: Vec<(String, TextRange)> = call
             .arguments
             .keywords

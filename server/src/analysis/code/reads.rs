@@ -21,7 +21,7 @@ use super::read_facts::{Arg, Call, FnDef, Scope};
 use super::{PluginCode, Resolved};
 use crate::syntax::ini;
 use crate::text::TextRange;
-use crate::workspace::{memoized, Files};
+use crate::workspace::{memoized, text_hash, Files};
 
 /// The getter a read uses, which decides what values it accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,15 +244,34 @@ impl Reads {
 pub fn of_plugin(files: &dyn Files, folder: &Path) -> Option<Arc<Reads>> {
     // Kept per view of the files: every .cfg of the plugin, and every
     // feature request in the same view, shares one resolution.
-    let kept = memoized(files, "code reads", folder, 0, || {
-        of_plugin_uncached(files, folder).map(Arc::new)
+    let manifest = files.read(&folder.join("MANIFEST"))?;
+    let kept = memoized(files, "code reads", folder, text_hash(&manifest), || {
+        of_plugin_uncached(files, folder, &manifest).map(Arc::new)
     });
     (*kept).clone()
 }
 
-fn of_plugin_uncached(files: &dyn Files, folder: &Path) -> Option<Reads> {
-    let manifest = files.read(&folder.join("MANIFEST"))?;
-    let doc = crate::syntax::yaml::parse(&manifest);
+/// What the code loaded for the MANIFEST `manifest` reads: the same as
+/// [`of_plugin`] gives, and kept for it (the rules load the code anyway).
+pub fn of_loaded(files: &dyn Files, manifest: &str, code: &PluginCode) -> Arc<Reads> {
+    if code.entry.is_none() {
+        return Arc::new(of_code(code));
+    }
+    let kept = memoized(
+        files,
+        "code reads",
+        &code.folder,
+        text_hash(manifest),
+        || Some(Arc::new(of_code(code))),
+    );
+    match &*kept {
+        Some(reads) => reads.clone(),
+        None => Arc::new(of_code(code)),
+    }
+}
+
+fn of_plugin_uncached(files: &dyn Files, folder: &Path, manifest: &str) -> Option<Reads> {
+    let doc = crate::syntax::yaml::parse(manifest);
     let entry = doc
         .get("entry_point")
         .and_then(|e| e.value.as_scalar())

@@ -266,7 +266,7 @@ fn document_in_default_cfg_edits_default_cfg() {
     }
     let code = super::PluginCode::load(&mem, &root, Some("main.py"));
     let mut out = Vec::new();
-    super::config_reads::check(&mem, &root, &code, &mut out);
+    super::config_reads::check(&mem, &root, MANIFEST, &code, &mut out);
     let applied: Vec<String> = out
         .iter()
         .map(|(_, d)| {

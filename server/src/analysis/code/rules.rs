@@ -76,7 +76,7 @@ pub fn check(files: &dyn Files, folder: &Path, manifest: &str) -> Findings {
     cx.plugin_class(&doc);
     cx.sdk_uses();
     cx.report_api_on_manifest(&doc, manifest);
-    super::config_reads::check(files, folder, &code, &mut out.files);
+    super::config_reads::check(files, folder, manifest, &code, &mut out.files);
     out
 }
 
