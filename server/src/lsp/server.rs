@@ -780,22 +780,18 @@ impl Backend {
             self.refresh_pulls().await;
             return;
         }
-        let uris: Vec<Uri> = {
+        let plugins: Vec<Vec<Uri>> = {
             let ws = lock(&self.state.workspace_docs);
-            let mut uris: Vec<(u8, PathBuf, Uri)> = ws
+            let docs: Vec<(&Uri, &PathBuf, DocKind)> = ws
                 .iter()
                 .filter(|(u, (p, _))| {
                     self.state.scope(p) == Scope::Workspace && !self.state.is_open(u)
                 })
-                .map(|(u, (p, k))| (scan_rank(*k), p.clone(), u.clone()))
+                .map(|(u, (p, k))| (u, p, *k))
                 .collect();
-            // Every MANIFEST first: each runs its plugin's code rules once,
-            // on its own thread, and the plugin's other files find them
-            // kept. In path order, the threads would wait on one plugin.
-            uris.sort();
-            uris.into_iter().map(|(_, _, u)| u).collect()
+            by_plugin(docs)
         };
-        let total = uris.len();
+        let total: usize = plugins.iter().map(Vec::len).sum();
         let mut progress = None;
         if caps.progress && total >= PROGRESS_AT {
             let token = NumberOrString::String(format!("sps-plugin-ls/scan/{run}"));
@@ -815,16 +811,27 @@ impl Backend {
                 );
             }
         }
+        // One task per plugin, its documents one after the other: the first
+        // runs the plugin's code rules, the others find them kept (and its
+        // files' indexes still cached); the plugins share the cores.
         let mut checks = tokio::task::JoinSet::new();
-        for uri in uris {
-            if let Some(check) = self.queue_check(uri) {
-                checks.spawn(check);
-            }
+        for uris in plugins {
+            let checks_of_plugin: Vec<_> = uris
+                .into_iter()
+                .filter_map(|uri| self.queue_check(uri))
+                .collect();
+            checks.spawn(async move {
+                let n = checks_of_plugin.len();
+                for check in checks_of_plugin {
+                    check.await;
+                }
+                n
+            });
         }
         let mut done = 0usize;
         let mut reported = 0u32;
-        while checks.join_next().await.is_some() {
-            done += 1;
+        while let Some(result) = checks.join_next().await {
+            done += result.unwrap_or(0);
             let percent = (done * 100 / total.max(1)) as u32;
             if let Some(p) = &progress {
                 if percent >= reported + 10 && done < total {
@@ -838,6 +845,7 @@ impl Backend {
             p.finish_with_message(format!("{total} files checked"))
                 .await;
         }
+        release_free_memory();
     }
 
     /// Files were created or deleted on disk: the documents of the plugin
@@ -964,6 +972,47 @@ impl Backend {
         );
         Ok((version, report))
     }
+}
+
+/// Hands the heap's free pages back to the system: after the workspace
+/// check, most of what it allocated is free, and glibc would keep it.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// The documents of the workspace check by plugin (the nearest folder above
+/// holding a listed MANIFEST; a document under none is a group of its own),
+/// each plugin's in the order MANIFEST, `.cfg`, code, then by path.
+fn by_plugin(docs: Vec<(&Uri, &PathBuf, DocKind)>) -> Vec<Vec<Uri>> {
+    let folders: HashSet<&Path> = docs
+        .iter()
+        .filter(|(_, _, k)| *k == DocKind::Manifest)
+        .filter_map(|(_, p, _)| p.parent())
+        .collect();
+    let mut groups: std::collections::BTreeMap<&Path, Vec<(u8, &PathBuf, &Uri)>> =
+        Default::default();
+    for (uri, path, kind) in docs {
+        let plugin = path
+            .ancestors()
+            .skip(1)
+            .find(|a| folders.contains(a))
+            .unwrap_or(path);
+        groups
+            .entry(plugin)
+            .or_default()
+            .push((scan_rank(kind), path, uri));
+    }
+    groups
+        .into_values()
+        .map(|mut g| {
+            g.sort();
+            g.into_iter().map(|(_, _, u)| u.clone()).collect()
+        })
+        .collect()
 }
 
 /// The order of the workspace check: MANIFEST, then `.cfg`, then code.
@@ -1440,5 +1489,50 @@ impl LanguageServer for Backend {
             handlers::document_link::handle(s, params)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The workspace check's groups: one per plugin, its MANIFEST first,
+    /// then its `.cfg`, then its code; a file under no plugin alone.
+    #[test]
+    fn the_workspace_check_goes_plugin_by_plugin_manifest_first() {
+        let docs = [
+            ("/w/b/lib/m.py", DocKind::Python),
+            ("/w/a/main.py", DocKind::Python),
+            ("/w/b/default.cfg", DocKind::Config),
+            ("/w/sps-plugin-ls.toml", DocKind::Settings),
+            ("/w/a/MANIFEST", DocKind::Manifest),
+            ("/w/b/main.py", DocKind::Python),
+            ("/w/b/MANIFEST", DocKind::Manifest),
+            ("/w/a/inner/MANIFEST", DocKind::Manifest),
+            ("/w/a/inner/x.py", DocKind::Python),
+        ];
+        let owned: Vec<(Uri, PathBuf, DocKind)> = docs
+            .iter()
+            .map(|(p, k)| (Uri::from_file_path(p).unwrap(), PathBuf::from(p), *k))
+            .collect();
+        let groups = by_plugin(owned.iter().map(|(u, p, k)| (u, p, *k)).collect());
+        let names: Vec<Vec<&str>> = groups
+            .iter()
+            .map(|g| g.iter().map(|u| u.path().as_str()).collect())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                vec!["/w/a/MANIFEST", "/w/a/main.py"],
+                vec!["/w/a/inner/MANIFEST", "/w/a/inner/x.py"],
+                vec![
+                    "/w/b/MANIFEST",
+                    "/w/b/default.cfg",
+                    "/w/b/lib/m.py",
+                    "/w/b/main.py"
+                ],
+                vec!["/w/sps-plugin-ls.toml"],
+            ]
+        );
     }
 }
