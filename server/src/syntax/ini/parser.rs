@@ -128,12 +128,10 @@ impl<'t> Parser<'t> {
     }
 }
 
-/// The end of the line starting at `start`: its `\n` or the end of text.
+/// The end of the line starting at `start`: its `\n` or the end of text
+/// (`str::find` of a byte searches a word at a time, not byte by byte).
 fn memchr_nl(text: &str, start: usize) -> usize {
-    text.as_bytes()[start..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| start + i)
+    text[start..].find('\n').map_or(text.len(), |i| start + i)
 }
 
 /// Parse a text; never fails.
