@@ -34,19 +34,18 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        // Built on every keystroke for the whole text: line breaks are found
-        // with memchr (through `str::find`) and each line is checked for
-        // ASCII a word at a time, instead of a branch per byte.
+        // Line breaks are found with SIMD memchr and each line is checked
+        // for ASCII a word at a time, instead of a branch per byte.
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         let mut ascii = Vec::new();
         let mut start = 0;
-        while let Some(i) = text[start..].find('\n') {
-            let end = start + i;
-            ascii.push(text.as_bytes()[start..end].is_ascii());
+        for end in memchr::memchr_iter(b'\n', bytes) {
+            ascii.push(bytes[start..end].is_ascii());
             start = end + 1;
             line_starts.push(start);
         }
-        ascii.push(text.as_bytes()[start..].is_ascii());
+        ascii.push(bytes[start..].is_ascii());
         Self {
             line_starts,
             ascii,
@@ -74,11 +73,8 @@ impl LineIndex {
         let first = self.line_starts.partition_point(|&s| s <= start) - 1;
         let last = self.line_starts.partition_point(|&s| s <= end) - 1;
         let bytes = text.as_bytes();
-        let inserted_starts: Vec<usize> = bytes[start..new_end]
-            .iter()
-            .enumerate()
-            .filter(|(_, &b)| b == b'\n')
-            .map(|(i, _)| start + i + 1)
+        let inserted_starts: Vec<usize> = memchr::memchr_iter(b'\n', &bytes[start..new_end])
+            .map(|i| start + i + 1)
             .collect();
         let k = inserted_starts.len();
         self.line_starts

@@ -128,10 +128,9 @@ impl<'t> Parser<'t> {
     }
 }
 
-/// The end of the line starting at `start`: its `\n` or the end of text
-/// (`str::find` of a byte searches a word at a time, not byte by byte).
+/// The end of the line starting at `start`: its `\n` or the end of text.
 fn memchr_nl(text: &str, start: usize) -> usize {
-    text[start..].find('\n').map_or(text.len(), |i| start + i)
+    memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i)
 }
 
 /// Parse a text; never fails.
