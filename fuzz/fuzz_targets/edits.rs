@@ -1,5 +1,6 @@
-//! The edit applier (rope + protocol positions, both encodings) against a
-//! plain `String` edited through the line index.
+//! The edit applier (the document's text and its incrementally updated line
+//! index, protocol positions in both encodings) against a plain `String`
+//! edited through a line index built from scratch.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

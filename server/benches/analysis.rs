@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the layers under the language server: parsing,
 //! analysis, the line index, and the whole in-process keystroke path (apply
-//! an incremental change to the rope, snapshot, analyse, convert).
+//! an incremental change to the document, snapshot, analyse, convert).
 //!
 //! `cargo bench --bench analysis`; `SPS_BENCH_QUICK=1` shortens every
 //! measurement.
@@ -93,8 +93,8 @@ fn analyses(c: &mut Criterion) {
 }
 
 /// One keystroke as the server handles it, minus the protocol I/O: an
-/// incremental change applied to the rope, a fresh snapshot (text and line
-/// index), the analysis, and the conversion of its diagnostics.
+/// incremental change applied to the document (its text and line index), a
+/// fresh snapshot, the analysis, and the conversion of its diagnostics.
 fn keystroke(c: &mut Criterion) {
     let mut g = c.benchmark_group("keystroke");
     group_settings(&mut g);

@@ -2,7 +2,9 @@
 //! does, and yaml-language-server and CPython's configparser beside it on the
 //! same texts, then prints a table of figures and ratios (BENCHMARKS.md).
 //!
-//! `cargo bench --bench roundtrip`. `SPS_BENCH_QUICK=1` runs fewer edits.
+//! `cargo bench --bench roundtrip`. `SPS_BENCH_QUICK=1` runs fewer edits;
+//! `SPS_BENCH_ONLY=config` runs only the default.cfg cases;
+//! `SPS_BENCH_BIN=path` measures another build of the server.
 //! yaml-language-server comes from `bench/` (`cd bench && npm ci`); when it
 //! or `python3` is missing, its columns are left empty.
 //!
@@ -22,7 +24,17 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use sps_lsp_client::{uri, Client};
 
-const BIN: &str = env!("CARGO_BIN_EXE_sps-plugin-ls");
+/// The server measured: `SPS_BENCH_BIN`, else this build's.
+fn bin() -> PathBuf {
+    std::env::var_os("SPS_BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_sps-plugin-ls")))
+}
+
+/// `SPS_BENCH_ONLY=config`: the default.cfg cases only.
+fn config_only() -> bool {
+    std::env::var_os("SPS_BENCH_ONLY").is_some_and(|v| v == "config")
+}
 const TIMEOUT: Duration = Duration::from_secs(60);
 /// yaml-language-server waits this long after a change before it validates
 /// (`validationDelayMs`, fixed in its source, not a setting).
@@ -85,7 +97,7 @@ fn yls_available() -> bool {
 fn start(which: Which) -> Client {
     let mut lsp = match which {
         Which::Sps => {
-            let mut cmd = Command::new(BIN);
+            let mut cmd = Command::new(bin());
             cmd.env("RUST_LOG", "warn");
             Client::spawn(cmd)
         }
@@ -387,8 +399,9 @@ fn main() {
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
 
-    let yls = yls_available();
-    if !yls {
+    let config_only = config_only();
+    let yls = !config_only && yls_available();
+    if !yls && !config_only {
         eprintln!("yaml-language-server not found: run `cd bench && npm ci` for the comparison");
     }
     let requests = if quick { 20 } else { 100 };
@@ -401,7 +414,7 @@ fn main() {
     // --- MANIFEST: the realistic one, then grown to 10 KB, 1 MB and 4 MB;
     // both servers, the same edits.
     // (name, text, edits for sps-plugin-ls, edits for yaml-language-server)
-    let manifests: Vec<(&str, String, usize, usize)> = vec![
+    let mut manifests: Vec<(&str, String, usize, usize)> = vec![
         (
             "MANIFEST",
             common::MANIFEST.to_string(),
@@ -417,6 +430,9 @@ fn main() {
             q(6, 2),
         ),
     ];
+    if config_only {
+        manifests.clear();
+    }
     let mut yls_check = None;
     let mut mrows = Vec::new();
     for (i, (name, text, edits, yls_edits)) in manifests.iter().enumerate() {
@@ -487,121 +503,122 @@ fn main() {
     }
 
     // --- Report.
-    println!();
-    match &yls_check {
+    if !config_only {
+        println!();
+        match &yls_check {
         Some(Ok(msg)) => println!(
             "yaml-language-server validates MANIFEST against schemas/manifest.schema.json (on `type: bogus`: \"{msg}\")."
         ),
         Some(Err(e)) => println!("WARNING: {e}: the comparison is not fair."),
         None => {}
     }
-    println!();
-    println!("| MANIFEST | sps-plugin-ls p50 | p99 | yaml-language-server p50 | p99 | p50 ratio | p50 ratio less its 200 ms debounce |");
-    println!("|---|---|---|---|---|---|---|");
-    for (name, len, ours, theirs) in &mrows {
-        let (yp50, yp99, r, rnet) = match theirs {
-            Some(t) => (
-                ms(p50(&t.edits)),
-                ms(p99(&t.edits)),
-                format!("{:.0}×", ratio(p50(&t.edits), p50(&ours.edits))),
-                format!(
-                    "{:.0}×",
-                    ratio(p50(&t.edits).saturating_sub(YLS_DEBOUNCE), p50(&ours.edits))
+        println!();
+        println!("| MANIFEST | sps-plugin-ls p50 | p99 | yaml-language-server p50 | p99 | p50 ratio | p50 ratio less its 200 ms debounce |");
+        println!("|---|---|---|---|---|---|---|");
+        for (name, len, ours, theirs) in &mrows {
+            let (yp50, yp99, r, rnet) = match theirs {
+                Some(t) => (
+                    ms(p50(&t.edits)),
+                    ms(p99(&t.edits)),
+                    format!("{:.0}×", ratio(p50(&t.edits), p50(&ours.edits))),
+                    format!(
+                        "{:.0}×",
+                        ratio(p50(&t.edits).saturating_sub(YLS_DEBOUNCE), p50(&ours.edits))
+                    ),
                 ),
-            ),
-            None => ("–".into(), "–".into(), "–".into(), "–".into()),
-        };
-        println!(
+                None => ("–".into(), "–".into(), "–".into(), "–".into()),
+            };
+            println!(
             "| {name} ({len} bytes; {} / {} edits) | {} | {} | {yp50} | {yp99} | {r} | {rnet} |",
             ours.edits.len(),
             theirs.as_ref().map_or(0, |t| t.edits.len()),
             ms(p50(&ours.edits)),
             ms(p99(&ours.edits)),
         );
-    }
+        }
 
-    let (_, _, sps_m, yls_m) = &mrows[0];
-    println!();
-    println!("| realistic MANIFEST | sps-plugin-ls | yaml-language-server | ratio | target |");
-    println!("|---|---|---|---|---|");
-    let row = |name: &str, ours: Duration, theirs: Option<Duration>, target: Option<f64>| {
-        let (t, r, v) = match theirs {
-            Some(t) => {
-                let r = ratio(t, ours);
-                (
-                    ms(t),
-                    format!("{r:.0}×"),
-                    target.map_or("–".into(), |x| format!("≥ {x}×: {}", verdict(r >= x))),
-                )
-            }
-            None => ("–".into(), "–".into(), "–".into()),
+        let (_, _, sps_m, yls_m) = &mrows[0];
+        println!();
+        println!("| realistic MANIFEST | sps-plugin-ls | yaml-language-server | ratio | target |");
+        println!("|---|---|---|---|---|");
+        let row = |name: &str, ours: Duration, theirs: Option<Duration>, target: Option<f64>| {
+            let (t, r, v) = match theirs {
+                Some(t) => {
+                    let r = ratio(t, ours);
+                    (
+                        ms(t),
+                        format!("{r:.0}×"),
+                        target.map_or("–".into(), |x| format!("≥ {x}×: {}", verdict(r >= x))),
+                    )
+                }
+                None => ("–".into(), "–".into(), "–".into()),
+            };
+            println!("| {name} | {} | {t} | {r} | {v} |", ms(ours));
         };
-        println!("| {name} | {} | {t} | {r} | {v} |", ms(ours));
-    };
-    row(
-        "didChange → publishDiagnostics p50",
-        p50(&sps_m.edits),
-        yls_m.as_ref().map(|y| p50(&y.edits)),
-        Some(100.0),
-    );
-    row(
-        "the same, less yaml-language-server's 200 ms debounce",
-        p50(&sps_m.edits),
-        yls_m
-            .as_ref()
-            .map(|y| p50(&y.edits).saturating_sub(YLS_DEBOUNCE)),
-        Some(100.0),
-    );
-    row(
-        "completion p50 (`type: ` values)",
-        p50(&sps_m.completion),
-        yls_m.as_ref().map(|y| p50(&y.completion)),
-        None,
-    );
-    row(
-        "hover p50 (`type` key)",
-        p50(&sps_m.hover),
-        yls_m.as_ref().map(|y| p50(&y.hover)),
-        None,
-    );
-    row(
-        "process start → initialize response (median)",
-        sps_init,
-        yls_init,
-        Some(20.0),
-    );
-    match (sps_m.rss_kib, yls_m.as_ref().and_then(|y| y.rss_kib)) {
-        (Some(ours), Some(theirs)) => {
-            let r = theirs as f64 / ours as f64;
+        row(
+            "didChange → publishDiagnostics p50",
+            p50(&sps_m.edits),
+            yls_m.as_ref().map(|y| p50(&y.edits)),
+            Some(100.0),
+        );
+        row(
+            "the same, less yaml-language-server's 200 ms debounce",
+            p50(&sps_m.edits),
+            yls_m
+                .as_ref()
+                .map(|y| p50(&y.edits).saturating_sub(YLS_DEBOUNCE)),
+            Some(100.0),
+        );
+        row(
+            "completion p50 (`type: ` values)",
+            p50(&sps_m.completion),
+            yls_m.as_ref().map(|y| p50(&y.completion)),
+            None,
+        );
+        row(
+            "hover p50 (`type` key)",
+            p50(&sps_m.hover),
+            yls_m.as_ref().map(|y| p50(&y.hover)),
+            None,
+        );
+        row(
+            "process start → initialize response (median)",
+            sps_init,
+            yls_init,
+            Some(20.0),
+        );
+        match (sps_m.rss_kib, yls_m.as_ref().and_then(|y| y.rss_kib)) {
+            (Some(ours), Some(theirs)) => {
+                let r = theirs as f64 / ours as f64;
+                println!(
+                    "| peak resident memory (VmHWM) | {} | {} | {r:.1}× | ≥ 5×: {} |",
+                    mib(Some(ours)),
+                    mib(Some(theirs)),
+                    verdict(r >= 5.0)
+                );
+            }
+            (ours, _) => println!(
+                "| peak resident memory (VmHWM) | {} | – | – | – |",
+                mib(ours)
+            ),
+        }
+        println!();
+        println!("| MANIFEST | sps-plugin-ls completion p50 | hover p50 | peak RSS | yaml-language-server completion p50 | hover p50 | peak RSS |");
+        println!("|---|---|---|---|---|---|---|");
+        for (name, _, ours, theirs) in &mrows {
             println!(
-                "| peak resident memory (VmHWM) | {} | {} | {r:.1}× | ≥ 5×: {} |",
-                mib(Some(ours)),
-                mib(Some(theirs)),
-                verdict(r >= 5.0)
+                "| {name} | {} | {} | {} | {} | {} | {} |",
+                ms(p50(&ours.completion)),
+                ms(p50(&ours.hover)),
+                mib(ours.rss_kib),
+                theirs
+                    .as_ref()
+                    .map_or("–".into(), |t| ms(p50(&t.completion))),
+                theirs.as_ref().map_or("–".into(), |t| ms(p50(&t.hover))),
+                mib(theirs.as_ref().and_then(|t| t.rss_kib)),
             );
         }
-        (ours, _) => println!(
-            "| peak resident memory (VmHWM) | {} | – | – | – |",
-            mib(ours)
-        ),
     }
-    println!();
-    println!("| MANIFEST | sps-plugin-ls completion p50 | hover p50 | peak RSS | yaml-language-server completion p50 | hover p50 | peak RSS |");
-    println!("|---|---|---|---|---|---|---|");
-    for (name, _, ours, theirs) in &mrows {
-        println!(
-            "| {name} | {} | {} | {} | {} | {} | {} |",
-            ms(p50(&ours.completion)),
-            ms(p50(&ours.hover)),
-            mib(ours.rss_kib),
-            theirs
-                .as_ref()
-                .map_or("–".into(), |t| ms(p50(&t.completion))),
-            theirs.as_ref().map_or("–".into(), |t| ms(p50(&t.hover))),
-            mib(theirs.as_ref().and_then(|t| t.rss_kib)),
-        );
-    }
-
     println!();
     println!("| default.cfg | edits | didChange → publishDiagnostics p50 | p99 | didOpen → first diagnostics | completion p50 | hover p50 | peak RSS | CPython configparser read_string | CPython ÷ p50 |");
     println!("|---|---|---|---|---|---|---|---|---|---|");
@@ -636,11 +653,13 @@ fn main() {
         "- default.cfg per-edit p50, 4 MB ÷ 1 MB: {scale:.2}× (target ≤ 5×: {}).",
         verdict(scale <= 5.0)
     );
-    let (m1, m4) = (&mrows[2], &mrows[3]);
-    println!(
-        "- MANIFEST per-edit p50, 4 MB ÷ 1 MB: {:.2}× (target ≤ 5×: {}).",
-        ratio(p50(&m4.2.edits), p50(&m1.2.edits)),
-        verdict(ratio(p50(&m4.2.edits), p50(&m1.2.edits)) <= 5.0)
-    );
+    if !config_only {
+        let (m1, m4) = (&mrows[2], &mrows[3]);
+        println!(
+            "- MANIFEST per-edit p50, 4 MB ÷ 1 MB: {:.2}× (target ≤ 5×: {}).",
+            ratio(p50(&m4.2.edits), p50(&m1.2.edits)),
+            verdict(ratio(p50(&m4.2.edits), p50(&m1.2.edits)) <= 5.0)
+        );
+    }
     let _ = std::fs::remove_dir_all(&root);
 }

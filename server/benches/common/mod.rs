@@ -72,7 +72,18 @@ pub fn manifest(size: usize) -> String {
     text
 }
 
-pub const MAIN_PY: &str = "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin\n";
+/// The plugin's code: it reads its sections by a name it computes, so no
+/// section of the generated default.cfg is "unread" (config/unread-section)
+/// and the files stay free of findings.
+pub const MAIN_PY: &str = "#!/usr/bin/env pluginwrapper3
+from safeguard.sessions.plugin import AAPlugin
+
+
+class Plugin(AAPlugin):
+    def do_authorize(self):
+        for section in self.plugin_configuration.get_options(\"directories\"):
+            self.plugin_configuration.get(section, \"server\")
+";
 
 /// The top of a real SDK-style default.cfg: the SDK's common sections with
 /// their comments, as the SDK's templates write them.

@@ -3,6 +3,7 @@
 
 use tower_lsp_server::ls_types as lsp;
 
+use crate::analysis::codes::Code;
 use crate::analysis::{self, Severity};
 use crate::text::{Encoding, LineCol, LineIndex, TextRange};
 
@@ -40,7 +41,39 @@ impl Text<'_> {
         lsp::Range::new(self.position(r.start), self.position(r.end))
     }
 
+    /// Diagnostics converted, each code's documentation link parsed once.
+    pub fn diagnostics(
+        &self,
+        uri: &lsp::Uri,
+        diags: &[analysis::Diagnostic],
+    ) -> Vec<lsp::Diagnostic> {
+        let mut links: Vec<(Code, Option<lsp::CodeDescription>)> = Vec::new();
+        diags
+            .iter()
+            .map(|d| {
+                let link = match links.iter().find(|(c, _)| *c == d.code) {
+                    Some((_, link)) => link.clone(),
+                    None => {
+                        let link = code_description(d.code);
+                        links.push((d.code, link.clone()));
+                        link
+                    }
+                };
+                self.diagnostic_linked(uri, d, link)
+            })
+            .collect()
+    }
+
     pub fn diagnostic(&self, uri: &lsp::Uri, d: &analysis::Diagnostic) -> lsp::Diagnostic {
+        self.diagnostic_linked(uri, d, code_description(d.code))
+    }
+
+    fn diagnostic_linked(
+        &self,
+        uri: &lsp::Uri,
+        d: &analysis::Diagnostic,
+        code_description: Option<lsp::CodeDescription>,
+    ) -> lsp::Diagnostic {
         let related = (!d.related.is_empty()).then(|| {
             d.related
                 .iter()
@@ -54,12 +87,7 @@ impl Text<'_> {
             range: self.range(d.range),
             severity: Some(severity(d.severity)),
             code: Some(lsp::NumberOrString::String(d.code.to_string())),
-            code_description: d
-                .code
-                .doc_url()
-                .parse()
-                .ok()
-                .map(|href| lsp::CodeDescription { href }),
+            code_description,
             source: Some("sps-plugin-ls".into()),
             message: d.message.clone(),
             related_information: related,
@@ -70,6 +98,13 @@ impl Text<'_> {
     pub fn edit(&self, e: &analysis::Edit) -> lsp::TextEdit {
         lsp::TextEdit::new(self.range(e.range), e.new_text.clone())
     }
+}
+
+fn code_description(code: Code) -> Option<lsp::CodeDescription> {
+    code.doc_url()
+        .parse()
+        .ok()
+        .map(|href| lsp::CodeDescription { href })
 }
 
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {

@@ -1,13 +1,13 @@
-//! The open documents: a rope per document, edited in place by incremental
-//! changes, plus a cached immutable snapshot of its text for analysis.
+//! The open documents: a text per document, edited in place by incremental
+//! changes with its line index kept up to date, plus a cached immutable
+//! snapshot of both for analysis.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
-use crate::text::{Encoding, LineIndex};
+use crate::text::{Encoding, LineCol, LineIndex};
 use crate::workspace::DocKind;
 
 pub struct Document {
@@ -17,7 +17,11 @@ pub struct Document {
     /// For a MANIFEST: the plugin type it declared when its neighbours were
     /// last checked (their SDK sections depend on it).
     pub plugin_type: Option<String>,
-    rope: Rope,
+    text: String,
+    /// The index of `text`, updated by each edit (shared with the snapshot
+    /// until the next edit, which copies it only if a snapshot still holds
+    /// it).
+    index: Arc<LineIndex>,
     snapshot: Option<Snapshot>,
 }
 
@@ -36,68 +40,48 @@ impl Document {
             kind,
             version,
             plugin_type: None,
-            rope: Rope::from_str(text),
+            index: Arc::new(LineIndex::new(text)),
+            text: text.to_string(),
             snapshot: None,
         }
     }
 
     /// Applies one change as the protocol defines it: positions past the end
-    /// of a line or of the text are clamped, so no change can fail.
+    /// of a line or of the text are clamped, a column inside a character
+    /// means its start, so no change can fail. Only the edited lines of the
+    /// line index are scanned again.
     pub fn apply(&mut self, change: &lsp::TextDocumentContentChangeEvent, enc: Encoding) {
         self.snapshot = None;
         match change.range {
-            None => self.rope = Rope::from_str(&change.text),
+            None => {
+                self.text = change.text.clone();
+                self.index = Arc::new(LineIndex::new(&self.text));
+            }
             Some(range) => {
-                let start = self.char_index(range.start, enc);
-                let end = self.char_index(range.end, enc).max(start);
-                self.rope.remove(start..end);
-                self.rope.insert(start, &change.text);
+                let start = self.offset(range.start, enc);
+                let end = self.offset(range.end, enc).max(start);
+                self.text.replace_range(start..end, &change.text);
+                Arc::make_mut(&mut self.index).edit(&self.text, start, end, change.text.len());
             }
         }
     }
 
-    /// The rope's char index of a protocol position.
-    fn char_index(&self, pos: lsp::Position, enc: Encoding) -> usize {
-        let line = pos.line as usize;
-        if line >= self.rope.len_lines() {
-            return self.rope.len_chars();
-        }
-        let line_start = self.rope.line_to_char(line);
-        let slice = self.rope.line(line);
-        // The line without its break (`\n` or `\r\n`, as in LineIndex): a
-        // column past the end means its end.
-        let mut len = slice.len_chars();
-        if len > 0 && slice.char(len - 1) == '\n' {
-            len -= 1;
-            if len > 0 && slice.char(len - 1) == '\r' {
-                len -= 1;
-            }
-        }
-        let col = pos.character as usize;
-        let within = match enc {
-            Encoding::Utf32 => col.min(len),
-            Encoding::Utf16 => {
-                let units = slice.char_to_utf16_cu(len);
-                slice.utf16_cu_to_char(col.min(units))
-            }
-            Encoding::Utf8 => {
-                let bytes = slice.char_to_byte(len);
-                slice.byte_to_char(col.min(bytes))
-            }
+    /// The byte offset of a protocol position.
+    fn offset(&self, pos: lsp::Position, enc: Encoding) -> usize {
+        let pos = LineCol {
+            line: pos.line,
+            col: pos.character,
         };
-        line_start + within
+        self.index.offset(&self.text, pos, enc)
     }
 
     pub fn snapshot(&mut self) -> Snapshot {
         if let Some(s) = &self.snapshot {
             return s.clone();
         }
-        // `String::from(&Rope)` allocates the exact length once (`to_string`
-        // goes through `Display` and grows the buffer chunk by chunk).
-        let text: Arc<str> = Arc::from(String::from(&self.rope));
         let s = Snapshot {
-            index: Arc::new(LineIndex::new(&text)),
-            text,
+            text: Arc::from(self.text.as_str()),
+            index: self.index.clone(),
             version: self.version,
         };
         self.snapshot = Some(s.clone());
@@ -114,7 +98,6 @@ fn edit_both(
     insert: String,
     enc: Encoding,
 ) {
-    use crate::text::LineCol;
     let [l1, c1, l2, c2] = range;
     let index = LineIndex::new(model);
     let a = index.offset(model, LineCol { line: l1, col: c1 }, enc);
@@ -132,7 +115,21 @@ fn edit_both(
         },
         enc,
     );
-    assert_eq!(&*doc.snapshot().text, model.as_str());
+    let snapshot = doc.snapshot();
+    assert_eq!(&*snapshot.text, model.as_str());
+    // The index kept up by the edits is the one built from scratch.
+    let fresh = LineIndex::new(model);
+    for line in 0..=model.matches('\n').count() + 1 {
+        assert_eq!(snapshot.index.line_start(line), fresh.line_start(line));
+    }
+    for offset in 0..=model.len() + 1 {
+        for enc in [Encoding::Utf8, Encoding::Utf16] {
+            assert_eq!(
+                snapshot.index.line_col(model, offset, enc),
+                fresh.line_col(model, offset, enc)
+            );
+        }
+    }
 }
 
 /// Replays bytes as a sequence of edits, applied both to a [`Document`] and,

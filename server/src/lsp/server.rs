@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use futures::FutureExt;
+use futures::{FutureExt, SinkExt};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService};
@@ -98,8 +98,8 @@ struct Queue {
 }
 
 /// A publication: the version (none for a closed document) and the
-/// diagnostics.
-type Published = (Option<i32>, Vec<Diagnostic>);
+/// diagnostics, serialised (a JSON array).
+type Published = (Option<i32>, String);
 
 struct State {
     docs: Mutex<HashMap<Uri, Document>>,
@@ -137,6 +137,9 @@ struct State {
     pulled: Mutex<HashMap<Uri, Pulled>>,
     /// Workspace scans started (each later one makes the earlier stale).
     scan_runs: AtomicU64,
+    /// Where `publishDiagnostics` bodies go, serialised here (the
+    /// transport's output).
+    outgoing: OnceLock<futures::channel::mpsc::Sender<String>>,
 }
 
 impl Default for State {
@@ -160,6 +163,7 @@ impl Default for State {
             disk_generation: Default::default(),
             pulled: Default::default(),
             scan_runs: Default::default(),
+            outgoing: Default::default(),
         }
     }
 }
@@ -279,13 +283,36 @@ impl State {
     fn is_wanted(&self, uri: &Uri, ticket: u64) -> bool {
         lock(&self.queue).wanted.get(uri) == Some(&ticket)
     }
+
+    /// Sends `textDocument/publishDiagnostics` with `diagnostics` already
+    /// serialised (a JSON array): the body is written around it, with no
+    /// JSON tree of thousands of diagnostics built and dropped on the way.
+    /// Every publication goes this way, so they keep their order.
+    async fn publish_serialised(&self, uri: &Uri, diagnostics: &str, version: Option<i32>) {
+        let Some(tx) = self.outgoing.get() else {
+            return;
+        };
+        let uri = serde_json::to_string(uri).unwrap_or_default();
+        let mut body = String::with_capacity(diagnostics.len() + uri.len() + 128);
+        body.push_str(
+            r#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+        );
+        body.push_str(&uri);
+        body.push_str(r#","diagnostics":"#);
+        body.push_str(diagnostics);
+        if let Some(v) = version {
+            body.push_str(&format!(r#","version":{v}"#));
+        }
+        body.push_str("}}");
+        let _ = tx.clone().send(body).await;
+    }
 }
 
 /// Analyses a document queued by [`Backend::publish`] and publishes the
 /// result, unless a later request for it was made meanwhile. A document
 /// that is not open is read from the disk if it is one of the workspace's
 /// and its scope is the workspace; otherwise what it had is cleared.
-async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri) {
+async fn check_and_publish(state: Arc<State>, uri: Uri) {
     let Ok(_permit) = state.analyses.acquire().await else {
         return;
     };
@@ -317,7 +344,7 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri) {
         }
         let mut published = state.published.lock().await;
         if state.is_wanted(&uri, ticket) && published.remove(&uri).is_some() {
-            client.publish_diagnostics(uri, Vec::new(), None).await;
+            state.publish_serialised(&uri, "[]", None).await;
         }
         return;
     };
@@ -333,18 +360,20 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri) {
         return;
     }
     let converted = handlers::diagnostics::to_lsp(&snapshot, &diags);
-    let entry = (version, converted);
+    let Ok(json) = serde_json::to_string(&converted) else {
+        return;
+    };
+    let entry = (version, json);
     if published.get(&uri) == Some(&entry) {
         return;
     }
     // A closed document with nothing to say and nothing shown: silence, so
     // that a clean workspace costs no message per file.
-    if version.is_none() && entry.1.is_empty() && !published.contains_key(&uri) {
+    if version.is_none() && converted.is_empty() && !published.contains_key(&uri) {
         return;
     }
-    let converted = entry.1.clone();
-    published.insert(uri.clone(), entry);
-    client.publish_diagnostics(uri, converted, version).await;
+    state.publish_serialised(&uri, &entry.1, version).await;
+    published.insert(uri, entry);
 }
 
 /// Whether a document is a file on the disk.
@@ -362,6 +391,8 @@ pub struct Backend {
 /// process exit status: 0 after `shutdown` then `exit`, 1 otherwise.
 pub async fn run() -> i32 {
     let state = Arc::new(State::default());
+    let (raw_tx, raw) = futures::channel::mpsc::channel(64);
+    let _ = state.outgoing.set(raw_tx);
     let (service, socket) = LspService::new(|client| Backend {
         client,
         state: state.clone(),
@@ -371,6 +402,7 @@ pub async fn run() -> i32 {
         tokio::io::stdout(),
         service,
         socket,
+        raw,
         offers,
     )
     .await;
@@ -537,8 +569,8 @@ impl Backend {
             q.wanted.insert(uri.clone(), ticket);
             q.queued.insert(uri.clone())
         };
-        let (state, client) = (self.state.clone(), self.client.clone());
-        start.then(|| check_and_publish(state, client, uri))
+        let state = self.state.clone();
+        start.then(|| check_and_publish(state, uri))
     }
 
     fn has_open_config_beside(docs: &HashMap<Uri, Document>, manifest: &Path) -> bool {
@@ -1224,7 +1256,7 @@ impl LanguageServer for Backend {
                 lock(&self.state.queue).wanted.remove(&uri);
                 let had = self.state.published.lock().await.remove(&uri).is_some();
                 if had {
-                    self.client.publish_diagnostics(uri, Vec::new(), None).await;
+                    self.state.publish_serialised(&uri, "[]", None).await;
                 }
             }
             // Other documents now read this file from the disk.

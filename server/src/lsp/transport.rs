@@ -362,12 +362,15 @@ pub struct Served {
 /// `offers` says which methods the service handles: a request for any
 /// other (a `$/` one included, as the specification asks) is answered
 /// `-32601` here, and any other notification is dropped, both logged at
-/// debug level only.
+/// debug level only. `raw` carries message bodies the server serialised
+/// itself (`publishDiagnostics`), written as they come beside the ones of
+/// `socket`.
 pub async fn serve<S, R, W>(
     mut input: R,
     output: W,
     mut service: S,
     socket: ClientSocket,
+    raw: mpsc::Receiver<String>,
     offers: fn(&str) -> bool,
 ) -> Served
 where
@@ -380,15 +383,18 @@ where
     let (out_tx, out_rx) = mpsc::channel::<String>(64);
     let writer = tokio::spawn(write_all(output, out_rx));
 
-    // Requests from the server to the client, and the client's answers.
-    let (mut to_client, mut client_answers) = socket.split();
+    // Requests and notifications from the server to the client (those
+    // serialised here and those that come serialised), and the client's
+    // answers.
+    let (to_client, mut client_answers) = socket.split();
     let mut out = out_tx.clone();
     let forward = tokio::spawn(async move {
-        while let Some(req) = to_client.next().await {
-            if let Ok(body) = serde_json::to_string(&req) {
-                if out.send(body).await.is_err() {
-                    break;
-                }
+        let serialised = to_client.map(|req| serde_json::to_string(&req).ok());
+        let mut outgoing = futures::stream::select(serialised, raw.map(Some));
+        while let Some(body) = outgoing.next().await {
+            let Some(body) = body else { continue };
+            if out.send(body).await.is_err() {
+                break;
             }
         }
     });

@@ -1,6 +1,8 @@
 //! Byte offset <-> line/column conversion in any of the three encodings a
-//! client may use. Built once per text snapshot in O(n); each lookup is a
-//! binary search plus, for lines holding non-ASCII text, a scan of one line.
+//! client may use. Built once per document in O(n) and kept up to date by
+//! each edit ([`LineIndex::edit`]: the edited lines are scanned again, the
+//! starts of the lines after them shifted); each lookup is a binary search
+//! plus, for lines holding non-ASCII text, a scan of one line.
 
 /// How columns are counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -32,24 +34,67 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        // Built on every keystroke for the whole text: line breaks are found
-        // with memchr (through `str::find`) and each line is checked for
-        // ASCII a word at a time, instead of a branch per byte.
+        // Line breaks are found with SIMD memchr and each line is checked
+        // for ASCII a word at a time, instead of a branch per byte.
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         let mut ascii = Vec::new();
         let mut start = 0;
-        while let Some(i) = text[start..].find('\n') {
-            let end = start + i;
-            ascii.push(text.as_bytes()[start..end].is_ascii());
+        for end in memchr::memchr_iter(b'\n', bytes) {
+            ascii.push(bytes[start..end].is_ascii());
             start = end + 1;
             line_starts.push(start);
         }
-        ascii.push(text.as_bytes()[start..].is_ascii());
+        ascii.push(bytes[start..].is_ascii());
         Self {
             line_starts,
             ascii,
             len: text.len(),
         }
+    }
+
+    /// Updates the index of a text whose bytes `start..end` were replaced
+    /// by `inserted` bytes; `text` is the text after the edit (so the new
+    /// bytes are `text[start..start + inserted]`). Gives what
+    /// [`LineIndex::new`] gives on `text`. Offsets out of order or past the
+    /// end are clamped; on an edit that does not fit the index (a text it was
+    /// not built for) the index is built again.
+    pub fn edit(&mut self, text: &str, start: usize, end: usize, inserted: usize) {
+        let start = start.min(self.len);
+        let end = end.clamp(start, self.len);
+        let new_end = start + inserted;
+        if self.len - (end - start) + inserted != text.len() || !text.is_char_boundary(start) {
+            *self = Self::new(text);
+            return;
+        }
+        // Old lines `first..=last` (those holding `start` and `end`) become
+        // new lines `first..=first + k`, where k is the number of `\n`
+        // inserted; the lines after them only move.
+        let first = self.line_starts.partition_point(|&s| s <= start) - 1;
+        let last = self.line_starts.partition_point(|&s| s <= end) - 1;
+        let bytes = text.as_bytes();
+        let inserted_starts: Vec<usize> = memchr::memchr_iter(b'\n', &bytes[start..new_end])
+            .map(|i| start + i + 1)
+            .collect();
+        let k = inserted_starts.len();
+        self.line_starts
+            .splice(first + 1..=last, inserted_starts.iter().copied());
+        let moved = first + 1 + k;
+        for s in &mut self.line_starts[moved..] {
+            *s = *s - end + new_end;
+        }
+        let flags: Vec<bool> = (first..=first + k)
+            .map(|line| {
+                let from = self.line_starts[line];
+                let to = self
+                    .line_starts
+                    .get(line + 1)
+                    .map_or(text.len(), |&next| next - 1);
+                bytes[from..to].is_ascii()
+            })
+            .collect();
+        self.ascii.splice(first..=last, flags);
+        self.len = text.len();
     }
 
     pub fn line_start(&self, line: usize) -> Option<usize> {
@@ -166,6 +211,50 @@ mod tests {
             assert_eq!(index.ascii, ascii, "{text:?}");
             assert_eq!(index.len, text.len());
         }
+    }
+
+    /// Many seeded random edits (CRLF split in half, multi-byte characters,
+    /// offsets past the end): the updated index is always the one built
+    /// from scratch.
+    #[test]
+    fn edits_give_the_index_built_from_scratch() {
+        const PIECES: &[&str] = &["a", "é", "😀", "\r\n", "\n", "\r", "[s]\n", "k=v", " ", ""];
+        let mut seed: u64 = 0x5eed_1234_abcd_0001;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..200 {
+            let mut text = String::from(["", "a\r\nb\n", "é\n\n😀x\r\n"][round % 3]);
+            let mut index = LineIndex::new(&text);
+            for _ in 0..50 {
+                let mut a = next(text.len() + 3);
+                let mut b = a + next(6);
+                // Clamp to the text and to character boundaries, as the
+                // documents do (their offsets come from `offset`).
+                a = a.min(text.len());
+                b = b.clamp(a, text.len());
+                while !text.is_char_boundary(a) {
+                    a -= 1;
+                }
+                while !text.is_char_boundary(b) {
+                    b += 1;
+                }
+                let insert: String = (0..next(4)).map(|_| PIECES[next(PIECES.len())]).collect();
+                text.replace_range(a..b, &insert);
+                index.edit(&text, a, b, insert.len());
+                let fresh = LineIndex::new(&text);
+                assert_eq!(index.line_starts, fresh.line_starts, "{text:?}");
+                assert_eq!(index.ascii, fresh.ascii, "{text:?}");
+                assert_eq!(index.len, fresh.len);
+            }
+        }
+        // An edit that does not fit the text: built again, no panic.
+        let mut index = LineIndex::new("abc");
+        index.edit("x\ny", 10, 2, 7);
+        assert_eq!(index.line_starts, vec![0, 2]);
     }
 
     #[test]

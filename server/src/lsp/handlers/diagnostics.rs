@@ -11,6 +11,5 @@ pub fn analyse(s: &RequestSnapshot) -> Vec<Diagnostic> {
 }
 
 pub fn to_lsp(s: &RequestSnapshot, diags: &[Diagnostic]) -> Vec<lsp::Diagnostic> {
-    let text = s.convert();
-    diags.iter().map(|d| text.diagnostic(&s.uri, d)).collect()
+    s.convert().diagnostics(&s.uri, diags)
 }

@@ -130,10 +130,7 @@ impl<'t> Parser<'t> {
 
 /// The end of the line starting at `start`: its `\n` or the end of text.
 fn memchr_nl(text: &str, start: usize) -> usize {
-    text.as_bytes()[start..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| start + i)
+    memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i)
 }
 
 /// Parse a text; never fails.
