@@ -138,9 +138,7 @@ impl Memo {
             Err(_) => unreachable!("a memo key holds the type of its value"),
         }
     }
-}
 
-impl Memo {
     #[cfg(test)]
     pub fn entries(&self, what: &str) -> usize {
         lock(&self.entries)

@@ -4,12 +4,12 @@
 //! `.py` parses that file only. The same answer as indexing afresh, always.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::index::{self, FileIndex};
+use crate::workspace::text_hash;
 
 /// The source bytes whose indexes are kept: past it, the least recently
 /// used go until a quarter is free. A keystroke needs the indexes of one
@@ -100,15 +100,9 @@ pub fn parses() -> usize {
     PARSES.load(Ordering::Relaxed)
 }
 
-fn hash(text: &str) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    text.hash(&mut h);
-    h.finish()
-}
-
 /// The index of `path` with this text, parsed only if not cached.
 pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
-    let (h, len) = (hash(text), text.len());
+    let (h, len) = (text_hash(text), text.len());
     let hit = cache()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
