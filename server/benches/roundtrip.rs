@@ -15,7 +15,7 @@
 
 mod common;
 
-use common::{init_params, percentile, quick, repo};
+use common::{bin, init_params, percentile, quick, repo};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -23,13 +23,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use sps_lsp_client::{uri, Client};
-
-/// The server measured: `SPS_BENCH_BIN`, else this build's.
-fn bin() -> PathBuf {
-    std::env::var_os("SPS_BENCH_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_sps-plugin-ls")))
-}
 
 /// `SPS_BENCH_ONLY=config`: the default.cfg cases only.
 fn config_only() -> bool {

@@ -12,7 +12,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
@@ -191,9 +191,7 @@ fn soak(bin: &Path, root: &Path, name: &str, text: &str, at: usize, edits: usize
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing to parse.
-    let bin = std::env::var_os("SPS_BENCH_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_sps-plugin-ls")));
+    let bin = common::bin();
     let root = std::env::temp_dir().join(format!("sps-plugin-ls-soak-{}", std::process::id()));
     println!("binary: {}", bin.display());
     let config = common::config(300_000);

@@ -15,11 +15,13 @@
 //!
 //! `cargo bench --bench workspace`. The Python baseline needs the
 //! repository's `.venv` (made by `./scripts/test`); without it that column
-//! is left empty. `SPS_BENCH_QUICK=1` runs fewer edits and repetitions.
+//! is left empty. `SPS_BENCH_QUICK=1` runs fewer edits and repetitions;
+//! `SPS_BENCH_BIN=path` measures another build of the server;
+//! `SPS_BENCH_ONLY=check`, `start` or `keys` runs one part.
 
 mod common;
 
-use common::{init_params, median, percentile, quick, repo};
+use common::{bin, init_params, median, percentile, quick, repo};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -30,7 +32,10 @@ use common::workspace::{copy_real, generate, Shape};
 use serde_json::{json, Value};
 use sps_lsp_client::{uri, Client};
 
-const BIN: &str = env!("CARGO_BIN_EXE_sps-plugin-ls");
+/// `SPS_BENCH_ONLY=check|start|keys` runs that part only.
+fn only(part: &str) -> bool {
+    std::env::var("SPS_BENCH_ONLY").map_or(true, |v| v == part)
+}
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
@@ -48,7 +53,7 @@ fn describe(name: &str, s: &Shape) {
 
 /// Runs `check` once; returns its wall time and its JSON report.
 fn check_once(dir: &Path, threads: Option<&str>) -> (Duration, Value) {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = Command::new(bin());
     cmd.args(["check", "--format", "json"]).arg(dir);
     if let Some(t) = threads {
         cmd.env("SPS_PLUGIN_LS_THREADS", t);
@@ -149,7 +154,7 @@ fn status_kib(pid: u32, field: &str) -> u64 {
 }
 
 fn start(root: &Path) -> (Client, Instant, Duration) {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = Command::new(bin());
     cmd.env("RUST_LOG", "warn");
     let mut lsp = Client::spawn(cmd);
     lsp.set_timeout(Duration::from_secs(120));
@@ -241,25 +246,41 @@ fn bench_start(root: &Path) {
     lsp.finish();
 }
 
-/// Keystrokes in one document: type a character at `at`, then delete it;
-/// each timed from the change to the publish of that version.
-fn keystrokes(lsp: &mut Client, path: &Path, at: usize, edits: usize) -> Vec<Duration> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let u = uri(path);
-    lsp.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": u, "languageId": "", "version": 1, "text": text } }),
-    );
-    lsp.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == u.as_str()
-            && m["params"]["version"] == 1
-    });
-    let (line, col) = common::line_col(&text, at);
-    let mut times = Vec::with_capacity(edits);
-    for v in 0..edits {
-        let version = v as i64 + 2;
-        let change = if v % 2 == 0 {
+/// One open document being typed in: `x` typed at `at`, then deleted.
+struct Typing {
+    uri: String,
+    line: u32,
+    col: u32,
+    version: i64,
+}
+
+impl Typing {
+    fn open(lsp: &mut Client, path: &Path, at: usize) -> Typing {
+        let text = std::fs::read_to_string(path).unwrap();
+        let u = uri(path);
+        lsp.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": u, "languageId": "", "version": 1, "text": text } }),
+        );
+        lsp.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == u.as_str()
+                && m["params"]["version"] == 1
+        });
+        let (line, col) = common::line_col(&text, at);
+        Typing {
+            uri: u,
+            line,
+            col,
+            version: 1,
+        }
+    }
+
+    /// One keystroke, timed from the change to its `publishDiagnostics`.
+    fn keystroke(&mut self, lsp: &mut Client) -> Duration {
+        self.version += 1;
+        let (line, col, version) = (self.line, self.col, self.version);
+        let change = if version % 2 == 0 {
             json!({ "range": { "start": { "line": line, "character": col }, "end": { "line": line, "character": col } }, "text": "x" })
         } else {
             json!({ "range": { "start": { "line": line, "character": col }, "end": { "line": line, "character": col + 1 } }, "text": "" })
@@ -267,26 +288,30 @@ fn keystrokes(lsp: &mut Client, path: &Path, at: usize, edits: usize) -> Vec<Dur
         let started = Instant::now();
         lsp.notify(
             "textDocument/didChange",
-            json!({ "textDocument": { "uri": u, "version": version }, "contentChanges": [change] }),
+            json!({ "textDocument": { "uri": self.uri, "version": version }, "contentChanges": [change] }),
         );
         let (at, _) = lsp
             .wait_for_timed(Duration::from_secs(30), |m| {
                 m["method"] == "textDocument/publishDiagnostics"
-                    && m["params"]["uri"] == u.as_str()
+                    && m["params"]["uri"] == self.uri.as_str()
                     && m["params"]["version"] == version
             })
             .expect("the edit's diagnostics");
-        times.push(at - started);
         // Other files' publishes (the MANIFEST after a .py edit) are not ours.
         lsp.take_read(|_| true);
+        at - started
     }
-    lsp.notify(
-        "textDocument/didClose",
-        json!({ "textDocument": { "uri": u } }),
-    );
-    times
+
+    fn close(self, lsp: &mut Client) {
+        lsp.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": self.uri } }),
+        );
+    }
 }
 
+/// Both servers run at once and take turns, keystroke by keystroke, so that
+/// whatever else the machine does falls on both alike.
 fn bench_keystrokes(one: &Path, many: &Path) {
     let edits = if quick() { 60 } else { 400 };
     let files = [
@@ -298,35 +323,41 @@ fn bench_keystrokes(one: &Path, many: &Path) {
             "return value is not None",
         ),
     ];
+    let mut servers: Vec<(Client, &Path)> = [one, many]
+        .into_iter()
+        .map(|root| (start(root).0, root))
+        .collect();
+    // Let the start-up check finish first (its progress ends; a workspace
+    // below the progress threshold reports none): the keystrokes are
+    // measured on settled servers.
+    let ended = servers[1].0.wait_for_timed(Duration::from_secs(60), |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    if ended.is_none() {
+        println!("  (the workspace check did not end within 60 s)");
+    }
+    for (lsp, _) in &mut servers {
+        lsp.discard(Duration::from_secs(1));
+    }
     println!("  | file | 1-plugin p50 | p99 | 200-plugin p50 | p99 | p50 ratio |");
     println!("  |---|---|---|---|---|---|");
-    let mut results = Vec::new();
-    for root in [one, many] {
-        let (mut lsp, _, _) = start(root);
-        // Let the start-up check finish first (its progress ends; a
-        // workspace below the progress threshold reports none): the
-        // keystrokes are measured on a settled server.
-        if root != one {
-            let ended = lsp.wait_for_timed(Duration::from_secs(60), |m| {
-                m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-            });
-            if ended.is_none() {
-                println!("  (the workspace check did not end within 60 s)");
+    for (label, file, needle) in files {
+        let text = std::fs::read_to_string(one.join("plugin-000").join(file)).unwrap();
+        let at = common::end_of_line_with(&text, needle, 0);
+        let mut typing: Vec<Typing> = servers
+            .iter_mut()
+            .map(|(lsp, root)| Typing::open(lsp, &root.join("plugin-000").join(file), at))
+            .collect();
+        let mut times = [Vec::with_capacity(edits), Vec::with_capacity(edits)];
+        for _ in 0..edits {
+            for (i, (lsp, _)) in servers.iter_mut().enumerate() {
+                times[i].push(typing[i].keystroke(lsp));
             }
         }
-        lsp.discard(Duration::from_secs(1));
-        let mut per_file = Vec::new();
-        for (_, file, needle) in files {
-            let path = root.join("plugin-000").join(file);
-            let text = std::fs::read_to_string(&path).unwrap();
-            let at = common::end_of_line_with(&text, needle, 0);
-            per_file.push(keystrokes(&mut lsp, &path, at, edits));
+        for (t, (lsp, _)) in typing.drain(..).zip(&mut servers) {
+            t.close(lsp);
         }
-        lsp.finish();
-        results.push(per_file);
-    }
-    for (i, (label, _, _)) in files.iter().enumerate() {
-        let (a, b) = (&results[0][i], &results[1][i]);
+        let [a, b] = &times;
         let (a50, b50) = (percentile(a, 50.0), percentile(b, 50.0));
         println!(
             "  | {label} | {} | {} | {} | {} | {:.2} |",
@@ -336,6 +367,9 @@ fn bench_keystrokes(one: &Path, many: &Path) {
             ms(percentile(b, 99.0)),
             b50.as_secs_f64() / a50.as_secs_f64()
         );
+    }
+    for (mut lsp, _) in servers {
+        lsp.finish();
     }
 }
 
@@ -363,14 +397,20 @@ fn main() {
     );
     let python = baseline_python();
 
-    println!("\n## check of the whole workspace");
-    bench_check("generated (200 plugins)", &generated, python.as_deref());
-    if real_shape.is_some() {
-        bench_check("real plugins x20", &real, python.as_deref());
+    if only("check") {
+        println!("\n## check of the whole workspace");
+        bench_check("generated (200 plugins)", &generated, python.as_deref());
+        if real_shape.is_some() {
+            bench_check("real plugins x20", &real, python.as_deref());
+        }
     }
-
-    println!("\n## server start on the generated workspace");
-    bench_start(&generated);
+    if only("start") {
+        println!("\n## server start on the generated workspace");
+        bench_start(&generated);
+    }
+    if !only("keys") {
+        return;
+    }
 
     println!("\n## keystrokes, one plugin open: 1-plugin workspace vs 200-plugin workspace");
     bench_keystrokes(&one, &generated);

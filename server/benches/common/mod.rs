@@ -17,6 +17,13 @@ pub fn quick() -> bool {
     std::env::var_os("SPS_BENCH_QUICK").is_some_and(|v| v != "0")
 }
 
+/// The server measured: `SPS_BENCH_BIN`, else this build's.
+pub fn bin() -> PathBuf {
+    std::env::var_os("SPS_BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_sps-plugin-ls")))
+}
+
 /// The repository's root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

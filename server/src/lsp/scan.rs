@@ -5,7 +5,7 @@
 //! the configuration files of sps-plugin-ls. One bounded walk per workspace
 //! folder, with the layout rules' limits; links are never followed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::editor_settings::EditorConfig;
@@ -44,9 +44,11 @@ pub fn documents(root: &Path, files: &dyn Files) -> (Vec<(PathBuf, DocKind)>, bo
         .into_iter()
         .filter(|(_, k)| *k == DocKind::Settings)
         .collect();
+    // A set beside the list: 200 plugins are thousands of documents.
+    let mut seen: HashSet<(PathBuf, DocKind)> = out.iter().cloned().collect();
     for folder in folders {
         for doc in plugin_documents(&folder, files) {
-            if !out.contains(&doc) {
+            if seen.insert(doc.clone()) {
                 out.push(doc);
             }
         }

@@ -877,7 +877,22 @@ impl Backend {
             p.finish_with_message(format!("{total} files checked"))
                 .await;
         }
-        release_free_memory();
+        // The indexes the check left in the cache are of the last plugins
+        // it went through; only the open plugins' are worth keeping.
+        let open: Vec<PathBuf> = lock(&self.state.docs)
+            .values()
+            .map(|d| d.path.clone())
+            .collect();
+        let _ = tokio::task::spawn_blocking(move || {
+            let disk = DiskFiles::unconfined();
+            let plugins: Vec<PathBuf> = open
+                .iter()
+                .filter_map(|p| crate::analysis::code::plugin_folder(p, &disk))
+                .collect();
+            crate::analysis::code::cache::retain(|p| plugins.iter().any(|f| p.starts_with(f)));
+            release_free_memory();
+        })
+        .await;
     }
 
     /// Files were created or deleted on disk: the documents of the plugin

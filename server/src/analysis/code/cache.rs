@@ -88,6 +88,19 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// Drops the entries `keep` does not want; hands them back.
+    fn retain(&mut self, keep: impl Fn(&Path) -> bool) -> Vec<Entry> {
+        let paths: Vec<PathBuf> = self.entries.keys().filter(|p| !keep(p)).cloned().collect();
+        let gone: Vec<Entry> = paths
+            .iter()
+            .filter_map(|p| self.entries.remove(p))
+            .collect();
+        self.bytes -= gone.iter().map(|e| e.len).sum::<usize>();
+        gone
+    }
+}
+
 fn cache() -> &'static Mutex<Cache> {
     static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
@@ -119,6 +132,19 @@ pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
             .insert(path, h, len, ix.clone());
     drop(evicted);
     ix
+}
+
+/// Forgets the indexes of the files `keep` does not want: after the
+/// server's workspace check, those of the plugins nobody has open. The
+/// check leaves the last plugins it went through, which a keystroke does
+/// not need (BENCHMARKS.md, issue 17: 22 MiB of the settled server).
+pub fn retain(keep: impl Fn(&Path) -> bool) {
+    let gone = cache()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(keep);
+    // Freed outside the lock.
+    drop(gone);
 }
 
 /// Forgets every index (the benchmark's cold runs).
@@ -244,5 +270,24 @@ mod tests {
         );
         // Another text of a kept path is a miss.
         assert!(cache.get(&path(0), 1, chunk).is_none());
+    }
+
+    /// After the workspace check only the open plugins' indexes stay.
+    #[test]
+    fn retain_keeps_only_what_is_wanted_and_counts_its_bytes() {
+        let mut cache = super::Cache::default();
+        let index = Arc::new(crate::analysis::code::index::FileIndex::default());
+        for (path, len) in [
+            ("/open/a.py", 10),
+            ("/open/lib/b.py", 20),
+            ("/other/c.py", 40),
+        ] {
+            cache.insert(&PathBuf::from(path), 0, len, index.clone());
+        }
+        let gone = cache.retain(|p| p.starts_with("/open"));
+        assert_eq!(gone.len(), 1);
+        assert_eq!(cache.bytes, 30);
+        assert!(cache.get(&PathBuf::from("/open/lib/b.py"), 0, 20).is_some());
+        assert!(cache.get(&PathBuf::from("/other/c.py"), 0, 40).is_none());
     }
 }
