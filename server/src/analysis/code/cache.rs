@@ -86,9 +86,7 @@ impl Cache {
         }
         gone
     }
-}
 
-impl Cache {
     /// Drops the entries `keep` does not want; hands them back.
     fn retain(&mut self, keep: impl Fn(&Path) -> bool) -> Vec<Entry> {
         let paths: Vec<PathBuf> = self.entries.keys().filter(|p| !keep(p)).cloned().collect();
