@@ -877,22 +877,7 @@ impl Backend {
             p.finish_with_message(format!("{total} files checked"))
                 .await;
         }
-        // The indexes the check left in the cache are of the last plugins
-        // it went through; only the open plugins' are worth keeping.
-        let open: Vec<PathBuf> = lock(&self.state.docs)
-            .values()
-            .map(|d| d.path.clone())
-            .collect();
-        let _ = tokio::task::spawn_blocking(move || {
-            let disk = DiskFiles::unconfined();
-            let plugins: Vec<PathBuf> = open
-                .iter()
-                .filter_map(|p| crate::analysis::code::plugin_folder(p, &disk))
-                .collect();
-            crate::analysis::code::cache::retain(|p| plugins.iter().any(|f| p.starts_with(f)));
-            release_free_memory();
-        })
-        .await;
+        settle_after_workspace_check(&self.state).await;
     }
 
     /// Files were created or deleted on disk: the documents of the plugin
@@ -1019,6 +1004,23 @@ impl Backend {
         );
         Ok((version, report))
     }
+}
+
+/// After a check of the whole workspace: the indexes it left in the cache
+/// are of the last plugins it went through; only the open plugins' are
+/// worth keeping. Then the free heap goes back.
+async fn settle_after_workspace_check(state: &State) {
+    let open: Vec<PathBuf> = lock(&state.docs).values().map(|d| d.path.clone()).collect();
+    let _ = tokio::task::spawn_blocking(move || {
+        let disk = DiskFiles::unconfined();
+        let plugins: Vec<PathBuf> = open
+            .iter()
+            .filter_map(|p| crate::analysis::code::plugin_folder(p, &disk))
+            .collect();
+        crate::analysis::code::cache::retain(|p| plugins.iter().any(|f| p.starts_with(f)));
+        release_free_memory();
+    })
+    .await;
 }
 
 /// Hands the heap's free pages back to the system: after the workspace
@@ -1447,6 +1449,13 @@ impl LanguageServer for Backend {
                 }
             });
         }
+        // Settled once the report is on its way: its serialisation reuses
+        // the heap the pulls leave free, rather than new pages.
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            settle_after_workspace_check(&state).await;
+        });
         Ok(WorkspaceDiagnosticReportResult::Report(
             WorkspaceDiagnosticReport { items },
         ))
