@@ -367,6 +367,50 @@ fn pull_diagnostics_with_result_ids() {
     assert_eq!(server.shutdown(), 0);
 }
 
+/// The workspace pull goes plugin by plugin, the plugins sharing the cores:
+/// what it reports for each document is what that document's own pull
+/// reports, and the reports come in the order of their URIs.
+#[test]
+fn a_workspace_pull_reports_what_each_documents_own_pull_does_in_uri_order() {
+    let Some((root, _)) = corpus_plugins() else {
+        return;
+    };
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&root.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    // The workspace is listed: the server asks for a pull.
+    server
+        .wait_for(|m| m["method"] == "workspace/diagnostic/refresh")
+        .expect("a refresh asked for");
+    let ws = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    let items = ws["items"].as_array().unwrap();
+    // 20 plugins: each a MANIFEST, a main.py and most a default.cfg.
+    assert!(items.len() >= 40, "{} reports", items.len());
+    let uris: Vec<&str> = items.iter().map(|i| i["uri"].as_str().unwrap()).collect();
+    let mut sorted = uris.clone();
+    sorted.sort();
+    assert_eq!(uris, sorted);
+    assert!(items
+        .iter()
+        .any(|i| !i["items"].as_array().unwrap().is_empty()));
+    for item in items {
+        let alone = server
+            .request(
+                "textDocument/diagnostic",
+                json!({ "textDocument": { "uri": item["uri"] } }),
+            )
+            .unwrap();
+        assert_eq!(alone["items"], item["items"], "{}", item["uri"]);
+    }
+    assert_eq!(server.shutdown(), 0);
+}
+
 /// A module written into a new folder after the plugin was walked, with no
 /// watched-file event for it (a watcher misses files written into a folder
 /// it has not watched yet): opening it is enough for its diagnostics.

@@ -959,51 +959,48 @@ impl Backend {
             self.publish(uri);
         }
     }
+}
 
-    /// One document's diagnostics for a pull: `unchanged` when they are
-    /// those of `previous`, without analysing anything when nothing changed
-    /// since they were computed. The version of the document, if open.
-    async fn pull(&self, uri: &Uri, previous: Option<&str>) -> Result<(Option<i32>, PullReport)> {
-        let version = lock(&self.state.docs).get(uri).map(|d| d.version);
-        let open = version.is_some();
-        let generation = self.state.generation_of(open);
-        if let Some(p) = lock(&self.state.pulled).get(uri) {
-            if p.open == open
-                && p.generation == generation
-                && previous == Some(p.result_id.as_str())
-            {
-                return Ok((version, PullReport::Unchanged(p.result_id.clone())));
-            }
+/// One document's diagnostics for a pull: `unchanged` when they are those
+/// of `previous`, without analysing anything when nothing changed since
+/// they were computed. The version of the document, if open.
+async fn pull(
+    state: &State,
+    uri: &Uri,
+    previous: Option<&str>,
+) -> Result<(Option<i32>, PullReport)> {
+    let version = lock(&state.docs).get(uri).map(|d| d.version);
+    let open = version.is_some();
+    let generation = state.generation_of(open);
+    if let Some(p) = lock(&state.pulled).get(uri) {
+        if p.open == open && p.generation == generation && previous == Some(p.result_id.as_str()) {
+            return Ok((version, PullReport::Unchanged(p.result_id.clone())));
         }
-        let Some(snapshot) = self
-            .state
-            .snapshot(uri)
-            .or_else(|| self.state.disk_snapshot(uri))
-        else {
-            return Ok((version, PullReport::Full(None, Vec::new())));
-        };
-        let version = open.then_some(snapshot.doc.version);
-        let items = guard("textDocument/diagnostic", move || {
-            let diags = handlers::diagnostics::analyse(&snapshot);
-            Ok(handlers::diagnostics::to_lsp(&snapshot, &diags))
-        })
-        .await?;
-        let id = result_id(&items);
-        let report = if previous == Some(id.as_str()) {
-            PullReport::Unchanged(id.clone())
-        } else {
-            PullReport::Full(Some(id.clone()), items)
-        };
-        lock(&self.state.pulled).insert(
-            uri.clone(),
-            Pulled {
-                open,
-                generation,
-                result_id: id,
-            },
-        );
-        Ok((version, report))
     }
+    let Some(snapshot) = state.snapshot(uri).or_else(|| state.disk_snapshot(uri)) else {
+        return Ok((version, PullReport::Full(None, Vec::new())));
+    };
+    let version = open.then_some(snapshot.doc.version);
+    let items = guard("textDocument/diagnostic", move || {
+        let diags = handlers::diagnostics::analyse(&snapshot);
+        Ok(handlers::diagnostics::to_lsp(&snapshot, &diags))
+    })
+    .await?;
+    let id = result_id(&items);
+    let report = if previous == Some(id.as_str()) {
+        PullReport::Unchanged(id.clone())
+    } else {
+        PullReport::Full(Some(id.clone()), items)
+    };
+    lock(&state.pulled).insert(
+        uri.clone(),
+        Pulled {
+            open,
+            generation,
+            result_id: id,
+        },
+    );
+    Ok((version, report))
 }
 
 /// After a check of the whole workspace: the indexes it left in the cache
@@ -1377,9 +1374,7 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
-        let (_, report) = self
-            .pull(&uri, params.previous_result_id.as_deref())
-            .await?;
+        let (_, report) = pull(&self.state, &uri, params.previous_result_id.as_deref()).await?;
         Ok(DocumentDiagnosticReportResult::Report(match report {
             PullReport::Unchanged(result_id) => {
                 DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
@@ -1421,11 +1416,46 @@ impl LanguageServer for Backend {
         );
         uris.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         uris.dedup();
-        let mut items = Vec::new();
-        for uri in uris {
-            let (version, report) = self
-                .pull(&uri, previous.get(&uri).map(String::as_str))
-                .await?;
+        // Plugin by plugin, the plugins sharing the cores as the push-mode
+        // start does: a plugin's documents in turn find its code's results
+        // kept.
+        let open: HashMap<Uri, (PathBuf, Option<DocKind>)> = lock(&self.state.docs)
+            .iter()
+            .map(|(u, d)| (u.clone(), (d.path.clone(), d.kind)))
+            .collect();
+        let closed = lock(&self.state.workspace_docs).clone();
+        let located: Vec<(&Uri, &PathBuf, DocKind)> = uris
+            .iter()
+            .filter_map(|u| match open.get(u) {
+                Some((p, k)) => k.map(|k| (u, p, k)),
+                None => closed.get(u).map(|(p, k)| (u, p, *k)),
+            })
+            .collect();
+        let plugins = by_plugin(located);
+        let previous = Arc::new(previous);
+        let mut pulls = tokio::task::JoinSet::new();
+        for uris in plugins {
+            let (state, previous) = (self.state.clone(), previous.clone());
+            pulls.spawn(async move {
+                let mut out = Vec::with_capacity(uris.len());
+                for uri in uris {
+                    let Ok(_permit) = state.analyses.acquire().await else {
+                        break;
+                    };
+                    let pulled = pull(&state, &uri, previous.get(&uri).map(String::as_str)).await;
+                    out.push((uri, pulled));
+                }
+                out
+            });
+        }
+        let mut pulled = Vec::with_capacity(uris.len());
+        while let Some(done) = pulls.join_next().await {
+            pulled.extend(done.map_err(|_| Error::internal_error())?);
+        }
+        pulled.sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
+        let mut items = Vec::with_capacity(pulled.len());
+        for (uri, result) in pulled {
+            let (version, report) = result?;
             let version = version.map(i64::from);
             items.push(match report {
                 PullReport::Unchanged(result_id) => WorkspaceDocumentDiagnosticReport::Unchanged(
