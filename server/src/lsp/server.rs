@@ -1407,11 +1407,14 @@ impl LanguageServer for Backend {
             .collect();
         let mut uris: Vec<Uri> =
             self.documents_where(|p, _| self.state.scope(p) == Scope::Workspace, true);
+        let open: HashMap<Uri, (PathBuf, Option<DocKind>)> = lock(&self.state.docs)
+            .iter()
+            .map(|(u, d)| (u.clone(), (d.path.clone(), d.kind)))
+            .collect();
         // An open document is the editor's to pull whatever the scope.
         uris.extend(
-            lock(&self.state.docs)
-                .iter()
-                .filter(|(_, d)| d.kind.is_some())
+            open.iter()
+                .filter(|(_, (_, k))| k.is_some())
                 .map(|(u, _)| u.clone()),
         );
         uris.sort_by(|a, b| a.as_str().cmp(b.as_str()));
@@ -1419,10 +1422,6 @@ impl LanguageServer for Backend {
         // Plugin by plugin, the plugins sharing the cores as the push-mode
         // start does: a plugin's documents in turn find its code's results
         // kept.
-        let open: HashMap<Uri, (PathBuf, Option<DocKind>)> = lock(&self.state.docs)
-            .iter()
-            .map(|(u, d)| (u.clone(), (d.path.clone(), d.kind)))
-            .collect();
         let closed = lock(&self.state.workspace_docs).clone();
         let located: Vec<(&Uri, &PathBuf, DocKind)> = uris
             .iter()
