@@ -191,6 +191,13 @@ impl Fix {
     pub fn is_local(&self) -> bool {
         self.edits.iter().all(|e| e.path.is_none())
     }
+
+    /// Whether `check --fix` and `source.fixAll` apply it: a fix of the
+    /// document itself, safe (or any, with `unsafe_fixes`). The one answer
+    /// that the report's "fixable" count and the fixing both use.
+    pub fn applies_in_fix_all(&self, unsafe_fixes: bool) -> bool {
+        self.is_local() && (unsafe_fixes || self.applicability == Applicability::Safe)
+    }
 }
 
 /// Everything a check may look at besides the document's own text.
@@ -198,7 +205,7 @@ pub struct Context<'a> {
     /// The document's path (in a zip: the path inside it, under a virtual root).
     pub path: &'a Path,
     pub files: &'a dyn Files,
-    plugin: OnceLock<Plugin>,
+    plugin: OnceLock<Arc<Plugin>>,
     settings: OnceLock<Arc<Settings>>,
 }
 
@@ -270,15 +277,15 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
         // A legacy plugin reads its configuration text itself: no INI rules.
         DocKind::Config if cx.plugin().is_legacy() => Vec::new(),
         DocKind::Config => config::check(text, cx),
-        DocKind::Python => match code::plugin_folder(cx.path, cx.files) {
-            Some(folder) => match cx.files.read(&folder.join("MANIFEST")) {
+        DocKind::Python => {
+            let folder = &cx.plugin().folder;
+            match cx.files.read(&folder.join("MANIFEST")) {
                 Some(manifest) => {
-                    code::rules::findings(cx.files, &folder, &manifest).for_file(cx.path)
+                    code::rules::findings(cx.files, folder, &manifest).for_file(cx.path)
                 }
                 None => Vec::new(),
-            },
-            None => Vec::new(),
-        },
+            }
+        }
         DocKind::Settings => settings::check(text, cx),
     };
     // What the configuration turns off is off before suppressions are

@@ -181,7 +181,7 @@ fn read_hover(offset: usize, cx: &Context) -> Option<Hover> {
     if cx.files.is_detached() {
         return None;
     }
-    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let folder = crate::analysis::plugin::folder_of(cx.path, cx.files)?;
     let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
     let Some(r) = reads
         .reads
@@ -304,7 +304,7 @@ pub fn definition(offset: usize, cx: &Context) -> Option<super::Target> {
     if cx.files.is_detached() {
         return None;
     }
-    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let folder = crate::analysis::plugin::folder_of(cx.path, cx.files)?;
     let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
     let r = reads
         .reads
@@ -382,7 +382,7 @@ fn getter_completion(text: &str, offset: usize, cx: &Context) -> Option<Vec<Comp
             .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
             .unwrap_or(0);
     let replace = TextRange::new(typed_from, word_end.max(offset));
-    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let folder = crate::analysis::plugin::folder_of(cx.path, cx.files)?;
     let cfg = cx
         .files
         .read(&folder.join("default.cfg"))

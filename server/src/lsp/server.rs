@@ -583,7 +583,9 @@ impl Backend {
         let Some(doc) = docs.get_mut(uri) else {
             return false;
         };
-        let now = crate::analysis::plugin::manifest_type(&doc.snapshot().text);
+        let now =
+            crate::analysis::plugin::Plugin::from_manifest(PathBuf::new(), &doc.snapshot().text)
+                .plugin_type;
         let changed = now != doc.plugin_type;
         doc.plugin_type = now;
         changed
@@ -604,7 +606,7 @@ impl Backend {
 
     /// The same for open and closed documents, for a saved file.
     fn refresh_plugin(&self, path: &Path, manifest: bool, config: bool, closed: bool) {
-        let folder = crate::analysis::code::plugin_folder(path, &DiskFiles::unconfined())
+        let folder = crate::analysis::plugin::folder_of(path, &DiskFiles::unconfined())
             .or_else(|| path.parent().map(Path::to_path_buf));
         let Some(folder) = folder else { return };
         let uris = self.documents_where(
@@ -893,7 +895,7 @@ impl Backend {
             let plugin = if path.file_name().is_some_and(|n| n == "MANIFEST") {
                 path.parent().map(Path::to_path_buf)
             } else {
-                crate::analysis::code::plugin_folder(path, &disk)
+                crate::analysis::plugin::folder_of(path, &disk)
             };
             if let Some(p) = plugin.filter(|p| p.starts_with(root)) {
                 if !plugins.contains(&p) {
@@ -926,7 +928,7 @@ impl Backend {
                 let files = DiskFiles::confined(&root);
                 let now: Vec<(PathBuf, DocKind)> = if files.is_file(&plugin.join("MANIFEST")) {
                     let editor = lock(&self.state.editor).clone();
-                    let docs = super::scan::plugin_documents(&plugin, &files);
+                    let docs = crate::analysis::plugin::plugin_documents(&plugin, &files);
                     super::scan::not_excluded(docs, &files, &editor)
                 } else {
                     Vec::new()
@@ -1012,7 +1014,7 @@ async fn settle_after_workspace_check(state: &State) {
         let disk = DiskFiles::unconfined();
         let plugins: Vec<PathBuf> = open
             .iter()
-            .filter_map(|p| crate::analysis::code::plugin_folder(p, &disk))
+            .filter_map(|p| crate::analysis::plugin::folder_of(p, &disk))
             .collect();
         crate::analysis::code::cache::retain(|p| plugins.iter().any(|f| p.starts_with(f)));
         release_free_memory();

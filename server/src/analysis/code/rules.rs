@@ -51,11 +51,7 @@ pub fn check(files: &dyn Files, folder: &Path, manifest: &str) -> Findings {
     if plugin.is_legacy() {
         return out;
     }
-    let entry_point = doc
-        .get("entry_point")
-        .and_then(|e| e.value.as_scalar())
-        .map(|s| s.value.clone());
-    let code = PluginCode::load(files, folder, entry_point.as_deref());
+    let code = PluginCode::load(files, folder, plugin.entry_point.as_deref());
     let sdk = sdk_api::get();
     let api = plugin
         .api
