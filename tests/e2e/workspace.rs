@@ -613,3 +613,41 @@ fn check_and_the_server_find_the_same_plugins_at_any_depth() {
     .assert_eq(&from_check.join("\n"));
     assert_eq!(from_check, from_server);
 }
+
+/// The VS Code client sends every `.py` (a static document selector): the
+/// server says nothing about one in no plugin, and once a MANIFEST is made
+/// beside it (a file event, no restart) the same open file is checked;
+/// once it is deleted, nothing again.
+#[test]
+fn a_python_file_in_no_plugin_gets_nothing_until_a_manifest_makes_it_plugin_code() {
+    let dir = Plugin::new(&[]);
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&dir.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    let text = "#!/usr/bin/env pluginwrapper3\ndef broken(:\n    pass\n";
+    std::fs::write(dir.path("main.py"), text).unwrap();
+    let uri = server.open(&dir.path("main.py"), text);
+    let pull = |server: &mut Server| {
+        let report = server
+            .request(
+                "textDocument/diagnostic",
+                json!({ "textDocument": { "uri": uri } }),
+            )
+            .unwrap();
+        codes(report["items"].as_array().unwrap())
+    };
+    assert!(pull(&mut server).is_empty());
+
+    std::fs::write(dir.path("MANIFEST"), GOOD_MANIFEST).unwrap();
+    did_change_file(&mut server, &dir.path("MANIFEST"), 1);
+    assert!(pull(&mut server).contains(&"python/syntax-error".to_string()));
+
+    std::fs::remove_file(dir.path("MANIFEST")).unwrap();
+    did_change_file(&mut server, &dir.path("MANIFEST"), 3);
+    assert!(pull(&mut server).is_empty());
+    assert_eq!(server.shutdown(), 0);
+}

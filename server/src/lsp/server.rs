@@ -623,6 +623,42 @@ impl Backend {
         }
     }
 
+    /// A MANIFEST made or deleted changes which open files are a plugin's
+    /// (the client sends every `.py` and `.cfg`): their kinds are found
+    /// again, a file that is no longer a plugin's has its diagnostics
+    /// cleared, and the plugins' documents are checked again.
+    async fn redetect_kinds(&self, manifests: &[PathBuf]) {
+        let folders: Vec<&Path> = manifests.iter().filter_map(|m| m.parent()).collect();
+        let lost: Vec<Uri> = {
+            let disk = DiskFiles::unconfined();
+            let mut docs = lock(&self.state.docs);
+            let mut lost = Vec::new();
+            for (uri, doc) in docs.iter_mut() {
+                if !is_on_disk(uri) || !folders.iter().any(|f| doc.path.starts_with(f)) {
+                    continue;
+                }
+                let now = DocKind::detect(&doc.path, &disk);
+                if now.is_none() && doc.kind.is_some() {
+                    lost.push(uri.clone());
+                }
+                doc.kind = now;
+            }
+            lost
+        };
+        self.state.texts_changed();
+        if !lost.is_empty() {
+            let mut published = self.state.published.lock().await;
+            for uri in lost {
+                if published.remove(&uri).is_some() {
+                    self.state.publish_serialised(&uri, "[]", None).await;
+                }
+            }
+        }
+        for manifest in manifests {
+            self.refresh_plugin(manifest, true, true, true);
+        }
+    }
+
     /// Forgets the folder walks: files changed on disk.
     fn forget_scans(&self) {
         lock(&self.state.scans).clear();
@@ -1307,6 +1343,14 @@ impl LanguageServer for Backend {
                 .collect();
             if !listed.is_empty() {
                 self.relist(&listed);
+            }
+            let manifests: Vec<PathBuf> = listed
+                .iter()
+                .filter(|p| p.file_name().is_some_and(|n| n == "MANIFEST"))
+                .cloned()
+                .collect();
+            if !manifests.is_empty() {
+                self.redetect_kinds(&manifests).await;
             }
             if settings_changed {
                 // Its settings apply to every file below it.
