@@ -1,4 +1,4 @@
-//! Layer 2: pure functions from a document (plus what the workspace holds
+//! Pure functions from a document (plus what the workspace holds
 //! around it) to diagnostics. Every rule has a stable code; the rule, its
 //! code and its message live together in one place.
 
