@@ -161,7 +161,10 @@ const CONFIG_METHODS: &[&str] = &[
 /// Indexes one Python file, on a stack deep enough for its deepest
 /// expression (the parse, the walk and the tree's drop all recurse).
 pub fn index(text: &str) -> FileIndex {
-    python::with_stack_for(text, || index_here(text))
+    python::with_stack_for(text, || index_here(text)).unwrap_or_else(|| FileIndex {
+        errors: vec![python::no_stack_error()],
+        ..FileIndex::default()
+    })
 }
 
 fn index_here(text: &str) -> FileIndex {
