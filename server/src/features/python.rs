@@ -348,7 +348,7 @@ fn getter_completion(text: &str, offset: usize, cx: &Context) -> Option<Vec<Comp
             .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
             .map_or(0, |p| p + 1);
         head[..name_start].ends_with('.')
-            && crate::analysis::code::read_facts::GETTERS.contains(&&head[name_start..])
+            && crate::schema::sdk_api::get().is_config_getter(&head[name_start..])
     })?;
     // The arguments so far: completed string literals, and an open one.
     let mut args: Vec<Option<String>> = Vec::new();

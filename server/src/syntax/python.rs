@@ -289,7 +289,9 @@ mod tests {
         assert_eq!(ix.errors, vec![no_stack_error()]);
         // A shallow file does not need a thread of its own.
         DENY_THREADS.with(|d| d.set(true));
-        assert!(crate::analysis::code::index::index("x = 1\n").errors.is_empty());
+        assert!(crate::analysis::code::index::index("x = 1\n")
+            .errors
+            .is_empty());
         DENY_THREADS.with(|d| d.set(false));
     }
 
