@@ -11,7 +11,6 @@ pub mod index;
 pub mod read_facts;
 pub mod reads;
 pub mod rules;
-pub mod stdlib;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
