@@ -651,3 +651,41 @@ fn a_python_file_in_no_plugin_gets_nothing_until_a_manifest_makes_it_plugin_code
     assert!(pull(&mut server).is_empty());
     assert_eq!(server.shutdown(), 0);
 }
+
+/// A client that pulls the workspace once, right after `initialized` (before
+/// the server has listed it), gets every document's report: the first
+/// pull waits for the listing instead of answering with what is open.
+#[test]
+fn the_first_workspace_pull_waits_for_the_listing() {
+    let Some((root, _)) = corpus_plugins() else {
+        return;
+    };
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&root.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    let first = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    let uris = |report: &Value| -> Vec<String> {
+        report["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["uri"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // 20 plugins: each a MANIFEST, a main.py and most a default.cfg.
+    assert!(uris(&first).len() >= 40, "{first}");
+    server
+        .wait_for(|m| m["method"] == "workspace/diagnostic/refresh")
+        .expect("a refresh asked for");
+    let second = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    assert_eq!(uris(&first), uris(&second));
+    assert_eq!(server.shutdown(), 0);
+}

@@ -137,6 +137,10 @@ struct State {
     pulled: Mutex<HashMap<Uri, Pulled>>,
     /// Workspace scans started (each later one makes the earlier stale).
     scan_runs: AtomicU64,
+    /// Whether the workspace's documents were listed once: the first
+    /// `workspace/diagnostic` pull waits for it, so that a client that
+    /// pulls once at start gets every finding.
+    listed: tokio::sync::watch::Sender<bool>,
     /// Where `publishDiagnostics` bodies go, serialised here (the
     /// transport's output).
     outgoing: OnceLock<futures::channel::mpsc::Sender<String>>,
@@ -163,6 +167,7 @@ impl Default for State {
             disk_generation: Default::default(),
             pulled: Default::default(),
             scan_runs: Default::default(),
+            listed: tokio::sync::watch::Sender::new(false),
             outgoing: Default::default(),
         }
     }
@@ -845,6 +850,7 @@ impl Backend {
             }
         }
         self.state.disk_changed();
+        self.state.listed.send_replace(true);
         let caps = self.state.caps();
         if caps.pull {
             self.refresh_pulls().await;
@@ -1040,6 +1046,9 @@ async fn pull(
     );
     Ok((version, report))
 }
+
+/// How long the first workspace pull waits for the workspace's listing.
+const LISTING_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// After a check of the whole workspace: the indexes it left in the cache
 /// are of the last plugins it went through; only the open plugins' are
@@ -1446,6 +1455,11 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceDiagnosticParams,
     ) -> Result<WorkspaceDiagnosticReportResult> {
+        // Before the first listing there is nothing to report but the open
+        // documents: wait for it (bounded, for a client that never sends
+        // `initialized`).
+        let mut listed = self.state.listed.subscribe();
+        let _ = tokio::time::timeout(LISTING_WAIT, listed.wait_for(|done| *done)).await;
         let previous: HashMap<Uri, String> = params
             .previous_result_ids
             .into_iter()
