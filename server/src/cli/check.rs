@@ -559,12 +559,31 @@ impl Checker {
         let manifest = dir.join("MANIFEST");
         let config = configuration(dir)?;
         let excluded = |p: &Path| !config.excludes(dir) && config.excludes(p);
-        let mut out = Vec::new();
+        let mut documents = Vec::new();
         for (path, kind) in plugin_documents(dir, &files) {
-            if excluded(&path) {
-                continue;
+            if !excluded(&path) {
+                let bytes = current_bytes(&path, pending)?;
+                documents.push((path, kind, bytes));
             }
-            let bytes = current_bytes(&path, pending)?;
+        }
+        // Each file is read once: a check reads the plugin's code (for the
+        // rules on it) from the documents' texts just read. A fix reads the
+        // disk as it goes, where what it wrote is.
+        let mut read: HashMap<PathBuf, Arc<str>> = HashMap::new();
+        if keep {
+            read.extend(pending.iter().map(|(p, t)| (p.clone(), t.clone())));
+            for (path, _, bytes) in &documents {
+                if let Ok(text) = std::str::from_utf8(bytes) {
+                    read.entry(path.clone()).or_insert_with(|| Arc::from(text));
+                }
+            }
+        }
+        let files = Overlay {
+            open: if keep { &read } else { pending },
+            ..files
+        };
+        let mut out = Vec::new();
+        for (path, kind, bytes) in documents {
             out.push(self.document(path.display().to_string(), &path, kind, bytes, &files)?);
         }
         if out.iter().all(|r| r.name != manifest.display().to_string()) && !excluded(&manifest) {
