@@ -44,6 +44,7 @@ const OFFERED: &[&str] = &[
     "textDocument/definition",
     "textDocument/inlayHint",
     "textDocument/references",
+    "textDocument/documentHighlight",
     "textDocument/documentLink",
     "textDocument/diagnostic",
     "workspace/diagnostic",
@@ -1574,6 +1575,21 @@ impl LanguageServer for Backend {
         let uri = params.text_document_position.text_document.uri.clone();
         self.request("textDocument/references", &uri, move |s| {
             handlers::references::handle(s, params)
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.request("textDocument/documentHighlight", &uri, move |s| {
+            handlers::document_highlight::handle(s, params)
         })
         .await
     }

@@ -5,6 +5,7 @@ pub mod code_action;
 pub mod completion;
 pub mod definition;
 pub mod diagnostics;
+pub mod document_highlight;
 pub mod document_link;
 pub mod document_symbol;
 pub mod folding_range;
