@@ -401,3 +401,48 @@ fn references_highlights_and_outline_from_a_py() {
     assert_eq!(symbols[0]["children"][0]["name"], "do_authenticate");
     assert_eq!(server.shutdown(), 0);
 }
+
+/// Renaming the entry point file in the editor edits `entry_point` in the
+/// MANIFEST (the open text when it is open, in its quotes); a rename to
+/// another folder, or of another file, edits nothing.
+#[test]
+fn renaming_the_entry_point_file_edits_the_manifest() {
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", MAIN_PY),
+        ("lib/__init__.py", ""),
+    ]);
+    let mut server = Server::start_open_scope(&plugin.dir);
+    let rename = |server: &mut Server, from: &str, to: &str| {
+        server
+            .request(
+                "workspace/willRenameFiles",
+                json!({ "files": [{ "oldUri": uri(&plugin.path(from)), "newUri": uri(&plugin.path(to)) }] }),
+            )
+            .unwrap()
+    };
+    let m = uri(&plugin.path("MANIFEST"));
+    assert_eq!(
+        rename(&mut server, "main.py", "plugin_main.py"),
+        json!({ "changes": { m.clone(): [
+            { "range": { "start": { "line": 5, "character": 13 }, "end": { "line": 5, "character": 20 } }, "newText": "plugin_main.py" }
+        ] } })
+    );
+    // The open MANIFEST's text, quotes kept.
+    let quoted = GOOD_MANIFEST.replace("entry_point: main.py", "entry_point: 'main.py'");
+    let opened = server.open(&plugin.path("MANIFEST"), &quoted);
+    server.diagnostics(&opened, 1);
+    assert_eq!(
+        rename(&mut server, "main.py", "start.py")["changes"][&m][0]["newText"],
+        "'start.py'"
+    );
+    assert_eq!(
+        rename(&mut server, "main.py", "lib/main.py"),
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        rename(&mut server, "lib/__init__.py", "lib/x.py"),
+        serde_json::Value::Null
+    );
+    assert_eq!(server.shutdown(), 0);
+}

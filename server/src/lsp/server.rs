@@ -46,6 +46,7 @@ const OFFERED: &[&str] = &[
     "textDocument/references",
     "textDocument/documentHighlight",
     "textDocument/documentLink",
+    "workspace/willRenameFiles",
     "textDocument/diagnostic",
     "workspace/diagnostic",
 ];
@@ -1577,6 +1578,20 @@ impl LanguageServer for Backend {
             handlers::references::handle(s, params)
         })
         .await
+    }
+
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        let open: HashMap<PathBuf, Arc<str>> = lock(&self.state.docs)
+            .iter_mut()
+            .filter(|(_, d)| d.kind == Some(DocKind::Manifest))
+            .map(|(_, d)| (d.path.clone(), d.snapshot().text))
+            .collect();
+        let encoding = self.encoding();
+        Ok(tokio::task::spawn_blocking(move || {
+            handlers::will_rename_files::handle(params, &open, encoding)
+        })
+        .await
+        .unwrap_or_default())
     }
 
     async fn document_highlight(

@@ -51,7 +51,10 @@ pub fn result(encoding: Encoding, pull: bool) -> InitializeResult {
                     supported: Some(true),
                     change_notifications: Some(OneOf::Left(true)),
                 }),
-                file_operations: None,
+                file_operations: Some(WorkspaceFileOperationsServerCapabilities {
+                    will_rename: Some(super::will_rename_files::registration()),
+                    ..Default::default()
+                }),
             }),
             ..Default::default()
         },
