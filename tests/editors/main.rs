@@ -1274,4 +1274,19 @@ fn vscode_in_code_server() {
         artifacts.join("vscode-problems.png").display(),
         tail(&run.stdout, 2000)
     );
+
+    // The README's picture is the one this run took, so it cannot go stale.
+    let shot = fs::read(artifacts.join("vscode-problems.png")).expect("the run's screenshot");
+    let docs = fs::read(root.join("docs/vscode-problems.png")).expect("docs/vscode-problems.png");
+    assert!(
+        shot == docs,
+        "docs/vscode-problems.png is not the screenshot this run took"
+    );
+    let readme = read(&root.join("README.md"));
+    let image = "](docs/vscode-problems.png)";
+    let line = readme.lines().position(|l| l.starts_with("![") && l.ends_with(image));
+    assert!(
+        line.is_some_and(|n| n < 80),
+        "the README shows docs/vscode-problems.png as an image in its first 80 lines (line {line:?})"
+    );
 }
