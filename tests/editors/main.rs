@@ -983,7 +983,10 @@ fn vscode_extension_npm_test() {
 #[test]
 fn vscode_package_is_ready_to_publish() {
     let package = vscode_package_json();
-    assert!(package.get("private").is_none(), "package.json is not private");
+    assert!(
+        package.get("private").is_none(),
+        "package.json is not private"
+    );
     let icon = package["icon"].as_str().expect("icon");
     let png = fs::read(repo_root().join("editors/vscode").join(icon)).expect("the icon file");
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{icon} is a PNG");
@@ -991,12 +994,17 @@ fn vscode_package_is_ready_to_publish() {
         u32::from_be_bytes(png[16..20].try_into().unwrap()),
         u32::from_be_bytes(png[20..24].try_into().unwrap()),
     );
-    assert!(width >= 128 && width == height, "{icon}: {width}x{height}, square, 128 px or more");
+    assert!(
+        width >= 128 && width == height,
+        "{icon}: {width}x{height}, square, 128 px or more"
+    );
     let repository = "https://github.com/sps-plugin-ls/sps-plugin-ls";
     assert_eq!(package["repository"]["url"], format!("{repository}.git"));
     assert_eq!(package["homepage"], format!("{repository}#readme"));
     assert_eq!(package["bugs"]["url"], format!("{repository}/issues"));
-    assert!(package["galleryBanner"]["color"].as_str().is_some_and(|c| c.starts_with('#')));
+    assert!(package["galleryBanner"]["color"]
+        .as_str()
+        .is_some_and(|c| c.starts_with('#')));
     assert!(package["galleryBanner"]["theme"].as_str().is_some());
     let cargo = read(&repo_root().join("Cargo.toml"));
     assert!(
@@ -1021,17 +1029,41 @@ fn vscode_package_is_ready_to_publish() {
         "vsce ls\n{}",
         run.describe()
     );
-    let mut listed: Vec<&str> = run.stdout.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let mut listed: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     listed.sort();
     let allowed = |f: &str| {
-        ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "images/icon.png", "dist/extension.js"]
-            .contains(&f)
+        [
+            "package.json",
+            "README.md",
+            "LICENSE",
+            "CHANGELOG.md",
+            "images/icon.png",
+            "dist/extension.js",
+        ]
+        .contains(&f)
             || (f.starts_with("syntaxes/") && f.ends_with(".tmLanguage.json"))
             || (f.starts_with("language-configuration/") && f.ends_with(".json"))
     };
-    assert!(listed.iter().all(|f| allowed(f)), "vsce ls lists more: {listed:?}");
-    for needed in ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "images/icon.png"] {
-        assert!(listed.contains(&needed), "vsce ls lacks {needed}: {listed:?}");
+    assert!(
+        listed.iter().all(|f| allowed(f)),
+        "vsce ls lists more: {listed:?}"
+    );
+    for needed in [
+        "package.json",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
+        "images/icon.png",
+    ] {
+        assert!(
+            listed.contains(&needed),
+            "vsce ls lacks {needed}: {listed:?}"
+        );
     }
 }
 
@@ -1370,7 +1402,9 @@ fn vscode_in_code_server() {
     );
     let readme = read(&root.join("README.md"));
     let image = "](docs/vscode-problems.png)";
-    let line = readme.lines().position(|l| l.starts_with("![") && l.ends_with(image));
+    let line = readme
+        .lines()
+        .position(|l| l.starts_with("![") && l.ends_with(image));
     assert!(
         line.is_some_and(|n| n < 80),
         "the README shows docs/vscode-problems.png as an image in its first 80 lines (line {line:?})"

@@ -279,7 +279,11 @@ fn the_wheel_is_manylinux_2_17() {
         Duration::from_secs(120),
     );
     assert!(shown.ok(), "{}", shown.describe("auditwheel show"));
-    let text = shown.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = shown
+        .stdout
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     eprintln!("auditwheel show {name}:\n{}", shown.stdout);
     assert!(
         text.contains("is consistent with the following platform tag: \"manylinux_2_17_x86_64\""),
@@ -338,7 +342,11 @@ fn install_and_check(python: &Path, wheel: &Path, upgrade_pip: bool) {
         Command::new(python).arg("-m").arg("venv").arg(&venv),
         Duration::from_secs(120),
     );
-    assert!(made.ok(), "{}", made.describe(&format!("{} -m venv", python.display())));
+    assert!(
+        made.ok(),
+        "{}",
+        made.describe(&format!("{} -m venv", python.display()))
+    );
     let bin = venv.join("bin");
     let path = system_path(&bin);
     for tool in ["cargo", "rustc"] {
@@ -358,18 +366,28 @@ fn install_and_check(python: &Path, wheel: &Path, upgrade_pip: bool) {
         env(&mut cmd);
         run(&mut cmd, Duration::from_secs(180))
     };
-    let version = run(Command::new(bin.join("python")).arg("--version"), Duration::from_secs(30));
+    let version = run(
+        Command::new(bin.join("python")).arg("--version"),
+        Duration::from_secs(30),
+    );
     let pip_version = pip(&["--version".as_ref()]);
     eprintln!(
         "{} {}",
         version.stdout.trim(),
-        pip_version.stdout.split(" from ").next().unwrap_or_default()
+        pip_version
+            .stdout
+            .split(" from ")
+            .next()
+            .unwrap_or_default()
     );
 
     if upgrade_pip {
         let refused = pip(&["install".as_ref(), "--no-deps".as_ref(), wheel.as_os_str()]);
         assert!(
-            !refused.ok() && refused.stderr.contains("is not a supported wheel on this platform"),
+            !refused.ok()
+                && refused
+                    .stderr
+                    .contains("is not a supported wheel on this platform"),
             "{}",
             refused.describe("the virtualenv's own pip, which knows no manylinux2014")
         );
@@ -380,10 +398,18 @@ fn install_and_check(python: &Path, wheel: &Path, upgrade_pip: bool) {
             wheelhouse.as_os_str(),
             "pip==21.3.1".as_ref(),
         ]);
-        assert!(upgraded.ok(), "{}", upgraded.describe("pip install pip==21.3.1"));
+        assert!(
+            upgraded.ok(),
+            "{}",
+            upgraded.describe("pip install pip==21.3.1")
+        );
     }
     let installed = pip(&["install".as_ref(), "--no-deps".as_ref(), wheel.as_os_str()]);
-    assert!(installed.ok(), "{}", installed.describe("pip install the wheel"));
+    assert!(
+        installed.ok(),
+        "{}",
+        installed.describe("pip install the wheel")
+    );
 
     // Found on the virtualenv's PATH by name, as a user runs it.
     assert_eq!(
@@ -643,7 +669,10 @@ fn pre_commit_mirror_installs_the_wheel_and_fixes_with_args() {
         &format!("no target/dist/sps_plugin_ls-{VERSION}-*.whl"),
         "scripts/build-release",
     ) || !require(
-        pre_commit.is_file() && wheelhouse.join("setuptools-80.9.0-py3-none-any.whl").is_file(),
+        pre_commit.is_file()
+            && wheelhouse
+                .join("setuptools-80.9.0-py3-none-any.whl")
+                .is_file(),
         test,
         "pre-commit (.tools/pre-commit) or setuptools (.tools/wheelhouse) is missing",
         "./scripts/test sets them up",
@@ -676,7 +705,11 @@ fn pre_commit_mirror_installs_the_wheel_and_fixes_with_args() {
             .env("PIP_NO_INDEX", "1")
             .env(
                 "PIP_FIND_LINKS",
-                format!("{} {}", root.join("target/dist").display(), wheelhouse.display()),
+                format!(
+                    "{} {}",
+                    root.join("target/dist").display(),
+                    wheelhouse.display()
+                ),
             )
             .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
             .env("NO_COLOR", "1");
@@ -688,7 +721,12 @@ fn pre_commit_mirror_installs_the_wheel_and_fixes_with_args() {
 
     let failed = pre_commit_cmd(&["try-repo", mirror.to_str().unwrap(), "sps-plugin-ls"]);
     let text = format!("{}{}", failed.stdout, failed.stderr);
-    assert_eq!(failed.status, Some(1), "{}", failed.describe("try-repo of the mirror"));
+    assert_eq!(
+        failed.status,
+        Some(1),
+        "{}",
+        failed.describe("try-repo of the mirror")
+    );
     assert!(
         text.contains("Hello_Hook/MANIFEST:4:7: error[manifest/invalid-type]"),
         "{}",
@@ -722,7 +760,12 @@ fn pre_commit_mirror_installs_the_wheel_and_fixes_with_args() {
     .unwrap();
     git(&repo, &["add", "."]);
     let fixed = pre_commit_cmd(&["run", "--all-files"]);
-    assert_eq!(fixed.status, Some(1), "{}", fixed.describe("run with --fix"));
+    assert_eq!(
+        fixed.status,
+        Some(1),
+        "{}",
+        fixed.describe("run with --fix")
+    );
     assert!(
         fixed.stdout.contains("files were modified by this hook"),
         "{}",
@@ -861,12 +904,20 @@ fn readme_is_short_and_its_links_resolve() {
     let image = lines
         .iter()
         .position(|l| l.starts_with("![") && l.ends_with("](docs/vscode-problems.png)"));
-    assert!(image.is_some_and(|n| n < 80), "the screenshot in the first 80 lines");
+    assert!(
+        image.is_some_and(|n| n < 80),
+        "the screenshot in the first 80 lines"
+    );
     assert!(readme.contains("**Nothing is published yet.**"));
 
     // Every link to a local file resolves, in the README and in docs/.
     let mut pages = vec![root.join("README.md")];
-    for dir in ["docs", "editors/neovim", "editors/helix", "editors/pre-commit"] {
+    for dir in [
+        "docs",
+        "editors/neovim",
+        "editors/helix",
+        "editors/pre-commit",
+    ] {
         for entry in fs::read_dir(root.join(dir)).unwrap().flatten() {
             if entry.path().extension().is_some_and(|e| e == "md") {
                 pages.push(entry.path());
@@ -928,5 +979,9 @@ fn readme_is_short_and_its_links_resolve() {
             .current_dir(&root),
         Duration::from_secs(60),
     );
-    assert!(checked.ok(), "{}", checked.describe("check examples/hello-mfa"));
+    assert!(
+        checked.ok(),
+        "{}",
+        checked.describe("check examples/hello-mfa")
+    );
 }
