@@ -808,7 +808,7 @@ fn every_workflow_passes_actionlint() {
     // shellcheck on PATH: actionlint checks every `run:` script with it.
     let linted = run(
         Command::new(tools.join("actionlint"))
-            .args(["-color=never"])
+            .arg("-no-color")
             .args(&workflows)
             .current_dir(&root)
             .env("PATH", system_path(&tools)),
@@ -818,6 +818,34 @@ fn every_workflow_passes_actionlint() {
         linted.ok() && linted.stdout.is_empty(),
         "{}",
         linted.describe("actionlint")
+    );
+
+    // And it does look: a mistake in a `run:` script (shellcheck) and an
+    // unknown context are reported.
+    let tmp = TempDir::new("actionlint");
+    let broken = tmp.path().join("broken.yml");
+    fs::write(
+        &broken,
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo $UNQUOTED ${{ github.no_such_thing.x }}\n",
+    )
+    .unwrap();
+    let caught = run(
+        Command::new(tools.join("actionlint"))
+            .arg("-no-color")
+            .arg(&broken)
+            .env("PATH", system_path(&tools)),
+        Duration::from_secs(120),
+    );
+    assert_eq!(
+        caught.status,
+        Some(1),
+        "{}",
+        caught.describe("actionlint broken.yml")
+    );
+    assert!(
+        caught.stdout.contains("[shellcheck]") && caught.stdout.contains("[expression]"),
+        "{}",
+        caught.describe("actionlint broken.yml")
     );
 
     let release = fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
