@@ -365,7 +365,7 @@ mod tests {
     }
 
     #[test]
-    fn readme_documents_every_code_and_no_other() {
+    fn docs_document_every_code_and_no_other() {
         let documented = documented();
         let registered: Vec<&str> = ALL.iter().map(|c| c.id).collect();
         let undocumented: Vec<&&str> = registered
