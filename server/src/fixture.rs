@@ -455,6 +455,35 @@ pub(crate) fn check_symbols(fixture: &str, expect: Expect) {
     expect.assert_eq(&actual);
 }
 
+/// Checks a rename at `$0` to `new_name`: every file it changes, written
+/// out after the edits, or why it is refused.
+pub(crate) fn check_rename(fixture: &str, new_name: &str, expect: Expect) {
+    let (_, files, path, kind, text, offset) = at_cursor(fixture);
+    let cx = Context::new(&path, &files);
+    let actual = match features::rename::rename(kind, &text, offset, new_name, &cx) {
+        Err(why) => format!("refused: {why}\n"),
+        Ok(edits) => {
+            let mut by_file: Vec<(PathBuf, String)> = Vec::new();
+            for e in edits.iter().rev() {
+                if !by_file.iter().any(|(p, _)| *p == e.path) {
+                    by_file.push((e.path.clone(), e.text.to_string()));
+                }
+                let (_, t) = by_file.iter_mut().find(|(p, _)| *p == e.path).unwrap();
+                t.replace_range(e.range.start..e.range.end, &e.new_text);
+            }
+            by_file.sort();
+            by_file
+                .iter()
+                .map(|(p, t)| {
+                    let rel = p.strip_prefix(ROOT).unwrap_or(p);
+                    format!("//- {}\n{t}", rel.display())
+                })
+                .collect()
+        }
+    };
+    expect.assert_eq(&actual);
+}
+
 /// Checks the inlay hints of the `$0` document (the cursor only names the
 /// document): its text with each hint written in `⟨…⟩` where it shows.
 pub(crate) fn check_inlay_hints(fixture: &str, expect: Expect) {

@@ -15,5 +15,6 @@ mod lifecycle;
 mod manifest;
 mod manifest_differential;
 mod reliability;
+mod rename;
 mod sdk_differential;
 mod workspace;

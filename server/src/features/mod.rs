@@ -8,6 +8,7 @@ pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
 pub mod python;
+pub mod rename;
 pub mod suppress;
 #[cfg(test)]
 mod suppress_tests;

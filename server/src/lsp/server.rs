@@ -45,6 +45,8 @@ const OFFERED: &[&str] = &[
     "textDocument/inlayHint",
     "textDocument/references",
     "textDocument/documentHighlight",
+    "textDocument/prepareRename",
+    "textDocument/rename",
     "textDocument/documentLink",
     "workspace/willRenameFiles",
     "textDocument/diagnostic",
@@ -1592,6 +1594,25 @@ impl LanguageServer for Backend {
         })
         .await
         .unwrap_or_default())
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/prepareRename", &uri, move |s| {
+            handlers::rename::prepare(s, params)
+        })
+        .await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.request("textDocument/rename", &uri, move |s| {
+            handlers::rename::handle(s, params)
+        })
+        .await
     }
 
     async fn document_highlight(

@@ -117,3 +117,103 @@ fn option_completion_when_the_section_is_a_parameter_with_a_default() {
         "#]],
     );
 }
+
+/// Renaming an option from default.cfg: its template line, and the string
+/// of every read, including one whose section is a constant.
+#[test]
+fn rename_an_option_from_default_cfg() {
+    crate::fixture::check_rename(
+        &PLUGIN.replace("; timeout=15", "; time$0out=15"),
+        "time_limit",
+        expect![[r#"
+            //- default.cfg
+            [my_plugin]
+            ; time_limit=15
+            url=https://example.com
+            //- lib/client.py
+            class Client:
+                @classmethod
+                def from_config(cls, plugin_configuration, section="my_plugin"):
+                    return cls(plugin_configuration.getint(section, "time_limit"), plugin_configuration.get(section, "url"))
+            //- lib/plugin.py
+            from safeguard.sessions.plugin import AAPlugin
+            from .client import Client
+
+            SECTION = "my_plugin"
+
+
+            class Plugin(AAPlugin):
+                def do_authenticate(self):
+                    timeout = self.plugin_configuration.getint(SECTION, "time_limit", default=15)
+                    return Client.from_config(self.plugin_configuration).call(timeout)
+
+                def authorize(self, session_id, cookie, session_cookie, **kwargs):
+                    return self.plugin_configuration.get("my_plugin", "url")
+
+
+            def helper():
+                pass
+        "#]],
+    );
+}
+
+/// Renaming a section from a read in the code: the header, the literal of
+/// the call, the module constant and the parameter's default that other
+/// reads take it from.
+#[test]
+fn rename_a_section_from_the_code_follows_its_constant_and_parameter_default() {
+    crate::fixture::check_rename(
+        &PLUGIN.replace(r#"get("my_plugin", "url")"#, r#"get("my_$0plugin", "url")"#),
+        "my-plugin",
+        expect![[r#"
+            //- default.cfg
+            [my-plugin]
+            ; timeout=15
+            url=https://example.com
+            //- lib/client.py
+            class Client:
+                @classmethod
+                def from_config(cls, plugin_configuration, section="my-plugin"):
+                    return cls(plugin_configuration.getint(section, "timeout"), plugin_configuration.get(section, "url"))
+            //- lib/plugin.py
+            from safeguard.sessions.plugin import AAPlugin
+            from .client import Client
+
+            SECTION = "my-plugin"
+
+
+            class Plugin(AAPlugin):
+                def do_authenticate(self):
+                    timeout = self.plugin_configuration.getint(SECTION, "TIMEOUT", default=15)
+                    return Client.from_config(self.plugin_configuration).call(timeout)
+
+                def authorize(self, session_id, cookie, session_cookie, **kwargs):
+                    return self.plugin_configuration.get("my-plugin", "url")
+
+
+            def helper():
+                pass
+        "#]],
+    );
+}
+
+/// What the SDK reads under its name, and a name that is no name, are
+/// refused.
+#[test]
+fn rename_refuses_sdk_names_and_bad_names() {
+    let sdk = "//- plugin: aa\n//- default.cfg\n[log$0ging]\nlog_level=info\n";
+    crate::fixture::check_rename(
+        sdk,
+        "logs",
+        expect![[r#"
+        refused: the SDK reads `[logging]` under this name: it cannot be renamed
+    "#]],
+    );
+    crate::fixture::check_rename(
+        &PLUGIN.replace("; timeout=15", "; time$0out=15"),
+        "a=b",
+        expect![[r#"
+            refused: `a=b` cannot be the name of an option in default.cfg and a Python string
+        "#]],
+    );
+}

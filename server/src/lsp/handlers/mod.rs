@@ -13,6 +13,7 @@ pub mod hover;
 pub mod initialize;
 pub mod inlay_hint;
 pub mod references;
+pub mod rename;
 pub mod will_rename_files;
 
 use std::path::Path;
