@@ -10,6 +10,7 @@ mod code;
 mod config;
 mod config_differential;
 mod edits;
+mod format;
 mod layout;
 mod lifecycle;
 mod manifest;

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod fix_all;
+pub mod format;
 pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;

@@ -45,6 +45,8 @@ const OFFERED: &[&str] = &[
     "textDocument/inlayHint",
     "textDocument/references",
     "textDocument/documentHighlight",
+    "textDocument/formatting",
+    "textDocument/rangeFormatting",
     "textDocument/prepareRename",
     "textDocument/rename",
     "textDocument/documentLink",
@@ -1594,6 +1596,25 @@ impl LanguageServer for Backend {
         })
         .await
         .unwrap_or_default())
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/formatting", &uri, move |s| {
+            handlers::formatting::document(s, params)
+        })
+        .await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/rangeFormatting", &uri, move |s| {
+            handlers::formatting::range(s, params)
+        })
+        .await
     }
 
     async fn prepare_rename(
