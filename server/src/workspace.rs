@@ -96,6 +96,13 @@ pub trait Files: Send + Sync {
     fn memo(&self) -> Option<&Memo> {
         None
     }
+    /// A number that changes when the regular file at `path` does (its
+    /// device, inode, length, modification and change times; an open
+    /// document's text), for results kept across views; None: not a file
+    /// these files would read, or no such number (nothing is kept).
+    fn stamp(&self, _path: &Path) -> Option<u64> {
+        None
+    }
 }
 
 /// Results computed from one unchanging view of the files, shared by every
@@ -386,6 +393,23 @@ impl Files for DiskFiles {
         self.allowed(path) && path.is_file()
     }
 
+    fn stamp(&self, path: &Path) -> Option<u64> {
+        if !self.allowed(path) {
+            return None;
+        }
+        let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        meta.len().hash(&mut h);
+        meta.modified().ok().hash(&mut h);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec()).hash(&mut h);
+        }
+        Some(h.finish() | 1)
+    }
+
     fn read_dir(&self, dir: &Path) -> Vec<DirEntry> {
         let Ok(read) = std::fs::read_dir(dir) else {
             return Vec::new();
@@ -487,6 +511,15 @@ impl Files for Overlay<'_> {
 
     fn memo(&self) -> Option<&Memo> {
         self.memo
+    }
+
+    fn stamp(&self, path: &Path) -> Option<u64> {
+        match self.open.get(path) {
+            // Even, where the disk's are odd: an open text and the file
+            // never share a stamp.
+            Some(text) => Some(text_hash(text) & !1),
+            None => self.below.stamp(path),
+        }
     }
 
     fn read_dir(&self, dir: &Path) -> Vec<DirEntry> {

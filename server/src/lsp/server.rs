@@ -624,6 +624,9 @@ impl Backend {
     /// Forgets the folder walks: files changed on disk.
     fn forget_scans(&self) {
         lock(&self.state.scans).clear();
+        // Parsed configuration files too: their stamps would tell, but a
+        // watched-file event is the editor's word that files changed.
+        crate::settings::forget();
         self.state.disk_changed();
     }
 
