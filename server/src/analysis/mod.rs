@@ -270,15 +270,19 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
         // A legacy plugin reads its configuration text itself: no INI rules.
         DocKind::Config if cx.plugin().is_legacy() => Vec::new(),
         DocKind::Config => config::check(text, cx),
-        DocKind::Python => match code::plugin_folder(cx.path, cx.files) {
-            Some(folder) => match cx.files.read(&folder.join("MANIFEST")) {
-                Some(manifest) => {
-                    code::rules::findings(cx.files, &folder, &manifest).for_file(cx.path)
-                }
+        DocKind::Python => {
+            let mut d = match code::plugin_folder(cx.path, cx.files) {
+                Some(folder) => match cx.files.read(&folder.join("MANIFEST")) {
+                    Some(manifest) => {
+                        code::rules::findings(cx.files, &folder, &manifest).for_file(cx.path)
+                    }
+                    None => Vec::new(),
+                },
                 None => Vec::new(),
-            },
-            None => Vec::new(),
-        },
+            };
+            d.extend(code::encoding::check(text));
+            d
+        }
         DocKind::Settings => settings::check(text, cx),
     };
     // What the configuration turns off is off before suppressions are
