@@ -10,6 +10,8 @@ mod code;
 mod config;
 mod config_differential;
 mod edits;
+mod fix_safety;
+mod hardening;
 mod layout;
 mod lifecycle;
 mod manifest;
