@@ -50,9 +50,22 @@ impl DocKind {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirEntry {
+    /// The name; for a name that is not UTF-8, its lossy form.
     pub name: String,
     pub is_dir: bool,
     pub size: u64,
+    /// The name as on the disk, when it is not UTF-8 (pluginv cannot
+    /// package it; `check` still finds a plugin folder so named).
+    pub raw: Option<std::ffi::OsString>,
+}
+
+impl DirEntry {
+    /// The name as on the disk.
+    pub fn os_name(&self) -> &std::ffi::OsStr {
+        self.raw
+            .as_deref()
+            .unwrap_or(std::ffi::OsStr::new(&self.name))
+    }
 }
 
 /// Read-only access to the files of a plugin.
@@ -421,10 +434,16 @@ impl Files for DiskFiles {
                 if meta.file_type().is_symlink() {
                     return None;
                 }
+                let os_name = e.file_name();
+                let (name, raw) = match os_name.to_str() {
+                    Some(n) => (n.to_string(), None),
+                    None => (os_name.to_string_lossy().into_owned(), Some(os_name)),
+                };
                 Some(DirEntry {
-                    name: e.file_name().to_str()?.to_string(),
+                    name,
                     is_dir: meta.is_dir(),
                     size: meta.len(),
+                    raw,
                 })
             })
             .collect();
@@ -532,6 +551,7 @@ impl Files for Overlay<'_> {
                             name: name.to_string(),
                             is_dir: false,
                             size: text.len() as u64,
+                            raw: None,
                         });
                     }
                 }
@@ -582,6 +602,7 @@ impl Files for MemoryFiles {
                     name: first.to_string(),
                     is_dir,
                     size: if is_dir { 0 } else { bytes.len() as u64 },
+                    raw: None,
                 }),
             }
         }
@@ -602,6 +623,9 @@ pub struct Listing {
     pub folders: Vec<String>,
     /// Whether the walk stopped early at one of its limits.
     pub truncated: bool,
+    /// Files and folders whose names are not UTF-8, by relative path (the
+    /// lossy form): left out of the walk, as pluginv cannot package them.
+    pub not_utf8: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -642,6 +666,10 @@ pub fn walk<F: Files + ?Sized>(files: &F, dir: &Path, prune: Prune) -> Listing {
             } else {
                 format!("{rel}/{}", e.name)
             };
+            if e.raw.is_some() {
+                listing.not_utf8.push(child);
+                continue;
+            }
             if e.is_dir {
                 if depth + 1 < WALK_MAX_DEPTH {
                     stack.push((path.join(&e.name), child.clone(), depth + 1));

@@ -287,6 +287,7 @@ registry! {
         SDK_BUNDLED = "layout/sdk-bundled", Error, No, "The Plugin SDK is inside the plugin.";
         TOO_LARGE = "layout/too-large", Error, No, "What would be zipped is too large.";
         CONFIGURATION_SYNC = "layout/configuration-sync", Info, No, "pluginv cannot package a configuration_sync plugin.";
+        NAME_NOT_UTF8 = "layout/name-not-utf8", Error, No, "A file or folder name in the plugin is not UTF-8.";
     }
     settings {
         SYNTAX = "settings/syntax", Error, No, "The configuration file cannot be read: TOML cannot read it, or it is over 1 MiB.";

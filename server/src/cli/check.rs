@@ -539,8 +539,8 @@ impl Checker {
             let plugins: Vec<PathBuf> = files
                 .read_dir(dir)
                 .into_iter()
-                .filter(|e| e.is_dir && dir.join(&e.name).join("MANIFEST").exists())
-                .map(|e| dir.join(e.name))
+                .filter(|e| e.is_dir && dir.join(e.os_name()).join("MANIFEST").exists())
+                .map(|e| dir.join(e.os_name()))
                 .filter(|p| named_excluded || !config.excludes(p))
                 .collect();
             if plugins.is_empty() {
