@@ -21,7 +21,7 @@ const common = {
 if (tests) {
   await esbuild.build({
     ...common,
-    entryPoints: ['src/test/grammar.test.ts', 'src/test/serverPath.test.ts', 'src/test/pluginFolders.test.ts', 'src/test/settings.test.ts'],
+    entryPoints: ['src/test/grammar.test.ts', 'src/test/serverPath.test.ts', 'src/test/documentSelector.test.ts', 'src/test/settings.test.ts'],
     outdir: 'out/test',
     sourcemap: 'inline',
     // The grammar test loads these at run time from node_modules (the

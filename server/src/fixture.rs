@@ -10,6 +10,12 @@
 //! #     ^^^^^ error[manifest/invalid-type]: …
 //! ```
 //!
+//! A fixture's first line may be a preset, `//- plugin: aa` (or
+//! `//- plugin: credentialstore api 1.3`): a valid MANIFEST of that type and
+//! api (1.9 when not given) and, unless the fixture has its own, a `main.py`
+//! whose `Plugin` derives from the type's SDK class and defines a hook. The
+//! preset's files are not written back, unless a diagnostic lands in one.
+//!
 //! A configuration file (`//- sps-plugin-ls.toml`, `//- pyproject.toml`) is
 //! a file like the others: the plugin's files find it by walking up, and its
 //! own diagnostics are annotated with `#`.
@@ -39,6 +45,38 @@ pub(crate) struct Fixture {
     headers: Vec<String>,
     /// The file index and byte offset of `$0`, if there was one.
     pub cursor: Option<(usize, usize)>,
+    /// The preset line (`plugin: aa`), whose files follow the fixture's own
+    /// from index `preset_from`.
+    preset: Option<String>,
+    preset_from: usize,
+}
+
+/// The files a `plugin: TYPE [api X.Y]` preset stands for.
+fn preset_files(preset: &str) -> Vec<(String, String)> {
+    let words: Vec<&str> = preset
+        .strip_prefix("plugin:")
+        .expect("a preset is `plugin: TYPE [api X.Y]`")
+        .split_whitespace()
+        .collect();
+    let (plugin_type, api) = match words[..] {
+        [t] => (t, "1.9"),
+        [t, "api", api] => (t, api),
+        _ => panic!("a preset is `plugin: TYPE [api X.Y]`: {preset}"),
+    };
+    let (base, hook) = match plugin_type {
+        "credentialstore" => ("CredentialStorePlugin", "do_get_password_list"),
+        _ => ("AAPlugin", "do_authorize"),
+    };
+    vec![
+        (
+            "MANIFEST".to_string(),
+            format!("name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: {plugin_type}\napi: '{api}'\nentry_point: main.py\n"),
+        ),
+        (
+            "main.py".to_string(),
+            format!("#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import {base}\nclass Plugin({base}):\n    def {hook}(self):\n        pass\n"),
+        ),
+    ]
 }
 
 impl Fixture {
@@ -47,7 +85,13 @@ impl Fixture {
         let mut files: Vec<(String, String)> = Vec::new();
         let mut headers = Vec::new();
         let mut cursor = None;
+        let mut preset = None;
         for line in fixture.lines() {
+            if let Some(header) = line.strip_prefix("//- plugin:") {
+                assert!(files.is_empty(), "a preset comes first: {line}");
+                preset = Some(format!("plugin:{header}"));
+                continue;
+            }
             if let Some(header) = line.strip_prefix("//- ") {
                 headers.push(header.to_string());
                 let (path, size) = match header.split_once(" [") {
@@ -87,10 +131,21 @@ impl Fixture {
             let index = cursor_file(fixture).unwrap_or(index);
             cursor = Some((index, offset));
         }
+        let preset_from = files.len();
+        if let Some(preset) = &preset {
+            for (path, text) in preset_files(preset) {
+                if !files.iter().any(|(p, _)| *p == path) {
+                    headers.push(path.clone());
+                    files.push((path, text));
+                }
+            }
+        }
         Fixture {
             files,
             headers,
             cursor,
+            preset,
+            preset_from,
         }
     }
 
@@ -117,7 +172,7 @@ impl Fixture {
 fn cursor_file(fixture: &str) -> Option<usize> {
     let mut index: Option<usize> = None;
     for line in fixture.lines() {
-        if line.starts_with("//- ") {
+        if line.starts_with("//- ") && !line.starts_with("//- plugin:") {
             index = Some(index.map_or(0, |i| i + 1));
         } else if line.contains("$0") {
             return index;
@@ -168,7 +223,13 @@ pub(crate) fn diagnostics(fixture: &Fixture) -> Vec<Vec<Diagnostic>> {
 /// The fixture written back with an annotation for every diagnostic.
 pub(crate) fn render(fixture: &Fixture, diagnostics: &[Vec<Diagnostic>]) -> String {
     let mut out = String::new();
+    if let Some(preset) = &fixture.preset {
+        out.push_str(&format!("//- {preset}\n"));
+    }
     for (i, (path, text)) in fixture.files.iter().enumerate() {
+        if i >= fixture.preset_from && diagnostics[i].is_empty() {
+            continue;
+        }
         out.push_str("//- ");
         out.push_str(&fixture.headers[i]);
         out.push('\n');

@@ -1,14 +1,9 @@
 //! sps-plugin-ls: language server and checker for One Identity Safeguard for
 //! Privileged Sessions plugins.
 //!
-//! Layers, each knowing only the ones below it:
-//! 1. [`syntax`]: text to trees with byte ranges; never fails.
-//! 2. [`analysis`]: trees plus a workspace view (and the [`settings`] of the
-//!    configuration file) to diagnostics.
-//! 3. [`features`]: completion, hover, code actions and symbols on byte offsets.
-//! 4. [`lsp`]: the protocol; the only module that knows positions and LSP types.
-//!
-//! [`cli`] drives layers 1 to 3 directly for the `check` command.
+//! Where everything is, the layers (`architecture_tests.rs` enforces them),
+//! the invariants, who owns the state and the keystroke path:
+//! `docs/architecture.md` at the top of the repository.
 
 pub mod analysis;
 #[cfg(test)]

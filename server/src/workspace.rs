@@ -28,12 +28,7 @@ impl DocKind {
         match name {
             "MANIFEST" => Some(DocKind::Manifest),
             "default.cfg" | "default.cfg.plugin" => Some(DocKind::Config),
-            _ if name.ends_with(".py") => path
-                .ancestors()
-                .skip(1)
-                .take(16)
-                .any(|dir| files.is_file(&dir.join("MANIFEST")))
-                .then_some(DocKind::Python),
+            _ if name.ends_with(".py") => plugin_folder_of(path, files).map(|_| DocKind::Python),
             "sps-plugin-ls.toml" | ".sps-plugin-ls.toml" | "pyproject.toml" => {
                 Some(DocKind::Settings)
             }
@@ -46,6 +41,35 @@ impl DocKind {
             _ => None,
         }
     }
+}
+
+/// How many folders up, from a file's own, its plugin folder is looked for.
+pub const PLUGIN_SEARCH_DEPTH: usize = 16;
+
+/// The one rule for which plugin holds a file: the nearest folder at or
+/// above `dir` that holds a MANIFEST, at most [`PLUGIN_SEARCH_DEPTH`]
+/// folders up. A plugin inside another plugin's folder is its own plugin:
+/// the innermost wins. `check`, the server's scan, every rule and feature
+/// ask this (through [`crate::analysis::plugin`]); nothing else looks for
+/// a MANIFEST above a file. A relative `dir` is searched up to the current
+/// folder, which is then `.`.
+pub fn plugin_folder_from(dir: &Path, files: &dyn Files) -> Option<PathBuf> {
+    dir.ancestors()
+        .take(PLUGIN_SEARCH_DEPTH)
+        .find(|d| files.is_file(&d.join("MANIFEST")))
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d.to_path_buf()
+            }
+        })
+}
+
+/// The plugin folder holding the file `path` ([`plugin_folder_from`] its
+/// folder).
+pub fn plugin_folder_of(path: &Path, files: &dyn Files) -> Option<PathBuf> {
+    plugin_folder_from(path.parent()?, files)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -623,9 +647,10 @@ pub struct Listing {
     pub folders: Vec<String>,
     /// Whether the walk stopped early at one of its limits.
     pub truncated: bool,
-    /// Files and folders whose names are not UTF-8, by relative path (the
-    /// lossy form): left out of the walk, as pluginv cannot package them.
-    pub not_utf8: Vec<String>,
+    /// Files and folders whose names are not UTF-8: their relative path's
+    /// lossy form (`/`-separated), and the path as on the disk. Left out of
+    /// the walk (nothing below is listed), as pluginv cannot package them.
+    pub not_utf8: Vec<(String, PathBuf)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -641,8 +666,8 @@ pub type Prune = fn(&str, bool) -> bool;
 /// 20 MiB a .zip may hold, the answer is known.
 pub const WALK_SIZE_CAP: u64 = 64 * 1024 * 1024;
 /// A walk visits at most this many entries and this many folder levels.
-const WALK_MAX_ENTRIES: usize = 50_000;
-const WALK_MAX_DEPTH: usize = 16;
+pub const WALK_MAX_ENTRIES: usize = 50_000;
+pub const WALK_MAX_DEPTH: usize = 16;
 
 /// Walks a folder through `files`, never following links (the [`Files`]
 /// implementations leave them out), within fixed limits.
@@ -667,7 +692,9 @@ pub fn walk<F: Files + ?Sized>(files: &F, dir: &Path, prune: Prune) -> Listing {
                 format!("{rel}/{}", e.name)
             };
             if e.raw.is_some() {
-                listing.not_utf8.push(child);
+                let raw = path.join(e.os_name());
+                let raw = raw.strip_prefix(dir).map_or(raw.clone(), Path::to_path_buf);
+                listing.not_utf8.push((child, raw));
                 continue;
             }
             if e.is_dir {

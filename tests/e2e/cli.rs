@@ -227,3 +227,30 @@ fn a_parallel_check_prints_what_a_single_threaded_one_does() {
         }
     }
 }
+
+/// A finding whose only fix edits another file (a `.py` read documented in
+/// default.cfg) is not counted as fixable: `--fix` writes one file at a
+/// time and leaves it out, and the report's count asks the same question
+/// (`Fix::applies_in_fix_all`) as the fixing does.
+#[test]
+fn a_fix_that_edits_another_file_is_not_counted_as_fixable() {
+    let main_py = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        self.plugin_configuration.get(\"my\", \"opt\")\n        return None\n";
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", main_py),
+        ("default.cfg", "[my]\n"),
+    ]);
+    let dir = plugin.dir.to_str().unwrap();
+    let (status, stdout, _) = check(&["--color", "never", dir]);
+    assert_eq!(status, 0);
+    assert!(stdout.contains("python/undocumented-option"), "{stdout}");
+    assert!(!stdout.contains("fixable"), "{stdout}");
+    let (status, stdout, stderr) = check(&["--fix", "--color", "never", dir]);
+    assert_eq!(status, 0);
+    assert!(!stdout.contains("fixable"), "{stdout}");
+    assert!(!stderr.contains("fixed"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(plugin.path("default.cfg")).unwrap(),
+        "[my]\n"
+    );
+}

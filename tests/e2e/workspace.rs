@@ -540,3 +540,152 @@ fn a_client_that_cannot_pull_the_workspace_gets_diagnostics_pushed() {
     );
     assert_eq!(server.shutdown(), 0);
 }
+
+/// The plugin model's one rule for which plugin holds a file, in `check`
+/// and in the server alike: plugins are found at any depth of a folder
+/// (`team/plugins/p1`), and a plugin inside another's folder is its own
+/// plugin, whose code is not the outer one's. Both report the same files
+/// with the same codes.
+#[test]
+fn check_and_the_server_find_the_same_plugins_at_any_depth() {
+    let unknown_key = format!("{GOOD_MANIFEST}colour: blue\n");
+    let inner_main = format!("{MAIN_PY}import nowhere_to_be_found\n");
+    let root = Plugin::new(&[
+        ("team/plugins/p1/MANIFEST", &unknown_key),
+        ("team/plugins/p1/main.py", MAIN_PY),
+        ("outer/MANIFEST", GOOD_MANIFEST),
+        ("outer/main.py", MAIN_PY),
+        ("outer/lib/__init__.py", ""),
+        ("outer/lib/inner/MANIFEST", &unknown_key),
+        ("outer/lib/inner/main.py", &inner_main),
+        ("outer/lib/inner/__init__.py", ""),
+        // Left out as pluginv leaves it out: not searched.
+        ("tests/fixture/MANIFEST", "{{{"),
+    ]);
+    let (status, stdout, stderr) =
+        crate::cli::check(&["--format", "json", root.dir.to_str().unwrap()]);
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let mut from_check: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap();
+            let rel = file.strip_prefix(root.dir.to_str().unwrap()).unwrap();
+            format!("{rel} {}", d["code"].as_str().unwrap())
+        })
+        .collect();
+    from_check.sort();
+
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&root.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    server
+        .wait_for(|m| m["method"] == "workspace/diagnostic/refresh")
+        .expect("a refresh asked for");
+    let ws = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    let prefix = format!("file://{}", root.dir.display());
+    let mut from_server: Vec<String> = Vec::new();
+    for item in ws["items"].as_array().unwrap() {
+        let rel = item["uri"]
+            .as_str()
+            .unwrap()
+            .strip_prefix(&prefix)
+            .unwrap()
+            .to_string();
+        for d in item["items"].as_array().unwrap() {
+            from_server.push(format!("{rel} {}", d["code"].as_str().unwrap()));
+        }
+    }
+    from_server.sort();
+    assert_eq!(server.shutdown(), 0);
+    expect_test::expect![[r#"
+        /outer/lib/inner/MANIFEST manifest/unknown-key
+        /outer/lib/inner/main.py import/not-provided
+        /team/plugins/p1/MANIFEST manifest/unknown-key"#]]
+    .assert_eq(&from_check.join("\n"));
+    assert_eq!(from_check, from_server);
+}
+
+/// The VS Code client sends every `.py` (a static document selector): the
+/// server says nothing about one in no plugin, and once a MANIFEST is made
+/// beside it (a file event, no restart) the same open file is checked;
+/// once it is deleted, nothing again.
+#[test]
+fn a_python_file_in_no_plugin_gets_nothing_until_a_manifest_makes_it_plugin_code() {
+    let dir = Plugin::new(&[]);
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&dir.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    let text = "#!/usr/bin/env pluginwrapper3\ndef broken(:\n    pass\n";
+    std::fs::write(dir.path("main.py"), text).unwrap();
+    let uri = server.open(&dir.path("main.py"), text);
+    let pull = |server: &mut Server| {
+        let report = server
+            .request(
+                "textDocument/diagnostic",
+                json!({ "textDocument": { "uri": uri } }),
+            )
+            .unwrap();
+        codes(report["items"].as_array().unwrap())
+    };
+    assert!(pull(&mut server).is_empty());
+
+    std::fs::write(dir.path("MANIFEST"), GOOD_MANIFEST).unwrap();
+    did_change_file(&mut server, &dir.path("MANIFEST"), 1);
+    assert!(pull(&mut server).contains(&"python/syntax-error".to_string()));
+
+    std::fs::remove_file(dir.path("MANIFEST")).unwrap();
+    did_change_file(&mut server, &dir.path("MANIFEST"), 3);
+    assert!(pull(&mut server).is_empty());
+    assert_eq!(server.shutdown(), 0);
+}
+
+/// A client that pulls the workspace once, right after `initialized` (before
+/// the server has listed it), gets every document's report: the first
+/// pull waits for the listing instead of answering with what is open.
+#[test]
+fn the_first_workspace_pull_waits_for_the_listing() {
+    let Some((root, _)) = corpus_plugins() else {
+        return;
+    };
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&root.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    let first = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    let uris = |report: &Value| -> Vec<String> {
+        report["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["uri"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // 20 plugins: each a MANIFEST, a main.py and most a default.cfg.
+    assert!(uris(&first).len() >= 40, "{first}");
+    server
+        .wait_for(|m| m["method"] == "workspace/diagnostic/refresh")
+        .expect("a refresh asked for");
+    let second = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    assert_eq!(uris(&first), uris(&second));
+    assert_eq!(server.shutdown(), 0);
+}

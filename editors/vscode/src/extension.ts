@@ -11,7 +11,7 @@ import {
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
-import { documentFilters, Filter, pluginFolders, sameFolders } from './pluginFolders';
+import { documentFilters, Filter } from './documentSelector';
 import { discoverServer, ServerLocation, SETTING_SERVER_PATH, serverArgs } from './serverPath';
 import { serverSettings } from './settings';
 
@@ -19,13 +19,9 @@ const CLIENT_ID = 'spsPluginLs'; // the client reads `spsPluginLs.trace.server` 
 const CLIENT_NAME = 'SPS Plugin Language Server';
 const RESTART_COMMAND = 'spsPluginLs.restartServer';
 const SHOW_LOG_COMMAND = 'spsPluginLs.showLog';
-// Folders never searched for a MANIFEST.
-const MANIFEST_EXCLUDE = '**/{node_modules,.git,.venv,venv,__pycache__,build,dist}/**';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
-// The plugin folders the running client's document selector was made for.
-let folders: string[] = [];
 // The language status items: the server's state and version ("Restart"),
 // and its log ("Show Log").
 let statusItem: vscode.LanguageStatusItem | undefined;
@@ -51,14 +47,8 @@ function log(): vscode.LogOutputChannel {
   return output;
 }
 
-/** The plugin folders of the workspace: every folder holding a MANIFEST. */
-async function findPluginFolders(): Promise<string[]> {
-  const manifests = await vscode.workspace.findFiles('**/MANIFEST', MANIFEST_EXCLUDE, 10_000);
-  return pluginFolders(manifests.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath));
-}
-
 function selector(): Filter[] {
-  return documentFilters(folders);
+  return documentFilters();
 }
 
 function createStatusItems(context: vscode.ExtensionContext): void {
@@ -116,20 +106,6 @@ export function activate(context: vscode.ExtensionContext): Promise<void> {
 
   context.subscriptions.push(
     vscode.commands.registerCommand(SHOW_LOG_COMMAND, () => log().show(true)),
-  );
-
-  // A MANIFEST made or removed changes which Python files belong to a plugin.
-  const watcher = vscode.workspace.createFileSystemWatcher('**/MANIFEST', false, true, false);
-  const foldersChanged = async () => {
-    const now = await findPluginFolders();
-    if (!sameFolders(now, folders)) {
-      await restart(context, 'The plugin folders changed; restarting the language server.');
-    }
-  };
-  context.subscriptions.push(
-    watcher,
-    watcher.onDidCreate(() => void foldersChanged()),
-    watcher.onDidDelete(() => void foldersChanged()),
   );
 
   context.subscriptions.push(
@@ -230,7 +206,6 @@ async function showError(message: string): Promise<void> {
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   setStatus('starting');
-  folders = await findPluginFolders();
   const config = vscode.workspace.getConfiguration('spsPluginLs');
   const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const found = discoverServer({
@@ -262,7 +237,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
   const clientOptions: LanguageClientOptions = {
-    // MANIFEST and default.cfg anywhere; Python only in plugin folders.
+    // MANIFEST, *.cfg and Python; the server decides what is a plugin's.
     documentSelector: selector(),
     outputChannel: log(),
     traceOutputChannel: log(),
@@ -284,9 +259,6 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     const info = newClient.initializeResult?.serverInfo;
     const version = `${info?.name ?? 'sps-plugin-ls'} ${info?.version ?? '(version unknown)'}`;
     log().info(`Language server started: ${version}, ${server.path} (${describe(server)}).`);
-    if (folders.length > 0) {
-      log().info(`Python files checked in the plugin folders: ${folders.join(', ')}.`);
-    }
     setStatus({ running: version, detail: describe(server) });
   } catch (err) {
     const message =

@@ -9,13 +9,7 @@ use crate::fixture::check_diagnostics;
 #[test]
 fn plugin_imported_from_lib_plugin() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin  # noqa: F401
@@ -33,13 +27,7 @@ fn plugin_imported_from_lib_plugin() {
 #[test]
 fn plugin_imported_from_plugin_plugin_bare() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.1'
-        entry_point: main.py
+        //- plugin: aa api 1.1
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from plugin.plugin_bare import Plugin  # noqa: F401
@@ -61,13 +49,7 @@ fn plugin_imported_from_plugin_plugin_bare() {
 #[test]
 fn plugin_imported_under_another_name() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: credentialstore
-        api: '1.6'
-        entry_point: main.py
+        //- plugin: credentialstore api 1.6
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import SafeguardPlugin as Plugin  # noqa: F401
@@ -91,13 +73,7 @@ fn plugin_imported_under_another_name() {
 #[test]
 fn plugin_defined_in_main_py() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.1'
-        entry_point: main.py
+        //- plugin: aa api 1.1
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -112,13 +88,7 @@ fn plugin_defined_in_main_py() {
 #[test]
 fn plugin_base_with_raw_hooks_is_fine() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: credentialstore
-        api: '1.1'
-        entry_point: main.py
+        //- plugin: credentialstore api 1.1
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin.plugin_base import PluginBase
@@ -136,13 +106,7 @@ fn plugin_base_with_raw_hooks_is_fine() {
 #[test]
 fn syntax_error() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
@@ -179,13 +143,7 @@ fn no_plugin_class() {
 #[test]
 fn module_not_found() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
@@ -196,13 +154,7 @@ fn module_not_found() {
 #[test]
 fn module_not_found_relative_and_in_a_package() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
@@ -224,13 +176,7 @@ fn module_not_found_relative_and_in_a_package() {
 #[test]
 fn name_not_found() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
@@ -249,13 +195,7 @@ fn name_not_found() {
 #[test]
 fn not_provided() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
@@ -288,13 +228,7 @@ fn not_provided() {
 #[test]
 fn wrong_base_class() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from lib.plugin import Plugin
@@ -313,13 +247,7 @@ fn wrong_base_class() {
 #[test]
 fn no_hooks_aa() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -335,13 +263,7 @@ fn no_hooks_aa() {
 #[test]
 fn no_hooks_credential_store() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: credentialstore
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: credentialstore
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import CredentialStorePlugin
@@ -356,13 +278,7 @@ fn no_hooks_credential_store() {
 #[test]
 fn hook_parameters() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -378,13 +294,7 @@ fn hook_parameters() {
 #[test]
 fn raw_hook_signature() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: credentialstore
-        api: '1.1'
-        entry_point: main.py
+        //- plugin: credentialstore api 1.1
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin.plugin_base import PluginBase
@@ -443,13 +353,7 @@ fn sdk_needs_newer_api() {
 #[test]
 fn sdk_unknown_name() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin, AAPlugn
@@ -484,13 +388,7 @@ fn legacy_plugin_gets_no_code_or_ini_rules() {
 #[test]
 fn undocumented_option_and_rejected_defaults() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin

@@ -34,7 +34,7 @@ pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
     }
 
     let listing = cx.files.walk(dir, is_left_out);
-    for name in &listing.not_utf8 {
+    for (name, _) in &listing.not_utf8 {
         out.push(Diagnostic::error(
             codes::layout::NAME_NOT_UTF8,
             top,

@@ -99,13 +99,7 @@ fn close_to_too_large() {
 #[test]
 fn left_out_folders_do_not_count() {
     check_diagnostics(expect![[r#"
-            //- MANIFEST
-            name: My_Plugin
-            description: A plugin
-            version: '1.0.0'
-            type: aa
-            api: '1.9'
-            entry_point: main.py
+            //- plugin: aa
             //- main.py
             #!/usr/bin/env pluginwrapper3
             from lib.plugin import Plugin

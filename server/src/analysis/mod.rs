@@ -1,4 +1,4 @@
-//! Layer 2: pure functions from a document (plus what the workspace holds
+//! Pure functions from a document (plus what the workspace holds
 //! around it) to diagnostics. Every rule has a stable code; the rule, its
 //! code and its message live together in one place.
 
@@ -191,6 +191,13 @@ impl Fix {
     pub fn is_local(&self) -> bool {
         self.edits.iter().all(|e| e.path.is_none())
     }
+
+    /// Whether `check --fix` and `source.fixAll` apply it: a fix of the
+    /// document itself, safe (or any, with `unsafe_fixes`). The one answer
+    /// that the report's "fixable" count and the fixing both use.
+    pub fn applies_in_fix_all(&self, unsafe_fixes: bool) -> bool {
+        self.is_local() && (unsafe_fixes || self.applicability == Applicability::Safe)
+    }
 }
 
 /// Everything a check may look at besides the document's own text.
@@ -198,7 +205,7 @@ pub struct Context<'a> {
     /// The document's path (in a zip: the path inside it, under a virtual root).
     pub path: &'a Path,
     pub files: &'a dyn Files,
-    plugin: OnceLock<Plugin>,
+    plugin: OnceLock<Arc<Plugin>>,
     settings: OnceLock<Arc<Settings>>,
 }
 
@@ -271,13 +278,11 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
         DocKind::Config if cx.plugin().is_legacy() => Vec::new(),
         DocKind::Config => config::check(text, cx),
         DocKind::Python => {
-            let mut d = match code::plugin_folder(cx.path, cx.files) {
-                Some(folder) => match cx.files.read(&folder.join("MANIFEST")) {
-                    Some(manifest) => {
-                        code::rules::findings(cx.files, &folder, &manifest).for_file(cx.path)
-                    }
-                    None => Vec::new(),
-                },
+            let folder = &cx.plugin().folder;
+            let mut d = match cx.files.read(&folder.join("MANIFEST")) {
+                Some(manifest) => {
+                    code::rules::findings(cx.files, folder, &manifest).for_file(cx.path)
+                }
                 None => Vec::new(),
             };
             d.extend(code::encoding::check(text));

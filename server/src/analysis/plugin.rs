@@ -1,49 +1,80 @@
-//! What the plugin is, as the rules need it: its folder and the facts its
-//! MANIFEST states (type, api). Computed once per check, on first use, and
-//! handed to every rule through [`Context::plugin`](super::Context::plugin),
-//! so that no rule reads another rule's module for them.
+//! The plugin model: the one answer, for `check`, the server's scan and
+//! every rule and feature, to "which plugin holds this file, which files
+//! are its documents and its code, and what does its MANIFEST say". The
+//! folder comes from one rule ([`folder_of`]: the nearest MANIFEST at or
+//! above, innermost wins); the MANIFEST's facts are parsed once per view
+//! of the files (the view's [`Memo`](crate::workspace::Memo)) and handed
+//! to every rule through [`Context::plugin`](super::Context::plugin).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use super::packaging;
 use crate::schema::config::sdk;
 use crate::schema::manifest as schema;
 use crate::syntax::yaml;
 use crate::syntax::yaml_scalar::{resolve, Schema};
-use crate::workspace::Files;
+use crate::workspace::{memoized, DocKind, Files};
+
+/// The plugin folder holding a file: the nearest folder above it with a
+/// MANIFEST. The rule itself lives in the workspace layer, where document
+/// kinds are told apart; this is its name for everything above.
+pub use crate::workspace::plugin_folder_of as folder_of;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plugin {
-    /// The folder holding the MANIFEST.
+    /// The folder holding the MANIFEST (for a file in no plugin: its folder).
     pub folder: PathBuf,
     /// `type`, when it is one of the plugin types.
     pub plugin_type: Option<String>,
     /// `api` as the SDK parses it, when it parses.
     pub api: Option<ApiVersion>,
+    /// `entry_point` as written, when it is a scalar.
+    pub entry_point: Option<String>,
 }
 
 impl Plugin {
-    /// The plugin around `path` (a file of it), read from its MANIFEST.
-    pub fn around(path: &Path, files: &dyn Files) -> Plugin {
-        let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
-        match files.read(&folder.join("MANIFEST")) {
-            Some(text) => Plugin::from_manifest(folder, &text),
-            None => Plugin {
-                folder,
+    /// The plugin holding `path` (a file of it).
+    pub fn around(path: &Path, files: &dyn Files) -> Arc<Plugin> {
+        match folder_of(path, files) {
+            Some(folder) => Plugin::in_folder(&folder, files),
+            None => Arc::new(Plugin {
+                folder: path.parent().unwrap_or(Path::new("")).to_path_buf(),
                 ..Plugin::default()
-            },
+            }),
         }
     }
 
-    /// The facts of a MANIFEST's text.
+    /// The plugin whose MANIFEST is in `folder`: read and parsed once per
+    /// view of the files.
+    pub fn in_folder(folder: &Path, files: &dyn Files) -> Arc<Plugin> {
+        memoized(files, "plugin", folder, 0, || {
+            match files.read(&folder.join("MANIFEST")) {
+                Some(text) => Plugin::from_manifest(folder.to_path_buf(), &text),
+                None => Plugin {
+                    folder: folder.to_path_buf(),
+                    ..Plugin::default()
+                },
+            }
+        })
+    }
+
+    /// The facts of a MANIFEST's text, from one parse.
     pub fn from_manifest(folder: PathBuf, text: &str) -> Plugin {
         let doc = yaml::parse(text);
         let api = doc
             .get("api")
             .and_then(|e| parse_api(&resolve(&e.value, Schema::Core12).python_str()));
+        let entry_point = doc
+            .get("entry_point")
+            .and_then(|e| e.value.as_scalar())
+            .map(|s| s.value.clone());
         Plugin {
             folder,
-            plugin_type: manifest_type(text),
+            plugin_type: manifest_type(&doc),
             api,
+            entry_point,
         }
     }
 
@@ -62,11 +93,161 @@ impl Plugin {
             .as_deref()
             .filter(|t| sdk().is_known_type(t))
     }
+
+    /// The configuration pluginv ships and SPS shows: `default.cfg`, else
+    /// `default.cfg.plugin` (from which pluginv makes one).
+    pub fn config_file(&self, files: &dyn Files) -> Option<PathBuf> {
+        ["default.cfg", "default.cfg.plugin"]
+            .into_iter()
+            .map(|name| self.folder.join(name))
+            .find(|p| files.is_file(p))
+    }
+
+    /// The paths of the plugin's code: what pluginv packages.
+    pub fn code_paths(&self, files: &dyn Files) -> Vec<PathBuf> {
+        code_files(files, &self.folder, self.entry_point.as_deref())
+            .into_iter()
+            .map(|rel| self.folder.join(rel))
+            .collect()
+    }
+
+    /// The plugin's documents, in a stable order: the files beside its
+    /// MANIFEST that are checked (a `.py` there only when it is plugin
+    /// code), then its code files in folders.
+    pub fn documents(&self, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
+        let dir = self.folder.as_path();
+        let code = self.code_paths(files);
+        let mut out: Vec<(PathBuf, DocKind)> = top_level_documents(dir, files)
+            .into_iter()
+            .filter(|(p, k)| *k != DocKind::Python || code.contains(p))
+            .collect();
+        out.extend(
+            code.into_iter()
+                .filter(|p| p.parent() != Some(dir))
+                .map(|p| (p, DocKind::Python)),
+        );
+        out
+    }
+}
+
+/// The documents of the plugin in `dir` (see [`Plugin::documents`]).
+pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
+    Plugin::in_folder(dir, files).documents(files)
+}
+
+/// The files directly in a folder that are documents of some kind.
+pub fn top_level_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
+    files
+        .read_dir(dir)
+        .into_iter()
+        .filter(|e| !e.is_dir)
+        .filter_map(|e| {
+            let path = dir.join(&e.name);
+            DocKind::detect(&path, files).map(|k| (path, k))
+        })
+        .collect()
+}
+
+/// The plugin folders at or below `root`, sorted, and whether the walk
+/// stopped at one of its limits. Searched as pluginv packages: the folders
+/// it leaves out (`tests`, `.venv`, `build`, ...) are not searched. A plugin
+/// inside another is found too: it is its own plugin.
+pub fn plugins_under(root: &Path, files: &dyn Files) -> (Vec<PathBuf>, bool) {
+    let listing = files.walk(root, packaging::is_left_out);
+    let mut folders: Vec<PathBuf> = listing
+        .files
+        .iter()
+        .filter_map(|f| match f.path.rsplit_once('/') {
+            Some((dir, "MANIFEST")) => Some(root.join(dir)),
+            None if f.path == "MANIFEST" => Some(root.to_path_buf()),
+            _ => None,
+        })
+        .collect();
+    // A folder whose name is not UTF-8 is not walked into: one holding a
+    // MANIFEST is a plugin all the same (the walk of a plugin reports its
+    // own such names), and the plugins in the first 16 others are searched
+    // for (one level of such names, each with a walk's limits).
+    let mut truncated = listing.truncated;
+    let mut searched = 0;
+    for (_, raw) in &listing.not_utf8 {
+        let dir = root.join(raw);
+        if files.is_file(&dir.join("MANIFEST")) {
+            folders.push(dir);
+        } else if searched < 16 && !folders.iter().any(|f| dir.starts_with(f)) {
+            searched += 1;
+            let inner = files.walk(&dir, packaging::is_left_out);
+            truncated |= inner.truncated;
+            folders.extend(
+                inner
+                    .files
+                    .iter()
+                    .filter_map(|f| match f.path.rsplit_once('/') {
+                        Some((sub, "MANIFEST")) => Some(dir.join(sub)),
+                        None if f.path == "MANIFEST" => Some(dir.clone()),
+                        _ => None,
+                    }),
+            );
+        }
+    }
+    folders.sort();
+    (folders, truncated)
+}
+
+/// What pluginv would package of the plugin's Python: the entry point and
+/// every module of the packages `find_packages` finds (folders with an
+/// `__init__.py` under folders with one, tests left out), from the same
+/// walk and within the same limits as the layout rules.
+pub fn code_files(files: &dyn Files, folder: &Path, entry_point: Option<&str>) -> Vec<String> {
+    let listing = files.walk(folder, packaging::is_left_out);
+    let scan = packaging::packaging(&listing);
+    // A plugin inside this one has its own code.
+    let nested = nested_plugins(&listing);
+    let mut out: Vec<String> = Vec::new();
+    if let Some(entry) = entry_point.filter(|e| !e.contains(['/', '\\']) && !e.is_empty()) {
+        if files.is_file(&folder.join(entry)) {
+            out.push(entry.to_string());
+        }
+    }
+    for py in &scan.py_files {
+        let Some((dir, _)) = py.rsplit_once('/') else {
+            continue;
+        };
+        let mut is_packaged = true;
+        let mut prefix = String::new();
+        for part in dir.split('/') {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            if part.contains('.') || !scan.packages.contains(&prefix) {
+                is_packaged = false;
+                break;
+            }
+        }
+        let in_nested = nested
+            .iter()
+            .any(|n| dir == *n || dir.starts_with(&format!("{n}/")));
+        if is_packaged && !in_nested && !out.contains(py) {
+            out.push(py.clone());
+        }
+    }
+    out
+}
+
+/// The folders below a plugin's that hold a MANIFEST of their own, as
+/// relative paths: their files belong to those plugins, not this one.
+pub fn nested_plugins(listing: &crate::workspace::Listing) -> HashSet<&str> {
+    listing
+        .files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/'))
+        .filter(|(_, name)| *name == "MANIFEST")
+        .map(|(dir, _)| dir)
+        .collect()
 }
 
 /// The plugin type a MANIFEST declares, if it declares a valid one.
-pub fn manifest_type(text: &str) -> Option<String> {
-    let doc = yaml::parse(text);
+fn manifest_type(doc: &yaml::YamlDocument) -> Option<String> {
     let entry = doc.get("type")?;
     let value = resolve(&entry.value, Schema::Core12);
     let t = value.as_str()?;

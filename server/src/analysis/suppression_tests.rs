@@ -55,13 +55,7 @@ fn manifest_ignore_file() {
 #[test]
 fn config_comment_line_before_the_option() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- default.cfg
         [logging]
         ; sps-plugin-ls: ignore[config/invalid-enum]
@@ -102,13 +96,7 @@ fn unused() {
 #[test]
 fn unused_in_default_cfg_and_file_wide() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- default.cfg
         # sps-plugin-ls: ignore-file[config/placeholder]
         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[suppression/unused]: no `config/placeholder` is reported in this file, so this suppression does nothing: remove it

@@ -292,10 +292,12 @@ fn print_diffs(reports: &[FileReport], opts: ReportOptions) -> i32 {
     i32::from(files > 0)
 }
 
-/// The plugin folders holding `paths`: for each, the nearest folder at or
-/// above it (up to the current folder for a relative path) with a MANIFEST,
-/// each once, in the order first met.
+/// The plugin folders holding `paths`: for each, the plugin folder of the
+/// folder named, or of the file's folder (the plugin model's one rule, up
+/// to the current folder for a relative path), each once, in the order
+/// first met.
 pub fn plugin_folders_of(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let disk = DiskFiles::unconfined();
     let mut folders: Vec<PathBuf> = Vec::new();
     for path in paths {
         let start = if path.is_dir() {
@@ -303,14 +305,7 @@ pub fn plugin_folders_of(paths: &[PathBuf]) -> Vec<PathBuf> {
         } else {
             path.parent()
         };
-        let plugin = start.into_iter().flat_map(Path::ancestors).find_map(|dir| {
-            let dir = if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            };
-            dir.join("MANIFEST").is_file().then(|| dir.to_path_buf())
-        });
+        let plugin = start.and_then(|dir| crate::workspace::plugin_folder_from(dir, &disk));
         if let Some(plugin) = plugin {
             if !folders.contains(&plugin) {
                 folders.push(plugin);
@@ -515,9 +510,68 @@ impl Checker {
         dir: &Path,
         pending: &HashMap<PathBuf, Arc<str>>,
     ) -> Result<Vec<FileReport>, String> {
+        let manifest = dir.join("MANIFEST");
+        // `exists`, not `is_file`: a MANIFEST that is no regular file (a FIFO,
+        // a device) or a link is this plugin's, and reading it reports what
+        // it is. The plugins inside a folder are found by the model's rule,
+        // as the server's scan finds them: at any depth, nested ones too.
+        let (mut plugins, truncated) =
+            crate::analysis::plugin::plugins_under(dir, &DiskFiles::confined(dir));
+        if manifest.exists() && !plugins.iter().any(|p| p == dir) {
+            plugins.insert(0, dir.to_path_buf());
+        }
+        if truncated {
+            out::eprint(&format!(
+                "sps-plugin-ls: {}: the search for plugins stopped at its limit ({} entries, {} folder levels); plugins beyond it are not checked\n",
+                dir.display(),
+                crate::workspace::WALK_MAX_ENTRIES,
+                crate::workspace::WALK_MAX_DEPTH,
+            ));
+        }
+        if plugins.len() > 1 || plugins.first().is_some_and(|p| p != dir) {
+            // A folder of plugins, or a plugin with plugins inside: each is
+            // checked on its own, unless `exclude` names it.
+            let config = configuration(dir)?;
+            // Named on the command line although excluded: what is in it
+            // is checked too.
+            let named_excluded = config.excludes(dir);
+            let plugins: Vec<PathBuf> = plugins
+                .into_iter()
+                .filter(|p| p == dir || named_excluded || !config.excludes(p))
+                .collect();
+            let mut out = Vec::new();
+            if self.mode == Mode::Check {
+                let force_exclude = self.force_exclude;
+                for result in in_parallel(&plugins, |plugin| {
+                    Checker::new(Mode::Check, false, force_exclude).check_plugin(plugin, pending)
+                }) {
+                    out.append(&mut result?);
+                }
+            } else {
+                for plugin in plugins {
+                    out.append(&mut self.check_plugin(&plugin, pending)?);
+                }
+            }
+            return Ok(out);
+        }
+        if plugins.is_empty() {
+            return Err(format!(
+                "{}: no MANIFEST in this folder or the folders in it; a plugin folder holds MANIFEST at its top",
+                dir.display()
+            ));
+        }
+        self.check_plugin(dir, pending)
+    }
+
+    /// The documents of the plugin in `dir`.
+    fn check_plugin(
+        &mut self,
+        dir: &Path,
+        pending: &HashMap<PathBuf, Arc<str>>,
+    ) -> Result<Vec<FileReport>, String> {
         let disk = DiskFiles::confined(dir);
         // A check changes no file: walks and results are kept for the
-        // folder's documents. A fix changes files as it goes: nothing is.
+        // plugin's documents. A fix changes files as it goes: nothing is.
         let (scans, memo) = (ScanCache::default(), Memo::default());
         let keep = self.mode == Mode::Check;
         let files = Overlay {
@@ -527,51 +581,33 @@ impl Checker {
             memo: keep.then_some(&memo),
         };
         let manifest = dir.join("MANIFEST");
-        // `exists`, not `is_file`: a MANIFEST that is no regular file (a FIFO,
-        // a device) is this plugin's, and reading it reports what it is.
-        if !manifest.exists() {
-            // A folder of plugins: each folder in it holding a MANIFEST,
-            // unless `exclude` names it.
-            let config = configuration(dir)?;
-            // Named on the command line although excluded: what is in it
-            // is checked too.
-            let named_excluded = config.excludes(dir);
-            let plugins: Vec<PathBuf> = files
-                .read_dir(dir)
-                .into_iter()
-                .filter(|e| e.is_dir && dir.join(e.os_name()).join("MANIFEST").exists())
-                .map(|e| dir.join(e.os_name()))
-                .filter(|p| named_excluded || !config.excludes(p))
-                .collect();
-            if plugins.is_empty() {
-                return Err(format!(
-                    "{}: no MANIFEST in this folder or the folders in it; a plugin folder holds MANIFEST at its top",
-                    dir.display()
-                ));
-            }
-            let mut out = Vec::new();
-            if self.mode == Mode::Check {
-                let force_exclude = self.force_exclude;
-                for result in in_parallel(&plugins, |plugin| {
-                    Checker::new(Mode::Check, false, force_exclude).check_folder(plugin, pending)
-                }) {
-                    out.append(&mut result?);
-                }
-            } else {
-                for plugin in plugins {
-                    out.append(&mut self.check_folder(&plugin, pending)?);
-                }
-            }
-            return Ok(out);
-        }
         let config = configuration(dir)?;
         let excluded = |p: &Path| !config.excludes(dir) && config.excludes(p);
-        let mut out = Vec::new();
+        let mut documents = Vec::new();
         for (path, kind) in plugin_documents(dir, &files) {
-            if excluded(&path) {
-                continue;
+            if !excluded(&path) {
+                let bytes = self.read(&path, pending)?;
+                documents.push((path, kind, bytes));
             }
-            let bytes = self.read(&path, pending)?;
+        }
+        // Each file is read once: a check reads the plugin's code (for the
+        // rules on it) from the documents' texts just read. A fix reads the
+        // disk as it goes, where what it wrote is.
+        let mut read: HashMap<PathBuf, Arc<str>> = HashMap::new();
+        if keep {
+            read.extend(pending.iter().map(|(p, t)| (p.clone(), t.clone())));
+            for (path, _, bytes) in &documents {
+                if let Ok(text) = std::str::from_utf8(bytes) {
+                    read.entry(path.clone()).or_insert_with(|| Arc::from(text));
+                }
+            }
+        }
+        let files = Overlay {
+            open: if keep { &read } else { pending },
+            ..files
+        };
+        let mut out = Vec::new();
+        for (path, kind, bytes) in documents {
             out.push(self.document(path.display().to_string(), &path, kind, bytes, &files)?);
         }
         if out.iter().all(|r| r.name != manifest.display().to_string()) && !excluded(&manifest) {
@@ -972,7 +1008,7 @@ fn refuse_special_files(files: &DiskFiles) -> Result<(), String> {
     }
 }
 
-pub use crate::analysis::code::plugin_documents;
+pub use crate::analysis::plugin::plugin_documents;
 
 /// Checks one file's bytes. Invalid UTF-8 is reported where it starts (SPS
 /// reads MANIFEST and configuration as UTF-8 text) and the rest is checked

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::json;
 
-use crate::analysis::{codes::Code, Applicability, Diagnostic, Severity};
+use crate::analysis::{codes::Code, Diagnostic, Severity};
 use crate::text::{Encoding, LineIndex};
 
 /// One checked file and what was found in it.
@@ -114,9 +114,7 @@ fn position(text: &str, index: &LineIndex, offset: usize) -> (u32, u32) {
 /// Whether a diagnostic has a fix `--fix` applies (with `unsafe_fixes`,
 /// also an unsafe one).
 pub fn applicable(d: &Diagnostic, unsafe_fixes: bool) -> bool {
-    d.fixes
-        .iter()
-        .any(|f| unsafe_fixes || f.applicability == Applicability::Safe)
+    d.fixes.iter().any(|f| f.applies_in_fix_all(unsafe_fixes))
 }
 
 pub fn render(reports: &[FileReport], format: Format, opts: Options) -> String {

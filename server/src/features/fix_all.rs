@@ -3,7 +3,7 @@
 //! applied and the document analysed again until nothing changes, as
 //! `ruff --fix` does. Nothing is written here; the caller decides.
 
-use crate::analysis::{self, Applicability, Context, Edit};
+use crate::analysis::{self, Context, Edit};
 use crate::workspace::DocKind;
 
 /// Rounds of fixing before giving up on a document whose fixes keep
@@ -29,11 +29,7 @@ pub fn fix_all(kind: DocKind, text: &str, cx: &Context, unsafe_fixes: bool) -> F
         let diagnostics = analysis::analyze(kind, &text, cx);
         let mut taken: Vec<Edit> = Vec::new();
         for d in &diagnostics {
-            let Some(fix) = d
-                .fixes
-                .iter()
-                .find(|f| f.is_local() && (unsafe_fixes || f.applicability == Applicability::Safe))
-            else {
+            let Some(fix) = d.fixes.iter().find(|f| f.applies_in_fix_all(unsafe_fixes)) else {
                 continue;
             };
             if fix

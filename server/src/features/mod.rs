@@ -1,4 +1,4 @@
-//! Layer 3: what an editor asks about a place in a document, answered on byte
+//! What an editor asks about a place in a document, answered on byte
 //! offsets. Each document kind has its own module; this one holds the shared
 //! types and dispatches.
 

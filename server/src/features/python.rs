@@ -5,62 +5,9 @@
 use super::{CompletionItem, CompletionKind, Hover};
 use crate::analysis::code::index;
 use crate::analysis::Context;
+use crate::schema::hooks::{self, Hook, TypeHooks};
 use crate::schema::sdk_api;
 use crate::text::{line_start, TextRange};
-
-/// The hooks, per SDK base class: (name, when the SDK or SPS calls it).
-const HOOKS: &[(&str, &str, &str)] = &[
-    ("AAPlugin", "do_authenticate", "The SDK calls it with no arguments from `authenticate`, which SPS calls when a connection needs authentication (after the gateway user is known). Return `AAResponse.accept()`, `.deny()` or `.need_info()`; read the connection from `self.connection`."),
-    ("AAPlugin", "do_authorize", "The SDK calls it with no arguments from `authorize`, which SPS calls after authentication to decide whether the connection may go on. Return `AAResponse.accept()` or `.deny()`."),
-    ("AAPlugin", "do_session_ended", "The SDK calls it with no arguments when SPS reports the end of the session (`session_ended`); clean up here."),
-    ("CredentialStorePlugin", "do_get_password_list", "The SDK calls it with no arguments from `get_password_list`, which SPS calls when it needs passwords for the target account (`self.account`, `self.asset`). Return `{\"passwords\": [...]}`."),
-    ("CredentialStorePlugin", "do_get_private_key_list", "The SDK calls it with no arguments from `get_private_key_list`, which SPS calls when it needs private keys for the target account. Return `{\"private_keys\": [(type, key), ...]}`."),
-    ("CredentialStorePlugin", "do_authentication_completed", "The SDK calls it with no arguments when SPS reports that the authentication on the target completed."),
-    ("CredentialStorePlugin", "do_check_in_credential", "The SDK calls it with no arguments when the checked-out credential should be checked in (see `[check-in-trigger]`)."),
-    ("CredentialStorePlugin", "do_session_ended", "The SDK calls it with no arguments when SPS reports the end of the session."),
-    ("CredentialStorePlugin", "do_get_remote_app_credentials", "The SDK calls it with no arguments from `get_remote_app_credentials`, which SPS calls for RemoteApp launches (`self.remote_app_account`, `self.remote_app_asset`)."),
-    ("CredentialStorePlugin", "do_get_totp_codes", "The SDK calls it with no arguments from `get_totp_codes`, which SPS calls when it needs one-time codes for the target account."),
-];
-
-const RAW: &[(&str, &str)] = &[
-    (
-        "authenticate",
-        "SPS calls it when a connection needs authentication",
-    ),
-    (
-        "authorize",
-        "SPS calls it to decide whether a connection may go on",
-    ),
-    ("session_ended", "SPS calls it when the session ends"),
-    (
-        "get_password_list",
-        "SPS calls it when it needs passwords for the target account",
-    ),
-    (
-        "get_private_key_list",
-        "SPS calls it when it needs private keys for the target account",
-    ),
-    (
-        "authentication_completed",
-        "SPS calls it when the authentication on the target completed",
-    ),
-    (
-        "get_remote_app_credentials",
-        "SPS calls it for RemoteApp launches",
-    ),
-    (
-        "get_totp_codes",
-        "SPS calls it when it needs one-time codes",
-    ),
-];
-
-fn sdk_class(short: &str) -> &'static str {
-    if short == "AAPlugin" {
-        sdk_api::AA_PLUGIN
-    } else {
-        sdk_api::CREDENTIAL_STORE_PLUGIN
-    }
-}
 
 /// Hover on the name of a method that SPS or the SDK calls.
 pub fn hover(text: &str, offset: usize, cx: &Context) -> Option<Hover> {
@@ -75,23 +22,37 @@ pub fn hover(text: &str, offset: usize, cx: &Context) -> Option<Hover> {
             .map(|m| (c, m))
     })?;
     let sdk = sdk_api::get();
-    let bases: Vec<&str> = class.bases.iter().map(|(b, _)| b.as_str()).collect();
-    if let Some((base, name, when)) = HOOKS.iter().find(|(base, name, _)| {
-        *name == method.name && bases.iter().any(|b| b.rsplit('.').next() == Some(base))
-    }) {
+    let all = hooks::get();
+    let hook = class.bases.iter().find_map(|(b, _)| {
+        let short = b.rsplit('.').next()?;
+        let (_, type_hooks) = all.type_of_base(short)?;
+        let hook = type_hooks.hooks.iter().find(|h| h.name == method.name)?;
+        Some((type_hooks, hook))
+    });
+    if let Some((type_hooks, hook)) = hook {
+        let (base, name) = (type_hooks.base_short(), &hook.name);
         let since = sdk
-            .name(sdk_class(base))
-            .and_then(|(_, c)| c.members.get(*name))
+            .name(&type_hooks.base_class)
+            .and_then(|(_, c)| c.members.get(name))
             .map_or(String::new(), |m| format!(" (api {} or newer)", m.since));
         return Some(Hover {
             range: method.name_range,
-            markdown: format!("**`{base}.{name}(self)`**{since}\n\n{when}"),
+            markdown: format!("**`{base}.{name}(self)`**{since}\n\n{}", hook.when),
         });
     }
-    let (name, when) = RAW.iter().find(|(n, _)| *n == method.name)?;
-    let wrapper = [sdk_api::AA_PLUGIN, sdk_api::CREDENTIAL_STORE_PLUGIN]
-        .iter()
-        .filter_map(|c| sdk.name(c).and_then(|(_, c)| c.members.get(*name)))
+    let (name, when) = all
+        .types
+        .values()
+        .flat_map(|t| &t.raw_hooks)
+        .find(|h| h.name == method.name)
+        .map(|h| (h.name.as_str(), h.when.as_str()))?;
+    let wrapper = all
+        .types
+        .values()
+        .filter_map(|t| {
+            sdk.name(&t.base_class)
+                .and_then(|(_, c)| c.members.get(name))
+        })
         .map(|m| {
             m.params
                 .iter()
@@ -146,33 +107,70 @@ pub fn completion(text: &str, offset: usize, cx: &Context) -> Vec<CompletionItem
     };
     let replace = TextRange::new(offset - word.len(), offset);
     let sdk = sdk_api::get();
-    let mut out = Vec::new();
-    for (base, name, when) in HOOKS {
-        if !class_line.contains(base)
-            && (class_line.contains("AAPlugin") || class_line.contains("CredentialStorePlugin"))
-        {
-            continue;
+    let all = hooks::get();
+    // The hooks of the base class the class line names; else of the
+    // MANIFEST's plugin type; else of every type, each name once.
+    let named: Vec<&TypeHooks> = all
+        .types
+        .values()
+        .filter(|t| class_line.contains(t.base_short()))
+        .collect();
+    let offered: Vec<&TypeHooks> = if !named.is_empty() {
+        named
+    } else if let Some(t) = cx
+        .plugin()
+        .plugin_type
+        .as_deref()
+        .and_then(|t| all.of_type(t))
+    {
+        vec![t]
+    } else {
+        all.types.values().collect()
+    };
+    let mut out: Vec<CompletionItem> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for type_hooks in offered {
+        for hook in &type_hooks.hooks {
+            let name = hook.name.as_str();
+            if !name.starts_with(word) || seen.contains(&name) {
+                continue;
+            }
+            seen.push(name);
+            out.push(hook_item(
+                type_hooks,
+                hook,
+                sdk,
+                has_def,
+                &before[..indent],
+                replace,
+            ));
         }
-        if !name.starts_with(word) {
-            continue;
-        }
-        let since = sdk
-            .name(sdk_class(base))
-            .and_then(|(_, c)| c.members.get(*name))
-            .map_or("?".to_string(), |m| m.since.clone());
-        let snippet = format!(
-            "{}{name}(self):\n{}    ${{0:pass}}",
-            if has_def { "" } else { "def " },
-            &before[..indent]
-        );
-        out.push(
-            CompletionItem::new(*name, CompletionKind::Snippet, replace)
-                .detail(format!("{base} hook, api {since}+"))
-                .docs(*when)
-                .insert(snippet, true),
-        );
     }
     out
+}
+
+/// A completion item for a `do_*` hook: a snippet of its definition.
+fn hook_item(
+    type_hooks: &TypeHooks,
+    hook: &Hook,
+    sdk: &sdk_api::SdkApi,
+    has_def: bool,
+    indent: &str,
+    replace: TextRange,
+) -> CompletionItem {
+    let (base, name) = (type_hooks.base_short(), hook.name.as_str());
+    let since = sdk
+        .name(&type_hooks.base_class)
+        .and_then(|(_, c)| c.members.get(name))
+        .map_or("?".to_string(), |m| m.since.clone());
+    let snippet = format!(
+        "{}{name}(self):\n{indent}    ${{0:pass}}",
+        if has_def { "" } else { "def " },
+    );
+    CompletionItem::new(name, CompletionKind::Snippet, replace)
+        .detail(format!("{base} hook, api {since}+"))
+        .docs(hook.when.as_str())
+        .insert(snippet, true)
 }
 
 /// Hover on the option of a configuration read: what the code reads, and
@@ -181,7 +179,7 @@ fn read_hover(offset: usize, cx: &Context) -> Option<Hover> {
     if cx.files.is_detached() {
         return None;
     }
-    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let folder = crate::analysis::plugin::folder_of(cx.path, cx.files)?;
     let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
     let Some(r) = reads
         .reads
@@ -304,7 +302,7 @@ pub fn definition(offset: usize, cx: &Context) -> Option<super::Target> {
     if cx.files.is_detached() {
         return None;
     }
-    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let folder = crate::analysis::plugin::folder_of(cx.path, cx.files)?;
     let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
     let r = reads
         .reads
@@ -348,7 +346,7 @@ fn getter_completion(text: &str, offset: usize, cx: &Context) -> Option<Vec<Comp
             .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
             .map_or(0, |p| p + 1);
         head[..name_start].ends_with('.')
-            && crate::analysis::code::read_facts::GETTERS.contains(&&head[name_start..])
+            && crate::schema::sdk_api::get().is_config_getter(&head[name_start..])
     })?;
     // The arguments so far: completed string literals, and an open one.
     let mut args: Vec<Option<String>> = Vec::new();
@@ -382,7 +380,7 @@ fn getter_completion(text: &str, offset: usize, cx: &Context) -> Option<Vec<Comp
             .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
             .unwrap_or(0);
     let replace = TextRange::new(typed_from, word_end.max(offset));
-    let folder = crate::analysis::code::plugin_folder(cx.path, cx.files)?;
+    let folder = crate::analysis::plugin::folder_of(cx.path, cx.files)?;
     let cfg = cx
         .files
         .read(&folder.join("default.cfg"))
@@ -498,5 +496,34 @@ mod tests {
             "do_authenticate(self):\n        ${0:pass}"
         );
         assert!(completion("def do_a", 8, &cx).is_empty());
+    }
+
+    /// A class whose base is not the SDK's (`BasePlugin` of the plugin's
+    /// own) is offered the hooks of the MANIFEST's type, each name once;
+    /// with no type known, every type's, still each name once.
+    #[test]
+    fn hook_completion_follows_the_plugin_type_and_offers_each_name_once() {
+        let labels = |manifest: Option<&str>| {
+            let mut files = MemoryFiles::default();
+            if let Some(m) = manifest {
+                files
+                    .files
+                    .insert("/p/MANIFEST".into(), m.as_bytes().to_vec());
+            }
+            let cx = Context::new(Path::new("/p/lib/plugin.py"), &files);
+            let text = "class Plugin(BasePlugin):\n    def do_";
+            let items = completion(text, text.len(), &cx);
+            items
+                .iter()
+                .map(|i| i.label.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        expect_test::expect!["do_get_password_list do_get_private_key_list do_authentication_completed do_check_in_credential do_session_ended do_get_remote_app_credentials do_get_totp_codes"]
+            .assert_eq(&labels(Some("type: credentialstore\n")));
+        expect_test::expect!["do_authenticate do_authorize do_session_ended"]
+            .assert_eq(&labels(Some("type: aa\n")));
+        expect_test::expect!["do_authenticate do_authorize do_session_ended do_get_password_list do_get_private_key_list do_authentication_completed do_check_in_credential do_get_remote_app_credentials do_get_totp_codes"]
+            .assert_eq(&labels(None));
     }
 }

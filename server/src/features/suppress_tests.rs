@@ -65,13 +65,7 @@ col$0our: red
 fn config_line_before() {
     check_actions(
         r#"
-//- MANIFEST
-name: My_Plugin
-description: A plugin
-version: '1.0.0'
-type: aa
-api: '1.9'
-entry_point: main.py
+//- plugin: aa
 //- default.cfg
 [logging]
 log_level = lo$0ud

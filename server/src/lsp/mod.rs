@@ -1,4 +1,4 @@
-//! Layer 4: the Language Server Protocol. The only module that knows LSP
+//! The Language Server Protocol. The only module that knows LSP
 //! types, positions and encodings; it converts at the edge and calls the
 //! features and analysis layers on byte offsets.
 

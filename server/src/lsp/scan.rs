@@ -9,31 +9,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::editor_settings::EditorConfig;
-use crate::analysis::packaging;
 use crate::settings::{self, Settings};
-use crate::workspace::{walk, DocKind, Files};
+use crate::workspace::{DocKind, Files};
 
-/// The plugin folders under `root` (`root` itself included) and whether
-/// the walk stopped at one of its limits.
-pub fn plugin_folders(root: &Path, files: &dyn Files) -> (Vec<PathBuf>, bool) {
-    let listing = walk(files, root, packaging::is_left_out);
-    let mut folders: Vec<PathBuf> = listing
-        .files
-        .iter()
-        .filter_map(|f| match f.path.rsplit_once('/') {
-            Some((dir, "MANIFEST")) => Some(root.join(dir)),
-            None if f.path == "MANIFEST" => Some(root.to_path_buf()),
-            _ => None,
-        })
-        .collect();
-    folders.sort();
-    (folders, listing.truncated)
-}
+pub use crate::analysis::plugin::{plugin_documents, plugins_under as plugin_folders};
 
-/// The documents of one plugin folder (shared with `check`).
-pub use crate::analysis::code::plugin_documents;
-
-use crate::analysis::code::top_level_documents as top_level;
+use crate::analysis::plugin::top_level_documents as top_level;
 
 /// Every document of the workspace folder `root`: its own configuration
 /// files of sps-plugin-ls and its plugins' documents; and whether the walk

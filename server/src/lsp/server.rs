@@ -141,6 +141,10 @@ struct State {
     /// task re-lists the workspace, once per burst of changes, not once per
     /// change (see `did_change_workspace_folders`).
     folder_changes: AtomicU64,
+    /// Whether the workspace's documents were listed once: the first
+    /// `workspace/diagnostic` pull waits for it, so that a client that
+    /// pulls once at start gets every finding.
+    listed: tokio::sync::watch::Sender<bool>,
     /// Where `publishDiagnostics` bodies go, serialised here (the
     /// transport's output).
     outgoing: OnceLock<futures::channel::mpsc::Sender<String>>,
@@ -168,6 +172,7 @@ impl Default for State {
             pulled: Default::default(),
             scan_runs: Default::default(),
             folder_changes: Default::default(),
+            listed: tokio::sync::watch::Sender::new(false),
             outgoing: Default::default(),
         }
     }
@@ -588,7 +593,9 @@ impl Backend {
         let Some(doc) = docs.get_mut(uri) else {
             return false;
         };
-        let now = crate::analysis::plugin::manifest_type(&doc.snapshot().text);
+        let now =
+            crate::analysis::plugin::Plugin::from_manifest(PathBuf::new(), &doc.snapshot().text)
+                .plugin_type;
         let changed = now != doc.plugin_type;
         doc.plugin_type = now;
         changed
@@ -609,7 +616,7 @@ impl Backend {
 
     /// The same for open and closed documents, for a saved file.
     fn refresh_plugin(&self, path: &Path, manifest: bool, config: bool, closed: bool) {
-        let folder = crate::analysis::code::plugin_folder(path, &DiskFiles::unconfined())
+        let folder = crate::analysis::plugin::folder_of(path, &DiskFiles::unconfined())
             .or_else(|| path.parent().map(Path::to_path_buf));
         let Some(folder) = folder else { return };
         let uris = self.documents_where(
@@ -623,6 +630,42 @@ impl Backend {
         );
         for uri in uris {
             self.publish(uri);
+        }
+    }
+
+    /// A MANIFEST made or deleted changes which open files are a plugin's
+    /// (the client sends every `.py` and `.cfg`): their kinds are found
+    /// again, a file that is no longer a plugin's has its diagnostics
+    /// cleared, and the plugins' documents are checked again.
+    async fn redetect_kinds(&self, manifests: &[PathBuf]) {
+        let folders: Vec<&Path> = manifests.iter().filter_map(|m| m.parent()).collect();
+        let lost: Vec<Uri> = {
+            let disk = DiskFiles::unconfined();
+            let mut docs = lock(&self.state.docs);
+            let mut lost = Vec::new();
+            for (uri, doc) in docs.iter_mut() {
+                if !is_on_disk(uri) || !folders.iter().any(|f| doc.path.starts_with(f)) {
+                    continue;
+                }
+                let now = DocKind::detect(&doc.path, &disk);
+                if now.is_none() && doc.kind.is_some() {
+                    lost.push(uri.clone());
+                }
+                doc.kind = now;
+            }
+            lost
+        };
+        self.state.texts_changed();
+        if !lost.is_empty() {
+            let mut published = self.state.published.lock().await;
+            for uri in lost {
+                if published.remove(&uri).is_some() {
+                    self.state.publish_serialised(&uri, "[]", None).await;
+                }
+            }
+        }
+        for manifest in manifests {
+            self.refresh_plugin(manifest, true, true, true);
         }
     }
 
@@ -815,6 +858,7 @@ impl Backend {
             }
         }
         self.state.disk_changed();
+        self.state.listed.send_replace(true);
         let caps = self.state.caps();
         if caps.pull {
             self.refresh_pulls().await;
@@ -901,7 +945,7 @@ impl Backend {
             let plugin = if path.file_name().is_some_and(|n| n == "MANIFEST") {
                 path.parent().map(Path::to_path_buf)
             } else {
-                crate::analysis::code::plugin_folder(path, &disk)
+                crate::analysis::plugin::folder_of(path, &disk)
             };
             if let Some(p) = plugin.filter(|p| p.starts_with(root)) {
                 if !plugins.contains(&p) {
@@ -934,7 +978,7 @@ impl Backend {
                 let files = DiskFiles::confined(&root);
                 let now: Vec<(PathBuf, DocKind)> = if files.is_file(&plugin.join("MANIFEST")) {
                     let editor = lock(&self.state.editor).clone();
-                    let docs = super::scan::plugin_documents(&plugin, &files);
+                    let docs = crate::analysis::plugin::plugin_documents(&plugin, &files);
                     super::scan::not_excluded(docs, &files, &editor)
                 } else {
                     Vec::new()
@@ -1011,6 +1055,9 @@ async fn pull(
     Ok((version, report))
 }
 
+/// How long the first workspace pull waits for the workspace's listing.
+const LISTING_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// After a check of the whole workspace: the indexes it left in the cache
 /// are of the last plugins it went through; only the open plugins' are
 /// worth keeping. Then the free heap goes back.
@@ -1020,7 +1067,7 @@ async fn settle_after_workspace_check(state: &State) {
         let disk = DiskFiles::unconfined();
         let plugins: Vec<PathBuf> = open
             .iter()
-            .filter_map(|p| crate::analysis::code::plugin_folder(p, &disk))
+            .filter_map(|p| crate::analysis::plugin::folder_of(p, &disk))
             .collect();
         crate::analysis::code::cache::retain(|p| plugins.iter().any(|f| p.starts_with(f)));
         release_free_memory();
@@ -1314,6 +1361,14 @@ impl LanguageServer for Backend {
             if !listed.is_empty() {
                 self.relist(&listed);
             }
+            let manifests: Vec<PathBuf> = listed
+                .iter()
+                .filter(|p| p.file_name().is_some_and(|n| n == "MANIFEST"))
+                .cloned()
+                .collect();
+            if !manifests.is_empty() {
+                self.redetect_kinds(&manifests).await;
+            }
             if settings_changed {
                 // Its settings apply to every file below it.
                 self.recheck_all().await;
@@ -1437,6 +1492,11 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceDiagnosticParams,
     ) -> Result<WorkspaceDiagnosticReportResult> {
+        // Before the first listing there is nothing to report but the open
+        // documents: wait for it (bounded, for a client that never sends
+        // `initialized`).
+        let mut listed = self.state.listed.subscribe();
+        let _ = tokio::time::timeout(LISTING_WAIT, listed.wait_for(|done| *done)).await;
         let previous: HashMap<Uri, String> = params
             .previous_result_ids
             .into_iter()

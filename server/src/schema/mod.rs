@@ -2,6 +2,8 @@
 //! repository and embedded at build time. Other tools can use the same files.
 
 pub mod config;
+pub mod hooks;
 pub mod manifest;
+pub mod python;
 pub mod sdk_api;
 pub mod sps;

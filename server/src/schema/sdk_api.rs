@@ -76,6 +76,8 @@ pub const PACKAGE: &str = "safeguard.sessions.plugin";
 pub const AA_PLUGIN: &str = "safeguard.sessions.plugin.aa_plugin.AAPlugin";
 pub const CREDENTIAL_STORE_PLUGIN: &str =
     "safeguard.sessions.plugin.credentialstore_plugin.CredentialStorePlugin";
+pub const PLUGIN_CONFIGURATION: &str =
+    "safeguard.sessions.plugin.plugin_configuration.PluginConfiguration";
 pub const PLUGIN_BASE: &str = "safeguard.sessions.plugin.plugin_base.PluginBase";
 
 /// The embedded data, parsed on first use.
@@ -140,6 +142,33 @@ impl SdkApi {
         qual
     }
 
+    /// The getters of the SDK's `PluginConfiguration` (`get`, `getint`,
+    /// `get_options`, ...): its public methods whose first parameter is the
+    /// section, in any API.
+    pub fn config_getters(&self) -> &[String] {
+        static GETTERS: OnceLock<Vec<String>> = OnceLock::new();
+        GETTERS.get_or_init(|| {
+            let Some((_, class)) = self.name(PLUGIN_CONFIGURATION) else {
+                return Vec::new();
+            };
+            class
+                .members
+                .iter()
+                .filter(|(name, m)| {
+                    !name.starts_with('_')
+                        && m.kind == "method"
+                        && m.params.get(1).is_some_and(|p| p == "section")
+                })
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+    }
+
+    /// Whether `method` is one of [`Self::config_getters`].
+    pub fn is_config_getter(&self, method: &str) -> bool {
+        self.config_getters().iter().any(|g| g == method)
+    }
+
     /// Import names SPS has installed beside the SDK of `api`.
     pub fn requirements(&self, api: Api) -> &[String] {
         self.requirements
@@ -165,6 +194,11 @@ mod tests {
     fn member(class: &str, name: &str) -> &'static Member {
         let (_, c) = get().name(class).unwrap();
         &c.members[name]
+    }
+
+    #[test]
+    fn the_configuration_getters_come_from_the_data() {
+        expect_test::expect!["get get_ca_certificate get_certificate get_key get_options getboolean getfloat getienum getint getlist"].assert_eq(&get().config_getters().join(" "));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Layer 1: text to trees with byte ranges. Parsing never fails: a broken
+//! Text to trees with byte ranges. Parsing never fails: a broken
 //! text gives a partial tree plus its errors, which are plain data.
 
 pub mod ini;

@@ -39,27 +39,41 @@ const STACK_PER_LEVEL: usize = 10 << 10;
 /// Runs `f` (which parses `text` and walks its tree) on a stack deep enough
 /// for the deepest expression `text` can hold (see [`chain_bound`]), so
 /// that no input exhausts the stack. Texts that could nest deeper than
-/// [`MAX_CHAIN`] are refused by [`parse`] before any recursion.
-pub fn with_stack_for<R: Send>(text: &str, f: impl FnOnce() -> R + Send) -> R {
+/// [`MAX_CHAIN`] are refused by [`parse`] before any recursion. `None` when
+/// the text needs a thread of its own and none can be had (address space
+/// or thread limits): the caller reports the file as not parsed rather
+/// than risk its own stack.
+pub fn with_stack_for<R: Send>(text: &str, f: impl FnOnce() -> R + Send) -> Option<R> {
     let bound = chain_bound(text).0.min(MAX_CHAIN);
     if bound <= CHAIN_ON_CALLER {
-        return f();
+        return Some(f());
     }
     let stack = STACK_BASE + bound * STACK_PER_LEVEL;
+    #[cfg(test)]
+    if tests::DENY_THREADS.with(std::cell::Cell::get) {
+        return None;
+    }
     std::thread::scope(|scope| {
-        match std::thread::Builder::new()
+        let handle = std::thread::Builder::new()
             .name("python-parse".into())
             .stack_size(stack)
             .spawn_scoped(scope, f)
-        {
-            Ok(handle) => handle
+            .ok()?;
+        Some(
+            handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had (address space or thread limits): refuse
-            // rather than risk the caller's stack.
-            Err(_) => panic!("no thread for a deeply nested Python file"),
-        }
+        )
     })
+}
+
+/// What a file that [`with_stack_for`] could not parse gets instead of its
+/// syntax errors.
+pub fn no_stack_error() -> SyntaxError {
+    SyntaxError {
+        range: TextRange::empty(0),
+        message: "its expressions nest too deep to be parsed without a thread of its own, and none could be started (out of memory or threads); it was not checked".into(),
+    }
 }
 
 /// An upper bound of how deep the expressions of `text` nest, and where a
@@ -260,6 +274,26 @@ fn too_deep(text: &str) -> Option<SyntaxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Set by a test: no thread can be started for a deep file.
+        pub static DENY_THREADS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    #[test]
+    fn a_deep_file_with_no_thread_to_be_had_is_reported_not_parsed() {
+        let text = format!("x = {}1\n", "-".repeat(2_000));
+        DENY_THREADS.with(|d| d.set(true));
+        let ix = crate::analysis::code::index::index(&text);
+        DENY_THREADS.with(|d| d.set(false));
+        assert_eq!(ix.errors, vec![no_stack_error()]);
+        // A shallow file does not need a thread of its own.
+        DENY_THREADS.with(|d| d.set(true));
+        assert!(crate::analysis::code::index::index("x = 1\n")
+            .errors
+            .is_empty());
+        DENY_THREADS.with(|d| d.set(false));
+    }
 
     #[test]
     fn a_valid_file_has_no_errors() {

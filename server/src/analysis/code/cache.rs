@@ -228,7 +228,7 @@ mod tests {
             memo: Some(&memo),
         };
         for plugin in &plugins {
-            for (path, kind) in crate::analysis::code::plugin_documents(plugin, &disk) {
+            for (path, kind) in crate::analysis::plugin::plugin_documents(plugin, &disk) {
                 let text = std::fs::read_to_string(&path).unwrap();
                 let fresh = analyze(kind, &text, &Context::new(&path, &disk));
                 let memoized = analyze(kind, &text, &Context::new(&path, &kept));

@@ -20,8 +20,6 @@ pub struct FileIndex {
     pub names: Vec<String>,
     /// Whether the module does `from x import *` at module level.
     pub star_import: bool,
-    /// Calls on the configuration object (`self.plugin_configuration.get(...)`).
-    pub config_calls: Vec<ConfigCall>,
     /// Attribute chains rooted at a name (`self.plugin_configuration.get_options`),
     /// and calls of names, for the SDK API rules.
     pub uses: Vec<Use>,
@@ -97,19 +95,6 @@ pub struct Constant {
 }
 
 #[derive(Debug, Clone)]
-pub struct ConfigCall {
-    /// The object called on, as a dotted name (`self.plugin_configuration`).
-    pub receiver: String,
-    pub method: String,
-    /// Positional arguments that are string literals (`None` otherwise).
-    pub args: Vec<Option<String>>,
-    pub keywords: Vec<(String, Option<String>)>,
-    pub range: TextRange,
-    /// The module-level class it sits in.
-    pub class: Option<String>,
-}
-
-#[derive(Debug, Clone)]
 pub struct Use {
     /// `["self", "plugin_configuration", "get_options"]`; `super()` roots
     /// calls through `super()`.
@@ -146,22 +131,13 @@ impl Class {
     }
 }
 
-/// Methods the SDK's `PluginConfiguration` offers, whose calls are kept.
-const CONFIG_METHODS: &[&str] = &[
-    "get",
-    "getint",
-    "getfloat",
-    "getboolean",
-    "get_options",
-    "get_certificate",
-    "get_private_key",
-    "get_ca_certificates",
-];
-
 /// Indexes one Python file, on a stack deep enough for its deepest
 /// expression (the parse, the walk and the tree's drop all recurse).
 pub fn index(text: &str) -> FileIndex {
-    python::with_stack_for(text, || index_here(text))
+    python::with_stack_for(text, || index_here(text)).unwrap_or_else(|| FileIndex {
+        errors: vec![python::no_stack_error()],
+        ..FileIndex::default()
+    })
 }
 
 fn index_here(text: &str) -> FileIndex {
@@ -640,27 +616,6 @@ impl Walker<'_> {
             .iter()
             .filter_map(|k| k.arg.as_ref().map(|a| (a.to_string(), range(a))))
             .collect();
-        if c.len() >= 2 && CONFIG_METHODS.contains(&c[c.len() - 1].as_str()) {
-            let receiver = c[..c.len() - 1].join(".");
-            if receiver.ends_with("plugin_configuration")
-                || receiver.ends_with("configuration")
-                || receiver.ends_with("config")
-            {
-                self.ix.config_calls.push(ConfigCall {
-                    receiver,
-                    method: c[c.len() - 1].clone(),
-                    args: call.arguments.args.iter().map(literal).collect(),
-                    keywords: call
-                        .arguments
-                        .keywords
-                        .iter()
-                        .filter_map(|k| k.arg.as_ref().map(|a| (a.to_string(), literal(&k.value))))
-                        .collect(),
-                    range: range(call),
-                    class: self.class.clone(),
-                });
-            }
-        }
         self.ix.uses.push(Use {
             chain: c,
             range: name_range,
@@ -831,32 +786,6 @@ def helper(a, *args, b=1, **kw):
                 ParamKind::VarArgs,
                 ParamKind::KeywordOnly,
                 ParamKind::VarKeywords
-            ]
-        );
-        let calls: Vec<(&str, &str, Vec<Option<&str>>)> = ix
-            .config_calls
-            .iter()
-            .map(|c| {
-                (
-                    c.receiver.as_str(),
-                    c.method.as_str(),
-                    c.args.iter().map(|a| a.as_deref()).collect(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            calls,
-            [
-                (
-                    "self.plugin_configuration",
-                    "getint",
-                    vec![Some("plugin"), Some("timeout")]
-                ),
-                (
-                    "self.plugin_configuration",
-                    "get_options",
-                    vec![Some("groups")]
-                ),
             ]
         );
         let sup = ix.uses.iter().find(|u| u.chain[0] == "super()").unwrap();

@@ -12,14 +12,12 @@ pub mod index;
 pub mod read_facts;
 pub mod reads;
 pub mod rules;
-pub mod stdlib;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use index::FileIndex;
 
-use super::packaging::{is_left_out, packaging};
 use crate::workspace::Files;
 
 /// One file of the plugin's code.
@@ -77,46 +75,11 @@ pub fn module_name(rel: &str) -> String {
     stem.replace('/', ".")
 }
 
-/// What pluginv would package of the plugin's Python: the entry point and
-/// every module of the packages `find_packages` finds (folders with an
-/// `__init__.py` under folders with one, tests left out), from the same
-/// walk and within the same limits as the layout rules.
-pub fn code_files(files: &dyn Files, folder: &Path, entry_point: Option<&str>) -> Vec<String> {
-    let scan = packaging(&files.walk(folder, is_left_out));
-    let mut out: Vec<String> = Vec::new();
-    if let Some(entry) = entry_point.filter(|e| !e.contains(['/', '\\']) && !e.is_empty()) {
-        if files.is_file(&folder.join(entry)) {
-            out.push(entry.to_string());
-        }
-    }
-    for py in &scan.py_files {
-        let Some((dir, _)) = py.rsplit_once('/') else {
-            continue;
-        };
-        let mut is_packaged = true;
-        let mut prefix = String::new();
-        for part in dir.split('/') {
-            if !prefix.is_empty() {
-                prefix.push('/');
-            }
-            prefix.push_str(part);
-            if part.contains('.') || !scan.packages.contains(&prefix) {
-                is_packaged = false;
-                break;
-            }
-        }
-        if is_packaged && !out.contains(py) {
-            out.push(py.clone());
-        }
-    }
-    out
-}
-
 impl PluginCode {
     /// The code of the plugin in `folder`, each file indexed through the
     /// cache (a file whose text did not change is not parsed again).
     pub fn load(files: &dyn Files, folder: &Path, entry_point: Option<&str>) -> PluginCode {
-        let rels = code_files(files, folder, entry_point);
+        let rels = super::plugin::code_files(files, folder, entry_point);
         let mut out = Vec::with_capacity(rels.len());
         for rel in rels {
             let path = folder.join(&rel);
@@ -355,67 +318,6 @@ pub enum Resolved {
     Unknown,
     /// Not defined at all.
     Missing,
-}
-
-/// The paths of the plugin's code files, from its MANIFEST's `entry_point`.
-pub fn documents(files: &dyn Files, folder: &Path) -> Vec<PathBuf> {
-    let entry = files.read(&folder.join("MANIFEST")).and_then(|text| {
-        let doc = crate::syntax::yaml::parse(&text);
-        doc.get("entry_point")
-            .and_then(|e| e.value.as_scalar())
-            .map(|s| s.value.clone())
-    });
-    code_files(files, folder, entry.as_deref())
-        .into_iter()
-        .map(|rel| folder.join(rel))
-        .collect()
-}
-
-/// The documents of one plugin folder, in a stable order: the files beside
-/// its MANIFEST that the server checks (a `.py` there only when it is plugin
-/// code), then its code files in folders.
-pub fn plugin_documents(
-    dir: &Path,
-    files: &dyn Files,
-) -> Vec<(PathBuf, crate::workspace::DocKind)> {
-    use crate::workspace::DocKind;
-    let code = documents(files, dir);
-    let mut out: Vec<(PathBuf, DocKind)> = top_level_documents(dir, files)
-        .into_iter()
-        .filter(|(p, k)| *k != DocKind::Python || code.contains(p))
-        .collect();
-    out.extend(
-        code.into_iter()
-            .filter(|p| p.parent() != Some(dir))
-            .map(|p| (p, DocKind::Python)),
-    );
-    out
-}
-
-/// The files directly in a folder that are documents of some kind.
-pub fn top_level_documents(
-    dir: &Path,
-    files: &dyn Files,
-) -> Vec<(PathBuf, crate::workspace::DocKind)> {
-    files
-        .read_dir(dir)
-        .into_iter()
-        .filter(|e| !e.is_dir)
-        .filter_map(|e| {
-            let path = dir.join(&e.name);
-            crate::workspace::DocKind::detect(&path, files).map(|k| (path, k))
-        })
-        .collect()
-}
-
-/// The folder of the plugin a file belongs to: the nearest folder above it
-/// holding a MANIFEST (at most 16 levels up).
-pub fn plugin_folder(path: &Path, files: &dyn Files) -> Option<PathBuf> {
-    path.ancestors()
-        .skip(1)
-        .take(16)
-        .find(|dir| files.is_file(&dir.join("MANIFEST")))
-        .map(Path::to_path_buf)
 }
 
 #[cfg(test)]

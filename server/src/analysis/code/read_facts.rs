@@ -150,20 +150,6 @@ pub struct Loop {
     pub scope: Scope,
 }
 
-/// The getters of the SDK's `PluginConfiguration`.
-pub const GETTERS: &[&str] = &[
-    "get",
-    "getboolean",
-    "getint",
-    "getfloat",
-    "getienum",
-    "getlist",
-    "get_key",
-    "get_certificate",
-    "get_ca_certificate",
-    "get_options",
-];
-
 pub fn extract(body: &[ast::Stmt]) -> ReadFacts {
     let mut x = Extractor {
         out: ReadFacts::default(),
@@ -465,7 +451,7 @@ impl Extractor {
             callee,
         };
         let is_getter = call.callee.len() >= 2
-            && GETTERS.contains(&call.callee[call.callee.len() - 1].as_str());
+            && crate::schema::sdk_api::get().is_config_getter(&call.callee[call.callee.len() - 1]);
         if is_getter {
             self.out.getters.push(call);
         } else {

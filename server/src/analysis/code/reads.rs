@@ -271,11 +271,8 @@ pub fn of_loaded(files: &dyn Files, manifest: &str, code: &PluginCode) -> Arc<Re
 }
 
 fn of_plugin_uncached(files: &dyn Files, folder: &Path, manifest: &str) -> Option<Reads> {
-    let doc = crate::syntax::yaml::parse(manifest);
-    let entry = doc
-        .get("entry_point")
-        .and_then(|e| e.value.as_scalar())
-        .map(|s| s.value.clone())?;
+    let entry = crate::analysis::plugin::Plugin::from_manifest(folder.to_path_buf(), manifest)
+        .entry_point?;
     // No entry point, no code: not even a walk of the folder.
     if entry.is_empty() || entry.contains(['/', '\\']) || !files.is_file(&folder.join(&entry)) {
         return None;

@@ -322,7 +322,7 @@ fn the_real_plugins_findings() {
     for name in names {
         let folder = root.join(&name);
         let mut docs = vec![folder.join("default.cfg")];
-        docs.extend(super::documents(&files, &folder));
+        docs.extend(crate::analysis::plugin::Plugin::in_folder(&folder, &files).code_paths(&files));
         for path in docs {
             let Some(text) = files.read(&path) else {
                 continue;

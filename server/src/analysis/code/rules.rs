@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::index::{Class, Function, ParamKind};
-use super::{deps, stdlib, PluginCode, Resolved};
+use super::{deps, PluginCode, Resolved};
 use crate::analysis::codes;
 use crate::analysis::plugin::Plugin;
 use crate::analysis::{Diagnostic, Edit};
+use crate::schema::hooks;
 use crate::schema::sdk_api::{self, Api, SdkApi};
 use crate::syntax::yaml::{self, YamlDocument};
 use crate::text::TextRange;
@@ -51,11 +52,7 @@ pub fn check(files: &dyn Files, folder: &Path, manifest: &str) -> Findings {
     if plugin.is_legacy() {
         return out;
     }
-    let entry_point = doc
-        .get("entry_point")
-        .and_then(|e| e.value.as_scalar())
-        .map(|s| s.value.clone());
-    let code = PluginCode::load(files, folder, entry_point.as_deref());
+    let code = PluginCode::load(files, folder, plugin.entry_point.as_deref());
     let sdk = sdk_api::get();
     let api = plugin
         .api
@@ -92,41 +89,11 @@ struct Rules<'a> {
     needs: Option<(Api, String)>,
 }
 
-/// Hooks the SDK's base classes call, with no arguments, per plugin type.
-fn hook_needed(plugin_type: &str) -> Option<(&'static str, [&'static str; 2], &'static str)> {
-    match plugin_type {
-        "aa" => Some((
-            sdk_api::AA_PLUGIN,
-            ["do_authenticate", "do_authorize"],
-            "so the SDK accepts every connection",
-        )),
-        "credentialstore" => Some((
-            sdk_api::CREDENTIAL_STORE_PLUGIN,
-            ["do_get_password_list", "do_get_private_key_list"],
-            "so it returns no credential",
-        )),
-        _ => None,
-    }
-}
-
-/// The methods SPS calls on a plugin object itself, per plugin type.
-fn raw_hooks(plugin_type: &str) -> &'static [&'static str] {
-    match plugin_type {
-        "aa" => &["authenticate", "authorize", "session_ended"],
-        "credentialstore" => &[
-            "get_password_list",
-            "get_private_key_list",
-            "authentication_completed",
-            "session_ended",
-            "get_remote_app_credentials",
-            "get_totp_codes",
-        ],
-        _ => &[],
-    }
-}
-
+/// The SDK base class of a plugin type, qualified.
 fn base_class(plugin_type: &str) -> Option<&'static str> {
-    hook_needed(plugin_type).map(|(c, _, _)| c)
+    hooks::get()
+        .of_type(plugin_type)
+        .map(|h| h.base_class.as_str())
 }
 
 fn short(qual: &str) -> &str {
@@ -234,7 +201,7 @@ impl Rules<'_> {
                     continue;
                 }
                 if top == "safeguard"
-                    || stdlib::is_stdlib(&top)
+                    || crate::schema::python::is_stdlib(&top)
                     || requirements.contains(&top)
                     || provided.contains_key(&top)
                 {
@@ -311,13 +278,11 @@ impl Rules<'_> {
             return;
         };
         // The base class and the plugin type.
-        for (other_type, other_base) in [
-            ("aa", sdk_api::AA_PLUGIN),
-            ("credentialstore", sdk_api::CREDENTIAL_STORE_PLUGIN),
-        ] {
+        for (other_type, other) in &hooks::get().types {
+            let other_base = other.base_class.as_str();
             if other_type != plugin_type
                 && bases.iter().any(|b| b == other_base)
-                && hook_needed(plugin_type).is_some()
+                && base_class(plugin_type).is_some()
             {
                 let want = base_class(plugin_type).map_or("", short);
                 self.push(
@@ -340,7 +305,9 @@ impl Rules<'_> {
             .collect();
         let defined = |m: &str| classes.iter().any(|c| c.method(m).is_some());
         // Hooks.
-        if let Some((base, hooks, consequence)) = hook_needed(plugin_type) {
+        if let Some(type_hooks) = hooks::get().of_type(plugin_type) {
+            let (base, hooks) = (type_hooks.base_class.as_str(), &type_hooks.needed_hooks);
+            let consequence = &type_hooks.without_needed_hooks;
             if bases.iter().any(|b| b == base) {
                 if !hooks.iter().any(|h| defined(h)) {
                     self.push(
@@ -399,10 +366,13 @@ impl Rules<'_> {
         let wrapper_class = base_class(plugin_type).and_then(|b| self.sdk.name(b).map(|(_, c)| c));
         for (i, c) in classes.iter().enumerate() {
             let f = chain[i].0;
-            for hook in raw_hooks(plugin_type) {
+            let raw = hooks::get()
+                .of_type(plugin_type)
+                .map_or(&[][..], |h| h.raw_hooks.as_slice());
+            for hook in raw.iter().map(|h| h.name.as_str()) {
                 let (Some(m), Some(wrapper)) = (
                     c.method(hook),
-                    wrapper_class.and_then(|w| w.members.get(*hook)),
+                    wrapper_class.and_then(|w| w.members.get(hook)),
                 ) else {
                     continue;
                 };

@@ -176,19 +176,7 @@ fn interpolation_fine() {
 #[test]
 fn invalid_boolean() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [tls]
         enabled=true
@@ -199,19 +187,7 @@ fn invalid_boolean() {
 #[test]
 fn invalid_boolean_empty_and_unknown() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [tls]
         enabled=
@@ -225,19 +201,7 @@ fn invalid_boolean_empty_and_unknown() {
 #[test]
 fn invalid_int() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [https-proxy]
         port=31 28
@@ -248,19 +212,7 @@ fn invalid_int() {
 #[test]
 fn invalid_float() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [authentication_cache]
         hard_timeout=1,5
@@ -273,19 +225,7 @@ fn invalid_float() {
 #[test]
 fn invalid_enum() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [logging]
         log_level=verbose
@@ -297,19 +237,7 @@ fn invalid_enum() {
 #[test]
 fn invalid_enum_did_you_mean() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [logging]
         log_level=infoo
@@ -320,19 +248,7 @@ fn invalid_enum_did_you_mean() {
 #[test]
 fn invalid_enum_spoiled_by_an_inline_comment() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [logging]
         log_level=info ; quieter
@@ -343,19 +259,7 @@ fn invalid_enum_spoiled_by_an_inline_comment() {
 #[test]
 fn invalid_enum_of_another_plugin_type() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: credentialstore
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import CredentialStorePlugin
-        class Plugin(CredentialStorePlugin):
-            def do_get_password_list(self):
-                pass
+        //- plugin: credentialstore
         //- default.cfg
         [check-in-trigger]
         ssh=never
@@ -366,19 +270,7 @@ fn invalid_enum_of_another_plugin_type() {
 #[test]
 fn invalid_enum_taken_as_false() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [ignore_upn_suffix_for_rdp]
         ignore=yes
@@ -389,19 +281,7 @@ fn invalid_enum_taken_as_false() {
 #[test]
 fn invalid_pem() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [tls]
         ca_cert=/etc/ca.pem
@@ -412,19 +292,7 @@ fn invalid_pem() {
 #[test]
 fn unknown_option_did_you_mean() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [logging]
         log_levle=info
@@ -435,19 +303,7 @@ fn unknown_option_did_you_mean() {
 #[test]
 fn unknown_option_read_by_the_plugin() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [auth]
         identity_provider=Local
@@ -458,19 +314,7 @@ fn unknown_option_read_by_the_plugin() {
 #[test]
 fn missing_option() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [whitelist source=ldap_server_group]
          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[config/missing-option]: `[whitelist source=ldap_server_group]` sets options but not `except`, without which the SDK ignores the section: add `except=`
@@ -481,19 +325,7 @@ fn missing_option() {
 #[test]
 fn wrong_plugin_type_section() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: credentialstore
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import CredentialStorePlugin
-        class Plugin(CredentialStorePlugin):
-            def do_get_password_list(self):
-                pass
+        //- plugin: credentialstore
         //- default.cfg
         [auth]
          ^^^^ warning[config/wrong-plugin-type-section]: `[auth]` is read by the SDK only in `type: aa` plugins, and this plugin is `type: credentialstore`: remove the section, or check the MANIFEST's type
@@ -504,19 +336,7 @@ fn wrong_plugin_type_section() {
 #[test]
 fn wrong_plugin_type_section_of_credentialstore() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [check-in-trigger]
          ^^^^^^^^^^^^^^^^ warning[config/wrong-plugin-type-section]: `[check-in-trigger]` is read by the SDK only in `type: credentialstore` plugins, and this plugin is `type: aa`: remove the section, or check the MANIFEST's type
@@ -537,19 +357,7 @@ fn sections_of_an_unknown_plugin_type() {
 #[test]
 fn section_case() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [Logging]
          ^^^^^^^ warning[config/section-case]: section names are case-sensitive: the SDK reads `[logging]`, not `[Logging]`
@@ -560,19 +368,7 @@ fn section_case() {
 #[test]
 fn proxy_enabled_ignored() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [https-proxy]
         enabled=no
@@ -677,19 +473,7 @@ fn section_not_hostname_of_the_sdk() {
 #[test]
 fn template_option_boolean() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [onelogin]
          ^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[onelogin]`: its options change nothing
@@ -701,19 +485,7 @@ fn template_option_boolean() {
 #[test]
 fn template_option_boolean_of_the_plugin() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [my-plugin]
          ^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[my-plugin]`: its options change nothing
@@ -728,19 +500,7 @@ fn template_option_boolean_of_the_plugin() {
 #[test]
 fn template_option_enum() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [logging]
         ; log_level=verbose
@@ -752,19 +512,7 @@ fn template_option_enum() {
 #[test]
 fn template_option_empty_boolean() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [tls]
         ; enabled=
@@ -775,19 +523,7 @@ fn template_option_empty_boolean() {
 #[test]
 fn template_option_unknown_option() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [tls]
         ; ca_cert2=x
@@ -799,19 +535,7 @@ fn template_option_unknown_option() {
 #[test]
 fn template_option_proxy_enabled() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [https-proxy]
         ; enabled=yes
@@ -847,19 +571,7 @@ fn template_option_credential_store() {
 #[test]
 fn template_option_inline_comment() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa
         //- default.cfg
         [logging]
         ; log_level=info ; quieter
@@ -870,13 +582,7 @@ fn template_option_inline_comment() {
 #[test]
 fn template_options_not_reported() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -900,13 +606,7 @@ fn template_options_not_reported() {
 #[test]
 fn no_false_alarms() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -933,13 +633,7 @@ fn no_false_alarms() {
 #[test]
 fn unread_option_with_did_you_mean_and_without() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -966,13 +660,7 @@ fn unread_option_with_did_you_mean_and_without() {
 #[test]
 fn unread_section_with_did_you_mean() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -1001,13 +689,7 @@ fn unread_section_with_did_you_mean() {
 #[test]
 fn missing_required_on_the_section_and_at_the_top() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -1029,13 +711,7 @@ fn missing_required_on_the_section_and_at_the_top() {
 #[test]
 fn empty_required() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -1052,13 +728,7 @@ fn empty_required() {
 #[test]
 fn values_the_code_s_getters_reject() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -1089,13 +759,7 @@ fn values_the_code_s_getters_reject() {
 #[test]
 fn default_differs_from_the_code_s() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -1119,13 +783,7 @@ fn default_differs_from_the_code_s() {
 #[test]
 fn sdk_options_the_plugin_reads_itself_are_not_unknown() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: aa
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
@@ -1145,13 +803,7 @@ fn sdk_options_the_plugin_reads_itself_are_not_unknown() {
 #[test]
 fn credential_store_plugin_configuration_section() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: credentialstore
-        api: '1.9'
-        entry_point: main.py
+        //- plugin: credentialstore
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import CredentialStorePlugin
@@ -1174,19 +826,7 @@ fn credential_store_plugin_configuration_section() {
 #[test]
 fn section_needs_newer_api() {
     check_diagnostics(expect![[r#"
-        //- MANIFEST
-        name: My_Plugin
-        description: A plugin
-        version: '1.0.0'
-        type: aa
-        api: '1.3'
-        entry_point: main.py
-        //- main.py
-        #!/usr/bin/env pluginwrapper3
-        from safeguard.sessions.plugin import AAPlugin
-        class Plugin(AAPlugin):
-            def do_authorize(self):
-                pass
+        //- plugin: aa api 1.3
         //- default.cfg
         [https-proxy]
          ^^^^^^^^^^^ warning[config/section-needs-newer-api]: the SDK reads `[https-proxy]` from api 1.4 on, and the MANIFEST says 1.3, so an SPS of that API ignores the section: write `[https_proxy]`, which it reads, or raise `api`

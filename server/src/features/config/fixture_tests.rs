@@ -649,13 +649,7 @@ def from_config(plugin_configuration):
 fn inlay_hint_shows_the_codes_default_where_the_documented_one_differs() {
     check_inlay_hints(
         r#"
-//- MANIFEST
-name: My_Plugin
-description: A plugin
-version: '1.0.0'
-type: aa
-api: '1.9'
-entry_point: main.py
+//- plugin: aa
 //- main.py
 #!/usr/bin/env pluginwrapper3
 from safeguard.sessions.plugin import AAPlugin
@@ -682,13 +676,7 @@ $0[my_plugin]
 #[test]
 fn references_of_an_option_are_every_read_of_it() {
     let fixture = r#"
-//- MANIFEST
-name: My_Plugin
-description: A plugin
-version: '1.0.0'
-type: aa
-api: '1.9'
-entry_point: main.py
+//- plugin: aa
 //- main.py
 #!/usr/bin/env pluginwrapper3
 from lib.plugin import Plugin
@@ -737,13 +725,7 @@ url=https://example.com
 fn symbols_mark_the_options_the_code_reads() {
     let fixture = crate::fixture::Fixture::parse(&crate::fixture::dedent(
         r#"
-//- MANIFEST
-name: My_Plugin
-description: A plugin
-version: '1.0.0'
-type: aa
-api: '1.9'
-entry_point: main.py
+//- plugin: aa
 //- main.py
 #!/usr/bin/env pluginwrapper3
 from safeguard.sessions.plugin import AAPlugin
@@ -759,10 +741,10 @@ retries=3
 "#,
     ));
     let files = fixture.memory_files();
-    let path = fixture.path(2);
+    let path = fixture.path(1);
     let cx = crate::analysis::Context::new(&path, &files);
     let symbols =
-        crate::features::symbols(crate::workspace::DocKind::Config, &fixture.files[2].1, &cx);
+        crate::features::symbols(crate::workspace::DocKind::Config, &fixture.files[1].1, &cx);
     let details: Vec<(String, Option<String>)> = symbols[0]
         .children
         .iter()
