@@ -19,6 +19,9 @@ struct Run {
     stderr: String,
     peak_mib: u64,
     took: Duration,
+    /// User and system CPU time: what the work cost, whatever else the
+    /// machine runs.
+    cpu: Duration,
 }
 
 /// Runs `check ARGS` with a deadline (a hang fails the test instead of
@@ -41,7 +44,7 @@ fn check(args: &[&str], deadline: Duration) -> Run {
         .unwrap();
     let pid = child.id() as libc::pid_t;
     let started = Instant::now();
-    let (status, peak_kib) = loop {
+    let (status, peak_kib, cpu) = loop {
         let mut status = 0;
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
@@ -51,7 +54,14 @@ fn check(args: &[&str], deadline: Duration) -> Run {
             } else {
                 -1
             };
-            break (code, usage.ru_maxrss as u64);
+            let time = |t: libc::timeval| {
+                Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+            };
+            break (
+                code,
+                usage.ru_maxrss as u64,
+                time(usage.ru_utime) + time(usage.ru_stime),
+            );
         }
         if started.elapsed() > deadline {
             unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -66,6 +76,7 @@ fn check(args: &[&str], deadline: Duration) -> Run {
         stderr: std::fs::read_to_string(&err).unwrap_or_default(),
         peak_mib: peak_kib / 1024,
         took: started.elapsed(),
+        cpu,
     };
     let _ = std::fs::remove_dir_all(&dir);
     run
@@ -111,7 +122,7 @@ fn hostile_globs_cost_no_time() {
         "{}",
         run.stdout
     );
-    assert!(run.took < Duration::from_secs(5), "{:?}", run.took);
+    assert!(run.cpu < Duration::from_secs(5), "{:?}", run.cpu);
     // A glob past the length limit is reported, not matched.
     let long = format!("exclude = [\"{}\"]\n", "a/".repeat(600));
     let (_top, dir) = deep_plugin(
@@ -228,8 +239,9 @@ fn a_py_over_the_analysis_limit_is_never_indexed() {
 }
 
 /// 20,000 configuration reads in one file are resolved in linear time
-/// (5,000 / 10,000 / 20,000 reads took 1.4 / 5.8 / 16-29 s). The deadline
-/// is for a debug build on a loaded machine.
+/// (5,000 / 10,000 / 20,000 reads took 1.4 / 5.8 / 16-29 s): the check's
+/// CPU time, in a debug build, stays under 15 s (about 4.5 s here; the
+/// wall-clock time depends on what else the machine runs).
 #[test]
 fn twenty_thousand_configuration_reads_are_resolved_in_linear_time() {
     let mut py = String::from(
@@ -245,14 +257,17 @@ fn twenty_thousand_configuration_reads_are_resolved_in_linear_time() {
         ("main.py", &py),
         ("default.cfg", "[sec]\nd1 = 1\nh2 = 2\nnever = 3\n"),
     ]);
-    let run = check(&[p.dir.to_str().unwrap()], Duration::from_secs(120));
-    eprintln!("20,000 reads: {:?}, peak {} MiB", run.took, run.peak_mib);
+    let run = check(&[p.dir.to_str().unwrap()], Duration::from_secs(180));
+    eprintln!(
+        "20,000 reads: {:?} ({:?} CPU), peak {} MiB",
+        run.took, run.cpu, run.peak_mib
+    );
     assert!(
         run.stdout.contains("config/unread-option"),
         "{}",
         run.stdout
     );
-    assert!(run.took < Duration::from_secs(15), "{:?}", run.took);
+    assert!(run.cpu < Duration::from_secs(15), "{:?}", run.cpu);
 }
 
 /// `from lib.plugin import *` brings `Plugin` (Python imports it): no
