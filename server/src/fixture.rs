@@ -333,6 +333,55 @@ pub(crate) fn check_diagnostics(expect: Expect) {
     let fixture = Fixture::parse(&dedent(expect.data()));
     let diagnostics = diagnostics(&fixture);
     expect.assert_eq(&render(&fixture, &diagnostics));
+    fixes_keep_crlf(&fixture, &diagnostics);
+}
+
+/// Every fix of the fixture's files does on the file with `\r\n` line ends
+/// what it does with `\n`, line ends included: so every fixable code's
+/// fixture runs again on CRLF text (issue 24: two fixes inserted bare `\n`
+/// lines into CRLF files).
+fn fixes_keep_crlf(fixture: &Fixture, diagnostics: &[Vec<Diagnostic>]) {
+    // (code, title, the file's text after the fix's edits in it)
+    fn fixed(text: &str, diags: &[Diagnostic]) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        for d in diags {
+            for f in &d.fixes {
+                let own: Vec<Edit> = f
+                    .edits
+                    .iter()
+                    .filter(|e| e.path.is_none())
+                    .cloned()
+                    .collect();
+                out.push((d.code.id.to_string(), f.title.clone(), apply(text, &own)));
+            }
+        }
+        out
+    }
+    for (i, diags) in diagnostics.iter().enumerate() {
+        let lf = &fixture.files[i].1;
+        if diags.iter().all(|d| d.fixes.is_empty()) || lf.contains('\r') || !lf.contains('\n') {
+            continue;
+        }
+        let crlf = lf.replace('\n', "\r\n");
+        let path = fixture.path(i);
+        let mut files = fixture.memory_files();
+        files.files.insert(path.clone(), crlf.clone().into_bytes());
+        let Some(kind) = DocKind::detect(&path, &files) else {
+            continue;
+        };
+        let cx = Context::new(&path, &files);
+        let on_crlf = fixed(&crlf, &analysis::analyze(kind, &crlf, &cx));
+        let expected: Vec<(String, String, String)> = fixed(lf, diags)
+            .into_iter()
+            .map(|(c, t, text)| (c, t, text.replace('\n', "\r\n")))
+            .collect();
+        assert_eq!(
+            on_crlf,
+            expected,
+            "the fixes of {} on CRLF text",
+            path.display()
+        );
+    }
 }
 
 /// The kind, text, cursor and files of the fixture's `$0` document.

@@ -220,6 +220,7 @@ registry! {
     file {
         TOO_LARGE = "file/too-large", Warning, No, "The file is over 16 MiB and is not analysed.";
         INVALID_UTF8 = "file/invalid-utf8", Error, No, "The file is not valid UTF-8.";
+        ENCODING = "file/encoding", Error, No, "A `.py` file's coding cookie names a codec CPython lacks or sps-plugin-ls does not decode, or a byte outside it.";
     }
     config {
         // Commenting the line out drops what it says (removing a
@@ -286,9 +287,10 @@ registry! {
         SDK_BUNDLED = "layout/sdk-bundled", Error, No, "The Plugin SDK is inside the plugin.";
         TOO_LARGE = "layout/too-large", Error, No, "What would be zipped is too large.";
         CONFIGURATION_SYNC = "layout/configuration-sync", Info, No, "pluginv cannot package a configuration_sync plugin.";
+        NAME_NOT_UTF8 = "layout/name-not-utf8", Error, No, "A file or folder name in the plugin is not UTF-8.";
     }
     settings {
-        SYNTAX = "settings/syntax", Error, No, "TOML cannot read the configuration file.";
+        SYNTAX = "settings/syntax", Error, No, "The configuration file cannot be read: TOML cannot read it, or it is over 1 MiB.";
         // Renames the key to a guess.
         UNKNOWN_KEY = "settings/unknown-key", Warning, Unsafe, "The configuration has no such setting.";
         // Changes the code to the nearest known one, a guess.
