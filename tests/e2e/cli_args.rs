@@ -608,3 +608,44 @@ fn gitignore_decides_which_folders_are_searched_for_plugins() {
     let (_, junit, _) = run(&root.dir, &["check", "--format", "junit"]);
     assert!(!junit.contains("vendored"), "{junit}");
 }
+
+/// The server's log lines (stderr) carry no timestamp of their own: the
+/// editor's log puts one on each line.
+#[test]
+fn server_log_lines_have_no_timestamp() {
+    use std::io::Write;
+    let frame = |v: serde_json::Value| {
+        let body = v.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    };
+    let mut child = Command::new(bin())
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = [
+        frame(serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})),
+        frame(serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}})),
+        frame(serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})),
+        frame(serde_json::json!({"jsonrpc": "2.0", "method": "exit"})),
+    ]
+    .concat();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("INFO"), "{log}");
+    for line in log.lines() {
+        assert!(
+            line.trim_start().starts_with(['T', 'D', 'I', 'W', 'E']),
+            "a timestamp or other prefix: {line:?}"
+        );
+    }
+}
