@@ -72,6 +72,9 @@ pub enum Color {
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
+`--` ends the options: `check -- -legacy` checks a folder named -legacy.
+SPS_PLUGIN_LS_THREADS=N: how many plugins are checked at once (default: one per core).
+
 Exit status: 0 no errors (warnings allowed), 1 errors found (with --diff: there is a diff),
 2 usage or I/O failure or an unreadable configuration.")]
 pub struct CheckArgs {

@@ -38,6 +38,7 @@ impl FileReport {
 pub enum Format {
     /// Like rustc and ruff: the line and a caret under the range.
     Human,
+    /// `{"diagnostics": [{"file", "line", "column", …}]}`.
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
