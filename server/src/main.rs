@@ -11,7 +11,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(status) => return ExitCode::from(status),
     };
-    init_logging(cli.log_level.as_deref());
+    cli::logging::init(cli.log_level.as_deref());
     match cli.command {
         Some(Command::Check(args)) => ExitCode::from(cli::check::run(args)),
         Some(Command::Rule(args)) => ExitCode::from(cli::rule::run(&args)),
@@ -42,35 +42,4 @@ fn serve() -> ExitCode {
     // Pending blocking work must not keep a finished server alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     ExitCode::from(status as u8)
-}
-
-/// Logs on stderr, without a timestamp: the editor that reads them puts
-/// its own on each line (VS Code's output channel, Neovim's lsp.log), and
-/// two were one too many. A request the editor cancels (routine: the user
-/// typed on) is logged by tower-lsp at INFO; it shows at debug and trace
-/// only.
-fn init_logging(level: Option<&str>) {
-    use tracing_subscriber::EnvFilter;
-    let directives = level
-        .map(str::to_string)
-        .or_else(|| std::env::var("RUST_LOG").ok())
-        .unwrap_or_else(|| "info".to_string());
-    let verbose = directives
-        .split(',')
-        .any(|d| matches!(d.trim(), "debug" | "trace"));
-    let filter = EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info"));
-    let filter = if verbose {
-        filter
-    } else {
-        match "tower_lsp_server::service::pending=warn".parse() {
-            Ok(d) => filter.add_directive(d),
-            Err(_) => filter,
-        }
-    };
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .without_time()
-        .init();
 }

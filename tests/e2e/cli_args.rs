@@ -649,3 +649,26 @@ fn server_log_lines_have_no_timestamp() {
         );
     }
 }
+
+/// A plugin folder whose name is not UTF-8, in a folder of plugins: found
+/// by the walk and checked (f8f3d40: "no MANIFEST in this folder", exit 2).
+#[cfg(unix)]
+#[test]
+fn a_plugin_folder_named_in_latin1_is_checked() {
+    use std::os::unix::ffi::OsStrExt;
+    let root = Plugin::new(&[]);
+    let plugin = root.dir.join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+    std::fs::create_dir_all(&plugin).unwrap();
+    std::fs::write(plugin.join("main.py"), MAIN_PY).unwrap();
+    std::fs::write(
+        plugin.join("MANIFEST"),
+        GOOD_MANIFEST.replace("type: aa", "type: aaa"),
+    )
+    .unwrap();
+    let (status, stdout, stderr) = run(&root.dir, &["check", "."]);
+    assert_eq!(status, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("./caf\u{FFFD}/MANIFEST:4:7: error[manifest/invalid-type]"),
+        "{stdout}"
+    );
+}
