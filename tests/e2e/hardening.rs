@@ -26,6 +26,8 @@ struct Run {
 
 /// Runs `check ARGS` with a deadline (a hang fails the test instead of
 /// blocking it), measuring its peak resident memory (`wait4`).
+// The child is reaped by `wait4` itself, which clippy does not see.
+#[allow(clippy::zombie_processes)]
 fn check(args: &[&str], deadline: Duration) -> Run {
     let dir = std::env::temp_dir().join(format!(
         "sps-hardening-{}-{:?}",

@@ -404,10 +404,7 @@ mod tests {
     #[test]
     fn bytes_outside_the_codec_are_found() {
         let d = decode(b"# coding: ascii\ns = '\xe9'\n".to_vec());
-        assert_eq!(
-            d.invalid_at.map(|(at, c)| (at, c)),
-            Some((21, Codec::Ascii))
-        );
+        assert_eq!(d.invalid_at, Some((21, Codec::Ascii)));
         let d = decode(b"s = '\xe9'\n".to_vec());
         assert_eq!(d.invalid_at, Some((5, Codec::Utf8)));
     }
