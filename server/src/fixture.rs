@@ -461,6 +461,78 @@ pub(crate) fn check_references(fixture: &str, expect: Expect) {
     expect.assert_eq(&actual);
 }
 
+/// Checks the document highlights at `$0`: the document with each
+/// highlighted range written in `⟦…⟧`.
+pub(crate) fn check_highlights(fixture: &str, expect: Expect) {
+    let (_, files, path, kind, text, offset) = at_cursor(fixture);
+    let cx = Context::new(&path, &files);
+    let mut ranges = features::highlights(kind, &text, offset, &cx);
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.start));
+    let mut marked = text.clone();
+    for r in ranges {
+        marked.insert(r.end, '⟧');
+        marked.insert(r.start, '⟦');
+    }
+    expect.assert_eq(&marked);
+}
+
+/// Checks the outline of the `$0` document: one line per symbol, indented
+/// under its parent, `name (detail) [kind] "selected text"`.
+pub(crate) fn check_symbols(fixture: &str, expect: Expect) {
+    let (_, files, path, kind, text, _) = at_cursor(fixture);
+    let cx = Context::new(&path, &files);
+    fn write(out: &mut String, text: &str, s: &features::Symbol, depth: usize) {
+        assert!(s.range.start <= s.selection.start && s.selection.end <= s.range.end);
+        out.push_str(&format!(
+            "{}{}{} [{:?}] `{}`\n",
+            "  ".repeat(depth),
+            s.name,
+            s.detail
+                .as_ref()
+                .map_or(String::new(), |d| format!(" ({d})")),
+            s.kind,
+            &text[s.selection.start..s.selection.end]
+        ));
+        for c in &s.children {
+            write(out, text, c, depth + 1);
+        }
+    }
+    let mut actual = String::new();
+    for s in features::symbols(kind, &text, &cx) {
+        write(&mut actual, &text, &s, 0);
+    }
+    expect.assert_eq(&actual);
+}
+
+/// Checks a rename at `$0` to `new_name`: every file it changes, written
+/// out after the edits, or why it is refused.
+pub(crate) fn check_rename(fixture: &str, new_name: &str, expect: Expect) {
+    let (_, files, path, kind, text, offset) = at_cursor(fixture);
+    let cx = Context::new(&path, &files);
+    let actual = match features::rename::rename(kind, &text, offset, new_name, &cx) {
+        Err(why) => format!("refused: {why}\n"),
+        Ok(edits) => {
+            let mut by_file: Vec<(PathBuf, String)> = Vec::new();
+            for e in edits.iter().rev() {
+                if !by_file.iter().any(|(p, _)| *p == e.path) {
+                    by_file.push((e.path.clone(), e.text.to_string()));
+                }
+                let (_, t) = by_file.iter_mut().find(|(p, _)| *p == e.path).unwrap();
+                t.replace_range(e.range.start..e.range.end, &e.new_text);
+            }
+            by_file.sort();
+            by_file
+                .iter()
+                .map(|(p, t)| {
+                    let rel = p.strip_prefix(ROOT).unwrap_or(p);
+                    format!("//- {}\n{t}", rel.display())
+                })
+                .collect()
+        }
+    };
+    expect.assert_eq(&actual);
+}
+
 /// Checks the inlay hints of the `$0` document (the cursor only names the
 /// document): its text with each hint written in `⟨…⟩` where it shows.
 pub(crate) fn check_inlay_hints(fixture: &str, expect: Expect) {

@@ -44,7 +44,13 @@ const OFFERED: &[&str] = &[
     "textDocument/definition",
     "textDocument/inlayHint",
     "textDocument/references",
+    "textDocument/documentHighlight",
+    "textDocument/formatting",
+    "textDocument/rangeFormatting",
+    "textDocument/prepareRename",
+    "textDocument/rename",
     "textDocument/documentLink",
+    "workspace/willRenameFiles",
     "textDocument/diagnostic",
     "workspace/diagnostic",
 ];
@@ -1611,6 +1617,73 @@ impl LanguageServer for Backend {
         let uri = params.text_document_position.text_document.uri.clone();
         self.request("textDocument/references", &uri, move |s| {
             handlers::references::handle(s, params)
+        })
+        .await
+    }
+
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        let open: HashMap<PathBuf, Arc<str>> = lock(&self.state.docs)
+            .iter_mut()
+            .filter(|(_, d)| d.kind == Some(DocKind::Manifest))
+            .map(|(_, d)| (d.path.clone(), d.snapshot().text))
+            .collect();
+        let encoding = self.encoding();
+        Ok(tokio::task::spawn_blocking(move || {
+            handlers::will_rename_files::handle(params, &open, encoding)
+        })
+        .await
+        .unwrap_or_default())
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/formatting", &uri, move |s| {
+            handlers::formatting::document(s, params)
+        })
+        .await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/rangeFormatting", &uri, move |s| {
+            handlers::formatting::range(s, params)
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/prepareRename", &uri, move |s| {
+            handlers::rename::prepare(s, params)
+        })
+        .await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.request("textDocument/rename", &uri, move |s| {
+            handlers::rename::handle(s, params)
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.request("textDocument/documentHighlight", &uri, move |s| {
+            handlers::document_highlight::handle(s, params)
         })
         .await
     }

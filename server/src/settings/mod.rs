@@ -26,7 +26,7 @@ pub const FILE_NAMES: [&str; 3] = [
     "pyproject.toml",
 ];
 
-/// The keys of the configuration, in the README's order.
+/// The keys of the configuration, in the order of docs/configuration.md.
 pub const KEYS: [&str; 7] = [
     "select",
     "extend-select",
