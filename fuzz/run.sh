@@ -8,14 +8,21 @@ cd "$(dirname "$0")"
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(manifest config edits positions transport)
+[ ${#targets[@]} -gt 0 ] || targets=(manifest config edits positions transport glob settings)
 shared=../../shared/corpus
 export RUSTC_BOOTSTRAP=1
 
-mkdir -p corpus/manifest corpus/config corpus/edits corpus/positions corpus/transport
+mkdir -p corpus/manifest corpus/config corpus/edits corpus/positions corpus/transport corpus/glob corpus/settings
 find "$shared" -name MANIFEST | while read -r f; do cp "$f" "corpus/manifest/$(echo "$f" | md5sum | cut -c1-16)"; done
 find "$shared" -name 'default.cfg*' -o -name '*.default.cfg' | while read -r f; do cp "$f" "corpus/config/$(echo "$f" | md5sum | cut -c1-16)"; done
 for f in corpus/manifest/* corpus/config/*; do cp "$f" corpus/edits/; cp "$f" corpus/positions/; done
+# Globs (first line) over paths, and configuration files (first byte: 0
+# for sps-plugin-ls.toml, 1 for pyproject.toml).
+printf 'plugins/**/MANIFEST\nplugins/a/b/MANIFEST' > corpus/glob/seed1
+printf '**/**/**/**/zz\na/a/a/a/a/a/a/a/a/zz' > corpus/glob/seed2
+printf 'default.cfg.[!p]*\nx/default.cfg.x' > corpus/glob/seed3
+printf '\0select = ["manifest"]\nignore = ["config/inline-comment"]\nexclude = ["legacy/**", "*.bak"]\n[per-file-ignores]\n"tests/**" = ["layout"]\n[severity]\n"manifest/unknown-key" = "error"\n' > corpus/settings/seed1
+printf '\1[tool.sps-plugin-ls]\nextend-select = ["python"]\ntarget-sps = ["7.5"]\n' > corpus/settings/seed2
 
 for t in "${targets[@]}"; do
   echo "== fuzzing $t for ${seconds}s"

@@ -34,6 +34,6 @@ pub fn exercise(kind: DocKind, path: &Path, text: &str, files: &MemoryFiles, at:
     }
     let _ = features::completion(kind, text, at, &cx);
     let _ = features::hover(kind, text, at, &cx);
-    let _ = features::symbols(kind, text);
+    let _ = features::symbols(kind, text, &cx);
     let _ = features::folding(kind, text);
 }

@@ -548,17 +548,51 @@ pub(crate) fn check_inlay_hints(fixture: &str, expect: Expect) {
 
 /// Checks the code actions at `$0`: each title, then the text it leaves.
 pub(crate) fn check_actions(fixture: &str, expect: Expect) {
-    let (_, files, path, kind, text, offset) = at_cursor(fixture);
+    let (_, mut files, path, kind, text, offset) = at_cursor(fixture);
     let cx = Context::new(&path, &files);
     let mut actual = String::new();
+    let mut own = Vec::new();
     for action in features::actions(kind, &text, TextRange::empty(offset), &cx) {
         actual.push_str(&format!(
             "== {}\n{}",
             action.title,
             apply(&text, &action.edits)
         ));
+        let edits: Vec<Edit> = action
+            .edits
+            .iter()
+            .filter(|e| e.path.is_none())
+            .cloned()
+            .collect();
+        own.push((action.title, apply(&text, &edits).replace('\n', "\r\n")));
     }
     expect.assert_eq(&actual);
+    // The same actions on the text with CRLF line ends leave CRLF text.
+    if text.contains('\n') && !text.contains('\r') {
+        let crlf = text.replace('\n', "\r\n");
+        let at = offset + text[..offset].matches('\n').count();
+        files.files.insert(path.clone(), crlf.clone().into_bytes());
+        let cx = Context::new(&path, &files);
+        let on_crlf: Vec<(String, String)> =
+            features::actions(kind, &crlf, TextRange::empty(at), &cx)
+                .into_iter()
+                .map(|a| {
+                    let edits: Vec<Edit> = a
+                        .edits
+                        .iter()
+                        .filter(|e| e.path.is_none())
+                        .cloned()
+                        .collect();
+                    (a.title, apply(&crlf, &edits))
+                })
+                .collect();
+        assert_eq!(
+            on_crlf,
+            own,
+            "the actions of {} on CRLF text",
+            path.display()
+        );
+    }
 }
 
 /// The text with non-overlapping edits applied.

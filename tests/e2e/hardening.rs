@@ -384,6 +384,9 @@ fn names_that_are_not_utf8_are_reported_never_skipped() {
         "",
     )
     .unwrap();
+    // A .cfg beside the MANIFEST so named is not a document to read.
+    let cfg = std::ffi::OsStr::from_bytes(b"y\xfd.cfg");
+    std::fs::write(top.dir.join("good").join(cfg), "[a\n").unwrap();
     let out = Command::new(bin())
         .arg("check")
         .arg(".")
@@ -398,6 +401,7 @@ fn names_that_are_not_utf8_are_reported_never_skipped() {
         "{stdout}"
     );
     assert!(stdout.contains("x\u{fffd}.py"), "{stdout}");
+    assert!(stdout.contains("y\u{fffd}.cfg"), "{stdout}");
 }
 
 fn hover_on(server: &mut Server, uri: &str) -> Value {

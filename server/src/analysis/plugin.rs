@@ -140,7 +140,8 @@ pub fn top_level_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKi
     files
         .read_dir(dir)
         .into_iter()
-        .filter(|e| !e.is_dir)
+        // A name that is not UTF-8 is layout/name-not-utf8's.
+        .filter(|e| !e.is_dir && e.raw.is_none())
         .filter_map(|e| {
             let path = dir.join(&e.name);
             DocKind::detect(&path, files).map(|k| (path, k))
