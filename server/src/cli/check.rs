@@ -698,6 +698,21 @@ impl Checker {
         Ok(out)
     }
 
+    /// Writes `text` over the file read at `path`, as [`write_over`] does;
+    /// why it was not written, if it was not (a refusal from its reading,
+    /// or a change since).
+    fn write(&mut self, path: &Path, text: &str) -> Result<Option<String>, String> {
+        let changed = || format!("{}: changed while fixing; not written", path.display());
+        Ok(match self.targets.remove(path) {
+            Some(Target::File(read)) => match write_over(path, &read, text)? {
+                Written::Yes => None,
+                Written::Changed => Some(changed()),
+            },
+            Some(Target::Refused(why)) => Some(why),
+            None => Some(changed()),
+        })
+    }
+
     /// A file's bytes for this round; with `--fix`, also how it may be
     /// written ([`Target`]).
     fn read(
@@ -769,15 +784,7 @@ impl Checker {
             let (new_text, added, remaining) = add_suppressions(kind, &text, path, files);
             let mut r = FileReport::new(name, new_text, remaining);
             if added > 0 {
-                let changed = || format!("{}: changed while fixing; not written", path.display());
-                let refused = match self.targets.remove(path) {
-                    Some(Target::File(read)) => match write_over(path, &read, &r.text)? {
-                        Written::Yes => None,
-                        Written::Changed => Some(changed()),
-                    },
-                    Some(Target::Refused(why)) => Some(why),
-                    None => Some(changed()),
-                };
+                let refused = self.write(path, &r.text)?;
                 match refused {
                     Some(why) => self.refused.push((path.to_path_buf(), why)),
                     None => {
@@ -797,15 +804,7 @@ impl Checker {
         r.fixed = fixed.fixed;
         if r.text != text {
             if self.mode == Mode::Fix {
-                let changed = || format!("{}: changed while fixing; not written", path.display());
-                let refused = match self.targets.remove(path) {
-                    Some(Target::File(read)) => match write_over(path, &read, &r.text)? {
-                        Written::Yes => None,
-                        Written::Changed => Some(changed()),
-                    },
-                    Some(Target::Refused(why)) => Some(why),
-                    None => Some(changed()),
-                };
+                let refused = self.write(path, &r.text)?;
                 if let Some(why) = refused {
                     self.refused.push((path.to_path_buf(), why));
                     return Ok(report(
