@@ -415,3 +415,56 @@ fn undocumented_option_and_rejected_defaults() {
         ; servers=a
     "#]]);
 }
+
+// Issue 25: one finding per problem, and the advice that fixes it.
+
+#[test]
+fn a_fallback_read_is_documented_by_either_side() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Client:
+            def __init__(self, **kw):
+                pass
+            @classmethod
+            def from_config(cls, config):
+                def compatible(parameter):
+                    return config.get("safeguard", parameter) or config.get("safeguard-auth", parameter)
+        #                                          ^^^^^^^^^ info[python/undocumented-option]: `realm` of `[safeguard]` is read here but default.cfg never documents it: add `; realm=<realm>` to `[safeguard]` so that administrators know of it
+                return cls(provider=compatible("provider"), realm=compatible("realm"))
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                return Client.from_config(self.plugin_configuration)
+        //- default.cfg
+        [safeguard]
+        [safeguard-auth]
+        ; provider=local
+    "#]]);
+}
+
+#[test]
+fn own_module_imported_as_absolute_and_one_finding_per_statement() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import Plugin  # noqa: F401
+        //- lib/__init__.py
+        //- lib/vault.py
+        class A: pass
+        class B: pass
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import AAPlugin
+        from vault import A, B
+        #    ^^^^^ error[import/module-not-found]: `vault` is the plugin's own `lib/vault.py`, and Python 3 imports are absolute, so this import fails at run time: write `from .vault import …`
+        from requests_toolbelt import X, Y, Z
+        #    ^^^^^^^^^^^^^^^^^ warning[import/not-provided]: pluginv will not bundle `requests_toolbelt`: it is not in the standard library, the SDK or what SPS installs beside it, nor declared by the plugin; add it to Pipfile [packages]
+
+
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                return {"verdict": "ACCEPT"}
+    "#]]);
+}

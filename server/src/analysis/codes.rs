@@ -276,8 +276,8 @@ registry! {
         // Adds a commented `; option=<value>` line to fill in.
         MISSING_REQUIRED = "config/missing-required", Warning, Unsafe, "An option the code requires is neither set nor documented.";
         EMPTY_REQUIRED = "config/empty-required", Warning, No, "An option the code requires is shipped empty.";
-        // Only a comment changes.
-        DEFAULT_DIFFERS = "config/default-differs", Info, Safe, "A documented default differs from the code's.";
+        // Replaces documented text, which may be an example meant as one.
+        DEFAULT_DIFFERS = "config/default-differs", Info, Unsafe, "A documented default differs from the code's.";
         // Uncommenting turns an option on.
         TEMPLATE_OPTION = "config/template-option", Info, Unsafe, "A commented-out option that would be wrong once uncommented.";
     }

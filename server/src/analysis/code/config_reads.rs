@@ -56,10 +56,17 @@ pub fn check(
         {
             continue;
         }
-        let documented = parsed
-            .named(&r.section)
-            .any(|s| s.entry(option).is_some() || s.templates().any(|(_, t)| t.name == option));
-        if documented {
+        let documented_in = |section: &str| {
+            parsed
+                .named(section)
+                .any(|s| s.entry(option).is_some() || s.templates().any(|(_, t)| t.name == option))
+        };
+        // `get("a", o) or get("b", o)` is one setting with a fallback: it is
+        // documented when either side is, and reported once, on its first.
+        if documented_in(&r.section)
+            || fallbacks(code, &reads.reads, r)
+                .any(|o| documented_in(&o.section) || o.range.start < r.range.start)
+        {
             continue;
         }
         let first = !seen.contains(&(r.section.as_str(), option));
@@ -88,6 +95,35 @@ pub fn check(
         }
         out.push((r.path.clone(), d));
     }
+}
+
+/// The reads of the same option in another section that `r` falls back
+/// to or from: the two calls joined by `or` (`get("a", o) or get("b", o)`).
+pub(crate) fn fallbacks<'r>(
+    code: &'r PluginCode,
+    all: &'r [Read],
+    r: &'r Read,
+) -> impl Iterator<Item = &'r Read> {
+    let text = code
+        .files
+        .iter()
+        .find(|f| f.path == r.path)
+        .map(|f| f.text.clone());
+    all.iter().filter(move |o| {
+        let Some(text) = &text else { return false };
+        if o.path != r.path || o.section == r.section || o.option != r.option {
+            return false;
+        }
+        let (a, b) = if o.range.start < r.range.start {
+            (o.range, r.range)
+        } else {
+            (r.range, o.range)
+        };
+        a.end <= b.start
+            && text.get(a.end..b.start).is_some_and(|between| {
+                between.trim_matches(|c: char| c.is_whitespace() || c == '\\') == "or"
+            })
+    })
 }
 
 /// The edit that adds `line` to the section (after its header), or the

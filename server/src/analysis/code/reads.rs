@@ -177,6 +177,14 @@ impl Reads {
             || self.defaults.iter().any(|d| d.0 == section)
     }
 
+    /// Whether the plugin's own getters read the section (not only the SDK
+    /// because of the code).
+    pub fn read_by_plugin(&self, section: &str) -> bool {
+        self.reads
+            .iter()
+            .any(|r| r.section == section && r.by_sdk.is_none())
+    }
+
     /// Whether any option of the section may be read.
     pub fn any_option(&self, section: &str) -> bool {
         self.any_section

@@ -138,10 +138,13 @@ impl Rules<'_> {
             }
         }
         let requirements = self.sdk.requirements(self.api.unwrap_or(self.sdk.newest()));
+        // One finding on a module per import statement, however many names
+        // it imports (`from vault import A, B`).
+        let mut reported: Vec<(usize, TextRange)> = Vec::new();
         for fi in 0..self.code.files.len() {
             let file = &self.code.files[fi];
             for import in &file.index.imports {
-                if import.guarded {
+                if import.guarded || reported.contains(&(fi, import.module_range)) {
                     continue;
                 }
                 let Some(module) = self.code.absolute(fi, import) else {
@@ -193,6 +196,7 @@ impl Rules<'_> {
                             module.replace('.', "/")
                         ),
                     );
+                    reported.push((fi, import.module_range));
                     self.push(fi, d);
                     continue;
                 }
@@ -202,6 +206,29 @@ impl Rules<'_> {
                     || provided.contains_key(&top)
                 {
                     continue;
+                }
+                // `from vault import X` inside the package that holds
+                // vault.py: Python 3 imports are absolute, so it fails.
+                let package = file.package();
+                let sibling = format!("{package}.{module}");
+                if !package.is_empty() && import.level == 0 {
+                    if let Some(t) = self.code.by_module(&sibling) {
+                        let write = match &import.name {
+                            Some(_) => format!("from .{module} import …"),
+                            None => format!("from . import {module}"),
+                        };
+                        let d = Diagnostic::error(
+                            codes::import::MODULE_NOT_FOUND,
+                            import.module_range,
+                            format!(
+                                "`{module}` is the plugin's own `{}`, and Python 3 imports are absolute, so this import fails at run time: write `{write}`",
+                                self.code.files[t].rel
+                            ),
+                        );
+                        reported.push((fi, import.module_range));
+                        self.push(fi, d);
+                        continue;
+                    }
                 }
                 let is_plugin_import = Some(fi) == self.code.entry && import.bound == "Plugin";
                 if is_plugin_import {
@@ -213,9 +240,11 @@ impl Rules<'_> {
                             module.replace('.', "/")
                         ),
                     );
+                    reported.push((fi, import.module_range));
                     self.push(fi, d);
                     continue;
                 }
+                reported.push((fi, import.module_range));
                 let d = Diagnostic::warning(
                     codes::import::NOT_PROVIDED,
                     import.module_range,

@@ -15,11 +15,19 @@ use crate::syntax::ini::py_lower;
 /// Whether the section belongs to the plugin (the SDK does not read it
 /// under this name for any plugin type).
 pub(crate) fn is_plugin_section(h: &ini::Header, plugin_type: Option<&str>) -> bool {
-    !h.is_default()
-        && matches!(
-            crate::schema::config::role(h.name, plugin_type),
-            Role::Plugin
-        )
+    if h.is_default() {
+        return false;
+    }
+    // While the MANIFEST's type is unknown (empty, misspelt mid-edit), an
+    // SDK section of some type may be the SDK's: nothing is said of it
+    // until the type is known.
+    let sdk_of_some_type = || {
+        sdk_data().section(h.name).is_some() || sdk_data().section_ignoring_case(h.name).is_some()
+    };
+    matches!(
+        crate::schema::config::role(h.name, plugin_type),
+        Role::Plugin
+    ) && (plugin_type.is_some() || !sdk_of_some_type())
 }
 
 /// Whether the code says nothing is unread: it parsed and names every
@@ -153,21 +161,28 @@ pub(crate) fn value_problem(
     value: &str,
     reads: &Reads,
 ) -> Option<values::ValueProblem> {
-    reads.of(section, name).find_map(|r| {
-        // The SDK returns a value equal to the default unchanged, unchecked.
-        if matches!(&r.default, Default::Known(Val::Str(d)) if d == value) {
-            return None;
-        }
-        let spec = spec_of(r)?;
-        let mut p = values::problem(&spec, value)?;
-        p.message = format!(
-            "{} (`{}` reads it with `{}`)",
-            p.message,
-            r.place(),
-            r.getter.method()
-        );
-        Some(p)
-    })
+    // When the plugin reads the option itself, its own getter decides: the
+    // SDK's read (`use_credential` of `configuration_section=`) happens
+    // only when the plugin asks for it.
+    let own = reads.of(section, name).any(|r| r.by_sdk.is_none());
+    reads
+        .of(section, name)
+        .filter(|r| !own || r.by_sdk.is_none())
+        .find_map(|r| {
+            // The SDK returns a value equal to the default unchanged, unchecked.
+            if matches!(&r.default, Default::Known(Val::Str(d)) if d == value) {
+                return None;
+            }
+            let spec = spec_of(r)?;
+            let mut p = values::problem(&spec, value)?;
+            p.message = format!(
+                "{} (`{}` reads it with `{}`)",
+                p.message,
+                r.place(),
+                r.getter.method()
+            );
+            Some(p)
+        })
 }
 
 /// Whether some read of the option is by a getter that reads text (then
@@ -259,7 +274,8 @@ pub(crate) fn missing_required(text: &str, ini: &Ini, reads: &Reads, out: &mut V
     }
 }
 
-/// A documented default (a template's value) that differs from the code's.
+/// A documented default (a template's value) that differs from the code's,
+/// when the code's default is a value (not empty, not `None`).
 pub(crate) fn default_differs(
     section: &str,
     t: &ini::Template,
@@ -282,14 +298,13 @@ pub(crate) fn default_differs(
     if defaults.any(|d| d.map(|d| d.0) != Some(code.clone())) {
         return None;
     }
-    if same_value(r.getter, &t.value, &code) {
+    // An empty default (`getlist(..., '')`, `get(..., default="")`) makes
+    // the option opt-in: the documented value is an example to copy, not a
+    // claim about the default.
+    if code.trim().is_empty() || same_value(r.getter, &t.value, &code) {
         return None;
     }
-    let shown = if code.is_empty() {
-        "an empty value".to_string()
-    } else {
-        format!("`{code}`")
-    };
+    let shown = format!("`{code}`");
     Some(
         Diagnostic::info(
             DEFAULT_DIFFERS,

@@ -776,7 +776,6 @@ fn default_differs_from_the_code_s() {
         ; timeout=60
         ; ignore_connection_error=NO
         ; prefix=PSM_
-        ;        ^^^^ info[config/default-differs]: the documented default `PSM_` differs from the code's, an empty value (`main.py:8`): when the option is not set the plugin uses an empty value
     "#]]);
 }
 
@@ -836,5 +835,115 @@ fn section_needs_newer_api() {
         ; ignore=true
         [memory-cache]
         ; ttl=0
+    "#]]);
+}
+
+// Issue 25: on real plugins, the plugin's own code decides.
+
+#[test]
+fn the_plugin_s_own_getienum_decides_over_the_sdk_s() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def __init__(self, configuration):
+                super().__init__(configuration, configuration_section="vault")
+            def do_get_password_list(self):
+                return self.plugin_configuration.getienum("vault", "use_credential", ("explicit", "gateway", "token"))
+        //- default.cfg
+        [vault]
+        use_credential=token
+    "#]]);
+}
+
+#[test]
+fn a_section_the_plugin_reads_itself_needs_no_newer_api() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa api 1.3
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("https-proxy", "server")
+        //- default.cfg
+        [https-proxy]
+        server=proxy.example.com
+    "#]]);
+}
+
+#[test]
+fn an_example_is_not_a_default() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.getlist("plugin", "exclude_networks", "")
+                self.plugin_configuration.get("plugin", "system_prefix", default="")
+                self.plugin_configuration.getint("plugin", "timeout", 15)
+        //- default.cfg
+        [plugin]
+        ; exclude_networks=10.0.0.0/8, 192.168.0.0/16
+        ; system_prefix = PSM_
+        ; timeout=10
+        ;         ^^ info[config/default-differs]: the documented default `10` differs from the code's, `15` (`main.py:7`): when the option is not set the plugin uses `15`
+    "#]]);
+}
+
+#[test]
+fn an_empty_plugin_section_is_no_finding() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- default.cfg
+        [fqdnauth]
+
+        [hosts]
+         ^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[hosts]`: its options change nothing
+        ; a=b
+    "#]]);
+}
+
+#[test]
+fn default_cfg_plugin_beside_default_cfg_is_not_checked() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- default.cfg
+        [logging]
+        log_level=info
+        //- default.cfg.plugin
+        [logging]
+        log_level=verbose
+    "#]]);
+}
+
+#[test]
+fn sdk_sections_wait_for_a_known_type() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type:
+        ^^^^ error[manifest/empty-value]: `type` has no value; SPS requires one
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("mine", "x")
+        //- default.cfg
+        [mine]
+        x=1
+        [auth]
+        ; prompt=Code:
+        [check-in-trigger]
+        ; default=session-ended
     "#]]);
 }

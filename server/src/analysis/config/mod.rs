@@ -51,6 +51,18 @@ pub const CPYTHON_CODES: &[Code] = &[
 ];
 
 pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
+    // pluginv builds default.cfg from default.cfg.plugin only when there is
+    // no default.cfg: beside one, it is not shipped, and its findings would
+    // repeat default.cfg's.
+    if !cx.files.is_detached()
+        && cx
+            .path
+            .file_name()
+            .is_some_and(|n| n == "default.cfg.plugin")
+        && cx.files.is_file(&cx.path.with_file_name("default.cfg"))
+    {
+        return Vec::new();
+    }
     let ini = ini::parse(text);
     let mut out = Vec::new();
     read::check(&ini, text, &mut out);
@@ -98,13 +110,17 @@ fn sections(
     for s in &ini.sections {
         let Some(h) = &s.header else { continue };
         let spec = sdk::section_role(h, plugin_type, out);
-        if let Some(spec) = spec {
+        // A section the plugin reads itself is read whatever the SDK's API.
+        let read_by_plugin = reads.is_some_and(|r| r.read_by_plugin(h.name));
+        if let Some(spec) = spec.filter(|_| !read_by_plugin) {
             out.extend(sdk::section_needs_newer_api(h, spec, api));
         }
         // The plugin's own section, and what its code reads.
         let own = reads.filter(|_| code::is_plugin_section(h, plugin_type));
         let mut unread = false;
-        if let Some(reads) = own {
+        // A section with no option and no template says nothing to unread.
+        let empty = s.entries.is_empty() && s.templates().next().is_none();
+        if let Some(reads) = own.filter(|_| !empty) {
             if let Some(d) = code::unread_section(h, reads, plugin_type) {
                 out.push(d);
                 unread = true;
