@@ -468,3 +468,80 @@ fn own_module_imported_as_absolute_and_one_finding_per_statement() {
                 return {"verdict": "ACCEPT"}
     "#]]);
 }
+
+#[test]
+fn unset_dereferenced() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Client:
+            def __init__(self, **kw):
+                pass
+            @classmethod
+            def from_config(cls, config):
+                return cls(
+                    addresses=config.get("safeguard", "address").split(","),
+        #                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[python/unset-dereferenced]: `get` returns `None` when `[safeguard] address` is not set (no default, no `required=True`), so `.split` on it raises `AttributeError`, an error that names no setting: pass `required=True` (the SDK then says which setting is missing), or a default
+                    url="https://" + config.get("safeguard", "host"),
+        #                            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[python/unset-dereferenced]: `get` returns `None` when `[safeguard] host` is not set (no default, no `required=True`), so `+` on it raises `TypeError`, an error that names no setting: pass `required=True` (the SDK then says which setting is missing), or a default
+                    ok=config.get("safeguard", "name", required=True).split(","),
+                    kind=(config.get("safeguard", "kind") or "").lower(),
+                    port=config.getint("safeguard", "port", 22) + 1,
+                )
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                return Client.from_config(self.plugin_configuration)
+        //- default.cfg
+        [safeguard]
+        ; address=<address>
+        ; host=<host>
+        ; name=<name>
+        ; kind=<kind>
+        ; port=22
+    "#]]);
+}
+
+#[test]
+fn a_plain_plugin_class_takes_the_configuration() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        class Base(object):
+            def __init__(self):
+        #       ^^^^^^^^ error[plugin/init-signature]: SPS constructs `Plugin(configuration)` with one argument, and this `__init__` takes none besides `self`, so the plugin fails with `TypeError` at its first call: write `def __init__(self, configuration)`
+                self.cache = {}
+        class Plugin(Base):
+            def get_password_list(self, cookie, session_cookie, **kwargs):
+                return {"passwords": []}
+    "#]]);
+}
+
+#[test]
+fn a_plain_plugin_class_without_init() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        class Plugin:
+        #     ^^^^^^ error[plugin/init-signature]: SPS constructs `Plugin(configuration)`, and `Plugin` defines no `__init__` (nor derives from the SDK), so `object()` rejects the argument with `TypeError`: define `def __init__(self, configuration)`, or derive from the SDK's plugin class
+            def get_password_list(self, cookie, session_cookie, **kwargs):
+                return {"passwords": []}
+    "#]]);
+}
+
+#[test]
+fn a_plain_plugin_class_that_takes_the_configuration() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        class Plugin:
+            def __init__(self, configuration, factory=None):
+                self.configuration = configuration
+            def get_password_list(self, cookie, session_cookie, **kwargs):
+                return {"passwords": []}
+    "#]]);
+}

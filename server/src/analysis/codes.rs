@@ -309,6 +309,9 @@ registry! {
         // Adds a commented-out `; option=<default>` line to default.cfg.
         UNDOCUMENTED_OPTION = "python/undocumented-option", Info, Safe, "The code reads an option default.cfg never documents.";
         DEFAULT_REJECTED = "python/default-rejected", Warning, No, "A getter's literal default is not of the getter's type.";
+        // Adds `required=True`: the plugin then fails with the SDK's
+        // "required setting missing" instead; a default may be meant instead.
+        UNSET_DEREFERENCED = "python/unset-dereferenced", Warning, Unsafe, "A getter's `None` for an unset option is used as a value.";
     }
     plugin {
         NO_PLUGIN_CLASS = "plugin/no-plugin-class", Error, No, "The entry point neither defines nor imports `Plugin`.";
@@ -316,6 +319,7 @@ registry! {
         NO_HOOKS = "plugin/no-hooks", Warning, No, "The `Plugin` class implements none of the hooks that decide.";
         HOOK_PARAMETERS = "plugin/hook-parameters", Error, No, "A `do_*` hook requires arguments the SDK never passes.";
         RAW_HOOK_SIGNATURE = "plugin/raw-hook-signature", Warning, No, "A hook SPS calls itself takes other parameters than SPS passes.";
+        INIT_SIGNATURE = "plugin/init-signature", Error, No, "A `Plugin` not derived from the SDK cannot take the configuration SPS passes.";
     }
     import {
         MODULE_NOT_FOUND = "import/module-not-found", Error, No, "An import of a plugin module that is not in the plugin.";

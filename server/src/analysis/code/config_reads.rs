@@ -3,13 +3,14 @@
 //! never documents, with a fix that documents it there) and
 //! `python/default-rejected` (a literal default that is not of the
 //! getter's type, which the SDK returns unchanged when the option is
-//! absent).
+//! absent), `python/unset-dereferenced` (the `None` of an unset option,
+//! read without a default or `required=True`, used as a value).
 
 use std::path::{Path, PathBuf};
 
 use super::reads::{self, Default, Getter, Read, Val};
 use super::PluginCode;
-use crate::analysis::codes::python::{DEFAULT_REJECTED, UNDOCUMENTED_OPTION};
+use crate::analysis::codes::python::{DEFAULT_REJECTED, UNDOCUMENTED_OPTION, UNSET_DEREFERENCED};
 use crate::analysis::{Diagnostic, Edit};
 use crate::schema::config::sdk;
 use crate::syntax::ini;
@@ -35,9 +36,17 @@ pub fn check(
     out: &mut Vec<(PathBuf, Diagnostic)>,
 ) {
     let reads = reads::of_loaded(files, manifest, code);
+    let mut calls: Vec<(&Path, TextRange)> = Vec::new();
     for r in reads.reads.iter().filter(|r| r.by_sdk.is_none()) {
         if let Some(d) = default_rejected(r) {
             out.push((r.path.clone(), d));
+        }
+        // One finding per call, however many options it may read.
+        if !calls.contains(&(r.path.as_path(), r.range)) {
+            if let Some(d) = unset_dereferenced(code, r) {
+                calls.push((r.path.as_path(), r.range));
+                out.push((r.path.clone(), d));
+            }
         }
     }
     let Some((cfg_path, cfg)) = documentation(files, folder) else {
@@ -210,4 +219,72 @@ fn default_rejected(r: &Read) -> Option<Diagnostic> {
         _ => return None,
     };
     Some(Diagnostic::warning(DEFAULT_REJECTED, at, problem))
+}
+
+/// How the result of the call at `at` is used as a value that `None` is
+/// not: `.split(...)` right after it, an operand of `+`, the right of `in`.
+fn used_as_value(text: &str, at: TextRange) -> Option<String> {
+    let after = text.get(at.end..)?.trim_start_matches([' ', '\t']);
+    let before = text.get(..at.start)?.trim_end_matches([' ', '\t', '(']);
+    if let Some(rest) = after.strip_prefix('.') {
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            return Some(format!("`.{name}` on it raises `AttributeError`"));
+        }
+    }
+    if (after.starts_with('+') && !after.starts_with("+="))
+        || (before.ends_with('+') && !before.ends_with("++"))
+    {
+        return Some("`+` on it raises `TypeError`".into());
+    }
+    let word_in = before.strip_suffix("in").is_some_and(|b| {
+        b.ends_with(|c: char| c.is_whitespace() || c == ')') && !b.trim_end().ends_with("not")
+    });
+    if word_in || before.ends_with("not in") {
+        return Some("`in` on it raises `TypeError`".into());
+    }
+    None
+}
+
+/// A read with neither a default nor `required=True` whose result the code
+/// uses as a value: an unset option gives `None` there, and the plugin
+/// fails with an error that names neither the section nor the option.
+fn unset_dereferenced(code: &PluginCode, r: &Read) -> Option<Diagnostic> {
+    if r.required
+        || !matches!(r.default, Default::Absent | Default::Known(Val::None))
+        || matches!(r.getter, Getter::List | Getter::Options)
+    {
+        return None;
+    }
+    let option = r.option.as_deref()?;
+    let file = code.files.iter().find(|f| f.path == r.path)?;
+    let how = used_as_value(&file.text, r.range)?;
+    let call = file.text.get(r.range.start..r.range.end)?;
+    let close = r.range.end.checked_sub(1).filter(|_| call.ends_with(')'))?;
+    let inside = call[..call.len() - 1].trim_end();
+    let insert = if inside.ends_with(',') || inside.ends_with('(') {
+        " required=True"
+    } else {
+        ", required=True"
+    };
+    Some(
+        Diagnostic::warning(
+            UNSET_DEREFERENCED,
+            r.range,
+            format!(
+                "`{}` returns `None` when `[{}] {option}` is not set (no default, no \
+                 `required=True`), so {how}, an error that names no setting: pass \
+                 `required=True` (the SDK then says which setting is missing), or a default",
+                r.getter.method(),
+                r.section
+            ),
+        )
+        .with_fix(
+            "Pass `required=True`",
+            vec![Edit::new(TextRange::empty(close), insert)],
+        ),
+    )
 }

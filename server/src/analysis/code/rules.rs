@@ -328,6 +328,7 @@ impl Rules<'_> {
             .iter()
             .map(|(f, c)| &self.code.files[*f].index.classes[*c])
             .collect();
+        self.plain_plugin_init(&chain, &classes, &name, name_range, file);
         let defined = |m: &str| classes.iter().any(|c| c.method(m).is_some());
         // Hooks.
         if let Some(type_hooks) = hooks::get().of_type(plugin_type) {
@@ -413,6 +414,77 @@ impl Rules<'_> {
                 }
             }
         }
+    }
+
+    /// A `Plugin` whose ancestors are all the plugin's own classes: SPS
+    /// constructs it as `Plugin(configuration)`, so its `__init__` (the
+    /// first in the chain, else `object`'s) must take one argument.
+    fn plain_plugin_init(
+        &mut self,
+        chain: &[(usize, usize)],
+        classes: &[&Class],
+        name: &str,
+        name_range: TextRange,
+        file: usize,
+    ) {
+        let plain = chain.iter().zip(classes).all(|((f, _), c)| {
+            c.bases.iter().all(|(b, _)| {
+                b == "object" || matches!(self.code.resolve_dotted(*f, b), Resolved::Class(..))
+            })
+        });
+        if !plain {
+            return;
+        }
+        let init = chain
+            .iter()
+            .zip(classes)
+            .find_map(|((f, _), c)| c.method("__init__").map(|m| (*f, m)));
+        let message = match init {
+            None => format!(
+                "SPS constructs `{name}(configuration)`, and `{name}` defines no `__init__` (nor \
+                 derives from the SDK), so `object()` rejects the argument with `TypeError`: \
+                 define `def __init__(self, configuration)`, or derive from the SDK's plugin class"
+            ),
+            Some((_, m)) => {
+                let rest = &m.params[1.min(m.params.len())..];
+                let positional = |p: &&super::index::Param| {
+                    matches!(p.kind, ParamKind::Positional | ParamKind::PositionalOnly)
+                };
+                let takes = rest.iter().any(|p| p.kind == ParamKind::VarArgs)
+                    || rest.iter().any(|p| positional(&p));
+                let required = rest
+                    .iter()
+                    .filter(|p| !p.has_default && p.kind != ParamKind::VarArgs)
+                    .filter(|p| p.kind != ParamKind::VarKeywords)
+                    .count();
+                let required_positional = rest
+                    .iter()
+                    .filter(|p| !p.has_default && positional(p))
+                    .count();
+                let keyword_only = required > required_positional;
+                if takes && required_positional <= 1 && !keyword_only {
+                    return;
+                }
+                format!(
+                    "SPS constructs `{name}(configuration)` with one argument, and this `__init__` \
+                     {}, so the plugin fails with `TypeError` at its first call: write \
+                     `def __init__(self, configuration)`",
+                    if !takes {
+                        "takes none besides `self`".to_string()
+                    } else {
+                        "requires more".to_string()
+                    }
+                )
+            }
+        };
+        let (f, at) = match init {
+            Some((f, m)) => (f, m.name_range),
+            None => (file, name_range),
+        };
+        self.push(
+            f,
+            Diagnostic::error(codes::plugin::INIT_SIGNATURE, at, message),
+        );
     }
 
     /// Checks one name of the SDK against the MANIFEST's api.
