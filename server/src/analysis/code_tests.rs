@@ -545,3 +545,35 @@ fn a_plain_plugin_class_that_takes_the_configuration() {
                 return {"passwords": []}
     "#]]);
 }
+
+#[test]
+fn unbound_after_comparison() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                mode = self.plugin_configuration.get("radius", "auth_type", default="pap")
+                if mode == "pap":
+        #          ^^^^^^^^^^^^^ warning[python/unbound-after-comparison]: `packet` is bound only when `[radius] auth_type` is `pap`, `chap`: any other value (`PAP`, a typo) leaves it unbound, and line 10 raises `UnboundLocalError`: read it with `getienum("radius", "auth_type", ("pap", "chap"))`, which rejects other values naming the setting, or add an `else`
+                    packet = 1
+                elif mode == "chap":
+                    packet = 2
+                return {"verdict": "ACCEPT" if packet else "DENY"}
+            def do_authenticate(self):
+                kind = self.plugin_configuration.get("radius", "kind", default="a")
+                if kind == "a":
+                    x = 1
+                elif kind == "b":
+                    x = 2
+                else:
+                    raise ValueError(kind)
+                return {"verdict": "ACCEPT" if x else "DENY"}
+        //- default.cfg
+        [radius]
+        ; auth_type=pap
+        ; kind=a
+    "#]]);
+}

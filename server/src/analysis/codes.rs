@@ -312,6 +312,7 @@ registry! {
         // Adds `required=True`: the plugin then fails with the SDK's
         // "required setting missing" instead; a default may be meant instead.
         UNSET_DEREFERENCED = "python/unset-dereferenced", Warning, Unsafe, "A getter's `None` for an unset option is used as a value.";
+        UNBOUND_AFTER_COMPARISON = "python/unbound-after-comparison", Warning, No, "An option compared with literals binds a name only for those values.";
     }
     plugin {
         NO_PLUGIN_CLASS = "plugin/no-plugin-class", Error, No, "The entry point neither defines nor imports `Plugin`.";

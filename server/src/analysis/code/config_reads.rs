@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use super::reads::{self, Default, Getter, Read, Val};
 use super::PluginCode;
-use crate::analysis::codes::python::{DEFAULT_REJECTED, UNDOCUMENTED_OPTION, UNSET_DEREFERENCED};
+use crate::analysis::codes::python::{
+    DEFAULT_REJECTED, UNBOUND_AFTER_COMPARISON, UNDOCUMENTED_OPTION, UNSET_DEREFERENCED,
+};
 use crate::analysis::{Diagnostic, Edit};
 use crate::schema::config::sdk;
 use crate::syntax::ini;
@@ -49,6 +51,7 @@ pub fn check(
             }
         }
     }
+    unbound_after_comparison(code, &reads.reads, out);
     let Some((cfg_path, cfg)) = documentation(files, folder) else {
         return;
     };
@@ -287,4 +290,81 @@ fn unset_dereferenced(code: &PluginCode, r: &Read) -> Option<Diagnostic> {
             vec![Edit::new(TextRange::empty(close), insert)],
         ),
     )
+}
+
+/// An option compared with literals in an `if`/`elif` chain that binds a
+/// name only in its branches, the name used after the chain.
+fn unbound_after_comparison(
+    code: &PluginCode,
+    reads: &[Read],
+    out: &mut Vec<(PathBuf, Diagnostic)>,
+) {
+    for f in &code.files {
+        for c in &f.index.literal_chains {
+            let Some(value) = c.subject_value else {
+                continue;
+            };
+            let Some(r) = reads.iter().find(|r| {
+                r.by_sdk.is_none()
+                    && r.path == f.path
+                    && r.option.is_some()
+                    && value.start <= r.range.start
+                    && r.range.end <= value.end
+            }) else {
+                continue;
+            };
+            // A getienum whose values the chain all handles leaves none over.
+            if r.getter == Getter::Ienum
+                && r.value_set.as_ref().is_some_and(|set| {
+                    set.iter().all(|v| {
+                        c.values
+                            .iter()
+                            .any(|x| ini::py_lower(x) == ini::py_lower(v))
+                    })
+                })
+            {
+                continue;
+            }
+            let option = r.option.as_deref().unwrap_or_default();
+            let values = c
+                .values
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let tuple = c
+                .values
+                .iter()
+                .map(|v| format!("{v:?}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let tuple = if c.values.len() == 1 {
+                format!("{tuple},")
+            } else {
+                tuple
+            };
+            let other = c.values[0].to_uppercase();
+            let other = if other == c.values[0] {
+                "a typo".to_string()
+            } else {
+                format!("`{other}`, a typo")
+            };
+            let line = f.line_of(c.use_at.start);
+            out.push((
+                f.path.clone(),
+                Diagnostic::warning(
+                    UNBOUND_AFTER_COMPARISON,
+                    c.test,
+                    format!(
+                        "`{}` is bound only when `[{}] {option}` is {values}: any other value \
+                         ({other}) leaves it unbound, and line {line} \
+                         raises `UnboundLocalError`: read it with `getienum(\"{}\", \"{option}\", \
+                         ({tuple}))`, which rejects other values naming the setting, or add an \
+                         `else`",
+                        c.var, r.section, r.section
+                    ),
+                ),
+            ));
+        }
+    }
 }

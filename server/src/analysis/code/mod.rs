@@ -8,6 +8,7 @@ pub mod cache;
 pub mod config_reads;
 pub mod deps;
 pub mod index;
+pub mod literal_chains;
 pub mod read_facts;
 pub mod reads;
 pub mod rules;
