@@ -432,7 +432,8 @@ impl Rules<'_> {
                 b == "object" || matches!(self.code.resolve_dotted(*f, b), Resolved::Class(..))
             })
         });
-        if !plain {
+        // A class with no method at all is a stub, not yet a plugin.
+        if !plain || classes.iter().all(|c| c.methods.is_empty()) {
             return;
         }
         let init = chain
