@@ -302,11 +302,11 @@ fn raw_hook_signature() {
 
         class Plugin(PluginBase):
             def get_password_list(self, cookie, session_cookie, target_host, **kwargs):
-        #       ^^^^^^^^^^^^^^^^^ warning[plugin/raw-hook-signature]: SPS (API 1.9) calls `get_password_list` with the keywords cookie, session_cookie, session_id, protocol, client_ip, client_hostname, gateway_domain, gateway_username, gateway_password, gateway_groups, server_domain, server_username, server_ip, server_port, server_hostname, as the SDK's own wrapper takes them; this definition requires `target_host`, which SPS does not pass: take those names, or add `**kwargs`
+        #       ^^^^^^^^^^^^^^^^^ warning[plugin/raw-hook-signature]: `get_password_list` requires `target_host`, which SPS does not pass: SPS (API 1.9) calls it with the keywords cookie, session_cookie, session_id, protocol, client_ip, client_hostname, gateway_domain, gateway_username, gateway_password, gateway_groups, server_domain, server_username, server_ip, server_port, server_hostname, as the SDK's own wrapper takes them; give `target_host` a default, or take SPS's names
                 return {"passwords": []}
 
             def session_ended(self, session_id, cookie):
-        #       ^^^^^^^^^^^^^ warning[plugin/raw-hook-signature]: SPS (API 1.9) calls `session_ended` with the keywords cookie, session_cookie, session_id, as the SDK's own wrapper takes them; this definition does not accept `session_cookie`: take those names, or add `**kwargs`
+        #       ^^^^^^^^^^^^^ warning[plugin/raw-hook-signature]: `session_ended` does not accept `session_cookie`, which SPS passes: SPS (API 1.9) calls it with the keywords cookie, session_cookie, session_id, as the SDK's own wrapper takes them; add `**kwargs`, or take those names
                 pass
     "#]]);
 }

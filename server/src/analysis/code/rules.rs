@@ -812,9 +812,13 @@ fn raw_hook_mismatch(m: &Function, passed: &[&str]) -> Option<Diagnostic> {
     if unexpected.is_empty() && missing.is_empty() {
         return None;
     }
+    // What the definition lacks comes first; the keywords SPS passes after.
     let mut problems = Vec::new();
     if !unexpected.is_empty() {
-        problems.push(format!("does not accept {}", list(&unexpected)));
+        problems.push(format!(
+            "does not accept {}, which SPS passes",
+            list(&unexpected)
+        ));
     }
     if !missing.is_empty() {
         problems.push(format!(
@@ -822,14 +826,19 @@ fn raw_hook_mismatch(m: &Function, passed: &[&str]) -> Option<Diagnostic> {
             list(&missing)
         ));
     }
+    let fix = if missing.is_empty() {
+        "add `**kwargs`, or take those names".to_string()
+    } else {
+        format!("give {} a default, or take SPS's names", list(&missing))
+    };
     Some(Diagnostic::warning(
         codes::plugin::RAW_HOOK_SIGNATURE,
         m.name_range,
         format!(
-            "SPS (API 1.9) calls `{}` with the keywords {}, as the SDK's own wrapper takes them; this definition {}: take those names, or add `**kwargs`",
+            "`{}` {}: SPS (API 1.9) calls it with the keywords {}, as the SDK's own wrapper takes them; {fix}",
             m.name,
+            problems.join(" and "),
             passed.join(", "),
-            problems.join(" and ")
         ),
     ))
 }

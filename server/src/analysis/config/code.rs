@@ -175,12 +175,21 @@ pub(crate) fn value_problem(
             }
             let spec = spec_of(r)?;
             let mut p = values::problem(&spec, value)?;
-            p.message = format!(
-                "{} (`{}` reads it with `{}`)",
-                p.message,
-                r.place(),
-                r.getter.method()
-            );
+            // The SDK's read is made where the plugin calls into it (a
+            // `super().__init__` line): name the SDK, not that line.
+            p.message = match r.by_sdk {
+                Some(by) => format!(
+                    "{} (the SDK reads it with `{}`, because of `{by}`)",
+                    p.message,
+                    r.getter.method()
+                ),
+                None => format!(
+                    "{} (`{}` reads it with `{}`)",
+                    p.message,
+                    r.place(),
+                    r.getter.method()
+                ),
+            };
             Some(p)
         })
 }

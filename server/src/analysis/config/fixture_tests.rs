@@ -947,3 +947,43 @@ fn sdk_sections_wait_for_a_known_type() {
         ; default=session-ended
     "#]]);
 }
+
+#[test]
+fn a_quoted_value_names_the_quotes() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.getienum("radius", "auth_type", ("pap", "chap"), default="pap")
+        //- default.cfg
+        [radius]
+        auth_type="chap"
+        ;         ^^^^^^ error[config/invalid-enum]: configparser keeps quotes, so `auth_type` reads `"chap"` with its quotes, which is not valid: write `chap` without them (`main.py:5` reads it with `getienum`)
+        [logging]
+        log_level='debug'
+        ;         ^^^^^^^ error[config/invalid-enum]: configparser keeps quotes, so `log_level` reads `'debug'` with its quotes, which is not valid: write `debug` without them
+    "#]]);
+}
+
+#[test]
+fn the_sdk_s_read_is_not_cited_at_the_super_init_line() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def __init__(self, configuration):
+                super().__init__(configuration, configuration_section="vault")
+            def do_get_password_list(self):
+                return self.plugin_configuration.get("vault", "address", required=True)
+        //- default.cfg
+        [vault]
+        ; address=<address>
+        use_credential=token
+        ;              ^^^^^ error[config/invalid-enum]: `token` is not valid for `use_credential`: write one of `explicit`, `gateway` (the SDK reads it with `getienum`, because of `CredentialStorePlugin(configuration_section=)`)
+    "#]]);
+}
