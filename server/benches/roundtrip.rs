@@ -1,6 +1,6 @@
 //! The round-trip benchmark: runs the release binary over stdio as an editor
 //! does, and yaml-language-server and CPython's configparser beside it on the
-//! same texts, then prints a table of figures and ratios (BENCHMARKS.md).
+//! same texts, then prints a table of figures and ratios (docs/BENCHMARKS.md).
 //!
 //! `cargo bench --bench roundtrip`. `SPS_BENCH_QUICK=1` runs fewer edits;
 //! `SPS_BENCH_ONLY=config` runs only the default.cfg cases;

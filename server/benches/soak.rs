@@ -7,7 +7,7 @@
 //!
 //! `cargo bench --bench soak` (about 3 minutes). `SPS_BENCH_BIN=path` runs
 //! another build of the binary (to compare two builds). Figures in
-//! BENCHMARKS.md.
+//! docs/BENCHMARKS.md.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Performance at workspace scale (BENCHMARKS.md, "A workspace of 200
+//! Performance at workspace scale (docs/BENCHMARKS.md, "A workspace of 200
 //! plugins"). Every figure is printed beside its baseline, measured in the
 //! same run:
 //!

@@ -333,6 +333,55 @@ pub(crate) fn check_diagnostics(expect: Expect) {
     let fixture = Fixture::parse(&dedent(expect.data()));
     let diagnostics = diagnostics(&fixture);
     expect.assert_eq(&render(&fixture, &diagnostics));
+    fixes_keep_crlf(&fixture, &diagnostics);
+}
+
+/// Every fix of the fixture's files does on the file with `\r\n` line ends
+/// what it does with `\n`, line ends included: so every fixable code's
+/// fixture runs again on CRLF text (issue 24: two fixes inserted bare `\n`
+/// lines into CRLF files).
+fn fixes_keep_crlf(fixture: &Fixture, diagnostics: &[Vec<Diagnostic>]) {
+    // (code, title, the file's text after the fix's edits in it)
+    fn fixed(text: &str, diags: &[Diagnostic]) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        for d in diags {
+            for f in &d.fixes {
+                let own: Vec<Edit> = f
+                    .edits
+                    .iter()
+                    .filter(|e| e.path.is_none())
+                    .cloned()
+                    .collect();
+                out.push((d.code.id.to_string(), f.title.clone(), apply(text, &own)));
+            }
+        }
+        out
+    }
+    for (i, diags) in diagnostics.iter().enumerate() {
+        let lf = &fixture.files[i].1;
+        if diags.iter().all(|d| d.fixes.is_empty()) || lf.contains('\r') || !lf.contains('\n') {
+            continue;
+        }
+        let crlf = lf.replace('\n', "\r\n");
+        let path = fixture.path(i);
+        let mut files = fixture.memory_files();
+        files.files.insert(path.clone(), crlf.clone().into_bytes());
+        let Some(kind) = DocKind::detect(&path, &files) else {
+            continue;
+        };
+        let cx = Context::new(&path, &files);
+        let on_crlf = fixed(&crlf, &analysis::analyze(kind, &crlf, &cx));
+        let expected: Vec<(String, String, String)> = fixed(lf, diags)
+            .into_iter()
+            .map(|(c, t, text)| (c, t, text.replace('\n', "\r\n")))
+            .collect();
+        assert_eq!(
+            on_crlf,
+            expected,
+            "the fixes of {} on CRLF text",
+            path.display()
+        );
+    }
 }
 
 /// The kind, text, cursor and files of the fixture's `$0` document.
@@ -409,6 +458,78 @@ pub(crate) fn check_references(fixture: &str, expect: Expect) {
             &t.text[t.range.start..t.range.end]
         ));
     }
+    expect.assert_eq(&actual);
+}
+
+/// Checks the document highlights at `$0`: the document with each
+/// highlighted range written in `⟦…⟧`.
+pub(crate) fn check_highlights(fixture: &str, expect: Expect) {
+    let (_, files, path, kind, text, offset) = at_cursor(fixture);
+    let cx = Context::new(&path, &files);
+    let mut ranges = features::highlights(kind, &text, offset, &cx);
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.start));
+    let mut marked = text.clone();
+    for r in ranges {
+        marked.insert(r.end, '⟧');
+        marked.insert(r.start, '⟦');
+    }
+    expect.assert_eq(&marked);
+}
+
+/// Checks the outline of the `$0` document: one line per symbol, indented
+/// under its parent, `name (detail) [kind] "selected text"`.
+pub(crate) fn check_symbols(fixture: &str, expect: Expect) {
+    let (_, files, path, kind, text, _) = at_cursor(fixture);
+    let cx = Context::new(&path, &files);
+    fn write(out: &mut String, text: &str, s: &features::Symbol, depth: usize) {
+        assert!(s.range.start <= s.selection.start && s.selection.end <= s.range.end);
+        out.push_str(&format!(
+            "{}{}{} [{:?}] `{}`\n",
+            "  ".repeat(depth),
+            s.name,
+            s.detail
+                .as_ref()
+                .map_or(String::new(), |d| format!(" ({d})")),
+            s.kind,
+            &text[s.selection.start..s.selection.end]
+        ));
+        for c in &s.children {
+            write(out, text, c, depth + 1);
+        }
+    }
+    let mut actual = String::new();
+    for s in features::symbols(kind, &text, &cx) {
+        write(&mut actual, &text, &s, 0);
+    }
+    expect.assert_eq(&actual);
+}
+
+/// Checks a rename at `$0` to `new_name`: every file it changes, written
+/// out after the edits, or why it is refused.
+pub(crate) fn check_rename(fixture: &str, new_name: &str, expect: Expect) {
+    let (_, files, path, kind, text, offset) = at_cursor(fixture);
+    let cx = Context::new(&path, &files);
+    let actual = match features::rename::rename(kind, &text, offset, new_name, &cx) {
+        Err(why) => format!("refused: {why}\n"),
+        Ok(edits) => {
+            let mut by_file: Vec<(PathBuf, String)> = Vec::new();
+            for e in edits.iter().rev() {
+                if !by_file.iter().any(|(p, _)| *p == e.path) {
+                    by_file.push((e.path.clone(), e.text.to_string()));
+                }
+                let (_, t) = by_file.iter_mut().find(|(p, _)| *p == e.path).unwrap();
+                t.replace_range(e.range.start..e.range.end, &e.new_text);
+            }
+            by_file.sort();
+            by_file
+                .iter()
+                .map(|(p, t)| {
+                    let rel = p.strip_prefix(ROOT).unwrap_or(p);
+                    format!("//- {}\n{t}", rel.display())
+                })
+                .collect()
+        }
+    };
     expect.assert_eq(&actual);
 }
 

@@ -74,9 +74,22 @@ pub fn plugin_folder_of(path: &Path, files: &dyn Files) -> Option<PathBuf> {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirEntry {
+    /// The name; for a name that is not UTF-8, its lossy form.
     pub name: String,
     pub is_dir: bool,
     pub size: u64,
+    /// The name as on the disk, when it is not UTF-8 (pluginv cannot
+    /// package it; `check` still finds a plugin folder so named).
+    pub raw: Option<std::ffi::OsString>,
+}
+
+impl DirEntry {
+    /// The name as on the disk.
+    pub fn os_name(&self) -> &std::ffi::OsStr {
+        self.raw
+            .as_deref()
+            .unwrap_or(std::ffi::OsStr::new(&self.name))
+    }
 }
 
 /// Read-only access to the files of a plugin.
@@ -118,6 +131,13 @@ pub trait Files: Send + Sync {
     /// Results kept for as long as these files do not change, if whoever
     /// made this view knows when they do.
     fn memo(&self) -> Option<&Memo> {
+        None
+    }
+    /// A number that changes when the regular file at `path` does (its
+    /// device, inode, length, modification and change times; an open
+    /// document's text), for results kept across views; None: not a file
+    /// these files would read, or no such number (nothing is kept).
+    fn stamp(&self, _path: &Path) -> Option<u64> {
         None
     }
 }
@@ -410,6 +430,23 @@ impl Files for DiskFiles {
         self.allowed(path) && path.is_file()
     }
 
+    fn stamp(&self, path: &Path) -> Option<u64> {
+        if !self.allowed(path) {
+            return None;
+        }
+        let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        meta.len().hash(&mut h);
+        meta.modified().ok().hash(&mut h);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec()).hash(&mut h);
+        }
+        Some(h.finish() | 1)
+    }
+
     fn read_dir(&self, dir: &Path) -> Vec<DirEntry> {
         let Ok(read) = std::fs::read_dir(dir) else {
             return Vec::new();
@@ -421,10 +458,16 @@ impl Files for DiskFiles {
                 if meta.file_type().is_symlink() {
                     return None;
                 }
+                let os_name = e.file_name();
+                let (name, raw) = match os_name.to_str() {
+                    Some(n) => (n.to_string(), None),
+                    None => (os_name.to_string_lossy().into_owned(), Some(os_name)),
+                };
                 Some(DirEntry {
-                    name: e.file_name().to_str()?.to_string(),
+                    name,
                     is_dir: meta.is_dir(),
                     size: meta.len(),
+                    raw,
                 })
             })
             .collect();
@@ -513,6 +556,15 @@ impl Files for Overlay<'_> {
         self.memo
     }
 
+    fn stamp(&self, path: &Path) -> Option<u64> {
+        match self.open.get(path) {
+            // Even, where the disk's are odd: an open text and the file
+            // never share a stamp.
+            Some(text) => Some(text_hash(text) & !1),
+            None => self.below.stamp(path),
+        }
+    }
+
     fn read_dir(&self, dir: &Path) -> Vec<DirEntry> {
         let mut entries = self.below.read_dir(dir);
         for (path, text) in self.open {
@@ -523,6 +575,7 @@ impl Files for Overlay<'_> {
                             name: name.to_string(),
                             is_dir: false,
                             size: text.len() as u64,
+                            raw: None,
                         });
                     }
                 }
@@ -573,6 +626,7 @@ impl Files for MemoryFiles {
                     name: first.to_string(),
                     is_dir,
                     size: if is_dir { 0 } else { bytes.len() as u64 },
+                    raw: None,
                 }),
             }
         }
@@ -593,6 +647,10 @@ pub struct Listing {
     pub folders: Vec<String>,
     /// Whether the walk stopped early at one of its limits.
     pub truncated: bool,
+    /// Files and folders whose names are not UTF-8: their relative path's
+    /// lossy form (`/`-separated), and the path as on the disk. Left out of
+    /// the walk (nothing below is listed), as pluginv cannot package them.
+    pub not_utf8: Vec<(String, PathBuf)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -633,6 +691,12 @@ pub fn walk<F: Files + ?Sized>(files: &F, dir: &Path, prune: Prune) -> Listing {
             } else {
                 format!("{rel}/{}", e.name)
             };
+            if e.raw.is_some() {
+                let raw = path.join(e.os_name());
+                let raw = raw.strip_prefix(dir).map_or(raw.clone(), Path::to_path_buf);
+                listing.not_utf8.push((child, raw));
+                continue;
+            }
             if e.is_dir {
                 if depth + 1 < WALK_MAX_DEPTH {
                     stack.push((path.join(&e.name), child.clone(), depth + 1));

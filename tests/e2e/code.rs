@@ -347,3 +347,102 @@ fn hover_and_completion_in_the_code_from_default_cfg() {
     assert_eq!(server.shutdown(), 0);
     assert_eq!(again.shutdown(), 0);
 }
+
+/// Over stdio, from the code side: references of a read's option reach
+/// default.cfg, document highlights mark it, and the `.py` has an outline.
+#[test]
+fn references_highlights_and_outline_from_a_py() {
+    let main = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return self.plugin_configuration.getint(\"my_plugin\", \"timeout\", default=15)\n";
+    let cfg = "[my_plugin]\n; timeout=10\n";
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ]);
+    let mut server = Server::start_open_scope(&plugin.dir);
+    let p = server.open(&plugin.path("main.py"), main);
+    server.diagnostics(&p, 1);
+    let at = main.find("\"timeout\"").unwrap() + 3;
+    let refs = server
+        .request(
+            "textDocument/references",
+            json!({ "textDocument": { "uri": p }, "position": position(main, at, "utf-16"), "context": { "includeDeclaration": false } }),
+        )
+        .unwrap();
+    assert_eq!(
+        refs,
+        json!([
+            { "uri": uri(&plugin.path("default.cfg")), "range": { "start": { "line": 1, "character": 2 }, "end": { "line": 1, "character": 9 } } }
+        ])
+    );
+    let highlights = server
+        .request(
+            "textDocument/documentHighlight",
+            json!({ "textDocument": { "uri": p }, "position": position(main, at, "utf-16") }),
+        )
+        .unwrap();
+    assert_eq!(
+        highlights,
+        json!([{ "range": { "start": { "line": 6, "character": 61 }, "end": { "line": 6, "character": 70 } }, "kind": 1 }])
+    );
+    let symbols = server
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": p } }),
+        )
+        .unwrap();
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Plugin", "[my_plugin]"]);
+    assert_eq!(symbols[0]["children"][0]["name"], "do_authenticate");
+    assert_eq!(server.shutdown(), 0);
+}
+
+/// Renaming the entry point file in the editor edits `entry_point` in the
+/// MANIFEST (the open text when it is open, in its quotes); a rename to
+/// another folder, or of another file, edits nothing.
+#[test]
+fn renaming_the_entry_point_file_edits_the_manifest() {
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", MAIN_PY),
+        ("lib/__init__.py", ""),
+    ]);
+    let mut server = Server::start_open_scope(&plugin.dir);
+    let rename = |server: &mut Server, from: &str, to: &str| {
+        server
+            .request(
+                "workspace/willRenameFiles",
+                json!({ "files": [{ "oldUri": uri(&plugin.path(from)), "newUri": uri(&plugin.path(to)) }] }),
+            )
+            .unwrap()
+    };
+    let m = uri(&plugin.path("MANIFEST"));
+    assert_eq!(
+        rename(&mut server, "main.py", "plugin_main.py"),
+        json!({ "changes": { m.clone(): [
+            { "range": { "start": { "line": 5, "character": 13 }, "end": { "line": 5, "character": 20 } }, "newText": "plugin_main.py" }
+        ] } })
+    );
+    // The open MANIFEST's text, quotes kept.
+    let quoted = GOOD_MANIFEST.replace("entry_point: main.py", "entry_point: 'main.py'");
+    let opened = server.open(&plugin.path("MANIFEST"), &quoted);
+    server.diagnostics(&opened, 1);
+    assert_eq!(
+        rename(&mut server, "main.py", "start.py")["changes"][&m][0]["newText"],
+        "'start.py'"
+    );
+    assert_eq!(
+        rename(&mut server, "main.py", "lib/main.py"),
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        rename(&mut server, "lib/__init__.py", "lib/x.py"),
+        serde_json::Value::Null
+    );
+    assert_eq!(server.shutdown(), 0);
+}

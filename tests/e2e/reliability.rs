@@ -1,4 +1,4 @@
-//! The promises of the README's "Guarantees" under attack: special files,
+//! The promises of docs/guarantees.md under attack: special files,
 //! many documents, documents that are not on the disk, long sessions.
 
 use std::path::Path;

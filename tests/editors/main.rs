@@ -288,6 +288,11 @@ fn helix_languages_toml() {
             Some(grammar),
             "{name}: grammar"
         );
+        assert_eq!(
+            language.get("injection-regex").and_then(|g| g.as_str()),
+            Some(name),
+            "{name}: injection-regex"
+        );
         // Highlighting comes from the reused grammar's queries.
         let highlights = read(&dir.join(format!("queries/{name}/highlights.scm")));
         assert!(
@@ -297,6 +302,24 @@ fn helix_languages_toml() {
             "queries/{name}/highlights.scm must inherit {grammar}"
         );
     }
+}
+
+/// The README's "Upstream" block (Helix's own form: one `[language-server]`
+/// table of inline entries) says what languages.toml says.
+#[test]
+fn helix_upstream_form_matches_languages_toml() {
+    let dir = repo_root().join("editors/helix");
+    let readme = read(&dir.join("README.md"));
+    let upstream = readme
+        .split_once("## Upstream")
+        .and_then(|(_, rest)| rest.split_once("```toml\n"))
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(block, _)| block)
+        .expect("editors/helix/README.md has an Upstream toml block");
+    assert!(upstream.starts_with("[language-server]\nsps-plugin-ls = { command = "));
+    let upstream: toml::Table = upstream.parse().expect("the Upstream block is TOML");
+    let ours: toml::Table = read(&dir.join("languages.toml")).parse().unwrap();
+    assert_eq!(upstream, ours);
 }
 
 /// Whether Helix would start sps-plugin-ls for `file`: its root is the
@@ -428,6 +451,10 @@ fn editors_agree_on_file_names() {
         "cmd = { 'sps-plugin-ls', '--stdio' }",
         "filetypes = { 'sps_manifest', 'sps_plugin_cfg', 'python' }",
         "root_markers = { 'MANIFEST', '.git' }",
+        // nvim-lspconfig's `lsp/<name>.lua` form: the documentation block
+        // its generator reads, then the typed config.
+        "---@brief\n---\n--- https://github.com/sps-plugin-ls/sps-plugin-ls\n",
+        "\n---@type vim.lsp.Config\nreturn {\n",
     ] {
         assert!(
             lsp.contains(needle),
@@ -949,6 +976,97 @@ fn vscode_extension_npm_test() {
     );
 }
 
+/// Ready for the Marketplace and Open VSX: not private, with an icon,
+/// repository, homepage, bugs and gallery banner, and `vsce ls` (the files
+/// `vsce publish` would upload) lists exactly what the extension needs,
+/// with no warning.
+#[test]
+fn vscode_package_is_ready_to_publish() {
+    let package = vscode_package_json();
+    assert!(
+        package.get("private").is_none(),
+        "package.json is not private"
+    );
+    let icon = package["icon"].as_str().expect("icon");
+    let png = fs::read(repo_root().join("editors/vscode").join(icon)).expect("the icon file");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{icon} is a PNG");
+    let (width, height) = (
+        u32::from_be_bytes(png[16..20].try_into().unwrap()),
+        u32::from_be_bytes(png[20..24].try_into().unwrap()),
+    );
+    assert!(
+        width >= 128 && width == height,
+        "{icon}: {width}x{height}, square, 128 px or more"
+    );
+    let repository = "https://github.com/sps-plugin-ls/sps-plugin-ls";
+    assert_eq!(package["repository"]["url"], format!("{repository}.git"));
+    assert_eq!(package["homepage"], format!("{repository}#readme"));
+    assert_eq!(package["bugs"]["url"], format!("{repository}/issues"));
+    assert!(package["galleryBanner"]["color"]
+        .as_str()
+        .is_some_and(|c| c.starts_with('#')));
+    assert!(package["galleryBanner"]["theme"].as_str().is_some());
+    let cargo = read(&repo_root().join("Cargo.toml"));
+    assert!(
+        cargo.contains(&format!("repository = \"{repository}\"")),
+        "Cargo.toml's repository is the same address"
+    );
+
+    let Some(dir) = vscode_dir_with_node_modules("vscode_package_is_ready_to_publish") else {
+        return;
+    };
+    let tmp = TempDir::new("vsce-ls");
+    let run = run_with_timeout(
+        Command::new("node")
+            .arg(dir.join("node_modules/@vscode/vsce/vsce"))
+            .args(["ls", "--no-dependencies"])
+            .current_dir(&dir),
+        tmp.path(),
+        Duration::from_secs(120),
+    );
+    assert!(
+        run.status.is_some_and(|s| s.success()) && run.stderr.trim().is_empty(),
+        "vsce ls\n{}",
+        run.describe()
+    );
+    let mut listed: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    listed.sort();
+    let allowed = |f: &str| {
+        [
+            "package.json",
+            "README.md",
+            "LICENSE",
+            "CHANGELOG.md",
+            "images/icon.png",
+            "dist/extension.js",
+        ]
+        .contains(&f)
+            || (f.starts_with("syntaxes/") && f.ends_with(".tmLanguage.json"))
+            || (f.starts_with("language-configuration/") && f.ends_with(".json"))
+    };
+    assert!(
+        listed.iter().all(|f| allowed(f)),
+        "vsce ls lists more: {listed:?}"
+    );
+    for needed in [
+        "package.json",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
+        "images/icon.png",
+    ] {
+        assert!(
+            listed.contains(&needed),
+            "vsce ls lacks {needed}: {listed:?}"
+        );
+    }
+}
+
 #[test]
 fn vscode_vsix_package() {
     let Some(dir) = vscode_dir_with_node_modules("vscode_vsix_package") else {
@@ -1273,5 +1391,22 @@ fn vscode_in_code_server() {
         run.elapsed,
         artifacts.join("vscode-problems.png").display(),
         tail(&run.stdout, 2000)
+    );
+
+    // The README's picture is the one this run took, so it cannot go stale.
+    let shot = fs::read(artifacts.join("vscode-problems.png")).expect("the run's screenshot");
+    let docs = fs::read(root.join("docs/vscode-problems.png")).expect("docs/vscode-problems.png");
+    assert!(
+        shot == docs,
+        "docs/vscode-problems.png is not the screenshot this run took"
+    );
+    let readme = read(&root.join("README.md"));
+    let image = "](docs/vscode-problems.png)";
+    let line = readme
+        .lines()
+        .position(|l| l.starts_with("![") && l.ends_with(image));
+    assert!(
+        line.is_some_and(|n| n < 80),
+        "the README shows docs/vscode-problems.png as an image in its first 80 lines (line {line:?})"
     );
 }

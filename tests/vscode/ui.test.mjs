@@ -16,7 +16,6 @@
 //   SPS_CODE_SERVER       code-server package  (default .tools/code-server/node_modules/code-server)
 //   CHROMIUM              browser              (default /usr/bin/chromium)
 //   SPS_VSCODE_ARTIFACTS  where screenshots and logs go (default target/vscode-ui)
-//   SPS_VSCODE_SCREENSHOT_UPDATE=1  also write docs/vscode-problems.png
 //   SPS_KEEP_TEST_DIRS    keep the temporary folders
 //
 // Nothing leaves the machine: code-server and Chromium get an HTTP(S) proxy on
@@ -650,11 +649,11 @@ uiTest('broken MANIFEST: errors with the server codes in the Problems panel', as
   await page.waitForTimeout(500); // let the cursor and squiggles settle
   await page.screenshot({ path: shot });
   log(`screenshot with the Problems panel: ${shot}`);
-  if (process.env.SPS_VSCODE_SCREENSHOT_UPDATE || !fs.existsSync(DOCS_SCREENSHOT)) {
-    fs.mkdirSync(path.dirname(DOCS_SCREENSHOT), { recursive: true });
-    fs.copyFileSync(shot, DOCS_SCREENSHOT);
-    log(`updated ${path.relative(ROOT, DOCS_SCREENSHOT)}`);
-  }
+  // The README shows this picture: every run writes it, so it cannot go
+  // stale (tests/editors checks that it is this run's).
+  fs.mkdirSync(path.dirname(DOCS_SCREENSHOT), { recursive: true });
+  fs.copyFileSync(shot, DOCS_SCREENSHOT);
+  log(`wrote ${path.relative(ROOT, DOCS_SCREENSHOT)}`);
 });
 
 uiTest('the server inside the package runs; none is set and none is on PATH', async () => {

@@ -1,13 +1,38 @@
--- sps-plugin-ls: language server for One Identity Safeguard for Privileged
--- Sessions (SPS) plugins: MANIFEST, default.cfg and the plugin's Python code.
---
--- Neovim 0.11+: put this directory on 'runtimepath' (or copy this file to
--- ~/.config/nvim/lsp/sps_plugin_ls.lua) and run
---   vim.lsp.enable('sps_plugin_ls')
--- Override anything with vim.lsp.config('sps_plugin_ls', { ... }).
---
--- Python files get the server only inside a plugin folder (a folder at or
--- above them holds a MANIFEST); other Python projects are not touched.
+---@brief
+---
+--- https://github.com/sps-plugin-ls/sps-plugin-ls
+---
+--- Linter and language server for One Identity Safeguard for Privileged
+--- Sessions (SPS) plugins: their `MANIFEST`, `default.cfg` and Python code.
+--- It can be installed via `pip`:
+---
+--- ```sh
+--- pip install sps-plugin-ls
+--- ```
+---
+--- The `MANIFEST` and `default.cfg` files need their file types, which
+--- Neovim does not know:
+---
+--- ```lua
+--- vim.filetype.add({
+---   filename = {
+---     MANIFEST = 'sps_manifest',
+---     ['default.cfg'] = 'sps_plugin_cfg',
+---     ['default.cfg.plugin'] = 'sps_plugin_cfg',
+---   },
+--- })
+--- ```
+---
+--- Python files get the server only inside a plugin folder (a folder at or
+--- above them holds a `MANIFEST`), rooted there; other Python projects are
+--- not touched. Settings go in `settings.spsPluginLs` (read through
+--- `workspace/configuration`), for example:
+---
+--- ```lua
+--- vim.lsp.config('sps_plugin_ls', {
+---   settings = { spsPluginLs = { ignore = { 'layout' } } },
+--- })
+--- ```
 
 ---@type vim.lsp.Config
 return {
@@ -24,4 +49,5 @@ return {
       on_dir(vim.fs.root(bufnr, '.git') or vim.fs.dirname(name))
     end
   end,
+  settings = {},
 }

@@ -90,7 +90,7 @@ function buildServer(triple, host) {
 function vsce(args) {
   const bin = path.join(EXTENSION_DIR, 'node_modules/@vscode/vsce/vsce');
   if (!fs.existsSync(bin)) fail('node_modules is missing: npm ci');
-  run(process.execPath, [bin, 'package', '--no-dependencies', '--allow-missing-repository', ...args], EXTENSION_DIR);
+  run(process.execPath, [bin, 'package', '--no-dependencies', ...args], EXTENSION_DIR);
 }
 
 const options = parseArgs(process.argv.slice(2));

@@ -19,7 +19,7 @@ pub struct Shape {
 }
 
 /// The problem planted in plugin `k`, by family, in the order of the
-/// README's tables; most plugins get none.
+/// tables of docs/checks.md; most plugins get none.
 fn problem(k: usize) -> Option<&'static str> {
     match k % 20 {
         1 => Some("manifest"),

@@ -416,6 +416,96 @@ fn undocumented_option_and_rejected_defaults() {
     "#]]);
 }
 
+/// `from lib.plugin import *` brings the module's public names, `Plugin`
+/// among them (issue 24: it was `import/name-not-found: lib/plugin.py
+/// defines no *`): the class is found and its reads known (`other` is
+/// never read).
+#[test]
+fn star_import_brings_public_names() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import *
+        //- default.cfg
+        [my]
+        key = 1
+        other = 2
+        ^^^^^ warning[config/unread-option]: the plugin never reads `other` in `[my]`: setting it changes nothing (it reads `key`)
+        //- lib/__init__.py
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import AAPlugin
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self):
+                return self.plugin_configuration.get('my', 'key')
+    "#]]);
+}
+
+/// A star import brings only `__all__` when the module has one.
+#[test]
+fn star_import_brings_only_all() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        #            ^^^^^^^ error[plugin/no-plugin-class]: `main.py` neither defines nor imports a class named `Plugin`, which SPS instantiates: add `from lib.plugin import Plugin` or `class Plugin(...)`
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import *
+        //- lib/__init__.py
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import AAPlugin
+
+        __all__ = ['Helper']
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self):
+                return None
+    "#]]);
+}
+
+/// A coding cookie naming a codec CPython does not have (PEP 263).
+#[test]
+fn coding_cookie_of_an_unknown_codec() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        # -*- coding: klingon -*-
+        #             ^^^^^^^ error[file/encoding]: CPython knows no codec `klingon`: it refuses to compile the file
+        from safeguard.sessions.plugin import AAPlugin
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self):
+                return None
+        //- lib/__init__.py
+        //- lib/legacy.py
+        # coding: cp1252
+        #         ^^^^^^ warning[file/encoding]: sps-plugin-ls decodes only UTF-8, Latin-1 and ASCII Python files; this one, in `cp1252`, is read as UTF-8, so text outside ASCII may be misread: save it as UTF-8
+        X = 1
+    "#]]);
+}
+
 // Issue 25: one finding per problem, and the advice that fixes it.
 
 #[test]

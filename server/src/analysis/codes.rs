@@ -1,7 +1,7 @@
 //! The registry of diagnostic codes: one constant per code, with its default
 //! severity, a one-line summary and whether its fixes are safe. Every
-//! diagnostic is made from one of these; the README's tables are checked
-//! against [`ALL`] by a test, both ways.
+//! diagnostic is made from one of these; the tables of docs/checks.md and
+//! docs/configuration.md are checked against [`ALL`] by a test, both ways.
 
 use std::fmt;
 
@@ -77,7 +77,7 @@ impl Applicability {
 }
 
 /// Where the rules are documented, one anchor per code: `docs/rules.md` of
-/// the repository (generated from [`ALL`] and the README's tables by a test
+/// the repository (generated from [`ALL`] and the tables of docs/ by a test
 /// in this file), on its main branch.
 pub const RULES_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
 
@@ -173,7 +173,7 @@ macro_rules! registry {
                 )*
             }
         )*
-        /// Every code, in the order of the README's tables.
+        /// Every code, in the order of the tables of docs/checks.md and docs/configuration.md.
         pub const ALL: &[Code] = &[ $( $( $family::$name, )* )* ];
     };
 }
@@ -220,6 +220,7 @@ registry! {
     file {
         TOO_LARGE = "file/too-large", Warning, No, "The file is over 16 MiB and is not analysed.";
         INVALID_UTF8 = "file/invalid-utf8", Error, No, "The file is not valid UTF-8.";
+        ENCODING = "file/encoding", Error, No, "A `.py` file's coding cookie names a codec CPython lacks or sps-plugin-ls does not decode, or a byte outside it.";
     }
     config {
         // Commenting the line out drops what it says (removing a
@@ -286,9 +287,10 @@ registry! {
         SDK_BUNDLED = "layout/sdk-bundled", Error, No, "The Plugin SDK is inside the plugin.";
         TOO_LARGE = "layout/too-large", Error, No, "What would be zipped is too large.";
         CONFIGURATION_SYNC = "layout/configuration-sync", Info, No, "pluginv cannot package a configuration_sync plugin.";
+        NAME_NOT_UTF8 = "layout/name-not-utf8", Error, No, "A file or folder name in the plugin is not UTF-8.";
     }
     settings {
-        SYNTAX = "settings/syntax", Error, No, "TOML cannot read the configuration file.";
+        SYNTAX = "settings/syntax", Error, No, "The configuration file cannot be read: TOML cannot read it, or it is over 1 MiB.";
         // Renames the key to a guess.
         UNKNOWN_KEY = "settings/unknown-key", Warning, Unsafe, "The configuration has no such setting.";
         // Changes the code to the nearest known one, a guess.
@@ -342,11 +344,21 @@ registry! {
 mod tests {
     use super::*;
 
-    /// Every code in the README's tables (the first cell of a row), in order.
+    /// The pages whose tables document the codes, in order: what is
+    /// checked, then the configuration file's and the suppressions' codes.
+    fn tables() -> String {
+        [
+            include_str!("../../../docs/checks.md"),
+            include_str!("../../../docs/configuration.md"),
+        ]
+        .concat()
+    }
+
+    /// Every code in the tables (the first cell of a row), in order.
     fn documented() -> Vec<String> {
-        let readme = include_str!("../../../README.md");
+        let tables = tables();
         let mut codes = Vec::new();
-        for line in readme.lines() {
+        for line in tables.lines() {
             let Some(first) = line.strip_prefix('|').and_then(|l| l.split('|').next()) else {
                 continue;
             };
@@ -360,7 +372,7 @@ mod tests {
     }
 
     #[test]
-    fn readme_documents_every_code_and_no_other() {
+    fn docs_document_every_code_and_no_other() {
         let documented = documented();
         let registered: Vec<&str> = ALL.iter().map(|c| c.id).collect();
         let undocumented: Vec<&&str> = registered
@@ -373,11 +385,11 @@ mod tests {
             .collect();
         assert!(
             undocumented.is_empty(),
-            "codes with no README row: {undocumented:?}"
+            "codes with no row in docs/checks.md or docs/configuration.md: {undocumented:?}"
         );
         assert!(
             unregistered.is_empty(),
-            "README rows with no code: {unregistered:?}"
+            "rows in docs/ with no code: {unregistered:?}"
         );
     }
 
@@ -415,11 +427,11 @@ mod tests {
         );
     }
 
-    /// The README's row for each code: (severity cell, meaning cell).
-    fn readme_rows() -> Vec<(String, String, String)> {
-        let readme = include_str!("../../../README.md");
+    /// The documented row of each code: (code, severity cell, meaning cell).
+    fn documented_rows() -> Vec<(String, String, String)> {
+        let tables = tables();
         let mut rows = Vec::new();
-        for line in readme.lines() {
+        for line in tables.lines() {
             let Some(cells) = line.strip_prefix('|').and_then(|l| l.strip_suffix('|')) else {
                 continue;
             };
@@ -439,14 +451,16 @@ mod tests {
     /// `docs/rules.md`: one section per code, under the anchor
     /// [`Code::doc_url`] points at.
     fn rules_markdown() -> String {
-        let rows = readme_rows();
+        let rows = documented_rows();
         let mut out = String::from(
             "# Rules\n\n\
-             <!-- Generated from the code registry (server/src/analysis/codes.rs) and the README's \
-             tables by `UPDATE_EXPECT=1 cargo test --lib rules_md`; do not edit. -->\n\n\
+             <!-- Generated from the code registry (server/src/analysis/codes.rs) and the \
+             tables of docs/checks.md and docs/configuration.md by `UPDATE_EXPECT=1 cargo test --lib rules_md`; do not edit. -->\n\n\
              Every diagnostic of sps-plugin-ls has one of these codes. A configuration file \
              selects, ignores and re-grades them; a comment \
-             `sps-plugin-ls: ignore[code]` silences one (see the README). **Fix** says whether \
+             `sps-plugin-ls: ignore[code]` silences one (see \
+             [configuration.md](configuration.md)). What each family checks is in \
+             [checks.md](checks.md). **Fix** says whether \
              `sps-plugin-ls check --fix` applies the code's fixes (safe), only with \
              `--unsafe-fixes` (unsafe), or whether there are none.\n",
         );
@@ -462,7 +476,7 @@ mod tests {
                 .find(|(id, _, _)| id == code.id)
                 .map(|(_, s, m)| (s.clone(), m.clone()))
                 .unwrap_or_else(|| (code.severity.as_str().to_string(), String::new()));
-            // The README's words where it has a row, else the summary.
+            // The table's words where it has a row, else the summary.
             let text = if meaning.is_empty() {
                 code.summary.to_string()
             } else {

@@ -33,7 +33,15 @@ pub fn check_document(doc: &YamlDocument, cx: &Context) -> Vec<Diagnostic> {
         }
     }
 
-    let scan = packaging(&cx.files.walk(dir, is_left_out));
+    let listing = cx.files.walk(dir, is_left_out);
+    for (name, _) in &listing.not_utf8 {
+        out.push(Diagnostic::error(
+            codes::layout::NAME_NOT_UTF8,
+            top,
+            format!("the name of `{name}` is not UTF-8: pluginv cannot package a name that is not UTF-8; rename it"),
+        ));
+    }
+    let scan = packaging(&listing);
     if scan.bundles_sdk {
         out.push(Diagnostic::error(
             codes::layout::SDK_BUNDLED,

@@ -139,3 +139,36 @@ fn file_too_large() {
         ^ warning[file/too-large]: this file is 17000000 bytes; files over 16 MiB are not analysed (empty range)
     "#]]);
 }
+
+/// A name that is not UTF-8 cannot be written in a fixture (its files are
+/// text): a folder on the disk holds one, and the MANIFEST's diagnostics
+/// are rendered as the fixtures render them.
+#[cfg(unix)]
+#[test]
+fn name_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+
+    use crate::analysis::{self, Context};
+    use crate::workspace::{DiskFiles, DocKind};
+
+    let dir = std::env::temp_dir().join(format!("sps-layout-not-utf8-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join(std::ffi::OsStr::from_bytes(b"data\xff"))).unwrap();
+    let manifest = "name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: aa\napi: '1.9'\nentry_point: main.py\n";
+    std::fs::write(dir.join("MANIFEST"), manifest).unwrap();
+    std::fs::write(dir.join("main.py"), "#!/usr/bin/env pluginwrapper3\n").unwrap();
+    std::fs::write(dir.join(std::ffi::OsStr::from_bytes(b"x\xfe.py")), "").unwrap();
+    let files = DiskFiles::confined(&dir);
+    let path = dir.join("MANIFEST");
+    let cx = Context::new(&path, &files);
+    let rendered: String = analysis::analyze(DocKind::Manifest, manifest, &cx)
+        .iter()
+        .filter(|d| d.code.id.starts_with("layout/"))
+        .map(|d| format!("{}[{}]: {}\n", d.severity.as_str(), d.code.id, d.message))
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    expect![[r#"
+        error[layout/name-not-utf8]: the name of `data�` is not UTF-8: pluginv cannot package a name that is not UTF-8; rename it
+        error[layout/name-not-utf8]: the name of `x�.py` is not UTF-8: pluginv cannot package a name that is not UTF-8; rename it
+    "#]].assert_eq(&rendered);
+}

@@ -279,12 +279,14 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
         DocKind::Config => config::check(text, cx),
         DocKind::Python => {
             let folder = &cx.plugin().folder;
-            match cx.files.read(&folder.join("MANIFEST")) {
+            let mut d = match cx.files.read(&folder.join("MANIFEST")) {
                 Some(manifest) => {
                     code::rules::findings(cx.files, folder, &manifest).for_file(cx.path)
                 }
                 None => Vec::new(),
-            }
+            };
+            d.extend(code::encoding::check(text));
+            d
         }
         DocKind::Settings => settings::check(text, cx),
     };
@@ -296,7 +298,33 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
     diags = suppression::apply(text, comment_style(kind), diags);
     diags = settings::apply(configured, cx.path, diags);
     diags.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.code));
+    with_line_ends(&mut diags, text, cx);
     diags
+}
+
+/// The lines fixes insert into a file whose lines end in `\r\n` end so
+/// too (the rules write `\n`). An edit in another file takes that file's.
+fn with_line_ends(diags: &mut [Diagnostic], text: &str, cx: &Context) {
+    let own = crate::text::uses_crlf(text);
+    let mut others: std::collections::HashMap<std::path::PathBuf, bool> = Default::default();
+    for d in diags.iter_mut() {
+        for e in d.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+            if !e.new_text.contains('\n') {
+                continue;
+            }
+            let crlf = match &e.path {
+                None => own,
+                Some(p) => *others.entry(p.clone()).or_insert_with(|| {
+                    cx.files
+                        .read_head(p, 64 * 1024)
+                        .is_some_and(|t| crate::text::uses_crlf(&t))
+                }),
+            };
+            if crlf {
+                e.new_text = crate::text::with_crlf(&e.new_text);
+            }
+        }
+    }
 }
 
 /// Where suppression comments go in a document of this kind.

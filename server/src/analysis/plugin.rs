@@ -163,8 +163,34 @@ pub fn plugins_under(root: &Path, files: &dyn Files) -> (Vec<PathBuf>, bool) {
             _ => None,
         })
         .collect();
+    // A folder whose name is not UTF-8 is not walked into: one holding a
+    // MANIFEST is a plugin all the same (the walk of a plugin reports its
+    // own such names), and the plugins in the first 16 others are searched
+    // for (one level of such names, each with a walk's limits).
+    let mut truncated = listing.truncated;
+    let mut searched = 0;
+    for (_, raw) in &listing.not_utf8 {
+        let dir = root.join(raw);
+        if files.is_file(&dir.join("MANIFEST")) {
+            folders.push(dir);
+        } else if searched < 16 && !folders.iter().any(|f| dir.starts_with(f)) {
+            searched += 1;
+            let inner = files.walk(&dir, packaging::is_left_out);
+            truncated |= inner.truncated;
+            folders.extend(
+                inner
+                    .files
+                    .iter()
+                    .filter_map(|f| match f.path.rsplit_once('/') {
+                        Some((sub, "MANIFEST")) => Some(dir.join(sub)),
+                        None if f.path == "MANIFEST" => Some(dir.clone()),
+                        _ => None,
+                    }),
+            );
+        }
+    }
     folders.sort();
-    (folders, listing.truncated)
+    (folders, truncated)
 }
 
 /// What pluginv would package of the plugin's Python: the entry point and

@@ -26,6 +26,14 @@ pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
                     p.message
                 ),
             ),
+            ProblemKind::TooLarge => Diagnostic::error(
+                code::SYNTAX,
+                p.range,
+                format!(
+                    "{}, so it is not read: no setting of the file applies",
+                    p.message
+                ),
+            ),
             ProblemKind::UnknownKey(key) => {
                 let mut d = Diagnostic::warning(
                     code::UNKNOWN_KEY,

@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use super::out;
 use super::report::{render, statistics, FileReport, Format, Options as ReportOptions};
-use crate::analysis::{self, codes, Context, Diagnostic, Severity, MAX_ANALYSED_BYTES};
+use crate::analysis::{self, Context, Severity, MAX_ANALYSED_BYTES};
 use crate::settings::{self, ProblemKind, Settings};
-use crate::text::{Encoding, LineIndex, TextRange};
+use crate::text::{Encoding, LineIndex};
 use crate::workspace::{
-    read_bounded, regular_file, DiskFiles, DocKind, Files, Memo, Overlay, ScanCache, MAX_READ,
+    read_bounded, read_prefix, regular_file, DiskFiles, DocKind, Files, Memo, Overlay, ScanCache,
+    MAX_READ,
 };
 
 /// `SPS_PLUGIN_LS_THREADS`: how many plugins `check` reads at once (default:
@@ -243,6 +244,14 @@ pub fn run(args: &[String]) -> i32 {
             .any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
         i32::from(failed)
     };
+    // Files `--fix` would not write: said on stderr (also with `-q`: the
+    // fix asked for did not happen), and status 2 whatever else.
+    for (_, why) in &checker.refused {
+        out::eprint(&format!("sps-plugin-ls: {why}\n"));
+    }
+    if !checker.refused.is_empty() {
+        return 2;
+    }
     if args.exit_zero {
         0
     } else {
@@ -324,12 +333,15 @@ pub fn configuration(dir: &Path) -> Result<Settings, String> {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 _ => {}
             }
-            let bytes = read_bounded(&path, MAX_READ).map_err(|e| {
-                format!(
-                    "{}: cannot read this configuration file: {e}",
-                    path.display()
-                )
-            })?;
+            // No further than just past the limit: a larger file is not
+            // read (`settings::parse` says so).
+            let (bytes, _) =
+                read_prefix(&path, settings::MAX_CONFIG_BYTES as u64 + 1).map_err(|e| {
+                    format!(
+                        "{}: cannot read this configuration file: {e}",
+                        path.display()
+                    )
+                })?;
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let Some(mut found) = settings::parse(&text, name == "pyproject.toml") else {
                 continue;
@@ -337,7 +349,7 @@ pub fn configuration(dir: &Path) -> Result<Settings, String> {
             if let Some(p) = found
                 .problems
                 .iter()
-                .find(|p| p.kind == ProblemKind::Syntax)
+                .find(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::TooLarge))
             {
                 let lc = LineIndex::new(&text).line_col(&text, p.range.start, Encoding::Utf32);
                 return Err(format!(
@@ -363,6 +375,12 @@ struct Checker {
     force_exclude: bool,
     /// Files written (with `--diff`: changed in memory) in this round.
     written: usize,
+    /// `--fix`: files not written, with why (a link out of the plugin, a
+    /// read-only file, a file that changed while it was being fixed);
+    /// they are not touched again, and `check` exits 2.
+    refused: Vec<(PathBuf, String)>,
+    /// `--fix`: how each file read may be written, from its reading.
+    targets: HashMap<PathBuf, Target>,
     /// The .zip files met, whose files are never fixed.
     zips: Vec<PathBuf>,
     /// `--diff`: the fixed text of each file so far, which the analysis
@@ -381,6 +399,8 @@ impl Checker {
             unsafe_fixes,
             force_exclude,
             written: 0,
+            refused: Vec::new(),
+            targets: HashMap::new(),
             zips: Vec::new(),
             pending: HashMap::new(),
             originals: HashMap::new(),
@@ -420,7 +440,11 @@ impl Checker {
         };
         let relabel = |s: String| relabel(&s, &abs_root, &user_root);
         let pending = std::mem::take(&mut self.pending);
+        let refused_before = self.refused.len();
         let result = self.check_absolute(&abs, &meta, &pending);
+        for (_, why) in &mut self.refused[refused_before..] {
+            *why = relabel(std::mem::take(why));
+        }
         self.pending = pending;
         for (path, text) in std::mem::take(&mut self.updates) {
             self.pending.insert(path, text.into());
@@ -475,7 +499,7 @@ impl Checker {
                 path.display()
             ));
         };
-        let bytes = current_bytes(path, pending)?;
+        let bytes = self.read(path, pending)?;
         let out = vec![self.document(path.display().to_string(), path, kind, bytes, &files)?];
         refuse_special_files(&disk)?;
         Ok(out)
@@ -562,7 +586,7 @@ impl Checker {
         let mut documents = Vec::new();
         for (path, kind) in plugin_documents(dir, &files) {
             if !excluded(&path) {
-                let bytes = current_bytes(&path, pending)?;
+                let bytes = self.read(&path, pending)?;
                 documents.push((path, kind, bytes));
             }
         }
@@ -592,6 +616,21 @@ impl Checker {
         }
         refuse_special_files(&disk)?;
         Ok(out)
+    }
+
+    /// A file's bytes for this round; with `--fix`, also how it may be
+    /// written ([`Target`]).
+    fn read(
+        &mut self,
+        path: &Path,
+        pending: &HashMap<PathBuf, Arc<str>>,
+    ) -> Result<Vec<u8>, String> {
+        if self.mode != Mode::Fix {
+            return current_bytes(path, pending);
+        }
+        let (bytes, target) = read_for_fix(path)?;
+        self.targets.insert(path.to_path_buf(), target);
+        Ok(bytes)
     }
 
     fn check_zip(&mut self, path: &Path) -> Result<Vec<FileReport>, String> {
@@ -630,7 +669,15 @@ impl Checker {
         bytes: Vec<u8>,
         files: &dyn Files,
     ) -> Result<FileReport, String> {
-        if self.mode == Mode::Check || bytes.len() > MAX_ANALYSED_BYTES {
+        // A .py file in another codec than UTF-8 (its coding cookie
+        // says so) is never written: the fixed text would be UTF-8.
+        if self.mode == Mode::Check
+            || bytes.len() > MAX_ANALYSED_BYTES
+            || self.refused.iter().any(|(p, _)| p == path)
+            || (kind == DocKind::Python
+                && analysis::code::encoding::declared(&bytes)
+                    != analysis::code::encoding::Codec::Utf8)
+        {
             return Ok(report(name, path, kind, bytes, files));
         }
         let text = match String::from_utf8(bytes) {
@@ -646,7 +693,25 @@ impl Checker {
         r.fixed = fixed.fixed;
         if r.text != text {
             if self.mode == Mode::Fix {
-                write_atomically(path, &r.text)?;
+                let changed = || format!("{}: changed while fixing; not written", path.display());
+                let refused = match self.targets.remove(path) {
+                    Some(Target::File(read)) => match write_over(path, &read, &r.text)? {
+                        Written::Yes => None,
+                        Written::Changed => Some(changed()),
+                    },
+                    Some(Target::Refused(why)) => Some(why),
+                    None => Some(changed()),
+                };
+                if let Some(why) = refused {
+                    self.refused.push((path.to_path_buf(), why));
+                    return Ok(report(
+                        std::mem::take(&mut r.name),
+                        path,
+                        kind,
+                        text.into_bytes(),
+                        files,
+                    ));
+                }
             } else {
                 self.updates.push((path.to_path_buf(), r.text.clone()));
             }
@@ -745,47 +810,171 @@ fn relabel(text: &str, abs: &Path, user: &Path) -> String {
     out
 }
 
-/// Replaces the file's contents: the new text goes to a temporary file in
-/// the same folder, with the file's permissions (and owner, where the
-/// writer may set it), which is then renamed
-/// over it, so that a reader (or a crash) sees the old file or the new one,
-/// never half of it. A link (inside the plugin folder) is written through.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+/// `SPS_PLUGIN_LS_TEST_FIX_PAUSE_MS`: for tests only, `--fix` says
+/// `sps-plugin-ls: test: pausing before writing PATH` on stderr and waits
+/// this long between writing a fixed file's temporary file and comparing
+/// the file with what was read, so that a test can change the file then.
+const TEST_PAUSE_VAR: &str = "SPS_PLUGIN_LS_TEST_FIX_PAUSE_MS";
+
+/// How `--fix` may write a file, found when it read it.
+enum Target {
+    /// The regular file read (not a link): written only if it is still
+    /// that file, unchanged.
+    File(Read),
+    /// Never written: why, as `check` says it (`PATH: …`).
+    Refused(String),
+}
+
+/// What `--fix` read: the file's identity and its mode.
+#[derive(Debug)]
+struct Read {
+    meta: std::fs::Metadata,
+}
+
+impl Read {
+    /// Whether `now` (not following links) is the very file read: a
+    /// regular file, on the same device, the same inode, of the same length
+    /// and modification time.
+    fn is(&self, now: &std::fs::Metadata) -> bool {
+        let same = now.file_type().is_file()
+            && now.len() == self.meta.len()
+            && now.modified().ok() == self.meta.modified().ok();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            same && now.dev() == self.meta.dev() && now.ino() == self.meta.ino()
+        }
+        #[cfg(not(unix))]
+        same
+    }
+}
+
+/// A file `--fix` may rewrite, read as [`read_bytes`] reads (a regular file,
+/// at most [`MAX_READ`]) but never through a link, with what it was when
+/// read: the identity and mode come from the file the bytes came from. A
+/// link named on the command line is read through, as `check` reads it,
+/// and never written: one whose target leaves the plugin folder (the
+/// folder it is in) is refused with that said.
+fn read_for_fix(path: &Path) -> Result<(Vec<u8>, Target), String> {
+    use std::io::Read as _;
+    let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let lmeta = std::fs::symlink_metadata(path).map_err(|e| fail(&e))?;
+    if lmeta.file_type().is_symlink() {
+        let bytes = read_bytes(path)?;
+        let inside = match (path.parent().map(Path::canonicalize), path.canonicalize()) {
+            (Some(Ok(dir)), Ok(target)) => target.starts_with(dir),
+            _ => false,
+        };
+        let why = if inside {
+            "is a symbolic link; links are never written through (fix the file it points to): not fixed"
+        } else {
+            "is a symbolic link to a file outside the plugin folder; links are never written through: not fixed"
+        };
+        return Ok((bytes, Target::Refused(format!("{}: {why}", path.display()))));
+    }
+    regular_file(path).map_err(|e| fail(&e))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A link or a FIFO put in the file's place since: not followed, not
+        // waited on.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| fail(&e))?;
+    let meta = file.metadata().map_err(|e| fail(&e))?;
+    if !meta.is_file() {
+        return Err(fail(&"is not a regular file; only regular files are read"));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_READ) as usize);
+    file.take(MAX_READ + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(&e))?;
+    if bytes.len() as u64 > MAX_READ {
+        return Err(fail(&crate::workspace::Unreadable::TooLarge(MAX_READ)));
+    }
+    if meta.permissions().readonly() {
+        // No write bit at all: left alone, also by root, whom `access(2)`
+        // would let write it.
+        return Ok((
+            bytes,
+            Target::Refused(format!("{}: read-only; not fixed", path.display())),
+        ));
+    }
+    Ok((bytes, Target::File(Read { meta })))
+}
+
+enum Written {
+    Yes,
+    /// The file is no longer the one read: not written.
+    Changed,
+}
+
+/// Replaces the file read (`read`) with `text`, atomically, or not at all.
+/// The text goes to a temporary file made beside the name (in the plugin
+/// folder, never a link's target's), created with the file's mode (its
+/// owner too, where the writer may set it), which is renamed over the
+/// name, so that a reader (or a crash) sees the old file or the new one,
+/// never half of it. Immediately before the rename, the name is compared
+/// with what was read (see [`Read::is`]): a link or another file put in
+/// its place, or a save since, and nothing is written.
+fn write_over(path: &Path, read: &Read, text: &str) -> Result<Written, String> {
     use std::io::Write;
     let fail = |e: std::io::Error| format!("{}: cannot write the fixed file: {e}", path.display());
-    let target = path.canonicalize().map_err(fail)?;
-    let meta = std::fs::metadata(&target).map_err(fail)?;
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let file_name = target
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{file_name}.sps-plugin-ls-{}.tmp",
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.set_permissions(meta.permissions())?;
-        #[cfg(unix)]
-        {
-            // The owner too, where allowed (root fixing someone's file);
-            // elsewhere the file is the writer's, as with any editor.
-            use std::os::unix::fs::MetadataExt;
-            let _ = std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid()));
-        }
-        f.sync_all()?;
-        std::fs::rename(&tmp, &target)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".sps-plugin-ls.tmp");
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = read.meta.permissions().mode() & 0o7777;
+        // Created with the mode (less the umask): never readable by more
+        // than the file was, not even before its text is in.
+        builder.permissions(std::fs::Permissions::from_mode(mode & 0o777));
+        mode
+    };
+    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        // The umask took bits away: the file's own mode, before any text.
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(fail)?;
+        // The owner too, where allowed (root fixing someone's file);
+        // elsewhere the file is the writer's, as with any editor.
+        let _ =
+            std::os::unix::fs::fchown(tmp.as_file(), Some(read.meta.uid()), Some(read.meta.gid()));
     }
-    Ok(())
+    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    if let Some(ms) = std::env::var(TEST_PAUSE_VAR)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        out::eprint(&format!(
+            "sps-plugin-ls: test: pausing before writing {}\n",
+            path.display()
+        ));
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+    // The few microseconds from here to the rename are the only window in
+    // which a change to the file is not seen.
+    match std::fs::symlink_metadata(path) {
+        Ok(now) if read.is(&now) => {}
+        _ => return Ok(Written::Changed),
+    }
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(Written::Yes)
 }
 
 /// The reports for one PATH, checked only (no fixes), or an I/O or usage
@@ -843,25 +1032,30 @@ pub fn report(
             vec![analysis::too_large(bytes.len())],
         );
     }
-    let (text, invalid_at) = match String::from_utf8(bytes.into()) {
-        Ok(t) => (t, None),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+    // A .py file in the codec its coding cookie names (PEP 263); the
+    // rest is UTF-8.
+    let decoded = if kind == DocKind::Python {
+        analysis::code::encoding::decode(bytes.into())
+    } else {
+        match String::from_utf8(bytes.into()) {
+            Ok(text) => analysis::code::encoding::Decoded {
+                text,
+                invalid_at: None,
+            },
+            Err(e) => analysis::code::encoding::Decoded {
+                invalid_at: Some((
+                    e.utf8_error().valid_up_to(),
+                    analysis::code::encoding::Codec::Utf8,
+                )),
+                text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            },
         }
     };
+    let text = decoded.text;
     let cx = Context::new(path, files);
     let mut diagnostics = analysis::analyze(kind, &text, &cx);
-    if let Some(at) = invalid_at {
-        let len = text[at..].chars().next().map_or(0, char::len_utf8);
-        diagnostics.insert(
-            0,
-            Diagnostic::error(
-                codes::file::INVALID_UTF8,
-                TextRange::new(at, at + len),
-                "this file is not valid UTF-8 here; SPS reads it as UTF-8 text: save it as UTF-8",
-            ),
-        );
+    if let Some((at, codec)) = decoded.invalid_at {
+        diagnostics.insert(0, analysis::code::encoding::undecodable(&text, at, codec));
     }
     FileReport::new(name, text, diagnostics)
 }

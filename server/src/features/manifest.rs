@@ -301,3 +301,27 @@ pub fn links(text: &str, cx: &Context) -> Vec<Link> {
         target,
     }]
 }
+
+/// The edit of a MANIFEST that follows its entry point file renamed from
+/// `old` to `new` (bare file names in the plugin folder): `entry_point`'s
+/// value replaced, in the quotes it had. None when the MANIFEST names
+/// another file, or `new` is no valid entry point.
+pub fn entry_point_rename(text: &str, old: &str, new: &str) -> Option<(TextRange, String)> {
+    let valid = !new.is_empty()
+        && new
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if !valid || old == new {
+        return None;
+    }
+    let doc = yaml::parse(text);
+    let value = &doc.get("entry_point")?.value;
+    let scalar = value.as_scalar().filter(|s| s.value == old)?;
+    let written = match scalar.style {
+        yaml::Style::SingleQuoted => format!("'{new}'"),
+        yaml::Style::DoubleQuoted => format!("\"{new}\""),
+        yaml::Style::Plain => new.to_string(),
+        yaml::Style::Literal | yaml::Style::Folded => return None,
+    };
+    Some((value.range, written))
+}

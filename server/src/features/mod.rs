@@ -4,10 +4,12 @@
 
 pub mod config;
 pub mod fix_all;
+pub mod format;
 pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
 pub mod python;
+pub mod rename;
 pub mod suppress;
 #[cfg(test)]
 mod suppress_tests;
@@ -88,8 +90,14 @@ pub struct Hover {
 pub enum SymbolKind {
     /// A MANIFEST key or a default.cfg option.
     Key,
-    /// A default.cfg section.
+    /// A default.cfg section, or a section the code reads.
     Section,
+    /// A Python class.
+    Class,
+    /// A method of a Python class.
+    Method,
+    /// A module-level Python function.
+    Function,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,15 +168,16 @@ pub fn symbols(kind: DocKind, text: &str, cx: &Context) -> Vec<Symbol> {
     match kind {
         DocKind::Manifest => manifest::symbols(text),
         DocKind::Config => config::symbols(text, cx),
-        DocKind::Python => Vec::new(),
+        DocKind::Python => python::outline::symbols(text, cx),
         DocKind::Settings => Vec::new(),
     }
 }
 
 pub fn folding(kind: DocKind, text: &str) -> Vec<Fold> {
     match kind {
-        DocKind::Manifest | DocKind::Python | DocKind::Settings => Vec::new(),
+        DocKind::Manifest | DocKind::Settings => Vec::new(),
         DocKind::Config => config::folding(text),
+        DocKind::Python => python::outline::folding(text),
     }
 }
 
@@ -208,12 +217,44 @@ pub fn definition(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Opt
 }
 
 /// Where the option or section at `offset` is used: in default.cfg, every
-/// read of it in the plugin's code.
+/// read of it in the plugin's code; in the code, its places in the
+/// configuration files and every other read of it.
 pub fn references(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Vec<Target> {
+    let offset = clamp(text, offset);
     match kind {
-        DocKind::Config => config::references(text, clamp(text, offset), cx),
-        DocKind::Manifest | DocKind::Python | DocKind::Settings => Vec::new(),
+        DocKind::Config => config::references(text, offset, cx),
+        DocKind::Python => match python::names::at(text, offset, cx) {
+            Some(name) => python::names::occurrences(&name, cx)
+                .into_iter()
+                .filter(|t| !(t.path == cx.path && t.range.touches(offset)))
+                .collect(),
+            None => Vec::new(),
+        },
+        DocKind::Manifest | DocKind::Settings => Vec::new(),
     }
+}
+
+/// The places in this document that name what `offset` is on: a section
+/// or option of the configuration, in default.cfg or in the code.
+pub fn highlights(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Vec<TextRange> {
+    let offset = clamp(text, offset);
+    let name = match kind {
+        DocKind::Config => config::code::name_at(text, offset)
+            .map(|(section, option)| python::names::ConfigName { section, option }),
+        DocKind::Python => python::names::at(text, offset, cx),
+        DocKind::Manifest | DocKind::Settings => None,
+    };
+    let Some(name) = name else {
+        return Vec::new();
+    };
+    if kind == DocKind::Config {
+        return config::code::places(text, &name.section, name.option.as_deref());
+    }
+    python::names::occurrences(&name, cx)
+        .into_iter()
+        .filter(|t| t.path == cx.path)
+        .map(|t| t.range)
+        .collect()
 }
 
 /// A hint the editor shows after `offset`, in the text's flow.
@@ -243,7 +284,8 @@ pub fn inlay_hints(kind: DocKind, text: &str, range: TextRange, cx: &Context) ->
 pub fn links(kind: DocKind, text: &str, cx: &Context) -> Vec<Link> {
     match kind {
         DocKind::Manifest => manifest::links(text, cx),
-        DocKind::Config | DocKind::Python | DocKind::Settings => Vec::new(),
+        DocKind::Python => python::outline::links(text, cx),
+        DocKind::Config | DocKind::Settings => Vec::new(),
     }
 }
 

@@ -44,7 +44,13 @@ const OFFERED: &[&str] = &[
     "textDocument/definition",
     "textDocument/inlayHint",
     "textDocument/references",
+    "textDocument/documentHighlight",
+    "textDocument/formatting",
+    "textDocument/rangeFormatting",
+    "textDocument/prepareRename",
+    "textDocument/rename",
     "textDocument/documentLink",
+    "workspace/willRenameFiles",
     "textDocument/diagnostic",
     "workspace/diagnostic",
 ];
@@ -137,6 +143,10 @@ struct State {
     pulled: Mutex<HashMap<Uri, Pulled>>,
     /// Workspace scans started (each later one makes the earlier stale).
     scan_runs: AtomicU64,
+    /// Workspace-folder changes not yet re-listed; while it is above 0 one
+    /// task re-lists the workspace, once per burst of changes, not once per
+    /// change (see `did_change_workspace_folders`).
+    folder_changes: AtomicU64,
     /// Whether the workspace's documents were listed once: the first
     /// `workspace/diagnostic` pull waits for it, so that a client that
     /// pulls once at start gets every finding.
@@ -167,6 +177,7 @@ impl Default for State {
             disk_generation: Default::default(),
             pulled: Default::default(),
             scan_runs: Default::default(),
+            folder_changes: Default::default(),
             listed: tokio::sync::watch::Sender::new(false),
             outgoing: Default::default(),
         }
@@ -667,6 +678,9 @@ impl Backend {
     /// Forgets the folder walks: files changed on disk.
     fn forget_scans(&self) {
         lock(&self.state.scans).clear();
+        // Parsed configuration files too: their stamps would tell, but a
+        // watched-file event is the editor's word that files changed.
+        crate::settings::forget();
         self.state.disk_changed();
     }
 
@@ -1391,17 +1405,46 @@ impl LanguageServer for Backend {
                 folders.push(uri_path(&added.uri));
             }
         }
+        // The work per change is the folder list's edit above. The
+        // re-listing is one task's: the change that finds none running
+        // starts it, and it goes again while changes came during its run,
+        // so a burst of 100 changes costs one or two re-listings, not 100,
+        // and requests never queue behind them.
+        if self.state.folder_changes.fetch_add(1, Ordering::SeqCst) > 0 {
+            return;
+        }
         let this = self.clone();
         tokio::spawn(async move {
-            this.load_settings().await;
-            let before: Vec<Uri> = lock(&this.state.workspace_docs).keys().cloned().collect();
-            this.scan_workspace().await;
-            // Documents of a folder that left the workspace are cleared.
-            for uri in before {
-                if !lock(&this.state.workspace_docs).contains_key(&uri) {
-                    this.publish(uri);
+            // A panic in the re-listing must not leave the count above 0
+            // (no change would start one again).
+            struct Reset<'a>(&'a AtomicU64);
+            impl Drop for Reset<'_> {
+                fn drop(&mut self) {
+                    self.0.store(0, Ordering::SeqCst);
                 }
             }
+            let reset = Reset(&this.state.folder_changes);
+            loop {
+                let seen = this.state.folder_changes.load(Ordering::SeqCst);
+                this.load_settings().await;
+                let before: Vec<Uri> = lock(&this.state.workspace_docs).keys().cloned().collect();
+                this.scan_workspace().await;
+                // Documents of a folder that left the workspace are cleared.
+                for uri in before {
+                    if !lock(&this.state.workspace_docs).contains_key(&uri) {
+                        this.publish(uri);
+                    }
+                }
+                if this
+                    .state
+                    .folder_changes
+                    .compare_exchange(seen, 0, Ordering::SeqCst, Ordering::SeqCst)
+                    .is_ok()
+                {
+                    break;
+                }
+            }
+            std::mem::forget(reset);
         });
     }
 
@@ -1574,6 +1617,73 @@ impl LanguageServer for Backend {
         let uri = params.text_document_position.text_document.uri.clone();
         self.request("textDocument/references", &uri, move |s| {
             handlers::references::handle(s, params)
+        })
+        .await
+    }
+
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        let open: HashMap<PathBuf, Arc<str>> = lock(&self.state.docs)
+            .iter_mut()
+            .filter(|(_, d)| d.kind == Some(DocKind::Manifest))
+            .map(|(_, d)| (d.path.clone(), d.snapshot().text))
+            .collect();
+        let encoding = self.encoding();
+        Ok(tokio::task::spawn_blocking(move || {
+            handlers::will_rename_files::handle(params, &open, encoding)
+        })
+        .await
+        .unwrap_or_default())
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/formatting", &uri, move |s| {
+            handlers::formatting::document(s, params)
+        })
+        .await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/rangeFormatting", &uri, move |s| {
+            handlers::formatting::range(s, params)
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.request("textDocument/prepareRename", &uri, move |s| {
+            handlers::rename::prepare(s, params)
+        })
+        .await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.request("textDocument/rename", &uri, move |s| {
+            handlers::rename::handle(s, params)
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.request("textDocument/documentHighlight", &uri, move |s| {
+            handlers::document_highlight::handle(s, params)
         })
         .await
     }

@@ -9,7 +9,9 @@
 
 pub mod glob;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use toml_edit::{Item, TableLike, Value};
 
@@ -24,7 +26,7 @@ pub const FILE_NAMES: [&str; 3] = [
     "pyproject.toml",
 ];
 
-/// The keys of the configuration, in the README's order.
+/// The keys of the configuration, in the order of docs/configuration.md.
 pub const KEYS: [&str; 7] = [
     "select",
     "extend-select",
@@ -69,6 +71,8 @@ impl Level {
 pub enum ProblemKind {
     /// TOML cannot read the file.
     Syntax,
+    /// The file is over [`MAX_CONFIG_BYTES`]: it is not read at all.
+    TooLarge,
     /// A key the configuration does not have (the key as written).
     UnknownKey(String),
     /// A value of the wrong type or form.
@@ -107,6 +111,11 @@ pub struct Settings {
     pub keys: Vec<&'static str>,
 }
 
+/// A configuration file larger than this (1 MiB) is not read: none of its
+/// settings apply, as for a file TOML cannot read. A real one is a few
+/// hundred bytes; the limit bounds what parsing one can cost.
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
+
 /// Whether a file of this name is a configuration file (`pyproject.toml`
 /// only through its `[tool.sps-plugin-ls]` table).
 pub fn is_settings_file(name: &str) -> bool {
@@ -114,34 +123,111 @@ pub fn is_settings_file(name: &str) -> bool {
 }
 
 /// [`discover`], kept in the files' memo: the documents of a folder share
-/// one search.
+/// one search, and a file read once is not parsed again while its stamp
+/// (see [`Files::stamp`]) stays the same, whatever view asks.
 pub fn discovered(dir: &Path, files: &dyn Files) -> std::sync::Arc<Settings> {
-    crate::workspace::memoized(files, "settings", dir, 0, || discover(dir, files))
+    let found = crate::workspace::memoized(files, "settings", dir, 0, || find(dir, files));
+    (*found).clone()
 }
 
 /// The configuration for the files of `dir`: the first configuration file
 /// found in it or a folder above it, else the defaults.
 pub fn discover(dir: &Path, files: &dyn Files) -> Settings {
+    (*find(dir, files)).clone()
+}
+
+/// Parsed configuration files by path, with the stamp of the file parsed
+/// (None: a `pyproject.toml` without our table). Shared by every view of
+/// the files, so that a keystroke in a plugin does not parse the
+/// configuration above it again; [`forget`] empties it.
+type Parsed = HashMap<PathBuf, (u64, Option<Arc<Settings>>)>;
+
+static PARSED: std::sync::Mutex<Option<Parsed>> = std::sync::Mutex::new(None);
+
+/// At most this many parsed files are kept (each under 1 MiB of text).
+const PARSED_KEPT: usize = 32;
+
+/// Forgets every parsed configuration file (the server: on a watched-file
+/// event, when files may have changed without their stamps saying so).
+pub fn forget() {
+    *crate::workspace::lock(&PARSED) = None;
+}
+
+/// How many parsed configuration files are kept.
+pub fn parsed_kept() -> usize {
+    crate::workspace::lock(&PARSED)
+        .as_ref()
+        .map_or(0, HashMap::len)
+}
+
+fn find(dir: &Path, files: &dyn Files) -> Arc<Settings> {
     for folder in dir.ancestors() {
         for name in FILE_NAMES {
             let path = folder.join(name);
-            let Some(text) = files.read(&path) else {
-                continue;
-            };
-            let Some(mut settings) = parse(&text, name == "pyproject.toml") else {
-                continue;
-            };
-            settings.file = Some(path);
-            settings.root = folder.to_path_buf();
-            return settings;
+            let stamp = files.stamp(&path);
+            if let Some(stamp) = stamp {
+                let kept = crate::workspace::lock(&PARSED)
+                    .as_ref()
+                    .and_then(|m| m.get(&path).cloned());
+                match kept {
+                    Some((s, Some(found))) if s == stamp => return found,
+                    Some((s, None)) if s == stamp => continue,
+                    _ => {}
+                }
+            }
+            let found = read_file(&path, folder, name, files);
+            if let Some(stamp) = stamp {
+                let mut kept = crate::workspace::lock(&PARSED);
+                let map = kept.get_or_insert_with(HashMap::default);
+                if map.len() >= PARSED_KEPT && !map.contains_key(&path) {
+                    map.clear();
+                }
+                map.insert(path, (stamp, found.clone()));
+            }
+            if let Some(found) = found {
+                return found;
+            }
         }
     }
-    Settings::default()
+    Arc::new(Settings::default())
+}
+
+/// The configuration file at `path`, if it is one: read no further than
+/// just past [`MAX_CONFIG_BYTES`].
+fn read_file(path: &Path, folder: &Path, name: &str, files: &dyn Files) -> Option<Arc<Settings>> {
+    // A character cut at the end drops at most 3 bytes: a file over the
+    // limit still reads as over it.
+    let text = files.read_head(path, MAX_CONFIG_BYTES + 4)?;
+    let mut settings = parse(&text, name == "pyproject.toml")?;
+    settings.file = Some(path.to_path_buf());
+    settings.root = folder.to_path_buf();
+    Some(Arc::new(settings))
 }
 
 /// The configuration a file's text holds; None for a `pyproject.toml`
 /// without a `[tool.sps-plugin-ls]` table.
 pub fn parse(text: &str, pyproject: bool) -> Option<Settings> {
+    if text.len() > MAX_CONFIG_BYTES {
+        // Not parsed at all. A pyproject.toml is ours only if it names us.
+        let mut head = MAX_CONFIG_BYTES;
+        while !text.is_char_boundary(head) {
+            head -= 1;
+        }
+        if pyproject && !text[..head].contains("sps-plugin-ls") {
+            return None;
+        }
+        return Some(Settings {
+            problems: vec![Problem {
+                range: TextRange::empty(0),
+                kind: ProblemKind::TooLarge,
+                message: format!(
+                    "the file is larger than {} MiB, the most a configuration file may be",
+                    MAX_CONFIG_BYTES >> 20
+                ),
+            }],
+            ..Settings::default()
+        });
+    }
     let mut s = Settings {
         text: text.to_string(),
         ..Settings::default()

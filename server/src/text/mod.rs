@@ -70,6 +70,26 @@ pub fn first_line(text: &str) -> &str {
     &text[..line_end(text, 0)]
 }
 
+/// Whether the text's lines end in `\r\n` (as its first line's does).
+pub fn uses_crlf(text: &str) -> bool {
+    memchr::memchr(b'\n', text.as_bytes()).is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r')
+}
+
+/// `inserted` with each bare `\n` made `\r\n`, for a text whose lines end
+/// so ([`uses_crlf`]).
+pub fn with_crlf(inserted: &str) -> String {
+    let mut out = String::with_capacity(inserted.len() + 8);
+    let mut last = '\0';
+    for c in inserted.chars() {
+        if c == '\n' && last != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        last = c;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::line_end;

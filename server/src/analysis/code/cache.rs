@@ -135,7 +135,7 @@ pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
 /// Forgets the indexes of the files `keep` does not want: after the
 /// server's workspace check, those of the plugins nobody has open. The
 /// check leaves the last plugins it went through, which a keystroke does
-/// not need (BENCHMARKS.md, issue 17: 22 MiB of the settled server).
+/// not need (docs/BENCHMARKS.md, issue 17: 22 MiB of the settled server).
 pub fn retain(keep: impl Fn(&Path) -> bool) {
     let gone = cache()
         .lock()

@@ -56,7 +56,7 @@ pub fn check(
         return;
     };
     let parsed = ini::parse(&cfg);
-    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let mut seen: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for r in reads.reads.iter().filter(|r| r.by_sdk.is_none()) {
         let Some(option) = r.option.as_deref() else {
             continue;
@@ -81,8 +81,7 @@ pub fn check(
         {
             continue;
         }
-        let first = !seen.contains(&(r.section.as_str(), option));
-        seen.push((&r.section, option));
+        let first = seen.insert((r.section.as_str(), option));
         let line = format!(
             "; {option}={}",
             r.ini_default()

@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod config_reads;
 pub mod deps;
+pub mod encoding;
 pub mod index;
 pub mod literal_chains;
 pub mod read_facts;
@@ -29,6 +30,10 @@ pub struct CodeFile {
     pub path: PathBuf,
     pub text: Arc<str>,
     pub index: Arc<FileIndex>,
+    /// Over [`crate::analysis::MAX_ANALYSED_BYTES`]: never read into the
+    /// index (its text and index are empty, and any name it is asked for is
+    /// unknown), so the plugin's code is incomplete.
+    pub too_large: bool,
 }
 
 impl CodeFile {
@@ -79,9 +84,26 @@ impl PluginCode {
         let mut out = Vec::with_capacity(rels.len());
         for rel in rels {
             let path = folder.join(&rel);
-            let Some(text) = files.read(&path) else {
+            // No further than just past the limit (a character cut at the
+            // end drops at most 3 bytes).
+            let limit = crate::analysis::MAX_ANALYSED_BYTES;
+            let Some(text) = files.read_head(&path, limit + 4) else {
                 continue;
             };
+            if text.len() > limit {
+                out.push(CodeFile {
+                    module: module_name(&rel),
+                    rel,
+                    path,
+                    text: Arc::from(""),
+                    index: Arc::new(FileIndex {
+                        star_import: true,
+                        ..FileIndex::default()
+                    }),
+                    too_large: true,
+                });
+                continue;
+            }
             let text: Arc<str> = Arc::from(text);
             let index = cache::index(&path, &text);
             out.push(CodeFile {
@@ -90,6 +112,7 @@ impl PluginCode {
                 path,
                 text,
                 index,
+                too_large: false,
             });
         }
         let entry = entry_point.and_then(|e| out.iter().position(|f| f.rel == e));
@@ -183,9 +206,63 @@ impl PluginCode {
             return Resolved::Other(file);
         }
         if ix.star_import {
+            return self.through_star_imports(file, name, depth);
+        }
+        Resolved::Missing
+    }
+
+    /// `name` as the module-level `from m import *` of `file` bring it
+    /// (the last first): a plugin module's public names, or its `__all__`.
+    /// Unknown when one of them is not the plugin's or its names are not
+    /// known; Missing when none brings it.
+    fn through_star_imports(&self, file: usize, name: &str, depth: usize) -> Resolved {
+        let ix = &self.files[file].index;
+        if self.files[file].too_large {
+            return Resolved::Unknown;
+        }
+        let stars = ix
+            .imports
+            .iter()
+            .rev()
+            .filter(|i| i.name.as_deref() == Some("*") && i.module_level && !i.guarded);
+        for import in stars {
+            let Some(target) = self.absolute(file, import).and_then(|m| self.by_module(&m)) else {
+                return Resolved::Unknown;
+            };
+            match self.exports(target, name) {
+                None => return Resolved::Unknown,
+                Some(false) => continue,
+                Some(true) => match self.resolve_name_depth(target, name, depth + 1) {
+                    Resolved::Missing => continue,
+                    found => return found,
+                },
+            }
+        }
+        if ix
+            .imports
+            .iter()
+            .any(|i| i.name.as_deref() == Some("*") && (i.guarded || !i.module_level))
+        {
             return Resolved::Unknown;
         }
         Resolved::Missing
+    }
+
+    /// Whether `from <file's module> import *` brings `name`: the names of
+    /// its `__all__` when it has one, else every name not starting with
+    /// `_`. None: its `__all__` is not a literal list of strings.
+    pub fn exports(&self, file: usize, name: &str) -> Option<bool> {
+        let ix = &self.files[file].index;
+        if !ix.defines("__all__") {
+            return Some(!name.starts_with('_'));
+        }
+        let all = ix
+            .reads
+            .constants
+            .iter()
+            .rev()
+            .find(|(n, _)| n == "__all__")?;
+        Some(all.1.strings()?.iter().any(|n| n == name))
     }
 
     /// The chain of a plugin class's bases inside the plugin, first the

@@ -12,7 +12,7 @@
 //! makes its section "any option". Built from the cached file indexes: no
 //! Python is parsed here.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -292,13 +292,13 @@ fn of_plugin_uncached(files: &dyn Files, folder: &Path, manifest: &str) -> Optio
 
 /// What the loaded code reads.
 pub fn of_code(code: &PluginCode) -> Reads {
-    let mut r = Resolver {
-        code,
-        marks: HashSet::new(),
-    };
+    let mut r = Resolver::new(code);
     r.mark_config_parameters();
     let mut out = Reads {
-        complete: code.files.iter().all(|f| f.index.errors.is_empty()),
+        complete: code
+            .files
+            .iter()
+            .all(|f| f.index.errors.is_empty() && !f.too_large),
         ..Reads::default()
     };
     for (f, file) in code.files.iter().enumerate() {
@@ -357,18 +357,142 @@ fn factory(name: &str) -> Option<(&'static str, &'static str, Vec<FactoryOption>
 /// Deepest chain of calls a parameter's value is followed through.
 const MAX_DEPTH: usize = 4;
 
+/// What the resolver looks up by name, indexed once per file so that each
+/// look-up is a hash (a scan of every function or constant per read made
+/// 20,000 reads take 16-29 s).
+#[derive(Default)]
+struct FileTables {
+    /// The last function of each (class, enclosing functions, name), by
+    /// the hash of the three ([`fn_key`]).
+    functions: HashMap<u64, usize>,
+    /// The last module constant of each name.
+    constants: HashMap<String, usize>,
+    /// The last class constant of each (class, name).
+    class_constants: HashMap<(String, String), usize>,
+    /// The calls in each class's `__init__` of a two-part `….__init__`.
+    init_calls: HashMap<String, Vec<usize>>,
+    /// Byte offsets where lines start.
+    line_starts: Vec<usize>,
+}
+
+fn fn_key(class: Option<&str>, functions: &[String], name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    (class, functions, name).hash(&mut h);
+    h.finish()
+}
+
 struct Resolver<'c> {
     code: &'c PluginCode,
     /// (file, function, parameter) that receive the configuration.
     marks: HashSet<(usize, usize, usize)>,
+    tables: Vec<FileTables>,
+    /// Per file, per call of `reads.calls`: the functions it may run.
+    callees: Vec<Vec<Vec<(FnId, usize)>>>,
+    /// Per function: the calls that may run it (file, call, offset).
+    callers: HashMap<FnId, Vec<(usize, usize, usize)>>,
 }
 
 /// A function: (file, index into its `functions`).
 type FnId = (usize, usize);
 
-impl Resolver<'_> {
-    fn functions(&self, file: usize) -> &[FnDef] {
+impl<'c> Resolver<'c> {
+    fn new(code: &'c PluginCode) -> Self {
+        let tables = code
+            .files
+            .iter()
+            .map(|file| {
+                let reads = &file.index.reads;
+                let mut t = FileTables::default();
+                for (i, d) in reads.functions.iter().enumerate() {
+                    t.functions.insert(
+                        fn_key(d.scope.class.as_deref(), &d.scope.functions, &d.name),
+                        i,
+                    );
+                }
+                for (i, (n, _)) in reads.constants.iter().enumerate() {
+                    t.constants.insert(n.clone(), i);
+                }
+                for (i, (k, n, _)) in reads.class_constants.iter().enumerate() {
+                    t.class_constants.insert((k.clone(), n.clone()), i);
+                }
+                for (i, call) in reads.calls.iter().enumerate() {
+                    if let Some(class) = &call.scope.class {
+                        if call.scope.functions == ["__init__"]
+                            && call.callee.last().is_some_and(|m| m == "__init__")
+                            && call.callee.len() == 2
+                        {
+                            t.init_calls.entry(class.clone()).or_default().push(i);
+                        }
+                    }
+                }
+                t.line_starts = std::iter::once(0)
+                    .chain(memchr::memchr_iter(b'\n', file.text.as_bytes()).map(|i| i + 1))
+                    .collect();
+                t
+            })
+            .collect();
+        let mut r = Resolver {
+            code,
+            marks: HashSet::new(),
+            tables,
+            callees: Vec::new(),
+            callers: HashMap::new(),
+        };
+        let mut callees = Vec::with_capacity(code.files.len());
+        for (f, file) in code.files.iter().enumerate() {
+            let per_call: Vec<Vec<(FnId, usize)>> = file
+                .index
+                .reads
+                .calls
+                .iter()
+                .map(|c| r.find_callees(f, c))
+                .collect();
+            for (ci, targets) in per_call.iter().enumerate() {
+                for (k, (id, offset)) in targets.iter().enumerate() {
+                    if targets[..k].iter().any(|(t, _)| t == id) {
+                        continue;
+                    }
+                    r.callers.entry(*id).or_default().push((f, ci, *offset));
+                }
+            }
+            callees.push(per_call);
+        }
+        r.callees = callees;
+        r
+    }
+
+    fn functions(&self, file: usize) -> &'c [FnDef] {
         &self.code.files[file].index.reads.functions
+    }
+
+    /// The last function `name` defined in `class` inside `functions`.
+    fn find_fn(
+        &self,
+        file: usize,
+        class: Option<&str>,
+        functions: &[String],
+        name: &str,
+    ) -> Option<usize> {
+        let i = *self.tables[file]
+            .functions
+            .get(&fn_key(class, functions, name))?;
+        let d = &self.functions(file)[i];
+        if d.scope.class.as_deref() == class && d.scope.functions == functions && d.name == name {
+            return Some(i);
+        }
+        // Two keys with one hash: the scan.
+        self.functions(file).iter().rposition(|d| {
+            d.scope.class.as_deref() == class && d.scope.functions == functions && d.name == name
+        })
+    }
+
+    /// 1-based line of a byte offset in a file.
+    fn line_of(&self, file: usize, offset: usize) -> usize {
+        self.tables[file]
+            .line_starts
+            .partition_point(|s| *s <= offset)
+            .max(1)
     }
 
     /// The functions whose bodies enclose `scope`, outermost first.
@@ -376,9 +500,7 @@ impl Resolver<'_> {
         let mut out = Vec::new();
         let mut prefix: Vec<String> = Vec::new();
         for name in &scope.functions {
-            let found = self.functions(file).iter().rposition(|d| {
-                d.scope.class == scope.class && d.scope.functions == prefix && d.name == *name
-            });
+            let found = self.find_fn(file, scope.class.as_deref(), &prefix, name);
             match found {
                 Some(i) => out.push((file, i)),
                 None => break,
@@ -433,11 +555,7 @@ impl Resolver<'_> {
         let mut out = Vec::new();
         for (f, c) in chain {
             let cname = &self.code.files[f].index.classes[c].name;
-            if let Some(i) = self.functions(f).iter().rposition(|d| {
-                d.scope.class.as_deref() == Some(cname)
-                    && d.scope.functions.is_empty()
-                    && d.name == method
-            }) {
+            if let Some(i) = self.find_fn(f, Some(cname), &[], method) {
                 out.push((f, i));
                 break;
             }
@@ -445,9 +563,14 @@ impl Resolver<'_> {
         out
     }
 
+    /// The functions the `i`th call of `reads.calls` in `file` may run.
+    fn callees(&self, file: usize, i: usize) -> &[(FnId, usize)] {
+        &self.callees[file][i]
+    }
+
     /// The functions a call may run, each with the number of leading
     /// parameters the call does not pass (`self`, `cls`).
-    fn callees(&self, file: usize, call: &Call) -> Vec<(FnId, usize)> {
+    fn find_callees(&self, file: usize, call: &Call) -> Vec<(FnId, usize)> {
         let offset = |id: FnId| usize::from(self.functions(id.0)[id.1].binds_first());
         let with_offsets = |ids: Vec<FnId>| ids.into_iter().map(|id| (id, offset(id))).collect();
         let Some((method, prefix)) = call.callee.split_last() else {
@@ -458,10 +581,8 @@ impl Resolver<'_> {
             for id in self.enclosing(file, &call.scope).into_iter().rev() {
                 let d = &self.functions(id.0)[id.1];
                 let inner = d.body_scope();
-                if let Some(i) = self
-                    .functions(file)
-                    .iter()
-                    .rposition(|n| n.scope == inner && n.name == *method)
+                if let Some(i) =
+                    self.find_fn(file, inner.class.as_deref(), &inner.functions, method)
                 {
                     return vec![((file, i), 0)];
                 }
@@ -469,9 +590,7 @@ impl Resolver<'_> {
             return match self.code.resolve_name(file, method) {
                 Resolved::Class(f, c) => with_offsets(self.methods(f, c, "__init__")),
                 Resolved::Other(f) => self
-                    .functions(f)
-                    .iter()
-                    .rposition(|d| d.scope == Scope::default() && d.name == *method)
+                    .find_fn(f, None, &[], method)
                     .map(|i| vec![((f, i), 0)])
                     .unwrap_or_default(),
                 _ => Vec::new(),
@@ -491,9 +610,7 @@ impl Resolver<'_> {
         match self.code.resolve_dotted(file, &prefix.join(".")) {
             Resolved::Class(f, c) => with_offsets(self.methods(f, c, method)),
             Resolved::Module(f) => self
-                .functions(f)
-                .iter()
-                .rposition(|d| d.scope == Scope::default() && d.name == *method)
+                .find_fn(f, None, &[], method)
                 .map(|i| vec![((f, i), 0)])
                 .unwrap_or_default(),
             _ => Vec::new(),
@@ -506,7 +623,7 @@ impl Resolver<'_> {
         for _ in 0..16 {
             let mut new = Vec::new();
             for (f, file) in self.code.files.iter().enumerate() {
-                for c in &file.index.reads.calls {
+                for (ci, c) in file.index.reads.calls.iter().enumerate() {
                     let passes: Vec<(Option<usize>, Option<&str>)> = c
                         .args
                         .iter()
@@ -523,7 +640,7 @@ impl Resolver<'_> {
                     if passes.is_empty() {
                         continue;
                     }
-                    for ((tf, td), offset) in self.callees(f, c) {
+                    for &((tf, td), offset) in self.callees(f, ci) {
                         let params = &self.functions(tf)[td].params;
                         for (pos, kw) in &passes {
                             let p = match (pos, kw) {
@@ -608,8 +725,8 @@ impl Resolver<'_> {
 
     fn module_constant(&self, file: usize, name: &str, depth: usize) -> Option<Val> {
         let reads = &self.code.files[file].index.reads;
-        if let Some((_, v)) = reads.constants.iter().rev().find(|(n, _)| n == name) {
-            return Some(v.clone());
+        if let Some(&i) = self.tables[file].constants.get(name) {
+            return Some(reads.constants[i].1.clone());
         }
         if depth > MAX_DEPTH {
             return None;
@@ -624,14 +741,10 @@ impl Resolver<'_> {
         let (chain, _) = self.code.class_chain(file, class);
         chain.into_iter().find_map(|(f, c)| {
             let cname = &self.code.files[f].index.classes[c].name;
-            self.code.files[f]
-                .index
-                .reads
+            let i = *self.tables[f]
                 .class_constants
-                .iter()
-                .rev()
-                .find(|(k, n, _)| k == cname && n == name)
-                .map(|(_, _, v)| v.clone())
+                .get(&(cname.clone(), name.to_string()))?;
+            Some(self.code.files[f].index.reads.class_constants[i].2.clone())
         })
     }
 
@@ -642,14 +755,9 @@ impl Resolver<'_> {
         let mut out = Vec::new();
         for (f, c) in chain {
             let cname = &self.code.files[f].index.classes[c].name;
-            for call in &self.code.files[f].index.reads.calls {
-                if call.scope.class.as_deref() == Some(cname)
-                    && call.scope.functions == ["__init__"]
-                    && call.callee.last().is_some_and(|m| m == "__init__")
-                    && call.callee.len() == 2
-                {
-                    out.push((f, call));
-                }
+            let calls = &self.code.files[f].index.reads.calls;
+            for &i in self.tables[f].init_calls.get(cname).into_iter().flatten() {
+                out.push((f, &calls[i]));
             }
         }
         out
@@ -674,12 +782,9 @@ impl Resolver<'_> {
         if let Some(d) = default {
             out.extend(self.values(id.0, &def.scope, d, depth + 1)?);
         }
-        for (f, file) in self.code.files.iter().enumerate() {
-            for c in &file.index.reads.calls {
-                let Some((_, offset)) = self.callees(f, c).into_iter().find(|(t, _)| *t == id)
-                else {
-                    continue;
-                };
+        for &(f, ci, offset) in self.callers.get(&id).into_iter().flatten() {
+            let c = &self.code.files[f].index.reads.calls[ci];
+            {
                 let passed = p
                     .checked_sub(offset)
                     .and_then(|i| c.args.get(i))
@@ -689,9 +794,16 @@ impl Resolver<'_> {
                 }
             }
         }
+        // Each value once, in the order met: strings (option and section
+        // names, the many) through a set, the rest compared.
         let mut seen = Vec::new();
+        let mut strings: HashSet<String> = HashSet::new();
         for v in out {
-            if !seen.contains(&v) {
+            let new = match &v {
+                Val::Str(s) => strings.insert(s.clone()),
+                _ => !seen.contains(&v),
+            };
+            if new {
                 seen.push(v);
             }
         }
@@ -787,7 +899,7 @@ impl Resolver<'_> {
                     rel: file.rel.clone(),
                     path: file.path.clone(),
                     range: g.range,
-                    line: file.line_of(g.range.start),
+                    line: self.line_of(f, g.range.start),
                     by_sdk: None,
                 });
             }
@@ -849,7 +961,7 @@ impl Resolver<'_> {
             rel: file.rel.clone(),
             path: file.path.clone(),
             range: c.range,
-            line: file.line_of(c.range.start),
+            line: self.line_of(f, c.range.start),
             by_sdk: Some(by),
         };
         match &c.callee[..] {

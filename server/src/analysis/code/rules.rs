@@ -169,6 +169,10 @@ impl Rules<'_> {
                 }
                 if let Some(target) = self.code.by_module(&module) {
                     let Some(name) = &import.name else { continue };
+                    // `import *` of a plugin module brings what it has.
+                    if name == "*" {
+                        continue;
+                    }
                     let t = &self.code.files[target];
                     if t.index.defines(name)
                         || t.index.star_import

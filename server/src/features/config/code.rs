@@ -124,23 +124,7 @@ pub(crate) fn definition(
 /// `offset`: the plugin's own reads first, then the SDK calls that read it,
 /// each in the order of the code files.
 pub(crate) fn references(text: &str, offset: usize, cx: &Context) -> Vec<crate::features::Target> {
-    let ini = crate::syntax::ini::parse_around(text, offset, offset);
-    let Some(section) = ini.section_at(offset) else {
-        return Vec::new();
-    };
-    let Some(h) = section.header.as_ref() else {
-        return Vec::new();
-    };
-    let option: Option<String> = if h.name_range.touches(offset) {
-        None
-    } else if let Some(e) = section.entries.iter().find(|e| e.key_range.touches(offset)) {
-        Some(e.name.to_string())
-    } else if let Some((_, t)) = section
-        .templates()
-        .find(|(_, t)| t.key_range.touches(offset))
-    {
-        Some(t.name.to_string())
-    } else {
+    let Some((section, option)) = name_at(text, offset) else {
         return Vec::new();
     };
     let Some(r) = reads_of(cx) else {
@@ -149,7 +133,7 @@ pub(crate) fn references(text: &str, offset: usize, cx: &Context) -> Vec<crate::
     let mut all: Vec<&Read> = r
         .reads
         .iter()
-        .filter(|x| x.section == h.name && (option.is_none() || x.option == option))
+        .filter(|x| x.section == section && (option.is_none() || x.option == option))
         .collect();
     all.sort_by_key(|x| x.by_sdk.is_some());
     let mut texts: std::collections::HashMap<&std::path::Path, std::sync::Arc<str>> =
@@ -205,5 +189,56 @@ pub(crate) fn inlay_hints(text: &str, cx: &Context) -> Vec<crate::features::Inla
             });
         }
     }
+    out
+}
+
+/// The section, and the option when the cursor is on one (set or a
+/// commented template line), at `offset` of a configuration file.
+pub(crate) fn name_at(text: &str, offset: usize) -> Option<(String, Option<String>)> {
+    let ini = crate::syntax::ini::parse_around(text, offset, offset);
+    let section = ini.section_at(offset)?;
+    let h = section.header.as_ref()?;
+    let option = if h.name_range.touches(offset) {
+        None
+    } else if let Some(e) = section.entries.iter().find(|e| e.key_range.touches(offset)) {
+        Some(e.name.to_string())
+    } else {
+        let (_, t) = section
+            .templates()
+            .find(|(_, t)| t.key_range.touches(offset))?;
+        Some(t.name.to_string())
+    };
+    Some((h.name.to_string(), option))
+}
+
+/// Where a configuration file names the section, or the option of it:
+/// every header of that section, or the option's key in each (set or a
+/// commented template line).
+pub(crate) fn places(
+    text: &str,
+    section: &str,
+    option: Option<&str>,
+) -> Vec<crate::text::TextRange> {
+    let ini = crate::syntax::ini::parse(text);
+    let mut out = Vec::new();
+    for s in ini.named(section) {
+        match option {
+            None => out.extend(s.header.as_ref().map(|h| h.name_range)),
+            Some(o) => {
+                out.extend(
+                    s.entries
+                        .iter()
+                        .filter(|e| e.name == o)
+                        .map(|e| e.key_range),
+                );
+                out.extend(
+                    s.templates()
+                        .filter(|(_, t)| t.name == o)
+                        .map(|(_, t)| t.key_range),
+                );
+            }
+        }
+    }
+    out.sort_by_key(|r| r.start);
     out
 }

@@ -4,7 +4,7 @@
 //! from the plugin type in the MANIFEST beside the file.
 
 mod assists;
-mod code;
+pub(crate) mod code;
 mod completion;
 mod hover;
 mod outline;

@@ -31,6 +31,9 @@ fn convert(text: &Text, s: &Symbol) -> DocumentSymbol {
         kind: match s.kind {
             features::SymbolKind::Key => SymbolKind::PROPERTY,
             features::SymbolKind::Section => SymbolKind::NAMESPACE,
+            features::SymbolKind::Class => SymbolKind::CLASS,
+            features::SymbolKind::Method => SymbolKind::METHOD,
+            features::SymbolKind::Function => SymbolKind::FUNCTION,
         },
         tags: None,
         deprecated: None,

@@ -5,13 +5,17 @@ pub mod code_action;
 pub mod completion;
 pub mod definition;
 pub mod diagnostics;
+pub mod document_highlight;
 pub mod document_link;
 pub mod document_symbol;
 pub mod folding_range;
+pub mod formatting;
 pub mod hover;
 pub mod initialize;
 pub mod inlay_hint;
 pub mod references;
+pub mod rename;
+pub mod will_rename_files;
 
 use std::path::Path;
 use std::sync::Arc;

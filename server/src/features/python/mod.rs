@@ -2,6 +2,11 @@
 //! calls it with, and when) and completion of the hook names in the body of
 //! a class, with the SDK's signature as a snippet.
 
+#[cfg(test)]
+mod fixture_tests;
+pub mod names;
+pub mod outline;
+
 use super::{CompletionItem, CompletionKind, Hover};
 use crate::analysis::code::index;
 use crate::analysis::Context;
@@ -412,7 +417,17 @@ fn getter_completion(text: &str, offset: usize, cx: &Context) -> Option<Vec<Comp
             }
         }
         1 => {
-            let section = args[0].clone()?;
+            // A section that is no literal (a parameter with a default, a
+            // constant): as the reads resolve it for the call being typed.
+            let section = match args[0].clone() {
+                Some(s) => s,
+                None => reads
+                    .iter()
+                    .flat_map(|r| &r.reads)
+                    .find(|r| typing(r) && r.by_sdk.is_none())?
+                    .section
+                    .clone(),
+            };
             for s in ini.named(&section) {
                 for e in &s.entries {
                     add(&e.name, "set in default.cfg");
