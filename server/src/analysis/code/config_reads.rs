@@ -299,7 +299,7 @@ fn unbound_after_comparison(
     out: &mut Vec<(PathBuf, Diagnostic)>,
 ) {
     for f in &code.files {
-        for c in &f.index.literal_chains {
+        for c in &f.index.literal_chains.chains {
             let Some(value) = c.subject_value else {
                 continue;
             };

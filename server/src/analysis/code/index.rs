@@ -27,7 +27,8 @@ pub struct FileIndex {
     pub reads: super::read_facts::ReadFacts,
     /// `if`/`elif` chains on literals that bind a name only in their
     /// branches, for [`super::config_reads`].
-    pub literal_chains: Vec<super::literal_chains::LiteralChain>,
+    /// and the `if` tests that guard reads.
+    pub literal_chains: super::literal_chains::Facts,
 }
 
 #[derive(Debug, Clone)]

@@ -23,16 +23,35 @@ pub struct LiteralChain {
     pub use_at: TextRange,
 }
 
-pub fn extract(body: &[ast::Stmt]) -> Vec<LiteralChain> {
-    let mut out = Vec::new();
+/// An `if` (or `elif`) inside a function, for reads made only under it.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    pub test: TextRange,
+    /// The branch the test guards.
+    pub body: TextRange,
+    /// The value last assigned, before the `if`, to each name the test
+    /// uses.
+    pub values: Vec<TextRange>,
+    /// `x == "a"`, `x in ("a", "b")`: the literals.
+    pub literals: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub chains: Vec<LiteralChain>,
+    pub guards: Vec<Guard>,
+}
+
+pub fn extract(body: &[ast::Stmt]) -> Facts {
+    let mut out = Facts::default();
     functions(body, &mut out);
     out
 }
 
 /// Every function's body, at any depth.
-fn functions(body: &[ast::Stmt], out: &mut Vec<LiteralChain>) {
+fn functions(body: &[ast::Stmt], out: &mut Facts) {
     use ast::visitor::{walk_stmt, Visitor};
-    struct V<'o>(&'o mut Vec<LiteralChain>);
+    struct V<'o>(&'o mut Facts);
     impl<'a> Visitor<'a> for V<'_> {
         fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
             if let ast::Stmt::FunctionDef(f) = stmt {
@@ -51,7 +70,7 @@ fn functions(body: &[ast::Stmt], out: &mut Vec<LiteralChain>) {
 /// (name, value range, where) of the simple assignments seen so far.
 type Assigned = Vec<(String, TextRange, usize)>;
 
-fn block(body: &[ast::Stmt], assigned: &mut Assigned, out: &mut Vec<LiteralChain>) {
+fn block(body: &[ast::Stmt], assigned: &mut Assigned, out: &mut Facts) {
     for (i, stmt) in body.iter().enumerate() {
         match stmt {
             ast::Stmt::Assign(a) => {
@@ -63,7 +82,15 @@ fn block(body: &[ast::Stmt], assigned: &mut Assigned, out: &mut Vec<LiteralChain
             }
             ast::Stmt::If(s) => {
                 if let Some(c) = chain(s, assigned, &body[i + 1..]) {
-                    out.push(c);
+                    out.chains.push(c);
+                }
+                let tests = std::iter::once((&*s.test, &s.body[..])).chain(
+                    s.elif_else_clauses
+                        .iter()
+                        .filter_map(|c| c.test.as_ref().map(|t| (t, &c.body[..]))),
+                );
+                for (test, body) in tests {
+                    out.guards.push(guard(test, body, assigned));
                 }
                 block(&s.body, assigned, out);
                 for c in &s.elif_else_clauses {
@@ -229,4 +256,41 @@ fn first_use(after: &[ast::Stmt], name: &str) -> Option<TextRange> {
         }
     }
     None
+}
+
+fn guard(test: &ast::Expr, body: &[ast::Stmt], assigned: &Assigned) -> Guard {
+    use ast::visitor::{walk_expr, Visitor};
+    struct Names(Vec<String>);
+    impl<'a> Visitor<'a> for Names {
+        fn visit_expr(&mut self, e: &'a ast::Expr) {
+            if let ast::Expr::Name(n) = e {
+                self.0.push(n.id.to_string());
+            }
+            walk_expr(self, e);
+        }
+    }
+    let mut names = Names(Vec::new());
+    names.visit_expr(test);
+    let start = range(test).start;
+    let values = names
+        .0
+        .iter()
+        .filter_map(|name| {
+            assigned
+                .iter()
+                .rev()
+                .find(|(n, _, at)| n == name && *at < start)
+                .map(|(_, r, _)| *r)
+        })
+        .collect();
+    let body_range = match (body.first(), body.last()) {
+        (Some(a), Some(b)) => TextRange::new(range(a).start, range(b).end),
+        _ => TextRange::empty(range(test).end),
+    };
+    Guard {
+        test: range(test),
+        body: body_range,
+        values,
+        literals: comparison(test).map(|(_, v)| v).unwrap_or_default(),
+    }
 }

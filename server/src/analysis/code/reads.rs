@@ -121,6 +121,9 @@ pub struct Read {
     /// For what the SDK reads because of the code: the SDK name that reads
     /// (`RequestsTLS.from_config`); `None` for the plugin's own getters.
     pub by_sdk: Option<&'static str>,
+    /// For a read made only under an `if` on another option: that option
+    /// (section, option) and the literals the test compares it with.
+    pub under: Option<(String, String, Vec<String>)>,
 }
 
 impl Read {
@@ -309,6 +312,7 @@ pub fn of_code(code: &PluginCode) -> Reads {
             r.sdk_call(f, c, &mut out);
         }
     }
+    mark_guarded(code, &mut out.reads);
     out
 }
 
@@ -901,6 +905,7 @@ impl<'c> Resolver<'c> {
                     range: g.range,
                     line: self.line_of(f, g.range.start),
                     by_sdk: None,
+                    under: None,
                 });
             }
         }
@@ -963,6 +968,7 @@ impl<'c> Resolver<'c> {
             range: c.range,
             line: self.line_of(f, c.range.start),
             by_sdk: Some(by),
+            under: None,
         };
         match &c.callee[..] {
             [class, m] if m == "from_config" => {
@@ -1057,6 +1063,46 @@ impl<'c> Resolver<'c> {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Marks each required read made only under an `if` whose test reads
+/// another option (itself, or through a name assigned from its read).
+fn mark_guarded(code: &PluginCode, reads: &mut [Read]) {
+    let within =
+        |outer: TextRange, inner: TextRange| outer.start <= inner.start && inner.end <= outer.end;
+    for i in 0..reads.len() {
+        let r = &reads[i];
+        if !r.required || r.by_sdk.is_some() {
+            continue;
+        }
+        let Some(file) = code.files.iter().find(|f| f.path == r.path) else {
+            continue;
+        };
+        // The innermost guard around the read.
+        let guard = file
+            .index
+            .literal_chains
+            .guards
+            .iter()
+            .filter(|g| within(g.body, r.range))
+            .min_by_key(|g| g.body.end - g.body.start);
+        let Some(g) = guard else { continue };
+        let on = reads.iter().find(|o| {
+            o.path == r.path
+                && o.by_sdk.is_none()
+                && o.option.is_some()
+                && (o.section != r.section || o.option != r.option)
+                && (within(g.test, o.range) || g.values.iter().any(|v| within(*v, o.range)))
+        });
+        if let Some(o) = on {
+            let under = (
+                o.section.clone(),
+                o.option.clone().unwrap_or_default(),
+                g.literals.clone(),
+            );
+            reads[i].under = Some(under);
         }
     }
 }

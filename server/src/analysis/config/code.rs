@@ -224,7 +224,11 @@ pub(crate) fn empty_required(section: &str, e: &Entry, reads: &Reads) -> Option<
 /// Required reads that the file neither sets nor documents.
 pub(crate) fn missing_required(text: &str, ini: &Ini, reads: &Reads, out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<(&str, &str)> = Vec::new();
-    for r in reads.reads.iter().filter(|r| r.required) {
+    // A read required whatever the configuration speaks for the option
+    // before one required only under an `if` on another option.
+    let mut required: Vec<&Read> = reads.reads.iter().filter(|r| r.required).collect();
+    required.sort_by_key(|r| r.under.is_some());
+    for r in required {
         let Some(option) = r.option.as_deref() else {
             continue;
         };
@@ -268,6 +272,43 @@ pub(crate) fn missing_required(text: &str, ini: &Ini, reads: &Reads, out: &mut V
             Some(by) => format!("`{by}` at `{}`", r.place()),
             None => format!("`{}`", r.place()),
         };
+        // Required only when another option says so: said as such, at
+        // that option when the file has it.
+        if let Some((s2, o2, literals)) = &r.under {
+            let when = if literals.is_empty() {
+                format!("depending on `[{s2}] {o2}`")
+            } else {
+                format!(
+                    "when `[{s2}] {o2}` is {}",
+                    literals
+                        .iter()
+                        .map(|l| format!("`{l}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )
+            };
+            let at_option = ini.named(s2).find_map(|s| {
+                s.entry(o2).map(|e| e.key_range).or_else(|| {
+                    s.templates()
+                        .find(|(_, t)| t.name == *o2)
+                        .map(|(_, t)| t.key_range)
+                })
+            });
+            out.push(
+                Diagnostic::warning(
+                    MISSING_REQUIRED,
+                    at_option.unwrap_or(at),
+                    format!(
+                        "{when}, the plugin requires `[{}] {option}` ({whom} reads it with \
+                         `required=True` under that condition), and this file neither sets nor \
+                         documents it: add `{line}`",
+                        r.section
+                    ),
+                )
+                .with_fix(format!("Add `{line}`"), vec![edit]),
+            );
+            continue;
+        }
         out.push(
             Diagnostic::warning(
                 MISSING_REQUIRED,

@@ -987,3 +987,24 @@ fn the_sdk_s_read_is_not_cited_at_the_super_init_line() {
         ;              ^^^^^ error[config/invalid-enum]: `token` is not valid for `use_credential`: write one of `explicit`, `gateway` (the SDK reads it with `getienum`, because of `CredentialStorePlugin(configuration_section=)`)
     "#]]);
 }
+
+#[test]
+fn missing_required_under_a_condition_is_said_at_that_option() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                method = self.plugin_configuration.getienum("hashicorp", "authentication_method", ("ldap", "approle"), required=True)
+                if method == "approle":
+                    role = self.plugin_configuration.get("approle-authentication", "role", required=True)
+        #                                                                          ^^^^^^ info[python/undocumented-option]: `role` of `[approle-authentication]` is read here but default.cfg never documents it: add `; role=<role>` to `[approle-authentication]` so that administrators know of it
+                return {"passwords": [method]}
+        //- default.cfg
+        [hashicorp]
+        ; authentication_method=ldap
+        ; ^^^^^^^^^^^^^^^^^^^^^ warning[config/missing-required]: when `[hashicorp] authentication_method` is `approle`, the plugin requires `[approle-authentication] role` (`main.py:7` reads it with `required=True` under that condition), and this file neither sets nor documents it: add `; role=<role>`
+    "#]]);
+}
