@@ -418,3 +418,112 @@ fn same_value(getter: Getter, doc: &str, code: &str) -> bool {
         _ => true,
     }
 }
+
+/// The plain comment lines right above line `line` of the section (up to a
+/// blank line, an option or a template), as one lower-cased text.
+fn comment_above(text: &str, s: &Section, line: usize) -> String {
+    let mut want = line;
+    let mut lines: Vec<&str> = Vec::new();
+    for c in s.comments.iter().rev().filter(|c| c.line < line) {
+        if c.line + 1 != want || !matches!(c.kind, ini::CommentKind::Plain) {
+            break;
+        }
+        lines.push(&text[c.range.start..c.range.end]);
+        want = c.line;
+    }
+    lines.reverse();
+    lines
+        .iter()
+        .map(|l| l.trim_start_matches(['#', ';']).trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether `word` appears in `text` as a word of its own.
+fn has_word(text: &str, word: &str) -> bool {
+    let word = word.to_lowercase();
+    text.match_indices(&word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        let edge =
+            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'));
+        edge(before) && edge(after)
+    })
+}
+
+/// The comment above an option against the code's reads of it: "required"
+/// where the code reads it with a default, "optional" where it requires
+/// it, some of a `getienum`'s values but not all.
+pub(crate) fn comment_differs(
+    text: &str,
+    s: &Section,
+    line: usize,
+    section: &str,
+    name: &str,
+    key_range: TextRange,
+    reads: &Reads,
+) -> Option<Diagnostic> {
+    let own: Vec<&Read> = reads
+        .of(section, name)
+        .filter(|r| r.by_sdk.is_none())
+        .collect();
+    if own.is_empty() {
+        return None;
+    }
+    let comment = comment_above(text, s, line);
+    if comment.is_empty() {
+        return None;
+    }
+    let says_required = ["required", "mandatory", "must be set", "must be given"]
+        .iter()
+        .any(|w| comment.contains(w))
+        && !comment.contains("not required")
+        && !comment.contains("not mandatory");
+    let says_optional = comment.contains("optional") || comment.contains("not required");
+    let code_default = own.iter().find_map(|r| {
+        r.ini_default()
+            .or_else(|| reads.defaults_value(section, name).map(str::to_string))
+            .filter(|d| !d.is_empty())
+            .map(|d| (d, *r))
+    });
+    let required = own.iter().find(|r| r.required && r.under.is_none());
+    let message = if let (true, None, Some((d, r))) = (says_required, required, &code_default) {
+        format!(
+            "the comment above calls `{name}` required, but the plugin reads it with the \
+             default `{d}` (`{}`): say that it defaults to `{d}`, or read it with \
+             `required=True`",
+            r.place()
+        )
+    } else if let (true, Some(r)) = (says_optional, required) {
+        format!(
+            "the comment above calls `{name}` optional, but the plugin reads it with \
+             `required=True` (`{}`), and fails without it: say that it is required",
+            r.place()
+        )
+    } else {
+        let r = own
+            .iter()
+            .find(|r| r.getter == Getter::Ienum && r.value_set.is_some())?;
+        let set = r.value_set.as_ref()?;
+        let named: Vec<&String> = set.iter().filter(|v| has_word(&comment, v)).collect();
+        let unnamed: Vec<&String> = set.iter().filter(|v| !has_word(&comment, v)).collect();
+        if named.len() < 2 || unnamed.is_empty() {
+            return None;
+        }
+        let list = |vs: &[&String]| {
+            vs.iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "the comment above names {} as the values of `{name}`, but the plugin also accepts \
+             {} (`{}` reads it with `getienum`): name every value the code accepts",
+            list(&named),
+            list(&unnamed),
+            r.place()
+        )
+    };
+    Some(Diagnostic::info(COMMENT_DIFFERS, key_range, message))
+}

@@ -1008,3 +1008,37 @@ fn missing_required_under_a_condition_is_said_at_that_option() {
         ; ^^^^^^^^^^^^^^^^^^^^^ warning[config/missing-required]: when `[hashicorp] authentication_method` is `approle`, the plugin requires `[approle-authentication] role` (`main.py:7` reads it with `required=True` under that condition), and this file neither sets nor documents it: add `; role=<role>`
     "#]]);
 }
+
+#[test]
+fn comment_differs() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                c = self.plugin_configuration
+                self.plugin_configuration.getienum("vault", "use_credential", ("explicit", "gateway", "token"))
+                self.plugin_configuration.getint("vault", "port", default=8200)
+                self.plugin_configuration.get("vault", "address", required=True)
+                self.plugin_configuration.get("vault", "provider", default="local")
+        //- default.cfg
+        [vault]
+        # One of explicit or gateway. "explicit" means the username
+        # below, "gateway" the gateway user's.
+        ; use_credential=gateway
+        ; ^^^^^^^^^^^^^^ info[config/comment-differs]: the comment above names `explicit`, `gateway` as the values of `use_credential`, but the plugin also accepts `token` (`main.py:6` reads it with `getienum`): name every value the code accepts
+
+        # The port. Required.
+        ; port=8200
+        ; ^^^^ info[config/comment-differs]: the comment above calls `port` required, but the plugin reads it with the default `8200` (`main.py:7`): say that it defaults to `8200`, or read it with `required=True`
+
+        # The address (optional).
+        ; address=<address>
+        ; ^^^^^^^ info[config/comment-differs]: the comment above calls `address` optional, but the plugin reads it with `required=True` (`main.py:8`), and fails without it: say that it is required
+
+        # The provider. Defaults to local.
+        ; provider=local
+    "#]]);
+}

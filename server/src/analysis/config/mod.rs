@@ -201,6 +201,15 @@ fn entry(
             value_reported = true;
         }
         out.extend(code::empty_required(name, e, reads));
+        out.extend(code::comment_differs(
+            text,
+            s,
+            e.line,
+            name,
+            &e.name,
+            e.key_range,
+            reads,
+        ));
     }
     if !value_reported {
         out.extend(traps::inline_comment(text, e));
@@ -231,6 +240,17 @@ fn templates(
                 out.push(d);
             }
             out.extend(code::default_differs(name, t, reads));
+        }
+        if let (Some(reads), Some(name)) = (cx.reads, s.name()) {
+            out.extend(code::comment_differs(
+                text,
+                s,
+                comment.line,
+                name,
+                &t.name,
+                t.key_range,
+                reads,
+            ));
         }
         let e = t.uncommented(comment);
         if let Some(d) = uncommented_finding(text, s, spec, &e, store, cx) {
