@@ -475,12 +475,25 @@ pub(crate) fn comment_differs(
     if comment.is_empty() {
         return None;
     }
-    let says_required = ["required", "mandatory", "must be set", "must be given"]
-        .iter()
-        .any(|w| comment.contains(w))
-        && !comment.contains("not required")
-        && !comment.contains("not mandatory");
-    let says_optional = comment.contains("optional") || comment.contains("not required");
+    let says_optional = comment.contains("optional")
+        || comment.contains("not required")
+        || comment.contains("not mandatory");
+    // "required" said of the option, not "the required access policy".
+    let says_required = !says_optional
+        && (comment.starts_with("required")
+            || [
+                "mandatory",
+                "must be set",
+                "must be given",
+                "is required",
+                "(required)",
+                "required.",
+                "required:",
+                "required,",
+                "required;",
+            ]
+            .iter()
+            .any(|w| comment.contains(w)));
     let code_default = own.iter().find_map(|r| {
         r.ini_default()
             .or_else(|| reads.defaults_value(section, name).map(str::to_string))

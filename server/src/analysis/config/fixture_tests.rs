@@ -1042,3 +1042,20 @@ fn comment_differs() {
         ; provider=local
     "#]]);
 }
+
+#[test]
+fn comment_differs_not_on_a_required_noun() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                self.plugin_configuration.get("tpam", "required_policy", default="Privileged Access")
+        //- default.cfg
+        [tpam]
+        # Optional: set what the required access policy is for authorizing the password request
+        ; required_policy = Privileged Access
+    "#]]);
+}
