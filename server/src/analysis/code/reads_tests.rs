@@ -350,6 +350,7 @@ fn the_real_plugins_findings() {
     expect![[r#"
         radius-mfa/lib/radius.py:57: info[python/undocumented-option]
         skeleton-aa/plugin/plugin_mfa_client.py:41: info[python/undocumented-option]
+        sra-initiated/default.cfg:58: warning[config/unread-section]
     "#]]
     .assert_eq(&out);
 }

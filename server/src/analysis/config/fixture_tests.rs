@@ -179,6 +179,7 @@ fn invalid_boolean() {
         //- plugin: aa
         //- default.cfg
         [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
         enabled=true
         ;       ^^^^ error[config/invalid-boolean]: `true` is rejected for `enabled`: SDK booleans are only `yes` or `no`; write `yes`
     "#]]);
@@ -190,6 +191,7 @@ fn invalid_boolean_empty_and_unknown() {
         //- plugin: aa
         //- default.cfg
         [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
         enabled=
         ;       ^ error[config/invalid-boolean]: an empty value is rejected for `enabled`: SDK booleans are only `yes` or `no` (empty range)
         [auth]
@@ -284,6 +286,7 @@ fn invalid_pem() {
         //- plugin: aa
         //- default.cfg
         [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
         ca_cert=/etc/ca.pem
         ;       ^^^^^^^^^^^ error[config/invalid-pem]: `/etc/ca.pem` is not accepted for `ca_cert`: write PEM text with every line after the first indented or `$[<trusted CA list name>]`
     "#]]);
@@ -515,6 +518,7 @@ fn template_option_empty_boolean() {
         //- plugin: aa
         //- default.cfg
         [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
         ; enabled=
         ; ^^^^^^^ info[config/template-option]: when uncommented, an empty value is rejected for `enabled`: SDK booleans are only `yes` or `no`
     "#]]);
@@ -526,6 +530,7 @@ fn template_option_unknown_option() {
         //- plugin: aa
         //- default.cfg
         [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
         ; ca_cert2=x
         ; ^^^^^^^^ info[config/template-option]: when uncommented, the SDK reads no option `ca_cert2` in `[tls]`; did you mean `ca_cert`?
         ; anything=1
@@ -610,9 +615,11 @@ fn no_false_alarms() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
+        from safeguard.sessions.plugin.requests_tls import RequestsTLS
         class Plugin(AAPlugin):
             def do_authorize(self):
                 self.plugin_configuration.get_options('my_plugin')
+                RequestsTLS.from_config(self.plugin_configuration)
         //- default.cfg
         [my_plugin]
         anything = goes here
@@ -676,6 +683,7 @@ fn unread_section_with_did_you_mean() {
          ^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[starlin]`; did you mean `[starling]`?
         ; timeout=60
         [memory-cache]
+         ^^^^^^^^^^^^ warning[config/unread-section]: the SDK reads `[memory-cache]` only in `MemoryCache.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `MemoryCache.from_config`
         ; ttl=3600
         [memorycache]
          ^^^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[memorycache]`; did you mean `[memory_cache]`?
@@ -834,6 +842,7 @@ fn section_needs_newer_api() {
          ^^^^^^^^^^^^^^^^^^^^^^^^^ warning[config/section-needs-newer-api]: the SDK reads `[ignore_upn_suffix_for_rdp]` from api 1.8 on, and the MANIFEST says 1.3, so an SPS of that API ignores the section: raise `api`
         ; ignore=true
         [memory-cache]
+         ^^^^^^^^^^^^ warning[config/unread-section]: the SDK reads `[memory-cache]` only in `MemoryCache.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `MemoryCache.from_config`
         ; ttl=0
     "#]]);
 }
@@ -1057,5 +1066,46 @@ fn comment_differs_not_on_a_required_noun() {
         [tpam]
         # Optional: set what the required access policy is for authorizing the password request
         ; required_policy = Privileged Access
+    "#]]);
+}
+
+#[test]
+fn tls_read_by_nothing() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("plugin", "address")
+        //- default.cfg
+        [plugin]
+        ; address=<address>
+        [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
+        ; ca_cert = $[<trusted_ca_list_name>]
+    "#]]);
+}
+
+#[test]
+fn tls_read_by_the_plugin_s_own_copy() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class RequestsTLS:
+            @classmethod
+            def from_config(cls, config):
+                return cls(config.getboolean("tls", "enabled", default=True))
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                return RequestsTLS.from_config(self.plugin_configuration)
+        //- default.cfg
+        [tls]
+        ; enabled = yes
+        ; ca_cert = $[<trusted_ca_list_name>]
+        ; ^^^^^^^ warning[config/unread-option]: the plugin reads `[tls]` with its own code, not the SDK's `RequestsTLS.from_config`, and never reads `ca_cert`: setting it changes nothing (the SDK's meaning of it does not apply); make the code read it, or remove it
     "#]]);
 }

@@ -135,6 +135,9 @@ fn sections(
         }
         if let Some(spec) = spec {
             sdk::missing_options(text, s, spec, out);
+            if let Some(reads) = reads {
+                code::factory_section(s, reads, out);
+            }
         }
         templates(text, s, spec, store, cx, out);
         out.extend(traps::section_not_hostname(s));
