@@ -40,6 +40,9 @@ pub struct Guard {
 pub struct Facts {
     pub chains: Vec<LiteralChain>,
     pub guards: Vec<Guard>,
+    /// Values tested with `is None` / `is not None`: the call itself, or
+    /// the value last assigned to the name tested.
+    pub none_tests: Vec<TextRange>,
 }
 
 pub fn extract(body: &[ast::Stmt]) -> Facts {
@@ -72,6 +75,24 @@ type Assigned = Vec<(String, TextRange, usize)>;
 
 fn block(body: &[ast::Stmt], assigned: &mut Assigned, out: &mut Facts) {
     for (i, stmt) in body.iter().enumerate() {
+        let tested: Option<&ast::Expr> = match stmt {
+            ast::Stmt::If(s) => Some(&s.test),
+            ast::Stmt::While(s) => Some(&s.test),
+            ast::Stmt::Return(r) => r.value.as_deref(),
+            ast::Stmt::Expr(e) => Some(&e.value),
+            ast::Stmt::Assign(a) => Some(&a.value),
+            _ => None,
+        };
+        if let Some(e) = tested {
+            none_tests(e, assigned, &mut out.none_tests);
+        }
+        if let ast::Stmt::If(s) = stmt {
+            for c in &s.elif_else_clauses {
+                if let Some(t) = &c.test {
+                    none_tests(t, assigned, &mut out.none_tests);
+                }
+            }
+        }
         match stmt {
             ast::Stmt::Assign(a) => {
                 for t in &a.targets {
@@ -293,4 +314,40 @@ fn guard(test: &ast::Expr, body: &[ast::Stmt], assigned: &Assigned) -> Guard {
         values,
         literals: comparison(test).map(|(_, v)| v).unwrap_or_default(),
     }
+}
+
+/// `x is None`, `f(...) is not None` anywhere in `e`: what is tested.
+fn none_tests(e: &ast::Expr, assigned: &Assigned, out: &mut Vec<TextRange>) {
+    use ast::visitor::{walk_expr, Visitor};
+    struct V<'a, 'o> {
+        assigned: &'a Assigned,
+        out: &'o mut Vec<TextRange>,
+    }
+    impl<'x> Visitor<'x> for V<'_, '_> {
+        fn visit_expr(&mut self, e: &'x ast::Expr) {
+            if let ast::Expr::Compare(c) = e {
+                let none = c.comparators.len() == 1
+                    && matches!(c.comparators[0], ast::Expr::NoneLiteral(_))
+                    && matches!(c.ops[0], ast::CmpOp::Is | ast::CmpOp::IsNot);
+                if none {
+                    match &*c.left {
+                        ast::Expr::Name(n) => {
+                            let at = range(e).start;
+                            if let Some((_, r, _)) = self
+                                .assigned
+                                .iter()
+                                .rev()
+                                .find(|(name, _, w)| *name == n.id.as_str() && *w < at)
+                            {
+                                self.out.push(*r);
+                            }
+                        }
+                        other => self.out.push(range(other)),
+                    }
+                }
+            }
+            walk_expr(self, e);
+        }
+    }
+    V { assigned, out }.visit_expr(e);
 }

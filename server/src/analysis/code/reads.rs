@@ -124,6 +124,8 @@ pub struct Read {
     /// For a read made only under an `if` on another option: that option
     /// (section, option) and the literals the test compares it with.
     pub under: Option<(String, String, Vec<String>)>,
+    /// The code tests what the read returns with `is None`.
+    pub none_tested: bool,
 }
 
 impl Read {
@@ -906,6 +908,7 @@ impl<'c> Resolver<'c> {
                     line: self.line_of(f, g.range.start),
                     by_sdk: None,
                     under: None,
+                    none_tested: false,
                 });
             }
         }
@@ -969,6 +972,7 @@ impl<'c> Resolver<'c> {
             line: self.line_of(f, c.range.start),
             by_sdk: Some(by),
             under: None,
+            none_tested: false,
         };
         match &c.callee[..] {
             [class, m] if m == "from_config" => {
@@ -1073,6 +1077,21 @@ fn mark_guarded(code: &PluginCode, reads: &mut [Read]) {
     let within =
         |outer: TextRange, inner: TextRange| outer.start <= inner.start && inner.end <= outer.end;
     for i in 0..reads.len() {
+        let r = &reads[i];
+        if r.by_sdk.is_none() {
+            let tested = code
+                .files
+                .iter()
+                .find(|f| f.path == r.path)
+                .is_some_and(|f| {
+                    f.index
+                        .literal_chains
+                        .none_tests
+                        .iter()
+                        .any(|t| within(*t, r.range))
+                });
+            reads[i].none_tested = tested;
+        }
         let r = &reads[i];
         if !r.required || r.by_sdk.is_some() {
             continue;

@@ -610,3 +610,26 @@ pub(crate) fn factory_section(s: &Section, reads: &Reads, out: &mut Vec<Diagnost
         ));
     }
 }
+
+/// `client_id=` shipped set and empty where the code tests the value with
+/// `is None`: the empty string is set, so the test never fires.
+pub(crate) fn empty_not_none(section: &str, e: &Entry, reads: &Reads) -> Option<Diagnostic> {
+    if !e.value.is_empty() {
+        return None;
+    }
+    let r = reads
+        .of(section, &e.name)
+        .find(|r| r.none_tested && r.by_sdk.is_none())?;
+    Some(Diagnostic::warning(
+        EMPTY_NOT_NONE,
+        e.key_range,
+        format!(
+            "`{}` is shipped set and empty, and the plugin tests what it reads with `is None` \
+             (`{}`): configparser gives the empty string, never `None`, so that test never \
+             fires; comment the line out as `; {}=<value>`",
+            e.key,
+            r.place(),
+            e.key
+        ),
+    ))
+}

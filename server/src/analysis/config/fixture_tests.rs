@@ -1109,3 +1109,27 @@ fn tls_read_by_the_plugin_s_own_copy() {
         ; ^^^^^^^ warning[config/unread-option]: the plugin reads `[tls]` with its own code, not the SDK's `RequestsTLS.from_config`, and never reads `ca_cert`: setting it changes nothing (the SDK's meaning of it does not apply); make the code read it, or remove it
     "#]]);
 }
+
+#[test]
+fn empty_not_none() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                secret = self.plugin_configuration.get("pingid", "base64_key")
+                if secret is None:
+                    raise RuntimeError("set base64_key")
+                if self.plugin_configuration.get("pingid", "token") is not None:
+                    return None
+                return {"verdict": "ACCEPT"}
+        //- default.cfg
+        [pingid]
+        base64_key=
+        ^^^^^^^^^^ warning[config/empty-not-none]: `base64_key` is shipped set and empty, and the plugin tests what it reads with `is None` (`main.py:5`): configparser gives the empty string, never `None`, so that test never fires; comment the line out as `; base64_key=<value>`
+        token=
+        ^^^^^ warning[config/empty-not-none]: `token` is shipped set and empty, and the plugin tests what it reads with `is None` (`main.py:8`): configparser gives the empty string, never `None`, so that test never fires; comment the line out as `; token=<value>`
+    "#]]);
+}

@@ -204,6 +204,7 @@ fn entry(
             value_reported = true;
         }
         out.extend(code::empty_required(name, e, reads));
+        out.extend(code::empty_not_none(name, e, reads));
         out.extend(code::comment_differs(
             text,
             s,
