@@ -6,6 +6,7 @@
 //! absent), `python/unset-dereferenced` (the `None` of an unset option,
 //! read without a default or `required=True`, used as a value).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::reads::{self, Default, Getter, Read, Val};
@@ -56,6 +57,7 @@ pub fn check(
         return;
     };
     let parsed = ini::parse(&cfg);
+    let calls_ix = CallIndex::new(&reads.reads);
     let mut seen: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for r in reads.reads.iter().filter(|r| r.by_sdk.is_none()) {
         let Some(option) = r.option.as_deref() else {
@@ -76,7 +78,8 @@ pub fn check(
         // `get("a", o) or get("b", o)` is one setting with a fallback: it is
         // documented when either side is, and reported once, on its first.
         if documented_in(&r.section)
-            || fallbacks(code, &reads.reads, r)
+            || fallbacks(code, &calls_ix, r)
+                .iter()
                 .any(|o| documented_in(&o.section) || o.range.start < r.range.start)
         {
             continue;
@@ -108,33 +111,83 @@ pub fn check(
     }
 }
 
+/// The reads of the plugin by where their calls start and end in a file,
+/// to find the call on the other side of an `or` in constant time.
+pub(crate) struct CallIndex<'r> {
+    by_start: HashMap<(&'r Path, usize), Vec<&'r Read>>,
+    by_end: HashMap<(&'r Path, usize), Vec<&'r Read>>,
+}
+
+impl<'r> CallIndex<'r> {
+    pub(crate) fn new(all: &'r [Read]) -> Self {
+        let mut ix = CallIndex {
+            by_start: HashMap::new(),
+            by_end: HashMap::new(),
+        };
+        for r in all.iter().filter(|r| r.by_sdk.is_none()) {
+            ix.by_start
+                .entry((r.path.as_path(), r.range.start))
+                .or_default()
+                .push(r);
+            ix.by_end
+                .entry((r.path.as_path(), r.range.end))
+                .or_default()
+                .push(r);
+        }
+        ix
+    }
+}
+
 /// The reads of the same option in another section that `r` falls back
 /// to or from: the two calls joined by `or` (`get("a", o) or get("b", o)`).
 pub(crate) fn fallbacks<'r>(
     code: &'r PluginCode,
-    all: &'r [Read],
+    ix: &CallIndex<'r>,
     r: &'r Read,
-) -> impl Iterator<Item = &'r Read> {
-    let text = code
+) -> Vec<&'r Read> {
+    let Some(text) = code
         .files
         .iter()
         .find(|f| f.path == r.path)
-        .map(|f| f.text.clone());
-    all.iter().filter(move |o| {
-        let Some(text) = &text else { return false };
-        if o.path != r.path || o.section == r.section || o.option != r.option {
-            return false;
+        .map(|f| &f.text)
+    else {
+        return Vec::new();
+    };
+    let blank = |c: char| c.is_whitespace() || c == '\\';
+    let mut out: Vec<&Read> = Vec::new();
+    // `r or other`
+    if let Some(after) = text.get(r.range.end..) {
+        let rest = after.trim_start_matches(blank);
+        if let Some(rest) = rest.strip_prefix("or") {
+            let other = rest.trim_start_matches(blank);
+            if other.len() < rest.len() {
+                let at = text.len() - other.len();
+                out.extend(
+                    ix.by_start
+                        .get(&(r.path.as_path(), at))
+                        .into_iter()
+                        .flatten(),
+                );
+            }
         }
-        let (a, b) = if o.range.start < r.range.start {
-            (o.range, r.range)
-        } else {
-            (r.range, o.range)
-        };
-        a.end <= b.start
-            && text.get(a.end..b.start).is_some_and(|between| {
-                between.trim_matches(|c: char| c.is_whitespace() || c == '\\') == "or"
-            })
-    })
+    }
+    // `other or r`
+    if let Some(before) = text.get(..r.range.start) {
+        let rest = before.trim_end_matches(blank);
+        if let Some(rest) = rest.strip_suffix("or") {
+            let other = rest.trim_end_matches(blank);
+            if other.len() < rest.len() {
+                out.extend(
+                    ix.by_end
+                        .get(&(r.path.as_path(), other.len()))
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+        }
+    }
+    out.retain(|o| o.section != r.section && o.option == r.option);
+    out
 }
 
 /// The edit that adds `line` to the section (after its header), or the
