@@ -39,6 +39,7 @@ fn knows_all(reads: &Reads) -> bool {
 /// A plugin section that neither the SDK nor the code reads.
 pub(crate) fn unread_section(
     h: &ini::Header,
+    has_entries: bool,
     reads: &Reads,
     plugin_type: Option<&str>,
 ) -> Option<Diagnostic> {
@@ -68,8 +69,13 @@ pub(crate) fn unread_section(
             UNREAD_SECTION,
             h.name_range,
             format!(
-                "neither the SDK nor the plugin's code reads `[{}]`: its options change nothing",
-                h.name
+                "neither the SDK nor the plugin's code reads `[{}]`: {}",
+                h.name,
+                if has_entries {
+                    "its options change nothing"
+                } else {
+                    "its commented-out options would change nothing once set"
+                }
             ),
         ),
     })

@@ -479,7 +479,7 @@ fn template_option_boolean() {
         //- plugin: aa
         //- default.cfg
         [onelogin]
-         ^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[onelogin]`: its options change nothing
+         ^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[onelogin]`: its commented-out options would change nothing once set
         ; enable_factor_selection=true
         ;                         ^^^^ info[config/template-option]: when uncommented, `true` is rejected if the plugin reads `enable_factor_selection` with the SDK's getboolean, which accepts only `yes` or `no`: write `yes`
     "#]]);
@@ -491,7 +491,7 @@ fn template_option_boolean_of_the_plugin() {
         //- plugin: aa
         //- default.cfg
         [my-plugin]
-         ^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[my-plugin]`: its options change nothing
+         ^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[my-plugin]`: its commented-out options would change nothing once set
         ; verbose=TRUE
         ;         ^^^^ info[config/template-option]: when uncommented, `TRUE` is rejected if the plugin reads `verbose` with the SDK's getboolean, which accepts only `yes` or `no`: write `yes`
         ; quiet=false
@@ -689,7 +689,7 @@ fn unread_section_with_did_you_mean() {
          ^^^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[memorycache]`; did you mean `[memory_cache]`?
         ; ttl=3600
         [notes]
-         ^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[notes]`: its options change nothing
+         ^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[notes]`: its commented-out options would change nothing once set
         ; a=b
     "#]]);
 }
@@ -912,7 +912,7 @@ fn an_empty_plugin_section_is_no_finding() {
         [fqdnauth]
 
         [hosts]
-         ^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[hosts]`: its options change nothing
+         ^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[hosts]`: its commented-out options would change nothing once set
         ; a=b
     "#]]);
 }

@@ -121,7 +121,7 @@ fn sections(
         // A section with no option and no template says nothing to unread.
         let empty = s.entries.is_empty() && s.templates().next().is_none();
         if let Some(reads) = own.filter(|_| !empty) {
-            if let Some(d) = code::unread_section(h, reads, plugin_type) {
+            if let Some(d) = code::unread_section(h, !s.entries.is_empty(), reads, plugin_type) {
                 out.push(d);
                 unread = true;
             }
