@@ -128,6 +128,11 @@ pub trait Files: Send + Sync {
     fn is_detached(&self) -> bool {
         false
     }
+    /// Whether these files are the disk's (under the editor's open texts
+    /// or not): a search for plugins then honours `.gitignore`.
+    fn is_disk(&self) -> bool {
+        false
+    }
     /// Results kept for as long as these files do not change, if whoever
     /// made this view knows when they do.
     fn memo(&self) -> Option<&Memo> {
@@ -408,6 +413,10 @@ impl DiskFiles {
 }
 
 impl Files for DiskFiles {
+    fn is_disk(&self) -> bool {
+        true
+    }
+
     fn read(&self, path: &Path) -> Option<String> {
         match self.read_limited(path, MAX_READ)? {
             (bytes, true) => Some(lossy(bytes)),
@@ -515,6 +524,10 @@ pub fn walks_miss(cache: &ScanCache, path: &Path) -> bool {
 }
 
 impl Files for Overlay<'_> {
+    fn is_disk(&self) -> bool {
+        self.below.is_disk()
+    }
+
     fn walk(&self, dir: &Path, prune: Prune) -> Arc<Listing> {
         let Some(cache) = self.scans else {
             return Arc::new(walk(self, dir, prune));
@@ -715,4 +728,39 @@ pub fn walk<F: Files + ?Sized>(files: &F, dir: &Path, prune: Prune) -> Listing {
     }
     listing.folders.sort();
     listing
+}
+
+/// The folders at or below `root` holding a MANIFEST, searched on the disk
+/// as ruff searches for Python files: `.gitignore` (also outside a git
+/// repository) and `.ignore` files decide, hidden folders and links are not
+/// followed, and folders `prune` names are left out; within the walk's
+/// limits (whether they cut it short is the second value).
+pub fn manifest_folders_on_disk(root: &Path, prune: Prune) -> (Vec<PathBuf>, bool) {
+    let mut visited = 0usize;
+    let mut truncated = false;
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(false)
+        .max_depth(Some(WALK_MAX_DEPTH))
+        .filter_entry(move |e| {
+            e.file_type().is_some_and(|t| t.is_dir())
+                && (e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| prune(n, true)))
+        })
+        .build();
+    for entry in walker.filter_map(Result::ok) {
+        visited += 1;
+        if visited > WALK_MAX_ENTRIES {
+            truncated = true;
+            break;
+        }
+        // `exists`: a MANIFEST that is no regular file (a FIFO) is still
+        // this folder's; reading it reports what it is.
+        let manifest = entry.path().join("MANIFEST");
+        if std::fs::symlink_metadata(&manifest).is_ok() {
+            out.push(entry.into_path());
+        }
+    }
+    out.sort();
+    (out, truncated)
 }

@@ -5,6 +5,7 @@ mod harness;
 
 mod abuse;
 mod cli;
+mod cli_args;
 mod cli_formats;
 mod code;
 mod config;

@@ -640,8 +640,8 @@ fn mirror_repo(root: &Path, tmp: &Path) -> PathBuf {
     );
     let readme = fs::read_to_string(src.join("README.md")).unwrap();
     assert!(
-        readme.contains(&format!("rev: v{VERSION}\n")) && readme.contains("args: [--fix]"),
-        "editors/pre-commit/README.md shows rev: v{VERSION} and args: [--fix]"
+        readme.contains(&format!("rev: v{VERSION}\n")) && readme.contains("args: [--fix, --]"),
+        "editors/pre-commit/README.md shows rev: v{VERSION} and args: [--fix, --]"
     );
     let hooks = fs::read_to_string(src.join(".pre-commit-hooks.yaml")).unwrap();
     assert!(hooks.contains("language: python") && hooks.contains("additional_dependencies: []"));
@@ -752,7 +752,7 @@ fn pre_commit_mirror_installs_the_wheel_and_fixes_with_args() {
     fs::write(
         repo.join(".pre-commit-config.yaml"),
         format!(
-            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: sps-plugin-ls\n        args: [--fix]\n",
+            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: sps-plugin-ls\n        args: [--fix, --]\n",
             mirror.display(),
             head.trim()
         ),

@@ -150,9 +150,14 @@ pub fn top_level_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKi
 
 /// The plugin folders at or below `root`, sorted, and whether the walk
 /// stopped at one of its limits. Searched as pluginv packages: the folders
-/// it leaves out (`tests`, `.venv`, `build`, ...) are not searched. A plugin
-/// inside another is found too: it is its own plugin.
+/// it leaves out (`tests`, `.venv`, `build`, ...) are not searched, nor, on
+/// the disk, what `.gitignore` ignores. A plugin inside another is found
+/// too: it is its own plugin. `check` and the server's scan both ask this.
 pub fn plugins_under(root: &Path, files: &dyn Files) -> (Vec<PathBuf>, bool) {
+    if files.is_disk() {
+        // On the disk, `.gitignore` decides too, as ruff searches.
+        return crate::workspace::manifest_folders_on_disk(root, packaging::is_left_out);
+    }
     let listing = files.walk(root, packaging::is_left_out);
     let mut folders: Vec<PathBuf> = listing
         .files

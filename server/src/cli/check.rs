@@ -3,13 +3,15 @@
 //! fixes written back (`--diff`: shown instead).
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::args::{usage_error, CheckArgs, Color};
 use super::out;
 use super::report::{render, statistics, FileReport, Format, Options as ReportOptions};
-use crate::analysis::{self, Context, Severity, MAX_ANALYSED_BYTES};
+use crate::analysis::{
+    self, codes, suppression, Context, Diagnostic, Severity, MAX_ANALYSED_BYTES,
+};
 use crate::settings::{self, ProblemKind, Settings};
 use crate::text::{Encoding, LineIndex};
 use crate::workspace::{
@@ -31,140 +33,196 @@ const WORKER_STACK: usize = 8 << 20;
 const MAX_PASSES: usize = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
     Check,
     /// `--fix`: write the fixed files.
     Fix,
     /// `--diff`: print what `--fix` would change.
     Diff,
+    /// `--add-suppressions`: write a suppression comment for each
+    /// diagnostic.
+    Suppress,
 }
 
-struct Args {
-    format: Format,
-    plugins_of: bool,
-    paths: Vec<PathBuf>,
-    mode: Mode,
-    unsafe_fixes: bool,
-    statistics: bool,
-    exit_zero: bool,
-    quiet: bool,
-    color: Color,
-    force_exclude: bool,
-}
+const COMMAND: &str = "sps-plugin-ls check";
 
-/// The arguments of `check`, or the exit status to leave with (`--help`,
-/// a usage error).
-fn parse(args: &[String]) -> Result<Args, i32> {
-    let mut a = Args {
-        format: Format::Human,
-        plugins_of: false,
-        paths: Vec::new(),
-        mode: Mode::Check,
-        unsafe_fixes: false,
-        statistics: false,
-        exit_zero: false,
-        quiet: false,
-        color: Color::Auto,
-        force_exclude: false,
-    };
-    let mut fix = false;
-    let mut diff = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        // `--format json` and `--format=json` alike.
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |what: &str| -> Result<String, i32> {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| usage(&format!("{flag} takes {what}")))
-        };
-        match flag {
-            "--format" | "--output-format" => {
-                let v = value(Format::NAMES)?;
-                a.format = Format::parse(&v)
-                    .ok_or_else(|| usage(&format!("--format takes {}", Format::NAMES)))?;
-            }
-            "--color" => {
-                a.color = match value("auto, always or never")?.as_str() {
-                    "auto" => Color::Auto,
-                    "always" => Color::Always,
-                    "never" => Color::Never,
-                    _ => return Err(usage("--color takes auto, always or never")),
-                };
-            }
-            _ if inline.is_some() => return Err(usage(&format!("{flag} takes no value"))),
-            "--plugins-of" => a.plugins_of = true,
-            "--fix" => fix = true,
-            "--unsafe-fixes" => a.unsafe_fixes = true,
-            "--diff" => diff = true,
-            "--statistics" => a.statistics = true,
-            "-e" | "--exit-zero" => a.exit_zero = true,
-            "-q" | "--quiet" => a.quiet = true,
-            "--force-exclude" => a.force_exclude = true,
-            "-h" | "--help" => {
-                out::print(super::USAGE);
-                return Err(0);
-            }
-            s if s.starts_with('-') && s != "-" => {
-                return Err(usage(&format!("unknown option {s}")))
-            }
-            _ => a.paths.push(PathBuf::from(arg)),
-        }
-    }
-    // `--diff` shows what `--fix` would do, as in ruff (it implies it).
-    a.mode = match (fix, diff) {
-        (_, true) => Mode::Diff,
-        (true, false) => Mode::Fix,
-        (false, false) => Mode::Check,
-    };
-    if a.statistics && !matches!(a.format, Format::Human | Format::Json) {
-        return Err(usage("--statistics prints as human or json only"));
-    }
-    Ok(a)
-}
-
-impl Args {
-    /// Colours: `--color always`, or on a terminal unless `NO_COLOR` is set
-    /// to anything (no-color.org); `--color never` never.
-    fn color(&self) -> bool {
-        match self.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
+/// Colours: `--color always`, or on a terminal unless `NO_COLOR` is set to
+/// anything (no-color.org, as anstream decides); `--color never` never;
+/// never into `--output-file`.
+fn color(args: &CheckArgs) -> bool {
+    match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            args.output_file.is_none()
+                && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     }
 }
 
 /// Runs `check` with its arguments; returns the exit status.
-pub fn run(args: &[String]) -> i32 {
-    let mut args = match parse(args) {
-        Ok(a) => a,
+pub fn run(args: CheckArgs) -> u8 {
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        return usage_error("--statistics prints as human or json only", COMMAND);
+    }
+    match overrides(&args) {
+        Ok(o) => settings::set_overrides(o),
         Err(status) => return status,
-    };
-    if args.plugins_of {
+    }
+    if let Some(path) = &args.show_settings {
+        return show_settings(path);
+    }
+    let paths = if args.plugins_of {
         // Files of a commit (a pre-commit hook): each stands for its plugin
         // folder; files in no plugin folder are left alone.
-        args.paths = plugin_folders_of(&args.paths);
+        plugin_folders_of(&args.paths)
     } else if args.paths.is_empty() {
-        return usage("check needs at least one PATH");
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    if let Some(file) = &args.output_file {
+        if let Err(e) = out::redirect(file) {
+            out::eprint(&format!(
+                "sps-plugin-ls: {}: cannot write the report: {e}\n",
+                file.display()
+            ));
+            return 2;
+        }
     }
+    if args.watch {
+        return super::watch::run(&paths, || once(&args, &paths));
+    }
+    let status = once(&args, &paths);
+    match out::finish() {
+        Ok(()) => status,
+        Err(e) => {
+            out::eprint(&format!("sps-plugin-ls: cannot write the report: {e}\n"));
+            2
+        }
+    }
+}
+
+/// The command line's settings, read; or the exit status of a usage error
+/// or an unreadable `--config FILE` (printed).
+fn overrides(args: &CheckArgs) -> Result<settings::Overrides, u8> {
+    let mut o = settings::Overrides {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        cwd: std::env::current_dir().unwrap_or_default(),
+        ..Default::default()
+    };
+    for value in &args.config {
+        let path = Path::new(value);
+        if path.is_file() {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let found = read_configuration(path, name == "pyproject.toml").map_err(|e| {
+                out::eprint(&format!("sps-plugin-ls: {e}\n"));
+                2u8
+            })?;
+            let Some(mut found) = found else {
+                out::eprint(&format!(
+                    "sps-plugin-ls: {}: --config: no [tool.sps-plugin-ls] table in it\n",
+                    path.display()
+                ));
+                return Err(2);
+            };
+            if let Some(p) = found.problems.first() {
+                out::eprint(&format!(
+                    "sps-plugin-ls: {}: --config: {}\n",
+                    path.display(),
+                    problem_message(p)
+                ));
+                return Err(2);
+            }
+            found.file = std::path::absolute(path).ok();
+            found.root = o.cwd.clone();
+            o.file = Some(found);
+            continue;
+        }
+        let Some(text) = value.to_str().filter(|t| t.contains('=')) else {
+            return Err(usage_error(
+                &format!(
+                    "--config {}: no such file, and not a KEY = VALUE",
+                    path.display()
+                ),
+                COMMAND,
+            ));
+        };
+        let parsed = settings::parse(text, false).unwrap_or_default();
+        if let Some(p) = parsed.problems.first() {
+            return Err(usage_error(
+                &format!("--config '{text}': {}", problem_message(p)),
+                COMMAND,
+            ));
+        }
+        if let Some(bad) = parsed.code_refs().find(|c| !codes::is_known(&c.text)) {
+            return Err(usage_error(
+                &format!(
+                    "--config '{text}': `{}` is not a code or family; `sps-plugin-ls rule --all` lists them",
+                    bad.text
+                ),
+                COMMAND,
+            ));
+        }
+        o.values.push(parsed);
+    }
+    Ok(o)
+}
+
+fn problem_message(p: &settings::Problem) -> String {
+    match &p.kind {
+        ProblemKind::UnknownKey(key) => format!(
+            "`{key}` is not a setting; the settings are {}",
+            settings::KEYS.join(", ")
+        ),
+        _ => p.message.clone(),
+    }
+}
+
+/// `--show-settings PATH`: the settings in effect for the files at PATH,
+/// as TOML, and the codes they turn off there.
+fn show_settings(path: &Path) -> u8 {
+    let abs = match std::path::absolute(path) {
+        Ok(p) => p,
+        Err(e) => {
+            out::eprint(&format!("sps-plugin-ls: {}: {e}\n", path.display()));
+            return 2;
+        }
+    };
+    let dir = if abs.is_dir() {
+        abs.clone()
+    } else {
+        abs.parent().unwrap_or(Path::new("/")).to_path_buf()
+    };
+    let s = match configuration(&dir) {
+        Ok(s) => s,
+        Err(e) => {
+            out::eprint(&format!("sps-plugin-ls: {e}\n"));
+            return 2;
+        }
+    };
+    out::print(&super::settings_view::render(path, &abs, &s));
+    0
+}
+
+/// One round of checking (of fixing, of adding suppressions) of `paths`,
+/// printed; the exit status.
+fn once(args: &CheckArgs, paths: &[PathBuf]) -> u8 {
+    let mode = if args.add_suppressions {
+        Mode::Suppress
+    } else if args.diff {
+        // `--diff` shows what `--fix` would do, as in ruff (it implies it).
+        Mode::Diff
+    } else if args.fix {
+        Mode::Fix
+    } else {
+        Mode::Check
+    };
     // `--diff` goes the same rounds as `--fix`, on the fixed texts kept in
     // memory instead of on the disk, so it shows what `--fix` would write.
-    let passes = if args.mode == Mode::Check {
+    let passes = if matches!(mode, Mode::Check | Mode::Suppress) {
         1
     } else {
         MAX_PASSES
@@ -172,19 +230,19 @@ pub fn run(args: &[String]) -> i32 {
     let mut fixed: HashMap<String, usize> = HashMap::new();
     let mut reports = Vec::new();
     let mut zips: Vec<PathBuf> = Vec::new();
-    let mut checker = Checker::new(args.mode, args.unsafe_fixes, args.force_exclude);
+    let mut checker = Checker::new(mode, args.unsafe_fixes, args.force_exclude);
     for _ in 0..passes {
         checker.written = 0;
         checker.zips.clear();
         reports.clear();
         // Only `check` runs in parallel: `--fix` and `--diff` carry state
         // from one file to the next (written files, texts fixed so far).
-        let results: Vec<_> = if args.mode == Mode::Check {
-            in_parallel(&args.paths, |path| {
+        let results: Vec<_> = if mode == Mode::Check {
+            in_parallel(paths, |path| {
                 Checker::new(Mode::Check, false, args.force_exclude).check_path(path)
             })
         } else {
-            args.paths.iter().map(|p| checker.check_path(p)).collect()
+            paths.iter().map(|p| checker.check_path(p)).collect()
         };
         for result in results {
             match result {
@@ -208,21 +266,34 @@ pub fn run(args: &[String]) -> i32 {
     for r in &mut reports {
         r.fixed = fixed.get(&r.name).copied().unwrap_or(0);
     }
-    if args.mode != Mode::Check && !args.quiet {
+    if mode != Mode::Check && !args.quiet {
         for zip in &zips {
             out::eprint(&format!(
-                "sps-plugin-ls: {}: files inside a .zip are never fixed; fix the plugin folder and zip it again\n",
-                zip.display()
+                "sps-plugin-ls: {}: files inside a .zip are never {}; fix the plugin folder and zip it again\n",
+                zip.display(),
+                if mode == Mode::Suppress { "changed" } else { "fixed" }
             ));
         }
     }
+    if mode == Mode::Suppress {
+        let n: usize = reports.iter().map(|r| r.fixed).sum();
+        let files = reports.iter().filter(|r| r.fixed > 0).count();
+        if !args.quiet {
+            out::eprint(&format!(
+                "sps-plugin-ls: added {n} suppression comment{} in {files} file{}\n",
+                plural(n),
+                plural(files)
+            ));
+        }
+        return 0;
+    }
     let opts = ReportOptions {
-        color: args.color(),
+        color: color(args),
         quiet: args.quiet,
-        fix: args.mode == Mode::Fix,
+        fix: mode == Mode::Fix,
         unsafe_fixes: args.unsafe_fixes,
     };
-    let status = if args.mode == Mode::Diff {
+    let status = if mode == Mode::Diff {
         print_diffs(&reports, opts)
     } else {
         if args.statistics {
@@ -230,7 +301,7 @@ pub fn run(args: &[String]) -> i32 {
         } else {
             out::print(&render(&reports, args.format, opts));
         }
-        if args.mode == Mode::Fix && args.format != Format::Human && !args.quiet {
+        if mode == Mode::Fix && args.format != Format::Human && !args.quiet {
             let n: usize = reports.iter().map(|r| r.fixed).sum();
             let files = reports.iter().filter(|r| r.fixed > 0).count();
             out::eprint(&format!(
@@ -242,7 +313,7 @@ pub fn run(args: &[String]) -> i32 {
         let failed = reports
             .iter()
             .any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
-        i32::from(failed)
+        u8::from(failed)
     };
     // Files `--fix` would not write: said on stderr (also with `-q`: the
     // fix asked for did not happen), and status 2 whatever else.
@@ -269,7 +340,7 @@ fn plural(n: usize) -> &'static str {
 
 /// `--diff`: the diff of each file its fixes change, on stdout, and what
 /// would be fixed on stderr. 1 when there is a diff.
-fn print_diffs(reports: &[FileReport], opts: ReportOptions) -> i32 {
+fn print_diffs(reports: &[FileReport], opts: ReportOptions) -> u8 {
     let mut files = 0;
     let mut n = 0;
     for r in reports {
@@ -289,7 +360,7 @@ fn print_diffs(reports: &[FileReport], opts: ReportOptions) -> i32 {
             plural(files)
         ));
     }
-    i32::from(files > 0)
+    u8::from(files > 0)
 }
 
 /// The plugin folders holding `paths`: for each, the plugin folder of the
@@ -315,17 +386,17 @@ pub fn plugin_folders_of(paths: &[PathBuf]) -> Vec<PathBuf> {
     folders
 }
 
-fn usage(message: &str) -> i32 {
-    out::eprint(&format!("sps-plugin-ls: {message}\n\n{}", super::USAGE));
-    2
-}
-
 /// The configuration in effect for the files of `dir`, found as the
 /// analysis finds it (`settings::discover`), or why `check` cannot go on:
 /// a configuration file that is there but cannot be read (not a regular
 /// file, no permission, too large), or that TOML cannot read, so that none
 /// of its settings would apply. The message says where.
+///
+/// Then the command line's settings over it (`--config` and the rest).
 pub fn configuration(dir: &Path) -> Result<Settings, String> {
+    if settings::overrides().is_some_and(|o| o.file.is_some()) {
+        return Ok(settings::overridden(Settings::default()));
+    }
     for folder in dir.ancestors() {
         for name in settings::FILE_NAMES {
             let path = folder.join(name);
@@ -333,39 +404,48 @@ pub fn configuration(dir: &Path) -> Result<Settings, String> {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 _ => {}
             }
-            // No further than just past the limit: a larger file is not
-            // read (`settings::parse` says so).
-            let (bytes, _) =
-                read_prefix(&path, settings::MAX_CONFIG_BYTES as u64 + 1).map_err(|e| {
-                    format!(
-                        "{}: cannot read this configuration file: {e}",
-                        path.display()
-                    )
-                })?;
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let Some(mut found) = settings::parse(&text, name == "pyproject.toml") else {
+            let Some(mut found) = read_configuration(&path, name == "pyproject.toml")? else {
                 continue;
             };
-            if let Some(p) = found
-                .problems
-                .iter()
-                .find(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::TooLarge))
-            {
-                let lc = LineIndex::new(&text).line_col(&text, p.range.start, Encoding::Utf32);
-                return Err(format!(
-                    "{}:{}:{}: cannot read this configuration file, so none of its settings would apply: {}",
-                    path.display(),
-                    lc.line + 1,
-                    lc.col + 1,
-                    p.message
-                ));
-            }
             found.file = Some(path);
             found.root = folder.to_path_buf();
-            return Ok(found);
+            return Ok(settings::overridden(found));
         }
     }
-    Ok(Settings::default())
+    Ok(settings::overridden(Settings::default()))
+}
+
+/// The configuration file at `path`, read (None: a `pyproject.toml`
+/// without our table), or why it cannot be: not readable, or TOML cannot
+/// read it.
+fn read_configuration(path: &Path, pyproject: bool) -> Result<Option<Settings>, String> {
+    // No further than just past the limit: a larger file is not read
+    // (`settings::parse` says so).
+    let (bytes, _) = read_prefix(path, settings::MAX_CONFIG_BYTES as u64 + 1).map_err(|e| {
+        format!(
+            "{}: cannot read this configuration file: {e}",
+            path.display()
+        )
+    })?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let Some(found) = settings::parse(&text, pyproject) else {
+        return Ok(None);
+    };
+    if let Some(p) = found
+        .problems
+        .iter()
+        .find(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::TooLarge))
+    {
+        let lc = LineIndex::new(&text).line_col(&text, p.range.start, Encoding::Utf32);
+        return Err(format!(
+            "{}:{}:{}: cannot read this configuration file, so none of its settings would apply: {}",
+            path.display(),
+            lc.line + 1,
+            lc.col + 1,
+            p.message
+        ));
+    }
+    Ok(Some(found))
 }
 
 /// One round of `check` over the paths asked for.
@@ -625,7 +705,8 @@ impl Checker {
         path: &Path,
         pending: &HashMap<PathBuf, Arc<str>>,
     ) -> Result<Vec<u8>, String> {
-        if self.mode != Mode::Fix {
+        // `--add-suppressions` writes as `--fix` does.
+        if !matches!(self.mode, Mode::Fix | Mode::Suppress) {
             return current_bytes(path, pending);
         }
         let (bytes, target) = read_for_fix(path)?;
@@ -684,6 +765,29 @@ impl Checker {
             Ok(t) => t,
             Err(e) => return Ok(report(name, path, kind, e.into_bytes(), files)),
         };
+        if self.mode == Mode::Suppress {
+            let (new_text, added, remaining) = add_suppressions(kind, &text, path, files);
+            let mut r = FileReport::new(name, new_text, remaining);
+            if added > 0 {
+                let changed = || format!("{}: changed while fixing; not written", path.display());
+                let refused = match self.targets.remove(path) {
+                    Some(Target::File(read)) => match write_over(path, &read, &r.text)? {
+                        Written::Yes => None,
+                        Written::Changed => Some(changed()),
+                    },
+                    Some(Target::Refused(why)) => Some(why),
+                    None => Some(changed()),
+                };
+                match refused {
+                    Some(why) => self.refused.push((path.to_path_buf(), why)),
+                    None => {
+                        r.fixed = added;
+                        self.written += 1;
+                    }
+                }
+            }
+            return Ok(r);
+        }
         if self.mode == Mode::Diff && !self.originals.contains_key(path) {
             self.originals.insert(path.to_path_buf(), text.clone());
         }
@@ -726,6 +830,53 @@ impl Checker {
     }
 }
 
+/// `--add-suppressions`: `text` with a suppression comment for each of its
+/// diagnostics that can have one (in the form the code action "Ignore
+/// `<code>` on this line" writes, `suppression::ignore_edit`), how many were
+/// added, and the diagnostics left. One at a time, analysing again after
+/// each: a comment line added above moves what is below it.
+fn add_suppressions(
+    kind: DocKind,
+    text: &str,
+    path: &Path,
+    files: &dyn Files,
+) -> (String, usize, Vec<Diagnostic>) {
+    let style = analysis::comment_style(kind);
+    let mut text = text.to_string();
+    let mut added = 0;
+    // A diagnostic is known by its code, its message and its line counted
+    // from the end (which neither kind of comment moves).
+    let key = |text: &str, d: &Diagnostic| {
+        let from_end = text[d.range.start.min(text.len())..]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count();
+        (from_end, d.code.id, d.message.clone())
+    };
+    let mut tried: Vec<(usize, &'static str, String)> = Vec::new();
+    let mut diagnostics = analysis::analyze(kind, &text, &Context::new(path, files));
+    // Each round adds one comment or gives up on one diagnostic.
+    for _ in 0..=diagnostics.len() {
+        let next = diagnostics.iter().find(|d| {
+            !d.code.id.starts_with("suppression/")
+                && d.code != codes::file::TOO_LARGE
+                && !tried.contains(&key(&text, d))
+        });
+        let Some(d) = next else { break };
+        tried.push(key(&text, d));
+        let Some(edit) = suppression::ignore_edit(&text, style, d.range.start, d.code) else {
+            continue;
+        };
+        if edit.range.end > text.len() || !text.is_char_boundary(edit.range.start) {
+            continue;
+        }
+        text.replace_range(edit.range.start..edit.range.end, &edit.new_text);
+        added += 1;
+        diagnostics = analysis::analyze(kind, &text, &Context::new(path, files));
+    }
+    (text, added, diagnostics)
+}
+
 /// How many threads `check` uses: `SPS_PLUGIN_LS_THREADS` when it is a
 /// positive number, else one per core.
 fn threads() -> usize {
@@ -736,43 +887,34 @@ fn threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// `f` of every item, on up to [`threads`] threads, each taking the next
-/// item when done with one; the results in the items' order, so the output
-/// is the same whatever the number of threads.
+/// The pool `check` works on: [`threads`] threads with deep stacks (none
+/// when that is one thread, or no thread can be had: then the calling
+/// thread does the work).
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let n = threads();
+        if n <= 1 {
+            return None;
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .stack_size(WORKER_STACK)
+            .thread_name(|i| format!("check-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// `f` of every item, on the [`pool`]; the results in the items' order, so
+/// the output is the same whatever the number of threads.
 fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = threads().min(items.len());
-    if workers <= 1 {
-        return items.iter().map(f).collect();
+    use rayon::prelude::*;
+    match pool() {
+        Some(pool) if items.len() > 1 => pool.install(|| items.par_iter().map(&f).collect()),
+        _ => items.iter().map(f).collect(),
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<R>>> =
-        items.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let work = || loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                let result = f(item);
-                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-            };
-            let spawned = std::thread::Builder::new()
-                .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, work);
-            // No thread to be had: the ones running (or this one, below)
-            // take the items.
-            if spawned.is_err() {
-                break;
-            }
-        }
-    });
-    let mut out = Vec::with_capacity(items.len());
-    for (item, slot) in items.iter().zip(slots) {
-        match slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            Some(result) => out.push(result),
-            None => out.push(f(item)),
-        }
-    }
-    out
 }
 
 /// `text` with the absolute folder `abs` written as the user wrote it

@@ -4,7 +4,30 @@
 //! status it would have had.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// `--output-file`: the file the report goes to, and the report so far.
+static REDIRECT: Mutex<Option<(PathBuf, String)>> = Mutex::new(None);
+
+/// Sends what [`print`] prints to `file` from now on (written by
+/// [`finish`]); fails when the file cannot be written.
+pub fn redirect(file: &Path) -> std::io::Result<()> {
+    std::fs::write(file, "")?;
+    *REDIRECT.lock().unwrap_or_else(|e| e.into_inner()) = Some((file.to_path_buf(), String::new()));
+    Ok(())
+}
+
+/// Writes the report to the `--output-file`, if there is one (and starts
+/// the next one empty).
+pub fn finish() -> std::io::Result<()> {
+    let mut guard = REDIRECT.lock().unwrap_or_else(|e| e.into_inner());
+    match guard.as_mut() {
+        Some((file, text)) => std::fs::write(file, std::mem::take(text)),
+        None => Ok(()),
+    }
+}
 
 /// Set once stdout cannot be written to; later output is dropped.
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
@@ -13,6 +36,10 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 /// failure to write) stops all further output, silently: the reader asked
 /// for no more.
 pub fn print(text: &str) {
+    if let Some((_, report)) = REDIRECT.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        report.push_str(text);
+        return;
+    }
     if text.is_empty() || STDOUT_CLOSED.load(Ordering::Relaxed) {
         return;
     }

@@ -34,13 +34,19 @@ impl FileReport {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Like rustc and ruff: the line and a caret under the range.
     Human,
+    /// `{"diagnostics": [{"file", "line", "column", …}]}`.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
+    /// Workflow commands: annotations in GitHub Actions.
     Github,
+    /// GitLab's Code Quality report.
     Gitlab,
+    /// JUnit XML.
     Junit,
 }
 
@@ -258,25 +264,22 @@ fn json_value(reports: &[FileReport]) -> serde_json::Value {
 }
 
 /// A file name as SARIF wants it: absolute paths as `file://` URIs,
-/// relative ones with forward slashes (relative to where `check` ran, which
-/// is what GitHub code scanning expects from a run at the repository root).
+/// relative ones percent-encoded the same way, with forward slashes
+/// (relative to where `check` ran, which is what GitHub code scanning
+/// expects from a run at the repository root). The encoding is `url`'s.
 fn artifact_uri(name: &str) -> String {
     let name = name.replace('\\', "/");
     let name = name.strip_prefix("./").unwrap_or(&name);
-    let escaped: String = name
-        .chars()
-        .map(|c| match c {
-            ' ' => "%20".to_string(),
-            '#' => "%23".to_string(),
-            '?' => "%3F".to_string(),
-            '%' => "%25".to_string(),
-            c => c.to_string(),
-        })
-        .collect();
-    if escaped.starts_with('/') {
-        format!("file://{escaped}")
+    let absolute = name.starts_with('/');
+    let rooted = if absolute {
+        name.to_string()
     } else {
-        escaped
+        format!("/{name}")
+    };
+    match url::Url::from_file_path(&rooted) {
+        Ok(u) if absolute => u.to_string(),
+        Ok(u) => u.path().trim_start_matches('/').to_string(),
+        Err(()) => name.to_string(),
     }
 }
 
@@ -461,75 +464,49 @@ fn gitlab(reports: &[FileReport]) -> serde_json::Value {
     serde_json::Value::Array(all)
 }
 
-/// Text for XML, in an attribute or an element: the five entities escaped,
-/// and characters XML 1.0 cannot hold at all replaced with U+FFFD.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// JUnit XML: one testsuite per checked file, one failing testcase per
-/// diagnostic (whatever its severity: a CI shows failures, and
-/// `--exit-zero` or the exit status decide whether the job fails), and one
-/// passing testcase for a file with none.
+/// JUnit XML (written by `quick-junit`, as nextest writes it): one
+/// testsuite per checked file, one failing testcase per diagnostic
+/// (whatever its severity: a CI shows failures, and `--exit-zero` or the
+/// exit status decide whether the job fails), and one passing testcase for
+/// a file with none.
 fn junit(reports: &[FileReport]) -> String {
-    let total: usize = reports.iter().map(|r| r.diagnostics.len().max(1)).sum();
-    let failures: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"sps-plugin-ls\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\">\n"
-    ));
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut report = Report::new("sps-plugin-ls");
     for r in reports {
         let index = LineIndex::new(&r.text);
-        let name = xml(&r.name);
-        out.push_str(&format!(
-            "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
-            r.diagnostics.len().max(1),
-            r.diagnostics.len()
-        ));
+        let mut suite = TestSuite::new(&r.name);
         if r.diagnostics.is_empty() {
-            out.push_str(&format!(
-                "    <testcase name=\"no problems\" classname=\"{name}\" file=\"{name}\"/>\n"
-            ));
+            let mut case = TestCase::new("no problems", TestCaseStatus::success());
+            case.set_classname(&r.name);
+            case.extra.insert("file".into(), r.name.as_str().into());
+            suite.add_test_case(case);
         }
         for d in &r.diagnostics {
             let (line, col) = position(&r.text, &index, d.range.start);
-            out.push_str(&format!(
-                "    <testcase name=\"{} at {line}:{col}\" classname=\"{name}\" file=\"{name}\" line=\"{line}\">\n",
-                d.code
-            ));
-            out.push_str(&format!(
-                "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
-                xml(&d.message),
-                d.severity.as_str(),
-                xml(&format!(
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_message(&d.message)
+                .set_type(d.severity.as_str())
+                .set_description(format!(
                     "{}:{line}:{col}: {}[{}]: {}",
                     r.name,
                     d.severity.as_str(),
                     d.code,
                     d.message
-                ))
-            ));
-            out.push_str("    </testcase>\n");
+                ));
+            let mut case = TestCase::new(format!("{} at {line}:{col}", d.code), status);
+            case.set_classname(&r.name);
+            case.extra.insert("file".into(), r.name.as_str().into());
+            case.extra.insert("line".into(), line.to_string().into());
+            suite.add_test_case(case);
         }
-        out.push_str("  </testsuite>\n");
+        report.add_test_suite(suite);
     }
-    out.push_str("</testsuites>\n");
-    out
+    let mut xml = report.to_string().unwrap_or_default();
+    if !xml.ends_with('\n') {
+        xml.push('\n');
+    }
+    xml
 }
 
 /// `--statistics`: how many diagnostics of each code, the most frequent
@@ -598,11 +575,12 @@ mod tests {
     }
 
     #[test]
-    fn xml_escapes_what_xml_cannot_hold() {
-        assert_eq!(
-            xml("<a & \"b\" 'c'>\u{1}\n"),
-            "&lt;a &amp; &quot;b&quot; &apos;c&apos;&gt;\u{FFFD}&#10;"
-        );
+    fn junit_escapes_what_xml_cannot_hold() {
+        let mut r = FileReport::new("a<&>.cfg".into(), "x\n".into(), Vec::new());
+        r.name.push('\u{1}');
+        let xml = junit(&[r]);
+        assert!(xml.contains("name=\"a&lt;&amp;&gt;.cfg\""), "{xml}");
+        assert!(!xml.contains('\u{1}'), "{xml}");
     }
 
     #[test]
