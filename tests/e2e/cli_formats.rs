@@ -629,6 +629,11 @@ const FIX_CASES: &[(&str, &[(&str, &str)])] = &[
     ("settings/unknown-code", &[("sps-plugin-ls.toml", "ignore = [\"manifest/unknown-kye\"]\n")]),
     ("suppression/unused", &[("MANIFEST", "name: My_Plugin  # sps-plugin-ls: ignore[manifest/unknown-key]\ndescription: A plugin\nversion: '1.0.0'\ntype: aa\napi: '1.9'\nentry_point: main.py\n")]),
     ("suppression/unknown-code", &[("MANIFEST", "name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: aa\napi: '1.9'\nentry_point: main.py\nauthor: Jane  # sps-plugin-ls: ignore[manifest/unknown-kye]\n")]),
+    ("python/unset-dereferenced", &[
+        ("MANIFEST", "name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: aa\napi: '1.9'\nentry_point: main.py\n"),
+        ("main.py", "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return self.plugin_configuration.get('auth', 'address').split(',')\n"),
+        ("default.cfg", "[auth]\n; address=<address>\n"),
+    ]),
     ("sdk/needs-newer-api", &[
         ("MANIFEST", "name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: aa\napi: '1.2'\nentry_point: main.py\n"),
         ("main.py", "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return self.plugin_configuration.get_options('auth')\n"),

@@ -91,7 +91,7 @@ fn duplicates_point_at_the_first_one() {
 fn any_cfg_beside_a_manifest_is_a_config() {
     let mut server = Server::start(&["utf-16"], None);
     let plugin = plugin(Some("aa"));
-    let uri = server.open(&plugin.path("extra.cfg"), "[tls]\nenabled=on\n");
+    let uri = server.open(&plugin.path("extra.cfg"), "[auth]\ndisable_echo=on\n");
     assert_eq!(
         codes(&server.diagnostics(&uri, 1)),
         vec!["config/invalid-boolean"]
@@ -211,7 +211,12 @@ fn code_actions_repair_the_config() {
 #[test]
 fn symbols_and_folding_follow_sections() {
     let mut server = Server::start(&["utf-16"], None);
-    let plugin = plugin(Some("aa"));
+    // The code uses the SDK's RequestsTLS, which reads `[tls]`.
+    let manifest = manifest("aa");
+    let plugin = Plugin::new(&[
+        ("MANIFEST", &manifest),
+        ("main.py", "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\nfrom safeguard.sessions.plugin.requests_tls import RequestsTLS\n\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        return RequestsTLS.from_config(self.plugin_configuration)\n"),
+    ]);
     let text = "# head\n[logging]\nlog_level=info\n\n[tls]\nca_cert = -----BEGIN CERTIFICATE-----\n MIIB\n -----END CERTIFICATE-----\nenabled=yes\n";
     let uri = server.open(&plugin.path("default.cfg"), text);
     assert!(server.diagnostics(&uri, 1).is_empty());

@@ -458,3 +458,75 @@ fn values_the_code_reads_are_errors_exactly_when_the_sdk_getter_raises() {
         mismatches[..mismatches.len().min(40)].join("\n")
     );
 }
+
+/// What the rules on unset options claim of SDK 1.9.1's getters (issue 25):
+/// an option that is not set, read without `default=` or `required=True`,
+/// gives `None` (so `.split` on it raises `AttributeError`), except
+/// `getlist`, which raises itself; `required=True` raises
+/// `RequiredConfigurationSettingNotFound`; an empty value counts as set
+/// (`''`, never `None`), also for `required=True`.
+#[test]
+fn unset_and_empty_options_as_the_rules_say() {
+    let Some(python) = oracle_python().filter(|p| {
+        Command::new(p)
+            .args([
+                "-c",
+                "import safeguard.sessions.plugin.plugin_configuration",
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the SDK PluginConfiguration oracle is missing: .ci/run creates .venv"
+        );
+        eprintln!("skipped: no .venv with the SDK and pyopenssl, requests");
+        return;
+    };
+    let unset = "[safeguard]\nother = x\n";
+    let empty = "[safeguard]\naddress =\n";
+    // (text, getter, required, raises, class or returned type)
+    let expected: &[(&str, &str, Option<bool>, bool, &str)] = &[
+        (unset, "get", None, false, "NoneType"),
+        (unset, "getboolean", None, false, "NoneType"),
+        (unset, "getint", None, false, "NoneType"),
+        (unset, "getfloat", None, false, "NoneType"),
+        (unset, "getienum", None, false, "NoneType"),
+        (unset, "getlist", None, true, "AttributeError"),
+        (
+            unset,
+            "get",
+            Some(true),
+            true,
+            "RequiredConfigurationSettingNotFound",
+        ),
+        (empty, "get", None, false, "str"),
+        (empty, "get", Some(true), false, "str"),
+    ];
+    let cases: Vec<Value> = expected
+        .iter()
+        .map(|(text, getter, required, _, _)| {
+            let mut c = json!({
+                "text": text, "section": "safeguard", "option": "address",
+                "getter": getter, "values": ["explicit", "gateway"],
+            });
+            if let Some(r) = required {
+                c["required"] = json!(r);
+            }
+            c
+        })
+        .collect();
+    let answers = oracle(&python, &cases);
+    for ((text, getter, required, raises, what), sdk) in expected.iter().zip(&answers) {
+        let got = if sdk["raises"].as_bool().unwrap() {
+            &sdk["class"]
+        } else {
+            &sdk["returns"]
+        };
+        assert_eq!(
+            (sdk["raises"].as_bool().unwrap(), got.as_str().unwrap()),
+            (*raises, *what),
+            "{getter} (required={required:?}) on {text:?}"
+        );
+    }
+}

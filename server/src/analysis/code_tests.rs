@@ -302,11 +302,11 @@ fn raw_hook_signature() {
 
         class Plugin(PluginBase):
             def get_password_list(self, cookie, session_cookie, target_host, **kwargs):
-        #       ^^^^^^^^^^^^^^^^^ warning[plugin/raw-hook-signature]: SPS (API 1.9) calls `get_password_list` with the keywords cookie, session_cookie, session_id, protocol, client_ip, client_hostname, gateway_domain, gateway_username, gateway_password, gateway_groups, server_domain, server_username, server_ip, server_port, server_hostname, as the SDK's own wrapper takes them; this definition requires `target_host`, which SPS does not pass: take those names, or add `**kwargs`
+        #       ^^^^^^^^^^^^^^^^^ warning[plugin/raw-hook-signature]: `get_password_list` requires `target_host`, which SPS does not pass: SPS (API 1.9) calls it with the keywords cookie, session_cookie, session_id, protocol, client_ip, client_hostname, gateway_domain, gateway_username, gateway_password, gateway_groups, server_domain, server_username, server_ip, server_port, server_hostname, as the SDK's own wrapper takes them; give `target_host` a default, or take SPS's names
                 return {"passwords": []}
 
             def session_ended(self, session_id, cookie):
-        #       ^^^^^^^^^^^^^ warning[plugin/raw-hook-signature]: SPS (API 1.9) calls `session_ended` with the keywords cookie, session_cookie, session_id, as the SDK's own wrapper takes them; this definition does not accept `session_cookie`: take those names, or add `**kwargs`
+        #       ^^^^^^^^^^^^^ warning[plugin/raw-hook-signature]: `session_ended` does not accept `session_cookie`, which SPS passes: SPS (API 1.9) calls it with the keywords cookie, session_cookie, session_id, as the SDK's own wrapper takes them; add `**kwargs`, or take those names
                 pass
     "#]]);
 }
@@ -503,5 +503,167 @@ fn coding_cookie_of_an_unknown_codec() {
         # coding: cp1252
         #         ^^^^^^ warning[file/encoding]: sps-plugin-ls decodes only UTF-8, Latin-1 and ASCII Python files; this one, in `cp1252`, is read as UTF-8, so text outside ASCII may be misread: save it as UTF-8
         X = 1
+    "#]]);
+}
+
+// Issue 25: one finding per problem, and the advice that fixes it.
+
+#[test]
+fn a_fallback_read_is_documented_by_either_side() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Client:
+            def __init__(self, **kw):
+                pass
+            @classmethod
+            def from_config(cls, config):
+                def compatible(parameter):
+                    return config.get("safeguard", parameter) or config.get("safeguard-auth", parameter)
+        #                                          ^^^^^^^^^ info[python/undocumented-option]: `realm` of `[safeguard]` is read here but default.cfg never documents it: add `; realm=<realm>` to `[safeguard]` so that administrators know of it
+                return cls(provider=compatible("provider"), realm=compatible("realm"))
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                return Client.from_config(self.plugin_configuration)
+        //- default.cfg
+        [safeguard]
+        [safeguard-auth]
+        ; provider=local
+    "#]]);
+}
+
+#[test]
+fn own_module_imported_as_absolute_and_one_finding_per_statement() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from lib.plugin import Plugin  # noqa: F401
+        //- lib/__init__.py
+        //- lib/vault.py
+        class A: pass
+        class B: pass
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import AAPlugin
+        from vault import A, B
+        #    ^^^^^ error[import/module-not-found]: `vault` is the plugin's own `lib/vault.py`, and Python 3 imports are absolute, so this import fails at run time: write `from .vault import …`
+        from requests_toolbelt import X, Y, Z
+        #    ^^^^^^^^^^^^^^^^^ warning[import/not-provided]: pluginv will not bundle `requests_toolbelt`: it is not in the standard library, the SDK or what SPS installs beside it, nor declared by the plugin; add it to Pipfile [packages]
+
+
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                return {"verdict": "ACCEPT"}
+    "#]]);
+}
+
+#[test]
+fn unset_dereferenced() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Client:
+            def __init__(self, **kw):
+                pass
+            @classmethod
+            def from_config(cls, config):
+                return cls(
+                    addresses=config.get("safeguard", "address").split(","),
+        #                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[python/unset-dereferenced]: `get` returns `None` when `[safeguard] address` is not set (no default, no `required=True`), so `.split` on it raises `AttributeError`, an error that names no setting: pass `required=True` (the SDK then says which setting is missing), or a default
+                    url="https://" + config.get("safeguard", "host"),
+        #                            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[python/unset-dereferenced]: `get` returns `None` when `[safeguard] host` is not set (no default, no `required=True`), so `+` on it raises `TypeError`, an error that names no setting: pass `required=True` (the SDK then says which setting is missing), or a default
+                    ok=config.get("safeguard", "name", required=True).split(","),
+                    kind=(config.get("safeguard", "kind") or "").lower(),
+                    port=config.getint("safeguard", "port", 22) + 1,
+                )
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                return Client.from_config(self.plugin_configuration)
+        //- default.cfg
+        [safeguard]
+        ; address=<address>
+        ; host=<host>
+        ; name=<name>
+        ; kind=<kind>
+        ; port=22
+    "#]]);
+}
+
+#[test]
+fn a_plain_plugin_class_takes_the_configuration() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        class Base(object):
+            def __init__(self):
+        #       ^^^^^^^^ error[plugin/init-signature]: SPS constructs `Plugin(configuration)` with one argument, and this `__init__` takes none besides `self`, so the plugin fails with `TypeError` at its first call: write `def __init__(self, configuration)`
+                self.cache = {}
+        class Plugin(Base):
+            def get_password_list(self, cookie, session_cookie, **kwargs):
+                return {"passwords": []}
+    "#]]);
+}
+
+#[test]
+fn a_plain_plugin_class_without_init() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        class Plugin:
+        #     ^^^^^^ error[plugin/init-signature]: SPS constructs `Plugin(configuration)`, and `Plugin` defines no `__init__` (nor derives from the SDK), so `object()` rejects the argument with `TypeError`: define `def __init__(self, configuration)`, or derive from the SDK's plugin class
+            def get_password_list(self, cookie, session_cookie, **kwargs):
+                return {"passwords": []}
+    "#]]);
+}
+
+#[test]
+fn a_plain_plugin_class_that_takes_the_configuration() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        class Plugin:
+            def __init__(self, configuration, factory=None):
+                self.configuration = configuration
+            def get_password_list(self, cookie, session_cookie, **kwargs):
+                return {"passwords": []}
+    "#]]);
+}
+
+#[test]
+fn unbound_after_comparison() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                mode = self.plugin_configuration.get("radius", "auth_type", default="pap")
+                if mode == "pap":
+        #          ^^^^^^^^^^^^^ warning[python/unbound-after-comparison]: `packet` is bound only when `[radius] auth_type` is `pap`, `chap`: any other value (`PAP`, a typo) leaves it unbound, and line 10 raises `UnboundLocalError`: read it with `getienum("radius", "auth_type", ("pap", "chap"))`, which rejects other values naming the setting, or add an `else`
+                    packet = 1
+                elif mode == "chap":
+                    packet = 2
+                return {"verdict": "ACCEPT" if packet else "DENY"}
+            def do_authenticate(self):
+                kind = self.plugin_configuration.get("radius", "kind", default="a")
+                if kind == "a":
+                    x = 1
+                elif kind == "b":
+                    x = 2
+                else:
+                    raise ValueError(kind)
+                return {"verdict": "ACCEPT" if x else "DENY"}
+        //- default.cfg
+        [radius]
+        ; auth_type=pap
+        ; kind=a
     "#]]);
 }

@@ -277,8 +277,10 @@ registry! {
         // Adds a commented `; option=<value>` line to fill in.
         MISSING_REQUIRED = "config/missing-required", Warning, Unsafe, "An option the code requires is neither set nor documented.";
         EMPTY_REQUIRED = "config/empty-required", Warning, No, "An option the code requires is shipped empty.";
-        // Only a comment changes.
-        DEFAULT_DIFFERS = "config/default-differs", Info, Safe, "A documented default differs from the code's.";
+        EMPTY_NOT_NONE = "config/empty-not-none", Warning, No, "An option shipped empty where the code tests for `None`.";
+        COMMENT_DIFFERS = "config/comment-differs", Info, No, "The comment above an option says otherwise than the code that reads it.";
+        // Replaces documented text, which may be an example meant as one.
+        DEFAULT_DIFFERS = "config/default-differs", Info, Unsafe, "A documented default differs from the code's.";
         // Uncommenting turns an option on.
         TEMPLATE_OPTION = "config/template-option", Info, Unsafe, "A commented-out option that would be wrong once uncommented.";
     }
@@ -311,6 +313,10 @@ registry! {
         // Adds a commented-out `; option=<default>` line to default.cfg.
         UNDOCUMENTED_OPTION = "python/undocumented-option", Info, Safe, "The code reads an option default.cfg never documents.";
         DEFAULT_REJECTED = "python/default-rejected", Warning, No, "A getter's literal default is not of the getter's type.";
+        // Adds `required=True`: the plugin then fails with the SDK's
+        // "required setting missing" instead; a default may be meant instead.
+        UNSET_DEREFERENCED = "python/unset-dereferenced", Warning, Unsafe, "A getter's `None` for an unset option is used as a value.";
+        UNBOUND_AFTER_COMPARISON = "python/unbound-after-comparison", Warning, No, "An option compared with literals binds a name only for those values.";
     }
     plugin {
         NO_PLUGIN_CLASS = "plugin/no-plugin-class", Error, No, "The entry point neither defines nor imports `Plugin`.";
@@ -318,6 +324,7 @@ registry! {
         NO_HOOKS = "plugin/no-hooks", Warning, No, "The `Plugin` class implements none of the hooks that decide.";
         HOOK_PARAMETERS = "plugin/hook-parameters", Error, No, "A `do_*` hook requires arguments the SDK never passes.";
         RAW_HOOK_SIGNATURE = "plugin/raw-hook-signature", Warning, No, "A hook SPS calls itself takes other parameters than SPS passes.";
+        INIT_SIGNATURE = "plugin/init-signature", Error, No, "A `Plugin` not derived from the SDK cannot take the configuration SPS passes.";
     }
     import {
         MODULE_NOT_FOUND = "import/module-not-found", Error, No, "An import of a plugin module that is not in the plugin.";

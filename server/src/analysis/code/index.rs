@@ -25,6 +25,10 @@ pub struct FileIndex {
     pub uses: Vec<Use>,
     /// What the file says about the configuration, for [`super::reads`].
     pub reads: super::read_facts::ReadFacts,
+    /// `if`/`elif` chains on literals that bind a name only in their
+    /// branches, for [`super::config_reads`].
+    /// and the `if` tests that guard reads.
+    pub literal_chains: super::literal_chains::Facts,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +159,7 @@ fn index_here(text: &str) -> FileIndex {
     };
     walker.module_body(&tree.body);
     ix.reads = super::read_facts::extract(&tree.body);
+    ix.literal_chains = super::literal_chains::extract(&tree.body);
     ix.names.sort();
     ix.names.dedup();
     // The SDK rules follow a chain only from `self`, `super()` or a name an

@@ -9,6 +9,7 @@ pub mod config_reads;
 pub mod deps;
 pub mod encoding;
 pub mod index;
+pub mod literal_chains;
 pub mod read_facts;
 pub mod reads;
 pub mod rules;

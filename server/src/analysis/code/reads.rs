@@ -121,6 +121,11 @@ pub struct Read {
     /// For what the SDK reads because of the code: the SDK name that reads
     /// (`RequestsTLS.from_config`); `None` for the plugin's own getters.
     pub by_sdk: Option<&'static str>,
+    /// For a read made only under an `if` on another option: that option
+    /// (section, option) and the literals the test compares it with.
+    pub under: Option<(String, String, Vec<String>)>,
+    /// The code tests what the read returns with `is None`.
+    pub none_tested: bool,
 }
 
 impl Read {
@@ -175,6 +180,14 @@ impl Reads {
         self.any_section
             || self.reads.iter().any(|r| r.section == section)
             || self.defaults.iter().any(|d| d.0 == section)
+    }
+
+    /// Whether the plugin's own getters read the section (not only the SDK
+    /// because of the code).
+    pub fn read_by_plugin(&self, section: &str) -> bool {
+        self.reads
+            .iter()
+            .any(|r| r.section == section && r.by_sdk.is_none())
     }
 
     /// Whether any option of the section may be read.
@@ -301,6 +314,7 @@ pub fn of_code(code: &PluginCode) -> Reads {
             r.sdk_call(f, c, &mut out);
         }
     }
+    mark_guarded(code, &mut out.reads);
     out
 }
 
@@ -893,6 +907,8 @@ impl<'c> Resolver<'c> {
                     range: g.range,
                     line: self.line_of(f, g.range.start),
                     by_sdk: None,
+                    under: None,
+                    none_tested: false,
                 });
             }
         }
@@ -955,6 +971,8 @@ impl<'c> Resolver<'c> {
             range: c.range,
             line: self.line_of(f, c.range.start),
             by_sdk: Some(by),
+            under: None,
+            none_tested: false,
         };
         match &c.callee[..] {
             [class, m] if m == "from_config" => {
@@ -1049,6 +1067,61 @@ impl<'c> Resolver<'c> {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Marks each required read made only under an `if` whose test reads
+/// another option (itself, or through a name assigned from its read).
+fn mark_guarded(code: &PluginCode, reads: &mut [Read]) {
+    let within =
+        |outer: TextRange, inner: TextRange| outer.start <= inner.start && inner.end <= outer.end;
+    for i in 0..reads.len() {
+        let r = &reads[i];
+        if r.by_sdk.is_none() {
+            let tested = code
+                .files
+                .iter()
+                .find(|f| f.path == r.path)
+                .is_some_and(|f| {
+                    f.index
+                        .literal_chains
+                        .none_tests
+                        .iter()
+                        .any(|t| within(*t, r.range))
+                });
+            reads[i].none_tested = tested;
+        }
+        let r = &reads[i];
+        if !r.required || r.by_sdk.is_some() {
+            continue;
+        }
+        let Some(file) = code.files.iter().find(|f| f.path == r.path) else {
+            continue;
+        };
+        // The innermost guard around the read.
+        let guard = file
+            .index
+            .literal_chains
+            .guards
+            .iter()
+            .filter(|g| within(g.body, r.range))
+            .min_by_key(|g| g.body.end - g.body.start);
+        let Some(g) = guard else { continue };
+        let on = reads.iter().find(|o| {
+            o.path == r.path
+                && o.by_sdk.is_none()
+                && o.option.is_some()
+                && (o.section != r.section || o.option != r.option)
+                && (within(g.test, o.range) || g.values.iter().any(|v| within(*v, o.range)))
+        });
+        if let Some(o) = on {
+            let under = (
+                o.section.clone(),
+                o.option.clone().unwrap_or_default(),
+                g.literals.clone(),
+            );
+            reads[i].under = Some(under);
         }
     }
 }

@@ -348,13 +348,9 @@ fn the_real_plugins_findings() {
         }
     }
     expect![[r#"
-        fqdnauth/default.cfg:1: warning[config/unread-section]
         radius-mfa/lib/radius.py:57: info[python/undocumented-option]
-        safeguard/lib/safeguard.py:99: info[python/undocumented-option]
-        safeguard/lib/safeguard.py:99: info[python/undocumented-option]
         skeleton-aa/plugin/plugin_mfa_client.py:41: info[python/undocumented-option]
-        sra-initiated/default.cfg:34: info[config/default-differs]
-        tpam/default.cfg:50: info[config/default-differs]
+        sra-initiated/default.cfg:58: warning[config/unread-section]
     "#]]
     .assert_eq(&out);
 }

@@ -138,10 +138,13 @@ impl Rules<'_> {
             }
         }
         let requirements = self.sdk.requirements(self.api.unwrap_or(self.sdk.newest()));
+        // One finding on a module per import statement, however many names
+        // it imports (`from vault import A, B`).
+        let mut reported: Vec<(usize, TextRange)> = Vec::new();
         for fi in 0..self.code.files.len() {
             let file = &self.code.files[fi];
             for import in &file.index.imports {
-                if import.guarded {
+                if import.guarded || reported.contains(&(fi, import.module_range)) {
                     continue;
                 }
                 let Some(module) = self.code.absolute(fi, import) else {
@@ -197,6 +200,7 @@ impl Rules<'_> {
                             module.replace('.', "/")
                         ),
                     );
+                    reported.push((fi, import.module_range));
                     self.push(fi, d);
                     continue;
                 }
@@ -206,6 +210,29 @@ impl Rules<'_> {
                     || provided.contains_key(&top)
                 {
                     continue;
+                }
+                // `from vault import X` inside the package that holds
+                // vault.py: Python 3 imports are absolute, so it fails.
+                let package = file.package();
+                let sibling = format!("{package}.{module}");
+                if !package.is_empty() && import.level == 0 {
+                    if let Some(t) = self.code.by_module(&sibling) {
+                        let write = match &import.name {
+                            Some(_) => format!("from .{module} import …"),
+                            None => format!("from . import {module}"),
+                        };
+                        let d = Diagnostic::error(
+                            codes::import::MODULE_NOT_FOUND,
+                            import.module_range,
+                            format!(
+                                "`{module}` is the plugin's own `{}`, and Python 3 imports are absolute, so this import fails at run time: write `{write}`",
+                                self.code.files[t].rel
+                            ),
+                        );
+                        reported.push((fi, import.module_range));
+                        self.push(fi, d);
+                        continue;
+                    }
                 }
                 let is_plugin_import = Some(fi) == self.code.entry && import.bound == "Plugin";
                 if is_plugin_import {
@@ -217,9 +244,11 @@ impl Rules<'_> {
                             module.replace('.', "/")
                         ),
                     );
+                    reported.push((fi, import.module_range));
                     self.push(fi, d);
                     continue;
                 }
+                reported.push((fi, import.module_range));
                 let d = Diagnostic::warning(
                     codes::import::NOT_PROVIDED,
                     import.module_range,
@@ -303,6 +332,7 @@ impl Rules<'_> {
             .iter()
             .map(|(f, c)| &self.code.files[*f].index.classes[*c])
             .collect();
+        self.plain_plugin_init(&chain, &classes, &name, name_range, file);
         let defined = |m: &str| classes.iter().any(|c| c.method(m).is_some());
         // Hooks.
         if let Some(type_hooks) = hooks::get().of_type(plugin_type) {
@@ -388,6 +418,78 @@ impl Rules<'_> {
                 }
             }
         }
+    }
+
+    /// A `Plugin` whose ancestors are all the plugin's own classes: SPS
+    /// constructs it as `Plugin(configuration)`, so its `__init__` (the
+    /// first in the chain, else `object`'s) must take one argument.
+    fn plain_plugin_init(
+        &mut self,
+        chain: &[(usize, usize)],
+        classes: &[&Class],
+        name: &str,
+        name_range: TextRange,
+        file: usize,
+    ) {
+        let plain = chain.iter().zip(classes).all(|((f, _), c)| {
+            c.bases.iter().all(|(b, _)| {
+                b == "object" || matches!(self.code.resolve_dotted(*f, b), Resolved::Class(..))
+            })
+        });
+        // A class with no method at all is a stub, not yet a plugin.
+        if !plain || classes.iter().all(|c| c.methods.is_empty()) {
+            return;
+        }
+        let init = chain
+            .iter()
+            .zip(classes)
+            .find_map(|((f, _), c)| c.method("__init__").map(|m| (*f, m)));
+        let message = match init {
+            None => format!(
+                "SPS constructs `{name}(configuration)`, and `{name}` defines no `__init__` (nor \
+                 derives from the SDK), so `object()` rejects the argument with `TypeError`: \
+                 define `def __init__(self, configuration)`, or derive from the SDK's plugin class"
+            ),
+            Some((_, m)) => {
+                let rest = &m.params[1.min(m.params.len())..];
+                let positional = |p: &&super::index::Param| {
+                    matches!(p.kind, ParamKind::Positional | ParamKind::PositionalOnly)
+                };
+                let takes = rest.iter().any(|p| p.kind == ParamKind::VarArgs)
+                    || rest.iter().any(|p| positional(&p));
+                let required = rest
+                    .iter()
+                    .filter(|p| !p.has_default && p.kind != ParamKind::VarArgs)
+                    .filter(|p| p.kind != ParamKind::VarKeywords)
+                    .count();
+                let required_positional = rest
+                    .iter()
+                    .filter(|p| !p.has_default && positional(p))
+                    .count();
+                let keyword_only = required > required_positional;
+                if takes && required_positional <= 1 && !keyword_only {
+                    return;
+                }
+                format!(
+                    "SPS constructs `{name}(configuration)` with one argument, and this `__init__` \
+                     {}, so the plugin fails with `TypeError` at its first call: write \
+                     `def __init__(self, configuration)`",
+                    if !takes {
+                        "takes none besides `self`".to_string()
+                    } else {
+                        "requires more".to_string()
+                    }
+                )
+            }
+        };
+        let (f, at) = match init {
+            Some((f, m)) => (f, m.name_range),
+            None => (file, name_range),
+        };
+        self.push(
+            f,
+            Diagnostic::error(codes::plugin::INIT_SIGNATURE, at, message),
+        );
     }
 
     /// Checks one name of the SDK against the MANIFEST's api.
@@ -714,9 +816,13 @@ fn raw_hook_mismatch(m: &Function, passed: &[&str]) -> Option<Diagnostic> {
     if unexpected.is_empty() && missing.is_empty() {
         return None;
     }
+    // What the definition lacks comes first; the keywords SPS passes after.
     let mut problems = Vec::new();
     if !unexpected.is_empty() {
-        problems.push(format!("does not accept {}", list(&unexpected)));
+        problems.push(format!(
+            "does not accept {}, which SPS passes",
+            list(&unexpected)
+        ));
     }
     if !missing.is_empty() {
         problems.push(format!(
@@ -724,14 +830,19 @@ fn raw_hook_mismatch(m: &Function, passed: &[&str]) -> Option<Diagnostic> {
             list(&missing)
         ));
     }
+    let fix = if missing.is_empty() {
+        "add `**kwargs`, or take those names".to_string()
+    } else {
+        format!("give {} a default, or take SPS's names", list(&missing))
+    };
     Some(Diagnostic::warning(
         codes::plugin::RAW_HOOK_SIGNATURE,
         m.name_range,
         format!(
-            "SPS (API 1.9) calls `{}` with the keywords {}, as the SDK's own wrapper takes them; this definition {}: take those names, or add `**kwargs`",
+            "`{}` {}: SPS (API 1.9) calls it with the keywords {}, as the SDK's own wrapper takes them; {fix}",
             m.name,
+            problems.join(" and "),
             passed.join(", "),
-            problems.join(" and ")
         ),
     ))
 }

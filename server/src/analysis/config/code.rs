@@ -15,11 +15,19 @@ use crate::syntax::ini::py_lower;
 /// Whether the section belongs to the plugin (the SDK does not read it
 /// under this name for any plugin type).
 pub(crate) fn is_plugin_section(h: &ini::Header, plugin_type: Option<&str>) -> bool {
-    !h.is_default()
-        && matches!(
-            crate::schema::config::role(h.name, plugin_type),
-            Role::Plugin
-        )
+    if h.is_default() {
+        return false;
+    }
+    // While the MANIFEST's type is unknown (empty, misspelt mid-edit), an
+    // SDK section of some type may be the SDK's: nothing is said of it
+    // until the type is known.
+    let sdk_of_some_type = || {
+        sdk_data().section(h.name).is_some() || sdk_data().section_ignoring_case(h.name).is_some()
+    };
+    matches!(
+        crate::schema::config::role(h.name, plugin_type),
+        Role::Plugin
+    ) && (plugin_type.is_some() || !sdk_of_some_type())
 }
 
 /// Whether the code says nothing is unread: it parsed and names every
@@ -31,6 +39,7 @@ fn knows_all(reads: &Reads) -> bool {
 /// A plugin section that neither the SDK nor the code reads.
 pub(crate) fn unread_section(
     h: &ini::Header,
+    has_entries: bool,
     reads: &Reads,
     plugin_type: Option<&str>,
 ) -> Option<Diagnostic> {
@@ -60,8 +69,13 @@ pub(crate) fn unread_section(
             UNREAD_SECTION,
             h.name_range,
             format!(
-                "neither the SDK nor the plugin's code reads `[{}]`: its options change nothing",
-                h.name
+                "neither the SDK nor the plugin's code reads `[{}]`: {}",
+                h.name,
+                if has_entries {
+                    "its options change nothing"
+                } else {
+                    "its commented-out options would change nothing once set"
+                }
             ),
         ),
     })
@@ -153,21 +167,37 @@ pub(crate) fn value_problem(
     value: &str,
     reads: &Reads,
 ) -> Option<values::ValueProblem> {
-    reads.of(section, name).find_map(|r| {
-        // The SDK returns a value equal to the default unchanged, unchecked.
-        if matches!(&r.default, Default::Known(Val::Str(d)) if d == value) {
-            return None;
-        }
-        let spec = spec_of(r)?;
-        let mut p = values::problem(&spec, value)?;
-        p.message = format!(
-            "{} (`{}` reads it with `{}`)",
-            p.message,
-            r.place(),
-            r.getter.method()
-        );
-        Some(p)
-    })
+    // When the plugin reads the option itself, its own getter decides: the
+    // SDK's read (`use_credential` of `configuration_section=`) happens
+    // only when the plugin asks for it.
+    let own = reads.of(section, name).any(|r| r.by_sdk.is_none());
+    reads
+        .of(section, name)
+        .filter(|r| !own || r.by_sdk.is_none())
+        .find_map(|r| {
+            // The SDK returns a value equal to the default unchanged, unchecked.
+            if matches!(&r.default, Default::Known(Val::Str(d)) if d == value) {
+                return None;
+            }
+            let spec = spec_of(r)?;
+            let mut p = values::problem(&spec, value)?;
+            // The SDK's read is made where the plugin calls into it (a
+            // `super().__init__` line): name the SDK, not that line.
+            p.message = match r.by_sdk {
+                Some(by) => format!(
+                    "{} (the SDK reads it with `{}`, because of `{by}`)",
+                    p.message,
+                    r.getter.method()
+                ),
+                None => format!(
+                    "{} (`{}` reads it with `{}`)",
+                    p.message,
+                    r.place(),
+                    r.getter.method()
+                ),
+            };
+            Some(p)
+        })
 }
 
 /// Whether some read of the option is by a getter that reads text (then
@@ -200,7 +230,11 @@ pub(crate) fn empty_required(section: &str, e: &Entry, reads: &Reads) -> Option<
 /// Required reads that the file neither sets nor documents.
 pub(crate) fn missing_required(text: &str, ini: &Ini, reads: &Reads, out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<(&str, &str)> = Vec::new();
-    for r in reads.reads.iter().filter(|r| r.required) {
+    // A read required whatever the configuration speaks for the option
+    // before one required only under an `if` on another option.
+    let mut required: Vec<&Read> = reads.reads.iter().filter(|r| r.required).collect();
+    required.sort_by_key(|r| r.under.is_some());
+    for r in required {
         let Some(option) = r.option.as_deref() else {
             continue;
         };
@@ -244,6 +278,43 @@ pub(crate) fn missing_required(text: &str, ini: &Ini, reads: &Reads, out: &mut V
             Some(by) => format!("`{by}` at `{}`", r.place()),
             None => format!("`{}`", r.place()),
         };
+        // Required only when another option says so: said as such, at
+        // that option when the file has it.
+        if let Some((s2, o2, literals)) = &r.under {
+            let when = if literals.is_empty() {
+                format!("depending on `[{s2}] {o2}`")
+            } else {
+                format!(
+                    "when `[{s2}] {o2}` is {}",
+                    literals
+                        .iter()
+                        .map(|l| format!("`{l}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )
+            };
+            let at_option = ini.named(s2).find_map(|s| {
+                s.entry(o2).map(|e| e.key_range).or_else(|| {
+                    s.templates()
+                        .find(|(_, t)| t.name == *o2)
+                        .map(|(_, t)| t.key_range)
+                })
+            });
+            out.push(
+                Diagnostic::warning(
+                    MISSING_REQUIRED,
+                    at_option.unwrap_or(at),
+                    format!(
+                        "{when}, the plugin requires `[{}] {option}` ({whom} reads it with \
+                         `required=True` under that condition), and this file neither sets nor \
+                         documents it: add `{line}`",
+                        r.section
+                    ),
+                )
+                .with_fix(format!("Add `{line}`"), vec![edit]),
+            );
+            continue;
+        }
         out.push(
             Diagnostic::warning(
                 MISSING_REQUIRED,
@@ -259,7 +330,8 @@ pub(crate) fn missing_required(text: &str, ini: &Ini, reads: &Reads, out: &mut V
     }
 }
 
-/// A documented default (a template's value) that differs from the code's.
+/// A documented default (a template's value) that differs from the code's,
+/// when the code's default is a value (not empty, not `None`).
 pub(crate) fn default_differs(
     section: &str,
     t: &ini::Template,
@@ -282,14 +354,13 @@ pub(crate) fn default_differs(
     if defaults.any(|d| d.map(|d| d.0) != Some(code.clone())) {
         return None;
     }
-    if same_value(r.getter, &t.value, &code) {
+    // An empty default (`getlist(..., '')`, `get(..., default="")`) makes
+    // the option opt-in: the documented value is an example to copy, not a
+    // claim about the default.
+    if code.trim().is_empty() || same_value(r.getter, &t.value, &code) {
         return None;
     }
-    let shown = if code.is_empty() {
-        "an empty value".to_string()
-    } else {
-        format!("`{code}`")
-    };
+    let shown = format!("`{code}`");
     Some(
         Diagnostic::info(
             DEFAULT_DIFFERS,
@@ -352,4 +423,219 @@ fn same_value(getter: Getter, doc: &str, code: &str) -> bool {
         Getter::Get => doc == code,
         _ => true,
     }
+}
+
+/// The plain comment lines right above line `line` of the section (up to a
+/// blank line, an option or a template), as one lower-cased text.
+fn comment_above(text: &str, s: &Section, line: usize) -> String {
+    let mut want = line;
+    let mut lines: Vec<&str> = Vec::new();
+    for c in s.comments.iter().rev().filter(|c| c.line < line) {
+        if c.line + 1 != want || !matches!(c.kind, ini::CommentKind::Plain) {
+            break;
+        }
+        lines.push(&text[c.range.start..c.range.end]);
+        want = c.line;
+    }
+    lines.reverse();
+    lines
+        .iter()
+        .map(|l| l.trim_start_matches(['#', ';']).trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether `word` appears in `text` as a word of its own.
+fn has_word(text: &str, word: &str) -> bool {
+    let word = word.to_lowercase();
+    text.match_indices(&word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        let edge =
+            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'));
+        edge(before) && edge(after)
+    })
+}
+
+/// The comment above an option against the code's reads of it: "required"
+/// where the code reads it with a default, "optional" where it requires
+/// it, some of a `getienum`'s values but not all.
+pub(crate) fn comment_differs(
+    text: &str,
+    s: &Section,
+    line: usize,
+    section: &str,
+    name: &str,
+    key_range: TextRange,
+    reads: &Reads,
+) -> Option<Diagnostic> {
+    let own: Vec<&Read> = reads
+        .of(section, name)
+        .filter(|r| r.by_sdk.is_none())
+        .collect();
+    if own.is_empty() {
+        return None;
+    }
+    let comment = comment_above(text, s, line);
+    if comment.is_empty() {
+        return None;
+    }
+    let says_optional = comment.contains("optional")
+        || comment.contains("not required")
+        || comment.contains("not mandatory");
+    // "required" said of the option, not "the required access policy".
+    let says_required = !says_optional
+        && (comment.starts_with("required")
+            || [
+                "mandatory",
+                "must be set",
+                "must be given",
+                "is required",
+                "(required)",
+                "required.",
+                "required:",
+                "required,",
+                "required;",
+            ]
+            .iter()
+            .any(|w| comment.contains(w)));
+    let code_default = own.iter().find_map(|r| {
+        r.ini_default()
+            .or_else(|| reads.defaults_value(section, name).map(str::to_string))
+            .filter(|d| !d.is_empty())
+            .map(|d| (d, *r))
+    });
+    let required = own.iter().find(|r| r.required && r.under.is_none());
+    let message = if let (true, None, Some((d, r))) = (says_required, required, &code_default) {
+        format!(
+            "the comment above calls `{name}` required, but the plugin reads it with the \
+             default `{d}` (`{}`): say that it defaults to `{d}`, or read it with \
+             `required=True`",
+            r.place()
+        )
+    } else if let (true, Some(r)) = (says_optional, required) {
+        format!(
+            "the comment above calls `{name}` optional, but the plugin reads it with \
+             `required=True` (`{}`), and fails without it: say that it is required",
+            r.place()
+        )
+    } else {
+        let r = own
+            .iter()
+            .find(|r| r.getter == Getter::Ienum && r.value_set.is_some())?;
+        let set = r.value_set.as_ref()?;
+        let named: Vec<&String> = set.iter().filter(|v| has_word(&comment, v)).collect();
+        let unnamed: Vec<&String> = set.iter().filter(|v| !has_word(&comment, v)).collect();
+        if named.len() < 2 || unnamed.is_empty() {
+            return None;
+        }
+        let list = |vs: &[&String]| {
+            vs.iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "the comment above names {} as the values of `{name}`, but the plugin also accepts \
+             {} (`{}` reads it with `getienum`): name every value the code accepts",
+            list(&named),
+            list(&unnamed),
+            r.place()
+        )
+    };
+    Some(Diagnostic::info(COMMENT_DIFFERS, key_range, message))
+}
+
+/// The SDK sections that only the SDK's `from_config` factories read, with
+/// the factory: what they say happens only when the plugin calls it.
+const FACTORY_SECTIONS: &[(&str, &str)] = &[
+    ("tls", "RequestsTLS.from_config"),
+    ("memory-cache", "MemoryCache.from_config"),
+];
+
+/// `[tls]` or `[memory-cache]` in a plugin that never calls the SDK's
+/// factory: read by nothing, or only by the plugin's own code (its own
+/// copy of the service), whose unread options change nothing.
+pub(crate) fn factory_section(s: &Section, reads: &Reads, out: &mut Vec<Diagnostic>) {
+    let Some(h) = &s.header else { return };
+    let Some((_, by)) = FACTORY_SECTIONS.iter().find(|(n, _)| *n == h.name) else {
+        return;
+    };
+    if !knows_all(reads) || (s.entries.is_empty() && s.templates().next().is_none()) {
+        return;
+    }
+    if reads
+        .reads
+        .iter()
+        .any(|r| r.section == h.name && r.by_sdk.is_some())
+    {
+        return;
+    }
+    if !reads.reads_section(h.name) {
+        out.push(Diagnostic::warning(
+            UNREAD_SECTION,
+            h.name_range,
+            format!(
+                "the SDK reads `[{}]` only in `{by}`, which this plugin never calls, and its own \
+                 code never reads it: what the section sets does not happen; remove it, or \
+                 make the code use `{by}`",
+                h.name
+            ),
+        ));
+        return;
+    }
+    // The plugin's own copy reads the section: its reads decide.
+    if reads.any_option(h.name) {
+        return;
+    }
+    let options = s
+        .entries
+        .iter()
+        .map(|e| (e.key, &*e.name, e.key_range))
+        .chain(
+            s.templates()
+                .filter(|(_, t)| !t.key_is_placeholder())
+                .map(|(_, t)| (t.key, &*t.name, t.key_range)),
+        );
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, name, at) in options {
+        if seen.contains(&name) || reads.reads_option(h.name, name) {
+            continue;
+        }
+        seen.push(name);
+        out.push(Diagnostic::warning(
+            UNREAD_OPTION,
+            at,
+            format!(
+                "the plugin reads `[{}]` with its own code, not the SDK's `{by}`, and never \
+                 reads `{key}`: setting it changes nothing (the SDK's meaning of it does not \
+                 apply); make the code read it, or remove it",
+                h.name
+            ),
+        ));
+    }
+}
+
+/// `client_id=` shipped set and empty where the code tests the value with
+/// `is None`: the empty string is set, so the test never fires.
+pub(crate) fn empty_not_none(section: &str, e: &Entry, reads: &Reads) -> Option<Diagnostic> {
+    if !e.value.is_empty() {
+        return None;
+    }
+    let r = reads
+        .of(section, &e.name)
+        .find(|r| r.none_tested && r.by_sdk.is_none())?;
+    Some(Diagnostic::warning(
+        EMPTY_NOT_NONE,
+        e.key_range,
+        format!(
+            "`{}` is shipped set and empty, and the plugin tests what it reads with `is None` \
+             (`{}`): configparser gives the empty string, never `None`, so that test never \
+             fires; comment the line out as `; {}=<value>`",
+            e.key,
+            r.place(),
+            e.key
+        ),
+    ))
 }

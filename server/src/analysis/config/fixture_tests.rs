@@ -179,6 +179,7 @@ fn invalid_boolean() {
         //- plugin: aa
         //- default.cfg
         [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
         enabled=true
         ;       ^^^^ error[config/invalid-boolean]: `true` is rejected for `enabled`: SDK booleans are only `yes` or `no`; write `yes`
     "#]]);
@@ -190,6 +191,7 @@ fn invalid_boolean_empty_and_unknown() {
         //- plugin: aa
         //- default.cfg
         [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
         enabled=
         ;       ^ error[config/invalid-boolean]: an empty value is rejected for `enabled`: SDK booleans are only `yes` or `no` (empty range)
         [auth]
@@ -284,6 +286,7 @@ fn invalid_pem() {
         //- plugin: aa
         //- default.cfg
         [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
         ca_cert=/etc/ca.pem
         ;       ^^^^^^^^^^^ error[config/invalid-pem]: `/etc/ca.pem` is not accepted for `ca_cert`: write PEM text with every line after the first indented or `$[<trusted CA list name>]`
     "#]]);
@@ -476,7 +479,7 @@ fn template_option_boolean() {
         //- plugin: aa
         //- default.cfg
         [onelogin]
-         ^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[onelogin]`: its options change nothing
+         ^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[onelogin]`: its commented-out options would change nothing once set
         ; enable_factor_selection=true
         ;                         ^^^^ info[config/template-option]: when uncommented, `true` is rejected if the plugin reads `enable_factor_selection` with the SDK's getboolean, which accepts only `yes` or `no`: write `yes`
     "#]]);
@@ -488,7 +491,7 @@ fn template_option_boolean_of_the_plugin() {
         //- plugin: aa
         //- default.cfg
         [my-plugin]
-         ^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[my-plugin]`: its options change nothing
+         ^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[my-plugin]`: its commented-out options would change nothing once set
         ; verbose=TRUE
         ;         ^^^^ info[config/template-option]: when uncommented, `TRUE` is rejected if the plugin reads `verbose` with the SDK's getboolean, which accepts only `yes` or `no`: write `yes`
         ; quiet=false
@@ -515,6 +518,7 @@ fn template_option_empty_boolean() {
         //- plugin: aa
         //- default.cfg
         [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
         ; enabled=
         ; ^^^^^^^ info[config/template-option]: when uncommented, an empty value is rejected for `enabled`: SDK booleans are only `yes` or `no`
     "#]]);
@@ -526,6 +530,7 @@ fn template_option_unknown_option() {
         //- plugin: aa
         //- default.cfg
         [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
         ; ca_cert2=x
         ; ^^^^^^^^ info[config/template-option]: when uncommented, the SDK reads no option `ca_cert2` in `[tls]`; did you mean `ca_cert`?
         ; anything=1
@@ -610,9 +615,11 @@ fn no_false_alarms() {
         //- main.py
         #!/usr/bin/env pluginwrapper3
         from safeguard.sessions.plugin import AAPlugin
+        from safeguard.sessions.plugin.requests_tls import RequestsTLS
         class Plugin(AAPlugin):
             def do_authorize(self):
                 self.plugin_configuration.get_options('my_plugin')
+                RequestsTLS.from_config(self.plugin_configuration)
         //- default.cfg
         [my_plugin]
         anything = goes here
@@ -676,12 +683,13 @@ fn unread_section_with_did_you_mean() {
          ^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[starlin]`; did you mean `[starling]`?
         ; timeout=60
         [memory-cache]
+         ^^^^^^^^^^^^ warning[config/unread-section]: the SDK reads `[memory-cache]` only in `MemoryCache.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `MemoryCache.from_config`
         ; ttl=3600
         [memorycache]
          ^^^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[memorycache]`; did you mean `[memory_cache]`?
         ; ttl=3600
         [notes]
-         ^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[notes]`: its options change nothing
+         ^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[notes]`: its commented-out options would change nothing once set
         ; a=b
     "#]]);
 }
@@ -776,7 +784,6 @@ fn default_differs_from_the_code_s() {
         ; timeout=60
         ; ignore_connection_error=NO
         ; prefix=PSM_
-        ;        ^^^^ info[config/default-differs]: the documented default `PSM_` differs from the code's, an empty value (`main.py:8`): when the option is not set the plugin uses an empty value
     "#]]);
 }
 
@@ -835,6 +842,294 @@ fn section_needs_newer_api() {
          ^^^^^^^^^^^^^^^^^^^^^^^^^ warning[config/section-needs-newer-api]: the SDK reads `[ignore_upn_suffix_for_rdp]` from api 1.8 on, and the MANIFEST says 1.3, so an SPS of that API ignores the section: raise `api`
         ; ignore=true
         [memory-cache]
+         ^^^^^^^^^^^^ warning[config/unread-section]: the SDK reads `[memory-cache]` only in `MemoryCache.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `MemoryCache.from_config`
         ; ttl=0
+    "#]]);
+}
+
+// Issue 25: on real plugins, the plugin's own code decides.
+
+#[test]
+fn the_plugin_s_own_getienum_decides_over_the_sdk_s() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def __init__(self, configuration):
+                super().__init__(configuration, configuration_section="vault")
+            def do_get_password_list(self):
+                return self.plugin_configuration.getienum("vault", "use_credential", ("explicit", "gateway", "token"))
+        //- default.cfg
+        [vault]
+        use_credential=token
+    "#]]);
+}
+
+#[test]
+fn a_section_the_plugin_reads_itself_needs_no_newer_api() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa api 1.3
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("https-proxy", "server")
+        //- default.cfg
+        [https-proxy]
+        server=proxy.example.com
+    "#]]);
+}
+
+#[test]
+fn an_example_is_not_a_default() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.getlist("plugin", "exclude_networks", "")
+                self.plugin_configuration.get("plugin", "system_prefix", default="")
+                self.plugin_configuration.getint("plugin", "timeout", 15)
+        //- default.cfg
+        [plugin]
+        ; exclude_networks=10.0.0.0/8, 192.168.0.0/16
+        ; system_prefix = PSM_
+        ; timeout=10
+        ;         ^^ info[config/default-differs]: the documented default `10` differs from the code's, `15` (`main.py:7`): when the option is not set the plugin uses `15`
+    "#]]);
+}
+
+#[test]
+fn an_empty_plugin_section_is_no_finding() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- default.cfg
+        [fqdnauth]
+
+        [hosts]
+         ^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[hosts]`: its commented-out options would change nothing once set
+        ; a=b
+    "#]]);
+}
+
+#[test]
+fn default_cfg_plugin_beside_default_cfg_is_not_checked() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- default.cfg
+        [logging]
+        log_level=info
+        //- default.cfg.plugin
+        [logging]
+        log_level=verbose
+    "#]]);
+}
+
+#[test]
+fn sdk_sections_wait_for_a_known_type() {
+    check_diagnostics(expect![[r#"
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type:
+        ^^^^ error[manifest/empty-value]: `type` has no value; SPS requires one
+        api: '1.9'
+        entry_point: main.py
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("mine", "x")
+        //- default.cfg
+        [mine]
+        x=1
+        [auth]
+        ; prompt=Code:
+        [check-in-trigger]
+        ; default=session-ended
+    "#]]);
+}
+
+#[test]
+fn a_quoted_value_names_the_quotes() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.getienum("radius", "auth_type", ("pap", "chap"), default="pap")
+        //- default.cfg
+        [radius]
+        auth_type="chap"
+        ;         ^^^^^^ error[config/invalid-enum]: configparser keeps quotes, so `auth_type` reads `"chap"` with its quotes, which is not valid: write `chap` without them (`main.py:5` reads it with `getienum`)
+        [logging]
+        log_level='debug'
+        ;         ^^^^^^^ error[config/invalid-enum]: configparser keeps quotes, so `log_level` reads `'debug'` with its quotes, which is not valid: write `debug` without them
+    "#]]);
+}
+
+#[test]
+fn the_sdk_s_read_is_not_cited_at_the_super_init_line() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def __init__(self, configuration):
+                super().__init__(configuration, configuration_section="vault")
+            def do_get_password_list(self):
+                return self.plugin_configuration.get("vault", "address", required=True)
+        //- default.cfg
+        [vault]
+        ; address=<address>
+        use_credential=token
+        ;              ^^^^^ error[config/invalid-enum]: `token` is not valid for `use_credential`: write one of `explicit`, `gateway` (the SDK reads it with `getienum`, because of `CredentialStorePlugin(configuration_section=)`)
+    "#]]);
+}
+
+#[test]
+fn missing_required_under_a_condition_is_said_at_that_option() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                method = self.plugin_configuration.getienum("hashicorp", "authentication_method", ("ldap", "approle"), required=True)
+                if method == "approle":
+                    role = self.plugin_configuration.get("approle-authentication", "role", required=True)
+        #                                                                          ^^^^^^ info[python/undocumented-option]: `role` of `[approle-authentication]` is read here but default.cfg never documents it: add `; role=<role>` to `[approle-authentication]` so that administrators know of it
+                return {"passwords": [method]}
+        //- default.cfg
+        [hashicorp]
+        ; authentication_method=ldap
+        ; ^^^^^^^^^^^^^^^^^^^^^ warning[config/missing-required]: when `[hashicorp] authentication_method` is `approle`, the plugin requires `[approle-authentication] role` (`main.py:7` reads it with `required=True` under that condition), and this file neither sets nor documents it: add `; role=<role>`
+    "#]]);
+}
+
+#[test]
+fn comment_differs() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                c = self.plugin_configuration
+                self.plugin_configuration.getienum("vault", "use_credential", ("explicit", "gateway", "token"))
+                self.plugin_configuration.getint("vault", "port", default=8200)
+                self.plugin_configuration.get("vault", "address", required=True)
+                self.plugin_configuration.get("vault", "provider", default="local")
+        //- default.cfg
+        [vault]
+        # One of explicit or gateway. "explicit" means the username
+        # below, "gateway" the gateway user's.
+        ; use_credential=gateway
+        ; ^^^^^^^^^^^^^^ info[config/comment-differs]: the comment above names `explicit`, `gateway` as the values of `use_credential`, but the plugin also accepts `token` (`main.py:6` reads it with `getienum`): name every value the code accepts
+
+        # The port. Required.
+        ; port=8200
+        ; ^^^^ info[config/comment-differs]: the comment above calls `port` required, but the plugin reads it with the default `8200` (`main.py:7`): say that it defaults to `8200`, or read it with `required=True`
+
+        # The address (optional).
+        ; address=<address>
+        ; ^^^^^^^ info[config/comment-differs]: the comment above calls `address` optional, but the plugin reads it with `required=True` (`main.py:8`), and fails without it: say that it is required
+
+        # The provider. Defaults to local.
+        ; provider=local
+    "#]]);
+}
+
+#[test]
+fn comment_differs_not_on_a_required_noun() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                self.plugin_configuration.get("tpam", "required_policy", default="Privileged Access")
+        //- default.cfg
+        [tpam]
+        # Optional: set what the required access policy is for authorizing the password request
+        ; required_policy = Privileged Access
+    "#]]);
+}
+
+#[test]
+fn tls_read_by_nothing() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("plugin", "address")
+        //- default.cfg
+        [plugin]
+        ; address=<address>
+        [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
+        ; ca_cert = $[<trusted_ca_list_name>]
+    "#]]);
+}
+
+#[test]
+fn tls_read_by_the_plugin_s_own_copy() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class RequestsTLS:
+            @classmethod
+            def from_config(cls, config):
+                return cls(config.getboolean("tls", "enabled", default=True))
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                return RequestsTLS.from_config(self.plugin_configuration)
+        //- default.cfg
+        [tls]
+        ; enabled = yes
+        ; ca_cert = $[<trusted_ca_list_name>]
+        ; ^^^^^^^ warning[config/unread-option]: the plugin reads `[tls]` with its own code, not the SDK's `RequestsTLS.from_config`, and never reads `ca_cert`: setting it changes nothing (the SDK's meaning of it does not apply); make the code read it, or remove it
+    "#]]);
+}
+
+#[test]
+fn empty_not_none() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                secret = self.plugin_configuration.get("pingid", "base64_key")
+                if secret is None:
+                    raise RuntimeError("set base64_key")
+                if self.plugin_configuration.get("pingid", "token") is not None:
+                    return None
+                return {"verdict": "ACCEPT"}
+        //- default.cfg
+        [pingid]
+        base64_key=
+        ^^^^^^^^^^ warning[config/empty-not-none]: `base64_key` is shipped set and empty, and the plugin tests what it reads with `is None` (`main.py:5`): configparser gives the empty string, never `None`, so that test never fires; comment the line out as `; base64_key=<value>`
+        token=
+        ^^^^^ warning[config/empty-not-none]: `token` is shipped set and empty, and the plugin tests what it reads with `is None` (`main.py:8`): configparser gives the empty string, never `None`, so that test never fires; comment the line out as `; token=<value>`
     "#]]);
 }

@@ -51,6 +51,18 @@ pub const CPYTHON_CODES: &[Code] = &[
 ];
 
 pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
+    // pluginv builds default.cfg from default.cfg.plugin only when there is
+    // no default.cfg: beside one, it is not shipped, and its findings would
+    // repeat default.cfg's.
+    if !cx.files.is_detached()
+        && cx
+            .path
+            .file_name()
+            .is_some_and(|n| n == "default.cfg.plugin")
+        && cx.files.is_file(&cx.path.with_file_name("default.cfg"))
+    {
+        return Vec::new();
+    }
     let ini = ini::parse(text);
     let mut out = Vec::new();
     read::check(&ini, text, &mut out);
@@ -98,14 +110,18 @@ fn sections(
     for s in &ini.sections {
         let Some(h) = &s.header else { continue };
         let spec = sdk::section_role(h, plugin_type, out);
-        if let Some(spec) = spec {
+        // A section the plugin reads itself is read whatever the SDK's API.
+        let read_by_plugin = reads.is_some_and(|r| r.read_by_plugin(h.name));
+        if let Some(spec) = spec.filter(|_| !read_by_plugin) {
             out.extend(sdk::section_needs_newer_api(h, spec, api));
         }
         // The plugin's own section, and what its code reads.
         let own = reads.filter(|_| code::is_plugin_section(h, plugin_type));
         let mut unread = false;
-        if let Some(reads) = own {
-            if let Some(d) = code::unread_section(h, reads, plugin_type) {
+        // A section with no option and no template says nothing to unread.
+        let empty = s.entries.is_empty() && s.templates().next().is_none();
+        if let Some(reads) = own.filter(|_| !empty) {
+            if let Some(d) = code::unread_section(h, !s.entries.is_empty(), reads, plugin_type) {
                 out.push(d);
                 unread = true;
             }
@@ -119,6 +135,9 @@ fn sections(
         }
         if let Some(spec) = spec {
             sdk::missing_options(text, s, spec, out);
+            if let Some(reads) = reads {
+                code::factory_section(s, reads, out);
+            }
         }
         templates(text, s, spec, store, cx, out);
         out.extend(traps::section_not_hostname(s));
@@ -185,6 +204,16 @@ fn entry(
             value_reported = true;
         }
         out.extend(code::empty_required(name, e, reads));
+        out.extend(code::empty_not_none(name, e, reads));
+        out.extend(code::comment_differs(
+            text,
+            s,
+            e.line,
+            name,
+            &e.name,
+            e.key_range,
+            reads,
+        ));
     }
     if !value_reported {
         out.extend(traps::inline_comment(text, e));
@@ -215,6 +244,17 @@ fn templates(
                 out.push(d);
             }
             out.extend(code::default_differs(name, t, reads));
+        }
+        if let (Some(reads), Some(name)) = (cx.reads, s.name()) {
+            out.extend(code::comment_differs(
+                text,
+                s,
+                comment.line,
+                name,
+                &t.name,
+                t.key_range,
+                reads,
+            ));
         }
         let e = t.uncommented(comment);
         if let Some(d) = uncommented_finding(text, s, spec, &e, store, cx) {

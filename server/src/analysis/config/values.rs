@@ -30,6 +30,30 @@ impl ValueProblem {
 /// What is wrong with `value` (CPython's value, before the SDK's `$`
 /// lookup) for the option's type.
 pub(crate) fn problem(opt: &OptionSpec, value: &str) -> Option<ValueProblem> {
+    let p = unquoted_problem(opt, value)?;
+    // `"gateway"`: configparser keeps quotes, so the value holds them.
+    let inner = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')));
+    match inner {
+        Some(inner) if !inner.is_empty() && unquoted_problem(opt, inner).is_none() => {
+            Some(ValueProblem {
+                message: format!(
+                    "configparser keeps quotes, so `{}` reads `{}` with its quotes, which is not \
+                     valid: write `{inner}` without them",
+                    opt.name,
+                    short(value)
+                ),
+                replacement: Some(inner.to_string()),
+                ..p
+            })
+        }
+        _ => Some(p),
+    }
+}
+
+fn unquoted_problem(opt: &OptionSpec, value: &str) -> Option<ValueProblem> {
     // Interpolated values and credential store lookups are checked where
     // they come from.
     if value.contains('%') || (value == "$" && opt.ty != OptionType::Pem) {
