@@ -184,7 +184,7 @@ pub fn many_reads(n: usize) -> String {
 /// in one file: linear in their number (it was quadratic: 1.4 / 5.8 /
 /// 16-29 s). The index is built once, outside the measurement.
 fn config_reads(c: &mut Criterion) {
-    use sps_plugin_ls::analysis::code::{reads, PluginCode};
+    use sps_plugin_ls::analysis::python::{reads, PluginCode};
     let mut g = c.benchmark_group("config-reads");
     group_settings(&mut g);
     g.sample_size(10);

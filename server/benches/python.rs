@@ -18,7 +18,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::median;
-use sps_plugin_ls::analysis::code::{cache, PluginCode};
+use sps_plugin_ls::analysis::python::{cache, PluginCode};
 use sps_plugin_ls::analysis::{analyze, Context};
 use sps_plugin_ls::workspace::{DiskFiles, DocKind, MemoryFiles};
 

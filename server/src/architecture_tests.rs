@@ -208,7 +208,7 @@ fn rules_never_name_rules() {
         "analysis::packaging",
         // What the code reads of its configuration, for the default.cfg
         // rules and the Python rules alike.
-        "analysis::code::reads",
+        "analysis::python::reads",
     ];
     let family = |m: &str| m.split("::").take(2).collect::<Vec<_>>().join("::");
     let mut violations = Vec::new();

@@ -2,9 +2,6 @@
 //! around it) to diagnostics. Every rule has a stable code; the rule, its
 //! code and its message live together in one place.
 
-pub mod code;
-#[cfg(test)]
-mod code_tests;
 pub mod codes;
 pub mod config;
 pub mod layout;
@@ -15,6 +12,9 @@ pub mod manifest;
 mod manifest_tests;
 pub mod packaging;
 pub mod plugin;
+pub mod python;
+#[cfg(test)]
+mod python_tests;
 pub mod settings;
 #[cfg(test)]
 mod settings_tests;
@@ -267,7 +267,7 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
                 d.extend(layout::check_document(&doc, cx));
                 let folder = cx.path.parent().unwrap_or(Path::new(""));
                 d.extend(
-                    code::rules::findings(cx.files, folder, text)
+                    python::rules::findings(cx.files, folder, text)
                         .manifest
                         .clone(),
                 );
@@ -281,11 +281,11 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
             let folder = &cx.plugin().folder;
             let mut d = match cx.files.read(&folder.join("MANIFEST")) {
                 Some(manifest) => {
-                    code::rules::findings(cx.files, folder, &manifest).for_file(cx.path)
+                    python::rules::findings(cx.files, folder, &manifest).for_file(cx.path)
                 }
                 None => Vec::new(),
             };
-            d.extend(code::encoding::check(text));
+            d.extend(python::encoding::check(text));
             d
         }
         DocKind::Settings => settings::check(text, cx),

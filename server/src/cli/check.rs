@@ -771,8 +771,8 @@ impl Checker {
             || bytes.len() > MAX_ANALYSED_BYTES
             || self.refused.iter().any(|(p, _)| p == path)
             || (kind == DocKind::Python
-                && analysis::code::encoding::declared(&bytes)
-                    != analysis::code::encoding::Codec::Utf8)
+                && analysis::python::encoding::declared(&bytes)
+                    != analysis::python::encoding::Codec::Utf8)
         {
             return Ok(report(name, path, kind, bytes, files));
         }
@@ -1176,17 +1176,17 @@ pub fn report(
     // A .py file in the codec its coding cookie names (PEP 263); the
     // rest is UTF-8.
     let decoded = if kind == DocKind::Python {
-        analysis::code::encoding::decode(bytes.into())
+        analysis::python::encoding::decode(bytes.into())
     } else {
         match String::from_utf8(bytes.into()) {
-            Ok(text) => analysis::code::encoding::Decoded {
+            Ok(text) => analysis::python::encoding::Decoded {
                 text,
                 invalid_at: None,
             },
-            Err(e) => analysis::code::encoding::Decoded {
+            Err(e) => analysis::python::encoding::Decoded {
                 invalid_at: Some((
                     e.utf8_error().valid_up_to(),
-                    analysis::code::encoding::Codec::Utf8,
+                    analysis::python::encoding::Codec::Utf8,
                 )),
                 text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
             },
@@ -1196,7 +1196,7 @@ pub fn report(
     let cx = Context::new(path, files);
     let mut diagnostics = analysis::analyze(kind, &text, &cx);
     if let Some((at, codec)) = decoded.invalid_at {
-        diagnostics.insert(0, analysis::code::encoding::undecodable(&text, at, codec));
+        diagnostics.insert(0, analysis::python::encoding::undecodable(&text, at, codec));
     }
     FileReport::new(name, text, diagnostics)
 }

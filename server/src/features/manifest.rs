@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{word_at, CompletionItem, CompletionKind, Hover, Link, Symbol, SymbolKind, Target};
-use crate::analysis::code::{PluginCode, Resolved};
 use crate::analysis::manifest::{name_from_folder, python_files, quote};
+use crate::analysis::python::{PluginCode, Resolved};
 use crate::analysis::Context;
 use crate::schema::manifest as schema;
 use crate::syntax::yaml;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::python::names::{self, ConfigName};
-use crate::analysis::code::reads::Read;
+use crate::analysis::python::reads::Read;
 use crate::analysis::Context;
 use crate::schema::config::{role, Role};
 use crate::text::TextRange;
@@ -77,7 +77,7 @@ pub fn prepare(
         }
     }
     if name.option.is_some() && !cx.files.is_detached() {
-        let reads = crate::analysis::code::reads::of_plugin(cx.files, &cx.plugin().folder);
+        let reads = crate::analysis::python::reads::of_plugin(cx.files, &cx.plugin().folder);
         if let Some(data) = reads
             .iter()
             .flat_map(|r| &r.reads)
@@ -125,7 +125,7 @@ pub fn rename(
     }
     // Reads that take the name from elsewhere: its source, or a refusal.
     let folder = cx.plugin().folder.clone();
-    if let Some(reads) = crate::analysis::code::reads::of_plugin(cx.files, &folder) {
+    if let Some(reads) = crate::analysis::python::reads::of_plugin(cx.files, &folder) {
         if !reads.complete {
             return Err(
                 "the plugin's code has syntax errors: fix them first, so that no read is missed"
@@ -224,7 +224,7 @@ fn source_of(text: &str, r: &Read, name: &ConfigName) -> Option<TextRange> {
     if ident.is_empty() || !ident.chars().all(|c| c.is_alphanumeric() || c == '_') {
         return None;
     }
-    let ix = crate::analysis::code::index::index(text);
+    let ix = crate::analysis::python::index::index(text);
     // A module constant of this file: `SECTION = "duo"`.
     if let Some(c) = ix
         .constants

@@ -1075,7 +1075,7 @@ async fn settle_after_workspace_check(state: &State) {
             .iter()
             .filter_map(|p| crate::analysis::plugin::folder_of(p, &disk))
             .collect();
-        crate::analysis::code::cache::retain(|p| plugins.iter().any(|f| p.starts_with(f)));
+        crate::analysis::python::cache::retain(|p| plugins.iter().any(|f| p.starts_with(f)));
         release_free_memory();
     })
     .await;

@@ -284,12 +284,12 @@ mod tests {
     fn a_deep_file_with_no_thread_to_be_had_is_reported_not_parsed() {
         let text = format!("x = {}1\n", "-".repeat(2_000));
         DENY_THREADS.with(|d| d.set(true));
-        let ix = crate::analysis::code::index::index(&text);
+        let ix = crate::analysis::python::index::index(&text);
         DENY_THREADS.with(|d| d.set(false));
         assert_eq!(ix.errors, vec![no_stack_error()]);
         // A shallow file does not need a thread of its own.
         DENY_THREADS.with(|d| d.set(true));
-        assert!(crate::analysis::code::index::index("x = 1\n")
+        assert!(crate::analysis::python::index::index("x = 1\n")
             .errors
             .is_empty());
         DENY_THREADS.with(|d| d.set(false));
@@ -342,11 +342,11 @@ mod tests {
             .stack_size(256 << 10)
             .spawn(move || {
                 for text in &cases {
-                    let ix = crate::analysis::code::index::index(text);
+                    let ix = crate::analysis::python::index::index(text);
                     assert!(ix.errors.is_empty(), "{}: {:?}", &text[..12], ix.errors);
                 }
                 let text = format!("x = {}1\n", "-".repeat(100_000));
-                let ix = crate::analysis::code::index::index(&text);
+                let ix = crate::analysis::python::index::index(&text);
                 assert!(ix.errors[0]
                     .message
                     .starts_with("an expression nested too deeply"));

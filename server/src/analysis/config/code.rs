@@ -7,8 +7,8 @@
 //! reads a section it names only at run time.
 
 use super::*;
-use crate::analysis::code::reads::{Default, Getter, Read, Reads, Val};
 use crate::analysis::did_you_mean;
+use crate::analysis::python::reads::{Default, Getter, Read, Reads, Val};
 use crate::schema::config::{sdk as sdk_data, Invalid, OptionSpec, OptionType, Role};
 use crate::syntax::ini::py_lower;
 

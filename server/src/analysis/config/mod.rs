@@ -28,9 +28,9 @@ mod fixture_tests;
 #[cfg(test)]
 mod tests;
 
-use super::code::reads::{self as code_reads, Reads};
 use super::codes::config::*;
 use super::codes::Code;
+use super::python::reads::{self as code_reads, Reads};
 use super::{Context, Diagnostic, Edit, Severity};
 use crate::schema::config::SectionSpec;
 use crate::syntax::ini::{self, Comment, Entry, Ini, Section, Template};

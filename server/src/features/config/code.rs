@@ -1,9 +1,9 @@
-//! What the plugin's code reads (`analysis::code::reads`), as completion
+//! What the plugin's code reads (`analysis::python::reads`), as completion
 //! and hover show it in default.cfg.
 
 use std::sync::Arc;
 
-use crate::analysis::code::reads::{self, Default, Getter, Read, Reads};
+use crate::analysis::python::reads::{self, Default, Getter, Read, Reads};
 use crate::analysis::Context;
 
 /// What the code of the plugin around the document reads (from the cached

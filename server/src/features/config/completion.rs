@@ -2,7 +2,7 @@
 //! (and the section's commented-out ones), and values by the option's type.
 
 use super::short;
-use crate::analysis::code::reads::{Getter, Reads};
+use crate::analysis::python::reads::{Getter, Reads};
 use crate::analysis::Context;
 use crate::features::{CompletionItem, CompletionKind};
 use crate::schema::config::{role, sdk, OptionSpec, OptionType, Role, SectionSpec};

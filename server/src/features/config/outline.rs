@@ -1,7 +1,7 @@
 //! default.cfg outline: document symbols and folding ranges.
 
 use super::short;
-use crate::analysis::code::reads::Reads;
+use crate::analysis::python::reads::Reads;
 use crate::features::{Fold, Symbol, SymbolKind};
 use crate::schema::config::sdk;
 use crate::syntax::ini::{self, Entry};

@@ -8,7 +8,7 @@ pub mod names;
 pub mod outline;
 
 use super::{CompletionItem, CompletionKind, Hover};
-use crate::analysis::code::index;
+use crate::analysis::python::index;
 use crate::analysis::Context;
 use crate::schema::hooks::{self, Hook, TypeHooks};
 use crate::schema::sdk_api;
@@ -185,7 +185,7 @@ fn read_hover(offset: usize, cx: &Context) -> Option<Hover> {
         return None;
     }
     let folder = crate::analysis::plugin::folder_of(cx.path, cx.files)?;
-    let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
+    let reads = crate::analysis::python::reads::of_plugin(cx.files, &folder)?;
     let Some(r) = reads
         .reads
         .iter()
@@ -211,7 +211,7 @@ fn section_hover(
     offset: usize,
     cx: &Context,
     folder: &std::path::Path,
-    reads: &crate::analysis::code::reads::Reads,
+    reads: &crate::analysis::python::reads::Reads,
 ) -> Option<Hover> {
     let text = cx.files.read(cx.path)?;
     let r = reads
@@ -308,7 +308,7 @@ pub fn definition(offset: usize, cx: &Context) -> Option<super::Target> {
         return None;
     }
     let folder = crate::analysis::plugin::folder_of(cx.path, cx.files)?;
-    let reads = crate::analysis::code::reads::of_plugin(cx.files, &folder)?;
+    let reads = crate::analysis::python::reads::of_plugin(cx.files, &folder)?;
     let r = reads
         .reads
         .iter()
@@ -394,11 +394,11 @@ fn getter_completion(text: &str, offset: usize, cx: &Context) -> Option<Vec<Comp
     let reads = if cx.files.is_detached() {
         None
     } else {
-        crate::analysis::code::reads::of_plugin(cx.files, &folder)
+        crate::analysis::python::reads::of_plugin(cx.files, &folder)
     };
     // The call being typed is no read to offer.
     let typing =
-        |r: &&crate::analysis::code::reads::Read| r.path == cx.path && r.range.touches(offset);
+        |r: &&crate::analysis::python::reads::Read| r.path == cx.path && r.range.touches(offset);
     let mut names: Vec<(String, &'static str)> = Vec::new();
     let mut add = |n: &str, detail: &'static str| {
         if !n.is_empty() && !names.iter().any(|(m, _)| m == n) {

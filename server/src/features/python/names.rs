@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::analysis::code::reads::{self, Read, Reads};
+use crate::analysis::python::reads::{self, Read, Reads};
 use crate::analysis::Context;
 use crate::features::Target;
 use crate::text::TextRange;

@@ -2,7 +2,7 @@
 //! (the hooks SPS or the SDK calls marked), its functions, and what the
 //! file reads of the plugin's configuration, section by section.
 
-use crate::analysis::code::index;
+use crate::analysis::python::index;
 use crate::analysis::Context;
 use crate::features::{Symbol, SymbolKind};
 use crate::schema::hooks;
@@ -70,7 +70,8 @@ fn reads(cx: &Context) -> Vec<Symbol> {
     if cx.files.is_detached() {
         return Vec::new();
     }
-    let Some(reads) = crate::analysis::code::reads::of_plugin(cx.files, &cx.plugin().folder) else {
+    let Some(reads) = crate::analysis::python::reads::of_plugin(cx.files, &cx.plugin().folder)
+    else {
         return Vec::new();
     };
     let mut sections: Vec<Symbol> = Vec::new();
@@ -143,7 +144,7 @@ pub fn links(text: &str, cx: &Context) -> Vec<crate::features::Link> {
         return Vec::new();
     };
     let rel = rel.to_string_lossy().replace('\\', "/");
-    let module = crate::analysis::code::module_name(&rel);
+    let module = crate::analysis::python::module_name(&rel);
     // The package a relative import starts from.
     let package: Vec<&str> = if rel.ends_with("__init__.py") {
         module.split('.').collect()

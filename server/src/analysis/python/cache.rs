@@ -248,7 +248,7 @@ mod tests {
     #[test]
     fn past_its_budget_the_cache_drops_the_least_recently_used() {
         let mut cache = super::Cache::default();
-        let index = Arc::new(crate::analysis::code::index::FileIndex::default());
+        let index = Arc::new(crate::analysis::python::index::FileIndex::default());
         let chunk = super::MAX_SOURCE_BYTES / 8;
         let path = |i: usize| PathBuf::from(format!("/lru/{i}.py"));
         for i in 0..8 {
@@ -274,7 +274,7 @@ mod tests {
     #[test]
     fn retain_keeps_only_what_is_wanted_and_counts_its_bytes() {
         let mut cache = super::Cache::default();
-        let index = Arc::new(crate::analysis::code::index::FileIndex::default());
+        let index = Arc::new(crate::analysis::python::index::FileIndex::default());
         for (path, len) in [
             ("/open/a.py", 10),
             ("/open/lib/b.py", 20),
