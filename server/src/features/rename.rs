@@ -224,7 +224,7 @@ fn source_of(text: &str, r: &Read, name: &ConfigName) -> Option<TextRange> {
     if ident.is_empty() || !ident.chars().all(|c| c.is_alphanumeric() || c == '_') {
         return None;
     }
-    let ix = crate::analysis::python::index::index(text);
+    let ix = crate::analysis::python::cache::index(&r.path, text);
     // A module constant of this file: `SECTION = "duo"`.
     if let Some(c) = ix
         .constants

@@ -9,7 +9,8 @@ use crate::schema::hooks;
 use crate::text::TextRange;
 
 pub fn symbols(text: &str, cx: &Context) -> Vec<Symbol> {
-    let ix = index::index(text);
+    // The cached index: the code rules made it for this very text.
+    let ix = crate::analysis::python::cache::index(cx.path, text);
     let mut out: Vec<Symbol> = Vec::new();
     for class in &ix.classes {
         let bases: Vec<&str> = class.bases.iter().map(|(b, _)| b.as_str()).collect();
@@ -158,7 +159,7 @@ pub fn links(text: &str, cx: &Context) -> Vec<crate::features::Link> {
             .rev()
             .collect()
     };
-    let ix = index::index(text);
+    let ix = crate::analysis::python::cache::index(cx.path, text);
     let mut out = Vec::new();
     for import in &ix.imports {
         let mut parts: Vec<&str> = if import.level == 0 {
