@@ -10,4 +10,5 @@ pub mod report;
 pub mod rule;
 pub mod settings_view;
 pub mod watch;
+mod write;
 pub mod zip;
