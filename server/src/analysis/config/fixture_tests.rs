@@ -1053,6 +1053,33 @@ fn comment_differs() {
 }
 
 #[test]
+fn comment_names_a_value_getienum_rejects() {
+    check_diagnostics(expect![[r#"
+        //- plugin: credentialstore
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import CredentialStorePlugin
+        class Plugin(CredentialStorePlugin):
+            def do_get_password_list(self):
+                self.plugin_configuration.getienum("vault", "use_credential", ("explicit", "gateway"))
+                self.plugin_configuration.getienum("vault", "mode", ("push", "poll"))
+                self.plugin_configuration.getienum("vault", "auth", ("ldap", "token"))
+        //- default.cfg
+        [vault]
+        # One of "explicit", "gateway" or "token".
+        ; use_credential=gateway
+        ; ^^^^^^^^^^^^^^ info[config/comment-differs]: the comment above names `token` as a value of `use_credential`, but the plugin's `getienum` (`main.py:5`) rejects it with an error: it accepts `explicit`, `gateway`
+
+        # Use push or leave it empty for the default.
+        ; mode=push
+
+        # Authenticate with ldap/token/approle. Approle needs a role below.
+        ; auth=ldap
+        ; ^^^^ info[config/comment-differs]: the comment above names `approle` as a value of `auth`, but the plugin's `getienum` (`main.py:7`) rejects it with an error: it accepts `ldap`, `token`
+    "#]]);
+}
+
+#[test]
 fn comment_differs_not_on_a_required_noun() {
     check_diagnostics(expect![[r#"
         //- plugin: credentialstore

@@ -13,6 +13,8 @@
 //! one `config/template-option` information ([`as_template`]).
 
 mod code;
+mod comments;
+mod services;
 
 /// For the editor's inlay hints: the code's default where default.cfg
 /// documents another.
@@ -136,7 +138,7 @@ fn sections(
         if let Some(spec) = spec {
             sdk::missing_options(text, s, spec, out);
             if let Some(reads) = reads {
-                code::factory_section(s, reads, out);
+                services::factory_section(s, reads, out);
             }
         }
         templates(text, s, spec, store, cx, out);
@@ -205,7 +207,7 @@ fn entry(
         }
         out.extend(code::empty_required(name, e, reads));
         out.extend(code::empty_not_none(name, e, reads));
-        out.extend(code::comment_differs(
+        out.extend(comments::comment_differs(
             text,
             s,
             e.line,
@@ -246,7 +248,7 @@ fn templates(
             out.extend(code::default_differs(name, t, reads));
         }
         if let (Some(reads), Some(name)) = (cx.reads, s.name()) {
-            out.extend(code::comment_differs(
+            out.extend(comments::comment_differs(
                 text,
                 s,
                 comment.line,
