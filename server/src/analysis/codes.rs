@@ -278,6 +278,7 @@ registry! {
         MISSING_REQUIRED = "config/missing-required", Warning, Unsafe, "An option the code requires is neither set nor documented.";
         EMPTY_REQUIRED = "config/empty-required", Warning, No, "An option the code requires is shipped empty.";
         EMPTY_NOT_NONE = "config/empty-not-none", Warning, No, "An option shipped empty where the code tests for `None`.";
+        SDK_SECTION_LOOK_ALIKE = "config/sdk-section-look-alike", Warning, No, "An option of an SDK section that the plugin reads from a look-alike section of its own.";
         COMMENT_DIFFERS = "config/comment-differs", Info, No, "The comment above an option says otherwise than the code that reads it.";
         // Replaces documented text, which may be an example meant as one.
         DEFAULT_DIFFERS = "config/default-differs", Info, Unsafe, "A documented default differs from the code's.";

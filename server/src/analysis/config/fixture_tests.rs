@@ -683,7 +683,7 @@ fn unread_section_with_did_you_mean() {
          ^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[starlin]`; did you mean `[starling]`?
         ; timeout=60
         [memory-cache]
-         ^^^^^^^^^^^^ warning[config/unread-section]: the SDK reads `[memory-cache]` only in `MemoryCache.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `MemoryCache.from_config`
+         ^^^^^^^^^^^^ warning[config/unread-section]: the SDK reads `[memory-cache]` only in `MemoryCache.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; the plugin reads its own `ttl` from `[memory_cache]` (`main.py:6`): move what it is meant for there
         ; ttl=3600
         [memorycache]
          ^^^^^^^^^^^ warning[config/unread-section]: neither the SDK nor the plugin's code reads `[memorycache]`; did you mean `[memory_cache]`?
@@ -1076,6 +1076,48 @@ fn comment_names_a_value_getienum_rejects() {
         # Authenticate with ldap/token/approle. Approle needs a role below.
         ; auth=ldap
         ; ^^^^ info[config/comment-differs]: the comment above names `approle` as a value of `auth`, but the plugin's `getienum` (`main.py:7`) rejects it with an error: it accepts `ldap`, `token`
+    "#]]);
+}
+
+#[test]
+fn cache_ttl_in_the_sdk_section_while_the_code_reads_its_own() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        from safeguard.sessions.plugin.memory_cache import MemoryCache
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                cache = MemoryCache.from_config(self.plugin_configuration)
+                ttl = self.plugin_configuration.getint("memory_cache", "ttl", default=3600)
+        #                                                              ^^^^^ info[python/undocumented-option]: `ttl` of `[memory_cache]` is read here but default.cfg never documents it: add `; ttl=3600` to `[memory_cache]` so that administrators know of it
+        //- default.cfg
+        [memory-cache]
+        # Prefix of cache keys for this plugin instance
+        ; prefix=oneidentity:starling
+
+        # Time to cache invalid value in case of wrong user ID
+        ; ttl=3600
+        ; ^^^ warning[config/sdk-section-look-alike]: the plugin reads its own `ttl` from `[memory_cache]` (`main.py:7`), not from the SDK's `[memory-cache]`: here it sets only what `MemoryCache.from_config` reads; if it is meant for the plugin's read, move it to `[memory_cache]`
+    "#]]);
+}
+
+#[test]
+fn cache_ttl_in_an_unread_sdk_section_points_at_the_codes_own() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                ttl = self.plugin_configuration.getint("Memory_Cache", "ttl", default=3600)
+        #                                                              ^^^^^ info[python/undocumented-option]: `ttl` of `[Memory_Cache]` is read here but default.cfg never documents it: add `; ttl=3600` to `[Memory_Cache]` so that administrators know of it
+        //- default.cfg
+        [memory-cache]
+         ^^^^^^^^^^^^ warning[config/unread-section]: the SDK reads `[memory-cache]` only in `MemoryCache.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; the plugin reads its own `ttl` from `[Memory_Cache]` (`main.py:5`): move what it is meant for there
+        ; ttl=3600
     "#]]);
 }
 
