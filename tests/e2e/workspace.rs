@@ -367,6 +367,66 @@ fn pull_diagnostics_with_result_ids() {
     assert_eq!(server.shutdown(), 0);
 }
 
+/// A deleted file's diagnostics leave the editor under pull too: the next
+/// workspace pull reports an empty list for every file the client still
+/// holds a result for and the workspace no longer has (VS Code keeps a
+/// file's last result until a report replaces it).
+#[test]
+fn a_workspace_pull_clears_a_file_deleted_since_the_last_one() {
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", MAIN_PY),
+        ("lib/__init__.py", ""),
+        ("lib/broken.py", "def f(:\n"),
+    ]);
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&plugin.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    let ws = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    let items = ws["items"].as_array().unwrap();
+    let b = uri(&plugin.path("lib/broken.py"));
+    let broken = items
+        .iter()
+        .find(|i| i["uri"] == b)
+        .expect("broken.py reported");
+    assert_eq!(
+        codes(broken["items"].as_array().unwrap())[0],
+        "python/syntax-error"
+    );
+    let previous: Vec<Value> = items
+        .iter()
+        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
+        .collect();
+
+    std::fs::remove_file(plugin.path("lib/broken.py")).unwrap();
+    did_change_file(&mut server, &plugin.path("lib/broken.py"), 3);
+    server
+        .wait_for(|m| m["method"] == "workspace/diagnostic/refresh")
+        .expect("a refresh asked for");
+    let ws = server
+        .request(
+            "workspace/diagnostic",
+            json!({ "previousResultIds": previous }),
+        )
+        .unwrap();
+    let gone: Vec<&Value> = ws["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["uri"] == b)
+        .collect();
+    assert_eq!(gone.len(), 1, "{ws}");
+    assert_eq!(gone[0]["kind"], "full");
+    assert_eq!(gone[0]["items"], json!([]));
+    assert_eq!(server.shutdown(), 0);
+}
+
 /// The workspace pull goes plugin by plugin, the plugins sharing the cores:
 /// what it reports for each document is what that document's own pull
 /// reports, and the reports come in the order of their URIs.

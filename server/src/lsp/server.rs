@@ -1555,6 +1555,7 @@ impl LanguageServer for Backend {
             pulled.extend(done.map_err(|_| Error::internal_error())?);
         }
         pulled.sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
+        let reported: HashSet<Uri> = pulled.iter().map(|(u, _)| u.clone()).collect();
         let mut items = Vec::with_capacity(pulled.len());
         for (uri, result) in pulled {
             let (version, report) = result?;
@@ -1580,6 +1581,23 @@ impl LanguageServer for Backend {
                     })
                 }
             });
+        }
+        // A file the client holds a result for and the workspace no longer
+        // has (deleted, or out of scope now) is cleared: a client keeps a
+        // file's last result until a report replaces it.
+        let mut gone: Vec<&Uri> = previous.keys().filter(|u| !reported.contains(u)).collect();
+        gone.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        for uri in gone {
+            items.push(WorkspaceDocumentDiagnosticReport::Full(
+                WorkspaceFullDocumentDiagnosticReport {
+                    uri: uri.clone(),
+                    version: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: None,
+                        items: Vec::new(),
+                    },
+                },
+            ));
         }
         // Settled once the report is on its way: its serialisation reuses
         // the heap the pulls leave free, rather than new pages.
