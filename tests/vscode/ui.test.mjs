@@ -872,6 +872,63 @@ uiTest('a plugin .py with a syntax error: python/syntax-error (issue 12)', async
   );
 });
 
+// ---- Rename across default.cfg and the code (issue 26) --------------------
+// F2 on an option in default.cfg renames it in the code that reads it too.
+// broken.py goes first (its syntax error leaves the code's reads
+// incomplete, and rename would refuse); its finding must leave the Problems
+// panel with it, under pull diagnostics too.
+
+uiTest('renaming an option in default.cfg renames it in the .py that reads it (issue 26)', async () => {
+  await runCommand('View: Close Editor'); // broken.py, unmodified
+  fs.unlinkSync(path.join(pluginDir, 'lib/broken.py'));
+  await until('python/syntax-error gone with broken.py', async () =>
+    !(await problemRows()).some((r) => r.includes('python/syntax-error')),
+  );
+
+  const greet = path.join(pluginDir, 'lib/greet.py');
+  fs.writeFileSync(
+    greet,
+    'def greeting(plugin_configuration):\n' +
+      '    return plugin_configuration.get("hello", "greeting", default="hi")\n',
+  );
+  await page.keyboard.press(`${mod}+p`); // Quick Open
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill('greet.py');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'greet.py' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const tab = page.locator('.tabs-container .tab.active');
+  await until('the editor tab greet.py', async () =>
+    (await tab.getAttribute('aria-label'))?.startsWith('greet.py'),
+  );
+
+  await openFile('default.cfg');
+  await page.keyboard.press(`${mod}+End`);
+  // insertText: no key events, so no auto-closed `]`.
+  await page.keyboard.insertText('\n\n[hello]\ngreeting=hi');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('F2');
+  const box = page.locator('.rename-box input, .rename-input');
+  await box.first().waitFor({ timeout: STEP_MS });
+  await until('the rename box to offer `greeting`', async () =>
+    (await box.first().inputValue()) === 'greeting',
+  );
+  await page.keyboard.press(`${mod}+a`);
+  await page.keyboard.type('salutation');
+  await page.keyboard.press('Enter');
+  await until('default.cfg to read salutation=hi', async () =>
+    (await editorText()).includes('salutation=hi'),
+  );
+  await runCommand('File: Save All');
+  await until('lib/greet.py on disk to read "salutation"', async () =>
+    fs.readFileSync(greet, 'utf8').includes('"salutation"'),
+  );
+  const code = fs.readFileSync(greet, 'utf8');
+  log(`greet.py after the rename: ${JSON.stringify(code)}`);
+  assert.ok(!code.includes('"greeting"'), code);
+  assert.match(fs.readFileSync(path.join(pluginDir, 'default.cfg'), 'utf8'), /^salutation=hi$/m);
+});
+
 uiTest('a server path that does not exist: a notification says how to fix it', async () => {
   writeServerPath(BOGUS_SERVER);
   const toast = page.locator('.notification-toast', { hasText: BOGUS_SERVER });
