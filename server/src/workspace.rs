@@ -188,6 +188,24 @@ impl Memo {
         }
     }
 
+    /// The memo of the view that follows an edit of MANIFEST texts only:
+    /// the results whose key holds all they take from a MANIFEST (its facts)
+    /// and that depend on nothing else the edit changed are kept, so a
+    /// keystroke in `description` runs none of the code's rules again.
+    pub fn after_manifest_edit(&self) -> Memo {
+        /// Keyed by the MANIFEST's facts (`Plugin::facts_key`), or
+        /// independent of any MANIFEST.
+        const FACTS_KEYED: &[&str] = &["code findings", "code reads", "settings"];
+        let kept = lock(&self.entries)
+            .iter()
+            .filter(|(k, slot)| FACTS_KEYED.contains(&k.0) && slot.get().is_some())
+            .map(|(k, slot)| (k.clone(), slot.clone()))
+            .collect();
+        Memo {
+            entries: std::sync::Mutex::new(kept),
+        }
+    }
+
     #[cfg(test)]
     pub fn entries(&self, what: &str) -> usize {
         lock(&self.entries)

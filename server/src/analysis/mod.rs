@@ -266,11 +266,7 @@ pub fn analyze(kind: DocKind, text: &str, cx: &Context) -> Vec<Diagnostic> {
             if !cx.files.is_detached() {
                 d.extend(layout::check_document(&doc, cx));
                 let folder = cx.path.parent().unwrap_or(Path::new(""));
-                d.extend(
-                    python::rules::findings(cx.files, folder, text)
-                        .manifest
-                        .clone(),
-                );
+                d.extend(python::rules::findings(cx.files, folder, text).on_manifest(&doc, text));
             }
             d
         }

@@ -22,7 +22,7 @@ use crate::workspace::{memoized, DocKind, Files};
 /// kinds are told apart; this is its name for everything above.
 pub use crate::workspace::plugin_folder_of as folder_of;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Plugin {
     /// The folder holding the MANIFEST (for a file in no plugin: its folder).
     pub folder: PathBuf,
@@ -58,6 +58,16 @@ impl Plugin {
                 },
             }
         })
+    }
+
+    /// A key for what follows from the MANIFEST's facts alone (the code's
+    /// findings and reads): a MANIFEST keystroke that leaves type, api and
+    /// entry point as they were keeps them.
+    pub fn facts_key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        self.hash(&mut h);
+        h.finish()
     }
 
     /// The facts of a MANIFEST's text, from one parse.

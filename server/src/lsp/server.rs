@@ -18,6 +18,7 @@ use super::documents::Document;
 use super::editor_settings::{self, EditorConfig, EditorSettings, Scope};
 use super::handlers;
 use super::snapshot::{OpenTexts, RequestSnapshot};
+use crate::analysis::plugin::Plugin;
 use crate::text::Encoding;
 use crate::workspace::{lock, DiskFiles, DocKind, Files, Memo, NoFiles, ScanCache};
 
@@ -107,12 +108,20 @@ struct Queue {
 /// diagnostics, serialised (a JSON array).
 type Published = (Option<i32>, String);
 
+/// The open documents' texts and the memo of that view, built once per
+/// change; after a MANIFEST-only edit, the memo the next view starts from.
+#[derive(Default)]
+struct OpenView {
+    current: Option<(OpenTexts, Arc<Memo>)>,
+    carried: Option<Arc<Memo>>,
+}
+
 struct State {
     docs: Mutex<HashMap<Uri, Document>>,
     /// The open documents' texts, shared by every snapshot until one
     /// changes (`None`: to be built again), and the results kept for that
     /// view of the files until it or the disk changes.
-    open: Mutex<Option<(OpenTexts, Arc<Memo>)>>,
+    open: Mutex<OpenView>,
     queue: Mutex<Queue>,
     /// Analyses running at once, so that requests always find a thread.
     analyses: tokio::sync::Semaphore,
@@ -193,7 +202,7 @@ impl State {
     /// memo of that view.
     fn open_texts(&self, docs: &mut HashMap<Uri, Document>) -> (OpenTexts, Arc<Memo>) {
         let mut open = lock(&self.open);
-        if let Some(o) = &*open {
+        if let Some(o) = &open.current {
             return o.clone();
         }
         let texts: OpenTexts = Arc::new(
@@ -202,8 +211,9 @@ impl State {
                 .map(|(_, d)| (d.path.clone(), d.snapshot().text))
                 .collect(),
         );
-        let view = (texts, Arc::new(Memo::default()));
-        *open = Some(view.clone());
+        let memo = open.carried.take().unwrap_or_default();
+        let view = (texts, memo);
+        open.current = Some(view.clone());
         view
     }
 
@@ -213,7 +223,18 @@ impl State {
 
     /// A document's text changed, or a document opened or closed.
     fn texts_changed(&self) {
-        *lock(&self.open) = None;
+        *lock(&self.open) = OpenView::default();
+        self.changed();
+    }
+
+    /// A MANIFEST's text changed, and nothing else: the next view keeps
+    /// what follows from MANIFEST facts ([`Memo::after_manifest_edit`]).
+    fn manifest_text_changed(&self) {
+        let mut open = lock(&self.open);
+        if let Some((_, memo)) = open.current.take() {
+            open.carried = Some(Arc::new(memo.after_manifest_edit()));
+        }
+        drop(open);
         self.changed();
     }
 
@@ -225,7 +246,7 @@ impl State {
     /// Files changed on disk, or the settings did.
     fn disk_changed(&self) {
         // A new view: nothing computed from the old disk is kept.
-        *lock(&self.open) = None;
+        *lock(&self.open) = OpenView::default();
         self.disk_generation.fetch_add(1, Ordering::SeqCst);
         self.changed();
     }
@@ -1243,22 +1264,32 @@ impl LanguageServer for Backend {
         guard_notification("textDocument/didChange", async {
             let enc = self.encoding();
             let uri = params.text_document.uri;
-            let (path, kind, type_changed) = {
+            let (path, kind, type_changed, facts_changed) = {
                 let mut docs = lock(&self.state.docs);
                 let Some(doc) = docs.get_mut(&uri) else {
                     tracing::warn!("change to a document that is not open: {}", uri.as_str());
                     return;
                 };
+                let is_manifest = doc.kind == Some(DocKind::Manifest);
+                let facts = |doc: &mut Document| {
+                    Plugin::from_manifest(PathBuf::new(), &doc.snapshot().text).facts_key()
+                };
+                let before = is_manifest.then(|| facts(doc));
                 for change in &params.content_changes {
                     doc.apply(change, enc);
                 }
                 doc.version = params.text_document.version;
-                self.state.texts_changed();
+                let facts_changed = before.is_none_or(|b| b != facts(doc));
+                if is_manifest {
+                    self.state.manifest_text_changed();
+                } else {
+                    self.state.texts_changed();
+                }
                 let (path, kind) = (doc.path.clone(), doc.kind);
                 let type_changed = kind == Some(DocKind::Manifest)
                     && Self::has_open_config_beside(&docs, &path)
                     && Self::update_plugin_type(&mut docs, &uri);
-                (path, kind, type_changed)
+                (path, kind, type_changed, facts_changed)
             };
             // Only what the change can affect is checked again: a MANIFEST
             // matters to its default.cfg only through `type`, a .cfg to the
@@ -1281,8 +1312,11 @@ impl LanguageServer for Backend {
                     } else {
                         self.publish(uri);
                     }
-                    // `api`, `type` and `entry_point` matter to the code.
-                    self.refresh_plugin_code(&path, false);
+                    // `api`, `type` and `entry_point` matter to the code;
+                    // nothing else in it does.
+                    if facts_changed {
+                        self.refresh_plugin_code(&path, false);
+                    }
                 }
                 Some(_) => self.publish(uri),
                 None => self.refresh_kind(&dirs, DocKind::Manifest),

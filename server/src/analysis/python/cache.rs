@@ -243,6 +243,67 @@ mod tests {
         assert_eq!(memo.entries("code findings"), plugins.len());
     }
 
+    /// A MANIFEST keystroke that leaves its facts as they were keeps the
+    /// code's findings of the view before (the same result, not a new run),
+    /// and what it reports is what a fresh analysis reports, at the new
+    /// places in the MANIFEST; one that changes `api` runs the rules again.
+    #[test]
+    fn a_manifest_keystroke_keeps_the_code_findings_until_its_facts_change() {
+        use crate::analysis::python::rules;
+        use crate::workspace::{Memo, Overlay};
+        let root = PathBuf::from("/memo-carry-plugin");
+        // `HostResolver` needs api 1.3: a finding on the MANIFEST's `api`.
+        let main_py = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin, HostResolver\n\n\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        return HostResolver\n";
+        let manifest = "name: My_Plugin\ndescription: A plugin\nversion: '1.0.0'\ntype: aa\napi: '1.2'\nentry_point: main.py\n";
+        let mut disk = MemoryFiles::default();
+        disk.files
+            .insert(root.join("main.py"), main_py.as_bytes().to_vec());
+        let path = root.join("MANIFEST");
+        let analysed = |text: &str, memo: &Memo| {
+            let open: std::collections::HashMap<PathBuf, Arc<str>> =
+                [(path.clone(), Arc::<str>::from(text))]
+                    .into_iter()
+                    .collect();
+            let view = Overlay {
+                open: &open,
+                below: &disk,
+                scans: None,
+                memo: Some(memo),
+            };
+            let diags = analyze(DocKind::Manifest, text, &Context::new(&path, &view));
+            (diags, rules::findings(&view, &root, text))
+        };
+        let fresh = |text: &str| {
+            let mut files = MemoryFiles::default();
+            files.files = disk.files.clone();
+            files.files.insert(path.clone(), text.as_bytes().to_vec());
+            format!(
+                "{:?}",
+                analyze(DocKind::Manifest, text, &Context::new(&path, &files))
+            )
+        };
+        let first = Memo::default();
+        let (diags, findings) = analysed(manifest, &first);
+        assert!(
+            format!("{diags:?}").contains("sdk/needs-newer-api"),
+            "{diags:?}"
+        );
+
+        // A keystroke in `description` moves `api` one byte on.
+        let edited = manifest.replace("A plugin", "A plugin!");
+        let carried = first.after_manifest_edit();
+        let (diags, kept) = analysed(&edited, &carried);
+        assert!(Arc::ptr_eq(&findings, &kept));
+        assert_eq!(format!("{diags:?}"), fresh(&edited));
+
+        // `api` raised: the rules run again, and the finding is gone.
+        let raised = edited.replace("'1.2'", "'1.9'");
+        let (diags, again) = analysed(&raised, &carried.after_manifest_edit());
+        assert!(!Arc::ptr_eq(&kept, &again));
+        assert_eq!(format!("{diags:?}"), fresh(&raised));
+        assert!(!format!("{diags:?}").contains("sdk/needs-newer-api"));
+    }
+
     /// Past its budget the cache drops the least recently used indexes,
     /// down to three quarters: the files of the plugin being edited stay.
     #[test]

@@ -19,9 +19,10 @@ use std::sync::Arc;
 pub use super::read_facts::Val;
 use super::read_facts::{Arg, Call, FnDef, Scope};
 use super::{PluginCode, Resolved};
+use crate::analysis::plugin::Plugin;
 use crate::syntax::ini;
 use crate::text::TextRange;
-use crate::workspace::{memoized, text_hash, Files};
+use crate::workspace::{memoized, Files};
 
 /// The getter a read uses, which decides what values it accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -258,7 +259,8 @@ pub fn of_plugin(files: &dyn Files, folder: &Path) -> Option<Arc<Reads>> {
     // Kept per view of the files: every .cfg of the plugin, and every
     // feature request in the same view, shares one resolution.
     let manifest = files.read(&folder.join("MANIFEST"))?;
-    let kept = memoized(files, "code reads", folder, text_hash(&manifest), || {
+    let key = Plugin::from_manifest(folder.to_path_buf(), &manifest).facts_key();
+    let kept = memoized(files, "code reads", folder, key, || {
         of_plugin_uncached(files, folder, &manifest).map(Arc::new)
     });
     (*kept).clone()
@@ -274,7 +276,7 @@ pub fn of_loaded(files: &dyn Files, manifest: &str, code: &PluginCode) -> Arc<Re
         files,
         "code reads",
         &code.folder,
-        text_hash(manifest),
+        Plugin::from_manifest(code.folder.clone(), manifest).facts_key(),
         || Some(Arc::new(of_code(code))),
     );
     match &*kept {

@@ -14,19 +14,52 @@ use crate::analysis::plugin::Plugin;
 use crate::analysis::{Diagnostic, Edit};
 use crate::schema::hooks;
 use crate::schema::sdk_api::{self, Api, SdkApi};
-use crate::syntax::yaml::{self, YamlDocument};
+use crate::syntax::yaml::YamlDocument;
 use crate::text::TextRange;
-use crate::workspace::{memoized, text_hash, Files};
+use crate::workspace::{memoized, Files};
 
 /// What the rules found: diagnostics on the plugin's .py files, and those
-/// that belong on its MANIFEST.
+/// that belong on its MANIFEST, kept without a place in its text (they
+/// follow from its facts; [`Findings::on_manifest`] places them).
 #[derive(Default)]
 pub struct Findings {
     pub files: Vec<(PathBuf, Diagnostic)>,
-    pub manifest: Vec<Diagnostic>,
+    manifest: Vec<OnManifest>,
+}
+
+/// A finding of the code that belongs on a MANIFEST key's value.
+enum OnManifest {
+    /// At `entry_point`.
+    NoPluginClass(String),
+    /// At `api`: the API the code needs, what needs it, the declared one.
+    NeedsNewerApi(Api, String, Api),
 }
 
 impl Findings {
+    /// The MANIFEST's findings, placed in its current text.
+    pub fn on_manifest(&self, doc: &YamlDocument, text: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for f in &self.manifest {
+            match f {
+                OnManifest::NoPluginClass(message) => {
+                    if let Some(e) = doc.get("entry_point") {
+                        out.push(Diagnostic::error(
+                            codes::plugin::NO_PLUGIN_CLASS,
+                            e.value.range,
+                            message.clone(),
+                        ));
+                    }
+                }
+                OnManifest::NeedsNewerApi(needed, at, api) => {
+                    if let Some(e) = doc.get("api") {
+                        out.push(needs_newer_api(e.value.range, text, *needed, at, *api));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     pub fn for_file(&self, path: &Path) -> Vec<Diagnostic> {
         self.files
             .iter()
@@ -39,14 +72,14 @@ impl Findings {
 /// [`check`], computed once per view of the files that keeps results: the
 /// MANIFEST and every module of a plugin share one run of the rules.
 pub fn findings(files: &dyn Files, folder: &Path, manifest: &str) -> Arc<Findings> {
-    memoized(files, "code findings", folder, text_hash(manifest), || {
+    let key = Plugin::from_manifest(folder.to_path_buf(), manifest).facts_key();
+    memoized(files, "code findings", folder, key, || {
         check(files, folder, manifest)
     })
 }
 
 /// Runs every rule on the plugin in `folder`, whose MANIFEST text is given.
 pub fn check(files: &dyn Files, folder: &Path, manifest: &str) -> Findings {
-    let doc = yaml::parse(manifest);
     let plugin = Plugin::from_manifest(folder.to_path_buf(), manifest);
     let mut out = Findings::default();
     if plugin.is_legacy() {
@@ -70,9 +103,9 @@ pub fn check(files: &dyn Files, folder: &Path, manifest: &str) -> Findings {
     };
     cx.syntax();
     cx.imports();
-    cx.plugin_class(&doc);
+    cx.plugin_class();
     cx.sdk_uses();
-    cx.report_api_on_manifest(&doc, manifest);
+    cx.report_api_on_manifest();
     super::config_reads::check(files, folder, manifest, &code, &mut out.files);
     out
 }
@@ -277,7 +310,7 @@ impl Rules<'_> {
         out
     }
 
-    fn plugin_class(&mut self, doc: &YamlDocument) {
+    fn plugin_class(&mut self) {
         let Some(entry) = self.code.entry else {
             return;
         };
@@ -287,11 +320,9 @@ impl Rules<'_> {
                 // An import of `Plugin` that does not resolve is reported at
                 // the import.
                 let ix = &self.code.files[entry].index;
-                if let (false, Some(e)) = (ix.defines("Plugin"), doc.get("entry_point")) {
+                if !ix.defines("Plugin") {
                     let name = &self.code.files[entry].rel;
-                    self.out.manifest.push(Diagnostic::error(
-                        codes::plugin::NO_PLUGIN_CLASS,
-                        e.value.range,
+                    self.out.manifest.push(OnManifest::NoPluginClass(
                         format!("`{name}` neither defines nor imports a class named `Plugin`, which SPS instantiates: add `from lib.plugin import Plugin` or `class Plugin(...)`"),
                     ));
                 }
@@ -746,34 +777,37 @@ impl Rules<'_> {
         }
     }
 
-    /// The newest API the code needs, on the MANIFEST's `api`, with a fix.
-    fn report_api_on_manifest(&mut self, doc: &YamlDocument, text: &str) {
-        let (Some((needed, at)), Some(api), Some(entry)) =
-            (self.needs.take(), self.api, doc.get("api"))
-        else {
-            return;
-        };
-        let range = entry.value.range;
-        let written = &text[range.start.min(text.len())..range.end.min(text.len())];
-        let value = sdk_api::show(needed);
-        let new_text = match written.chars().next() {
-            Some(q @ ('\'' | '"')) => format!("{q}{value}{q}"),
-            _ => value.clone(),
-        };
-        let d = Diagnostic::warning(
-            codes::sdk::NEEDS_NEWER_API,
-            range,
-            format!(
-                "the plugin's code needs api {value} or newer ({at}); the MANIFEST says {}",
-                sdk_api::show(api)
-            ),
-        )
-        .with_fix(
-            format!("Set `api` to {value}"),
-            vec![Edit::new(range, new_text)],
-        );
-        self.out.manifest.push(d);
+    /// The newest API the code needs, on the MANIFEST's `api`.
+    fn report_api_on_manifest(&mut self) {
+        if let (Some((needed, at)), Some(api)) = (self.needs.take(), self.api) {
+            self.out
+                .manifest
+                .push(OnManifest::NeedsNewerApi(needed, at, api));
+        }
     }
+}
+
+/// `sdk/needs-newer-api` at the MANIFEST's `api` value (`range` in `text`),
+/// with the fix that raises it in the value's own quoting.
+fn needs_newer_api(range: TextRange, text: &str, needed: Api, at: &str, api: Api) -> Diagnostic {
+    let written = &text[range.start.min(text.len())..range.end.min(text.len())];
+    let value = sdk_api::show(needed);
+    let new_text = match written.chars().next() {
+        Some(q @ ('\'' | '"')) => format!("{q}{value}{q}"),
+        _ => value.clone(),
+    };
+    Diagnostic::warning(
+        codes::sdk::NEEDS_NEWER_API,
+        range,
+        format!(
+            "the plugin's code needs api {value} or newer ({at}); the MANIFEST says {}",
+            sdk_api::show(api)
+        ),
+    )
+    .with_fix(
+        format!("Set `api` to {value}"),
+        vec![Edit::new(range, new_text)],
+    )
 }
 
 fn list(names: &[&str]) -> String {
