@@ -49,6 +49,9 @@ pub enum Command {
     /// Print the documentation of a diagnostic code (or of every code of a
     /// family), offline.
     Rule(RuleArgs),
+    /// Print a plugin's configuration reference: its sections and options,
+    /// from its code, the SDK and default.cfg.
+    Doc(super::doc::DocArgs),
 }
 
 #[derive(Debug, Args)]
@@ -198,7 +201,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, u8> {
                 .skip(1)
                 .take_while(|a| *a != "--")
                 .filter_map(|a| a.to_str())
-                .find(|a| ["check", "rule", "server"].contains(a));
+                .find(|a| ["check", "rule", "server", "doc"].contains(a));
             let command = match sub {
                 Some(sub) => format!("sps-plugin-ls {sub}"),
                 None => "sps-plugin-ls".to_string(),
