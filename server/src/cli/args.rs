@@ -51,7 +51,7 @@ pub enum Command {
     Rule(RuleArgs),
     /// Print a plugin's configuration reference: its sections and options,
     /// from its code, the SDK and default.cfg.
-    Doc(super::doc::DocArgs),
+    Doc(DocArgs),
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +63,27 @@ pub struct RuleArgs {
     /// Every code.
     #[arg(long, group = "what")]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exit status: 0 the reference was printed, 2 usage or I/O failure (PLUGIN is no plugin).")]
+pub struct DocArgs {
+    /// A plugin folder (holding its MANIFEST), its MANIFEST, or its .zip.
+    #[arg(value_name = "PLUGIN")]
+    pub plugin: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocFormat::Markdown, value_name = "FORMAT")]
+    pub format: DocFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    /// Tables, for people.
+    Markdown,
+    /// For tools; described by schemas/plugin-doc.schema.json.
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -3,35 +3,12 @@
 //! Identity tutorials write them) or JSON for tools
 //! (`schemas/plugin-doc.schema.json`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use clap::{Args, ValueEnum};
-
-use super::args::usage_error;
+use super::args::{usage_error, DocArgs, DocFormat};
 use super::out;
 use crate::features::reference::{self, OptionDoc, Reader, Reference, SectionDoc};
 use crate::workspace::{DiskFiles, Files};
-
-#[derive(Debug, Args)]
-#[command(after_help = "\
-Exit status: 0 the reference was printed, 2 usage or I/O failure (PLUGIN is no plugin).")]
-pub struct DocArgs {
-    /// A plugin folder (holding its MANIFEST), its MANIFEST, or its .zip.
-    #[arg(value_name = "PLUGIN")]
-    pub plugin: PathBuf,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DocFormat::Markdown, value_name = "FORMAT")]
-    pub format: DocFormat,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum DocFormat {
-    /// Tables, for people.
-    Markdown,
-    /// For tools; described by schemas/plugin-doc.schema.json.
-    Json,
-}
 
 /// Runs `doc`; the exit status.
 pub fn run(args: &DocArgs) -> u8 {

@@ -52,6 +52,46 @@ pub struct PluginInfo {
     pub sdk_version: String,
 }
 
+/// The type of an option's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    String,
+    Boolean,
+    Integer,
+    Number,
+    Enum,
+    List,
+    /// A private key, a certificate and key, or CA certificates (PEM).
+    Pem,
+}
+
+impl Kind {
+    fn of_getter(g: Getter) -> Kind {
+        match g {
+            Getter::Get | Getter::Options => Kind::String,
+            Getter::Boolean => Kind::Boolean,
+            Getter::Int => Kind::Integer,
+            Getter::Float => Kind::Number,
+            Getter::Ienum => Kind::Enum,
+            Getter::List => Kind::List,
+            Getter::Key | Getter::Certificate | Getter::CaCertificate => Kind::Pem,
+        }
+    }
+
+    fn of_sdk(t: OptionType) -> Kind {
+        match t {
+            OptionType::String => Kind::String,
+            OptionType::Boolean => Kind::Boolean,
+            OptionType::Int => Kind::Integer,
+            OptionType::Float => Kind::Number,
+            OptionType::Enum => Kind::Enum,
+            OptionType::List => Kind::List,
+            OptionType::Pem => Kind::Pem,
+        }
+    }
+}
+
 /// Who reads a section or an option.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -95,6 +135,8 @@ pub struct OptionDoc {
     /// The value's type, in words.
     #[serde(rename = "type")]
     pub ty: String,
+    /// The value's type, for tools.
+    pub kind: Kind,
     /// The getters that read it (`getint`), each once.
     pub getters: Vec<String>,
     /// The code reads it with `required=True`, on every path.
@@ -413,10 +455,10 @@ fn option(
             getters.push(m);
         }
     }
-    let ty = match (ordered.first(), spec) {
-        (Some(r), _) => r.getter.type_name().to_string(),
-        (None, Some(s)) => sdk_type(s),
-        (None, None) => Getter::Get.type_name().to_string(),
+    let (ty, kind) = match (ordered.first(), spec) {
+        (Some(r), _) => (r.getter.type_name().to_string(), Kind::of_getter(r.getter)),
+        (None, Some(s)) => (sdk_type(s), Kind::of_sdk(s.ty)),
+        (None, None) => (Getter::Get.type_name().to_string(), Kind::String),
     };
     // A value must pass every `getienum` that reads it.
     let mut values: Option<Vec<String>> = None;
@@ -462,6 +504,7 @@ fn option(
         name: name.to_string(),
         read_by,
         ty,
+        kind,
         getters,
         required,
         required_in_section: spec.is_some_and(|s| s.required),
