@@ -150,7 +150,8 @@ pub struct OptionDoc {
     /// The code gives a default it computes (not a literal).
     pub default_computed: bool,
     pub sdk_default: Option<String>,
-    /// The values it accepts (`getienum`'s set, the booleans); empty: any.
+    /// The values it accepts (the plugin's `getienum` sets, else the SDK's;
+    /// the booleans); empty: any.
     pub values: Vec<String>,
     /// The comment above the option in default.cfg.
     pub description: Option<String>,
@@ -460,9 +461,14 @@ fn option(
         (None, Some(s)) => (sdk_type(s), Kind::of_sdk(s.ty)),
         (None, None) => (Getter::Get.type_name().to_string(), Kind::String),
     };
-    // A value must pass every `getienum` that reads it.
+    // A value must pass every `getienum` of the plugin's that reads it; the
+    // SDK's own reads count only when the plugin has none (safeguard's code
+    // accepts `token` and reads the SDK's property only for the others).
+    let own_sets = ordered
+        .iter()
+        .any(|r| r.by_sdk.is_none() && matches!(r.getter, Getter::Ienum | Getter::Boolean));
     let mut values: Option<Vec<String>> = None;
-    for r in &ordered {
+    for r in ordered.iter().filter(|r| !own_sets || r.by_sdk.is_none()) {
         let set = match (r.getter, &r.value_set) {
             (Getter::Ienum, Some(set)) => set.clone(),
             (Getter::Boolean, _) => sdk().booleans.accepted.to_vec(),
