@@ -105,7 +105,7 @@ pub enum Reader {
 #[derive(Debug, Serialize)]
 pub struct SectionDoc {
     pub name: String,
-    /// The other names the SDK reads the section under.
+    /// The other names the SDK of the plugin's `api` reads the section under.
     pub aliases: Vec<String>,
     pub read_by: Vec<Reader>,
     pub in_default_cfg: bool,
@@ -277,6 +277,8 @@ struct SdkSection {
     /// The name shown: the one default.cfg uses, else the first the SDK of
     /// the `api` reads (`question_<N>` for a pattern).
     shown: String,
+    /// The other names the SDK of the `api` reads it under.
+    aliases: Vec<String>,
     /// The section of default.cfg that documents it.
     in_cfg: Option<String>,
 }
@@ -302,6 +304,7 @@ fn sdk_sections(plugin: &Plugin, reads: &Reads, cfg: &Cfg) -> Vec<SdkSection> {
             out.push(SdkSection {
                 spec,
                 shown: p.clone(),
+                aliases: spec.aliases.clone(),
                 in_cfg: cfg_names
                     .iter()
                     .find(|n| spec.matches(n))
@@ -321,9 +324,15 @@ fn sdk_sections(plugin: &Plugin, reads: &Reads, cfg: &Cfg) -> Vec<SdkSection> {
             continue;
         };
         let in_cfg = readable.iter().find(|n| cfg_names.contains(n)).copied();
+        let shown = in_cfg.unwrap_or(first);
         out.push(SdkSection {
             spec,
-            shown: in_cfg.unwrap_or(first).to_string(),
+            shown: shown.to_string(),
+            aliases: readable
+                .iter()
+                .filter(|n| **n != shown)
+                .map(|n| n.to_string())
+                .collect(),
             in_cfg: in_cfg.map(str::to_string),
         });
     }
@@ -416,16 +425,7 @@ fn section(name: &str, sdk: Option<&SdkSection>, reads: &Reads, cfg: &Cfg) -> Op
 
     Some(SectionDoc {
         name: name.to_string(),
-        aliases: match spec {
-            // `question_1` is the pattern's example, not another name.
-            Some(s) if s.name_pattern.is_some() => s.aliases.clone(),
-            Some(s) => s
-                .names()
-                .filter(|n| *n != name)
-                .map(str::to_string)
-                .collect(),
-            None => Vec::new(),
-        },
+        aliases: sdk.map(|s| s.aliases.clone()).unwrap_or_default(),
         read_by,
         in_default_cfg: !cfg.sections(&in_cfg).is_empty(),
         description: cfg.section_comment(&in_cfg),

@@ -279,3 +279,52 @@ fn every_listed_option_is_read_and_every_read_option_is_listed() {
     }
     assert_eq!(count, 10, "the ten real plugins");
 }
+
+/// The sections listed, with their other names, and the notes.
+fn sections(manifest: &str, main: &str, cfg: &str) -> String {
+    let r = reference_of(&[
+        ("MANIFEST", manifest),
+        ("main.py", main),
+        ("default.cfg", cfg),
+    ]);
+    let mut out: Vec<String> = r
+        .sections
+        .iter()
+        .map(|s| match s.aliases.is_empty() {
+            true => s.name.clone(),
+            false => format!("{} (also {})", s.name, s.aliases.join(", ")),
+        })
+        .collect();
+    out.extend(r.notes.iter().map(|n| format!("note: {n}")));
+    out.join("\n")
+}
+
+#[test]
+fn the_sdk_sections_follow_the_type_the_api_and_the_factories_called() {
+    let aa = |api: &str| MANIFEST.replace("signingca", "aa").replace("'1.2'", api);
+    let plain =
+        "from safeguard.sessions.plugin import AAPlugin\nclass Plugin(AAPlugin):\n    pass\n";
+    // api 1.2 reads only `[https_proxy]`; 1.4 on, default.cfg's name is shown.
+    let old = sections(&aa("'1.2'"), plain, "[https-proxy]\n; port=3128\n");
+    assert!(old.lines().any(|l| l == "https_proxy"), "{old}");
+    let new = sections(&aa("'1.9'"), plain, "[https-proxy]\n; port=3128\n");
+    assert!(
+        new.lines().any(|l| l == "https-proxy (also https_proxy)"),
+        "{new}"
+    );
+    assert!(new.lines().any(|l| l == "question_<N>"), "{new}");
+    assert!(!new.contains("tls"), "{new}");
+    // `[tls]` when the code calls the SDK's factory.
+    let tls = "from safeguard.sessions.plugin import AAPlugin\nfrom safeguard.sessions.plugin.requests_tls import RequestsTLS\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        RequestsTLS.from_config(self.plugin_configuration)\n";
+    let with = sections(&aa("'1.9'"), tls, "");
+    assert!(with.lines().any(|l| l == "tls"), "{with}");
+    // A legacy plugin: the code's sections only, and why.
+    let legacy = sections(
+        &aa("'1.0'"),
+        "class Plugin:\n    def __init__(self, configuration):\n        pass\n",
+        "[mine]\nkey=value\n",
+    );
+    expect![[r#"
+        note: `api: 1.0` is a legacy plugin: it reads its configuration text itself, so the SDK's sections do not apply."#]]
+    .assert_eq(&legacy);
+}
