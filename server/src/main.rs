@@ -1,4 +1,4 @@
-//! The `sps-plugin-ls` binary: `check`, `rule`, or the language server
+//! The `sps-plugin-ls` binary: `check`, `rule`, `doc`, or the language server
 //! (`server`, `--stdio`, or no command on a pipe).
 
 use std::io::IsTerminal;
@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => ExitCode::from(cli::check::run(args)),
         Some(Command::Rule(args)) => ExitCode::from(cli::rule::run(&args)),
+        Some(Command::Doc(args)) => ExitCode::from(cli::doc::run(&args)),
         Some(Command::Server { .. }) => serve(),
         None if cli.stdio => serve(),
         // Typed at a terminal, no command: the help, not a server waiting

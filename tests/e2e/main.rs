@@ -10,6 +10,7 @@ mod cli_formats;
 mod code;
 mod config;
 mod config_differential;
+mod doc;
 mod edits;
 mod fix_safety;
 mod format;

@@ -32,6 +32,9 @@ pub struct Plugin {
     pub api: Option<ApiVersion>,
     /// `entry_point` as written, when it is a scalar.
     pub entry_point: Option<String>,
+    /// `name` and `version` as written, when they are scalars.
+    pub name: Option<String>,
+    pub version: Option<String>,
 }
 
 impl Plugin {
@@ -76,15 +79,18 @@ impl Plugin {
         let api = doc
             .get("api")
             .and_then(|e| parse_api(&resolve(&e.value, Schema::Core12).python_str()));
-        let entry_point = doc
-            .get("entry_point")
-            .and_then(|e| e.value.as_scalar())
-            .map(|s| s.value.clone());
+        let scalar = |key: &str| {
+            doc.get(key)
+                .and_then(|e| e.value.as_scalar())
+                .map(|s| s.value.clone())
+        };
         Plugin {
             folder,
             plugin_type: manifest_type(&doc),
             api,
-            entry_point,
+            entry_point: scalar("entry_point"),
+            name: scalar("name"),
+            version: scalar("version"),
         }
     }
 

@@ -49,6 +49,9 @@ pub enum Command {
     /// Print the documentation of a diagnostic code (or of every code of a
     /// family), offline.
     Rule(RuleArgs),
+    /// Print a plugin's configuration reference: its sections and options,
+    /// from its code, the SDK and default.cfg.
+    Doc(DocArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +63,27 @@ pub struct RuleArgs {
     /// Every code.
     #[arg(long, group = "what")]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exit status: 0 the reference was printed, 2 usage or I/O failure (PLUGIN is no plugin).")]
+pub struct DocArgs {
+    /// A plugin folder (holding its MANIFEST), its MANIFEST, or its .zip.
+    #[arg(value_name = "PLUGIN")]
+    pub plugin: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocFormat::Markdown, value_name = "FORMAT")]
+    pub format: DocFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    /// Tables, for people.
+    Markdown,
+    /// For tools; described by schemas/plugin-doc.schema.json.
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -198,7 +222,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, u8> {
                 .skip(1)
                 .take_while(|a| *a != "--")
                 .filter_map(|a| a.to_str())
-                .find(|a| ["check", "rule", "server"].contains(a));
+                .find(|a| ["check", "rule", "server", "doc"].contains(a));
             let command = match sub {
                 Some(sub) => format!("sps-plugin-ls {sub}"),
                 None => "sps-plugin-ls".to_string(),

@@ -9,6 +9,7 @@ pub mod manifest;
 #[cfg(test)]
 mod manifest_tests;
 pub mod python;
+pub mod reference;
 pub mod rename;
 pub mod suppress;
 #[cfg(test)]

@@ -308,6 +308,28 @@ impl<'t> Section<'t> {
             _ => None,
         })
     }
+
+    /// The plain comment lines right above line `line` (zero-based) of the
+    /// section, up to a blank line, an option or a template: the
+    /// documentation default.cfg gives what is on that line. Each line
+    /// without its `#` or `;` and trimmed, in order.
+    pub fn comment_lines_above<'a>(&self, text: &'a str, line: usize) -> Vec<&'a str> {
+        let mut want = line;
+        let mut lines: Vec<&str> = Vec::new();
+        for c in self.comments.iter().rev().filter(|c| c.line < line) {
+            if c.line + 1 != want || !matches!(c.kind, CommentKind::Plain) {
+                break;
+            }
+            lines.push(
+                text[c.range.start..c.range.end]
+                    .trim_start_matches(['#', ';'])
+                    .trim(),
+            );
+            want = c.line;
+        }
+        lines.reverse();
+        lines
+    }
 }
 
 #[cfg(test)]

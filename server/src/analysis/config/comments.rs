@@ -8,22 +8,7 @@ use crate::analysis::python::reads::{Getter, Read, Reads};
 /// The plain comment lines right above line `line` of the section (up to a
 /// blank line, an option or a template), as one lower-cased text.
 fn comment_above(text: &str, s: &Section, line: usize) -> String {
-    let mut want = line;
-    let mut lines: Vec<&str> = Vec::new();
-    for c in s.comments.iter().rev().filter(|c| c.line < line) {
-        if c.line + 1 != want || !matches!(c.kind, ini::CommentKind::Plain) {
-            break;
-        }
-        lines.push(&text[c.range.start..c.range.end]);
-        want = c.line;
-    }
-    lines.reverse();
-    lines
-        .iter()
-        .map(|l| l.trim_start_matches(['#', ';']).trim())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    s.comment_lines_above(text, line).join(" ").to_lowercase()
 }
 
 /// Whether `word` appears in `text` as a word of its own.
