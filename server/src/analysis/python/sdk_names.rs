@@ -189,6 +189,21 @@ pub fn at<'s>(
             return Some((u.range, r));
         }
     }
+    // `from safeguard.sessions.plugin.requests_tls import ...`: the module.
+    if let Some(import) = ix
+        .imports
+        .iter()
+        .find(|i| i.level == 0 && i.name.is_some() && i.module_range.touches(offset))
+    {
+        let qual = import.module.as_str();
+        sdk.module(qual)?;
+        return Some((
+            import.module_range,
+            SdkRef::Bound {
+                qual: qual.to_string(),
+            },
+        ));
+    }
     // `from safeguard.sessions.plugin import AAResponse`: the name imported.
     if let Some(import) = ix.imports.iter().find(|i| i.range.touches(offset)) {
         let qual = file_sdk.bound.get(&import.bound)?;

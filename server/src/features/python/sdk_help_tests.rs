@@ -178,12 +178,69 @@ fn hover_on_an_sdk_class_where_it_is_imported_and_used() {
 }
 
 #[test]
+fn hover_on_an_sdk_module_and_an_attribute_of_a_known_class() {
+    check_hover(
+        &plugin(
+            "1.9",
+            "plugin.requests_tls import",
+            "plugin.requests$0_tls import",
+        ),
+        expect![[r#"
+            `safeguard.sessions.plugin.requests_tls`
+            ```python
+            (module) safeguard.sessions.plugin.requests_tls
+            ```
+
+            Service to create a python requests Session object with configured TLS.
+
+            ---
+
+            Since api 1.3; this plugin's MANIFEST says api 1.9.
+        "#]],
+    );
+    check_hover(
+        &plugin(
+            "1.9",
+            "self.plugin_configuration.getboolean",
+            "self.plugin_config$0uration.getboolean",
+        ),
+        expect![[r#"
+            `plugin_configuration`
+            ```python
+            (attribute) AAPlugin.plugin_configuration: PluginConfiguration
+            ```
+
+            The `self.plugin_configuration` attribute provides access to the plugin configuration via the `PluginConfiguration` class.
+
+            ---
+
+            Since api 1.1; this plugin's MANIFEST says api 1.9.
+        "#]],
+    );
+}
+
+#[test]
 fn no_hover_on_what_is_not_the_sdks() {
     check_hover(
         &plugin("1.9", "self.logger.info", "self.logger.in$0fo"),
         expect![[r#"
         no hover
     "#]],
+    );
+    // The plugin's own attribute of the same name is not the SDK's.
+    check_hover(
+        &plugin(
+            "1.9",
+            "self.connection.client_hostname",
+            "self.conn$0ection.client_hostname",
+        )
+        .replace(
+            "            cert = self",
+            "            self.connection = None\n            cert = self",
+        ),
+        expect![[r#"
+            no hover
+        "#]],
     );
 }
 
