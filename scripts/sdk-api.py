@@ -134,7 +134,8 @@ def split_doc(doc, until_heading=False):
     def flush():
         if para:
             text = inline("\n".join(para))
-            if text and not MARKER.search(text):
+            text = re.sub(r"\*?New in version:?\s*[\d.]*\d\.?\*?", "", text).strip()
+            if text:
                 paragraphs.append(text)
             para.clear()
 
@@ -143,7 +144,7 @@ def split_doc(doc, until_heading=False):
         stripped = line.strip()
         underline = i + 1 < len(lines) and re.fullmatch(r"([=\-^~*#])\1{2,}", lines[i + 1].strip())
         if stripped and underline:
-            para.clear()
+            flush()
             if until_heading:
                 break
             i += 2
