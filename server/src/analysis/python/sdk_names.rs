@@ -224,7 +224,31 @@ pub fn at<'s>(
     // A name bound by such an import, used bare (`AAResponse` of
     // `AAResponse.need_info`).
     let word = identifier_at(&file.text, offset)?;
-    let qual = file_sdk.bound.get(&file.text[word.start..word.end])?;
+    let name = &file.text[word.start..word.end];
+    let qual = file_sdk.bound.get(name)?;
+    // Only as code: the root of a chain the index saw, or a class's base
+    // (not the same word in a comment or a docstring).
+    let root_of = |u: &Use| {
+        let Some((first, rest)) = u.chain.split_first() else {
+            return false;
+        };
+        let between: String = file
+            .text
+            .get(word.end..u.range.start)
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let middle: String = rest[..rest.len().saturating_sub(1)]
+            .iter()
+            .map(|p| format!("{p}."))
+            .collect();
+        first == name && !rest.is_empty() && between == format!(".{middle}")
+    };
+    let base = |c: &super::index::Class| c.bases.iter().any(|(_, r)| r.start == word.start);
+    if !ix.uses.iter().any(root_of) && !ix.classes.iter().any(base) {
+        return None;
+    }
     Some((
         word,
         SdkRef::Bound {

@@ -227,6 +227,17 @@ fn no_hover_on_what_is_not_the_sdks() {
         no hover
     "#]],
     );
+    // The name in a comment.
+    check_hover(
+        &plugin(
+            "1.9",
+            "        return AAResponse.accept()",
+            "        # AARes$0ponse.accept()",
+        ),
+        expect![[r#"
+            no hover
+        "#]],
+    );
     // The plugin's own attribute of the same name is not the SDK's.
     check_hover(
         &plugin(
@@ -339,5 +350,24 @@ fn signature_help_while_the_call_is_being_written() {
         expect![[r#"
         no signature help
     "#]],
+    );
+}
+
+#[test]
+fn hover_on_the_sdk_base_of_the_plugin_class() {
+    check_hover(
+        &plugin("1.2", "(AAPlugin)", "(AAPlu$0gin)"),
+        expect![[r#"
+            `AAPlugin`
+            ```python
+            class AAPlugin(configuration, defaults=None, logger=None)
+            ```
+
+            The `AAPlugin` class implements the common functionality of AA plugins. The following methods and attributes are available outside the constructor - on top of the ones inherited from `PluginBase` class.
+
+            ---
+
+            Since api 1.1; this plugin's MANIFEST says api 1.2.
+        "#]],
     );
 }
