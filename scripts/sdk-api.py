@@ -10,6 +10,13 @@ is the first API whose wheel has it, raised by the SDK's own "New in version
 X.Y" marker when a patch release of the minor before carried a backport
 (1.2.2 has `requests_tls.py`, whose docstring says "New in version 1.3.0").
 
+It also records, per public class, function, method, property and the
+attributes a class's docstring documents (`.. py:attribute::`), the
+signature and the documentation (`docs`, keyed by the qualified name of the
+class that defines it): the description's first paragraphs with Sphinx's
+roles turned into Markdown code, and its `:param:`, `:return:` and
+`:raises:` fields, as of the newest wheel that has the name.
+
 Usage: python3 scripts/sdk-api.py [--wheels DIR]   (DIR: wheels already downloaded)
 """
 
@@ -85,6 +92,244 @@ def wheel_path(folder, version):
         if name.endswith(".whl") and f"-{version}-" in name:
             return os.path.join(folder, name)
     raise SystemExit(f"no wheel of {version} in {folder}")
+
+
+# Of a description, at most this many paragraphs and characters.
+DOC_PARAGRAPHS = 3
+DOC_CHARS = 700
+ROLE = re.compile(r":(?:py:)?(?:meth|class|attr|func|mod|data|exc|obj|ref):`~?([^`]*?)`")
+FIELD = re.compile(r"^:(param|type|returns?|return type|rtype|raises?)\b\s*([^:]*):\s*(.*)$")
+
+
+def role_text(m):
+    """`:meth:`text <target>`` as `text`; `:class:`~a.b.C`` as `C`."""
+    body = m.group(1).strip()
+    target = re.match(r"^(.*?)\s*<([^>]*)>?$", body, re.S)
+    if target:
+        body = target.group(1).strip() or target.group(2).rsplit(".", 1)[-1]
+    elif "." in body and " " not in body:
+        body = body.rsplit(".", 1)[-1]
+    return f"`{body}`"
+
+
+def inline(text):
+    """Sphinx's inline markup as Markdown, lines joined."""
+    text = re.sub(r"\s*\\\n\s*", " ", text)
+    text = " ".join(line.strip() for line in text.splitlines())
+    text = re.sub(r"\s{2,}", " ", text)
+    text = ROLE.sub(role_text, text)
+    text = re.sub(r"``([^`]+)``", r"`\1`", text)
+    return text.strip()
+
+
+def split_doc(doc, until_heading=False):
+    """A docstring as (description paragraphs, fields, attribute blocks):
+    directives (code blocks, `.. py:attribute::`) leave the description,
+    the version markers too (the API a name needs is in `since`). With
+    `until_heading`, the description ends at the first section heading."""
+    paragraphs, fields, attributes = [], [], {}
+    lines = (doc or "").splitlines()
+    i, para = 0, []
+
+    def flush():
+        if para:
+            text = inline("\n".join(para))
+            text = re.sub(r"\*?New in version:?\s*[\d.]*\d\.?\*?", "", text).strip()
+            if text:
+                paragraphs.append(text)
+            para.clear()
+
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        underline = i + 1 < len(lines) and re.fullmatch(r"([=\-^~*#])\1{2,}", lines[i + 1].strip())
+        if stripped and underline:
+            flush()
+            if until_heading:
+                break
+            i += 2
+            continue
+        if stripped.startswith(".. "):
+            flush()
+            indent = len(line) - len(line.lstrip())
+            block = []
+            i += 1
+            while i < len(lines) and (not lines[i].strip() or len(lines[i]) - len(lines[i].lstrip()) > indent):
+                block.append(lines[i])
+                i += 1
+            attr = re.match(r"\.\. py:attribute::\s*(\w+)", stripped)
+            if attr:
+                body = [p for p in "\n".join(block).split("\n\n")]
+                attributes[attr.group(1)] = [inline(p) for p in body if p.strip()][:DOC_PARAGRAPHS]
+            continue
+        field = FIELD.match(stripped)
+        if field:
+            flush()
+            text = [field.group(3)]
+            i += 1
+            while i < len(lines) and lines[i].strip() and not lines[i].strip().startswith(":"):
+                text.append(lines[i])
+                i += 1
+            fields.append((field.group(1), field.group(2).split(), inline("\n".join(text))))
+            continue
+        if not stripped:
+            flush()
+        elif stripped.endswith("::") and not stripped.startswith(":"):
+            # A literal block follows ("Example::"): neither it nor its
+            # introduction is kept.
+            flush()
+            indent = len(line) - len(line.lstrip())
+            i += 1
+            while i < len(lines) and (not lines[i].strip() or len(lines[i]) - len(lines[i].lstrip()) > indent):
+                i += 1
+            continue
+        else:
+            para.append(line)
+        i += 1
+    flush()
+    return paragraphs, fields, attributes
+
+
+def description(paragraphs):
+    out = []
+    for p in paragraphs[:DOC_PARAGRAPHS]:
+        # A lone heading ("**Usage**"), an introduction to a dropped example
+        # ("Example configuration:"; the first paragraph ends there).
+        if re.fullmatch(r"\*\*[^*]+\*\*", p):
+            continue
+        if p.endswith(":"):
+            if out:
+                continue
+            p = p[:-1].rstrip() + "."
+        if out and len("\n\n".join(out + [p])) > DOC_CHARS:
+            break
+        out.append(p)
+    text = "\n\n".join(out)
+    if len(text) > DOC_CHARS:
+        text = text[:DOC_CHARS].rsplit(" ", 1)[0] + " …"
+    return text
+
+
+def doc_entry(doc, signature=None):
+    """What `docs` holds of one name."""
+    paragraphs, fields, _ = split_doc(doc)
+    entry = {}
+    if signature is not None:
+        entry["signature"] = signature
+    text = description(paragraphs)
+    if text:
+        entry["doc"] = text
+    params, types = {}, {}
+    for kind, words, text in fields:
+        if kind == "param" and words:
+            params[words[-1]] = (" ".join(words[:-1]), text)
+        elif kind == "type" and words:
+            types[words[-1]] = text
+        elif kind in ("return", "returns") and text:
+            entry["returns"] = text
+        elif kind in ("rtype", "return type") and text:
+            entry["rtype"] = text
+        elif kind in ("raise", "raises"):
+            name = " ".join(words)
+            entry.setdefault("raises", []).append(f"`{name}`: {text}" if name and text else text or f"`{name}`")
+    if params:
+        entry["params"] = {}
+        for name, (typ, text) in params.items():
+            typ = typ or types.get(name, "")
+            entry["params"][name] = f"({typ}) {text}".strip() if typ else text
+    return entry
+
+
+def signature(fn):
+    """The parameters as written (`default=None`, `*args`), annotations
+    and defaults unparsed."""
+    a = fn.args
+
+    def one(p, default=None, prefix=""):
+        text = prefix + p.arg
+        if p.annotation is not None:
+            text += ": " + ast.unparse(p.annotation)
+        if default is not None:
+            text += (" = " if p.annotation is not None else "=") + ast.unparse(default)
+        return text
+
+    positional = a.posonlyargs + a.args
+    defaults = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+    out = []
+    for i, p in enumerate(positional):
+        out.append(one(p, defaults[i]))
+        if a.posonlyargs and i == len(a.posonlyargs) - 1:
+            out.append("/")
+    if a.vararg:
+        out.append(one(a.vararg, prefix="*"))
+    elif a.kwonlyargs:
+        out.append("*")
+    for p, d in zip(a.kwonlyargs, a.kw_defaults):
+        out.append(one(p, d))
+    if a.kwarg:
+        out.append(one(a.kwarg, prefix="**"))
+    return out
+
+
+def read_docs(qual, source, out):
+    """The documentation of a module's public names into `out`, keyed by
+    qualified name (`<module>.<Class>.<member>`)."""
+    tree = ast.parse(source)
+    module_doc = ast.get_docstring(tree) or ""
+    synopsis = re.search(r":synopsis:\s*(.+)", module_doc)
+    if synopsis:
+        out[qual] = {"doc": inline(synopsis.group(1))}
+    # What a class without a docstring of its own is documented by.
+    module_description = description(split_doc(module_doc, until_heading=True)[0])
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+            out[f"{qual}.{node.name}"] = doc_entry(ast.get_docstring(node), signature(node))
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            cq = f"{qual}.{node.name}"
+            class_doc = ast.get_docstring(node)
+            init = next((i for i in node.body if isinstance(i, ast.FunctionDef) and i.name == "__init__"), None)
+            entry = doc_entry(class_doc, signature(init) if init else None)
+            if init is not None:
+                # The constructor's parameters, documented on either.
+                entry.setdefault("params", {}).update(doc_entry(ast.get_docstring(init)).get("params", {}))
+                if not entry["params"]:
+                    del entry["params"]
+                if "doc" not in entry:
+                    init_doc = doc_entry(ast.get_docstring(init)).get("doc")
+                    if init_doc:
+                        entry["doc"] = init_doc
+            if "doc" not in entry and module_description:
+                entry["doc"] = module_description
+            out[cq] = entry
+            for attr, paragraphs in split_doc(class_doc)[2].items():
+                text = description(paragraphs)
+                if text:
+                    out[f"{cq}.{attr}"] = {"doc": text}
+            for item in node.body:
+                if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) or item.name.startswith("_"):
+                    continue
+                decos = decorator_names(item)
+                if "setter" in decos or "deleter" in decos:
+                    continue
+                is_property = "property" in decos or any(d.endswith("_property") for d in decos)
+                member = doc_entry(ast.get_docstring(item), None if is_property else signature(item))
+                documented = out.get(f"{cq}.{item.name}", {})
+                if "doc" not in member and "doc" in documented:
+                    member["doc"] = documented["doc"]
+                out[f"{cq}.{item.name}"] = member
+
+
+def read_wheel_docs(path):
+    docs = {}
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(z.namelist()):
+            if not (name.startswith(PACKAGE) and name.endswith(".py")):
+                continue
+            qual = name[:-3].replace("/", ".")
+            if qual.endswith(".__init__"):
+                qual = qual[: -len(".__init__")]
+            read_docs(qual, z.read(name).decode("utf-8", "replace"), docs)
+    return docs
 
 
 def marker(doc, first_paragraph_only=False):
@@ -398,9 +643,17 @@ def build(folder):
                 mods.add(module)
         requirements[api] = sorted(mods)
 
+    # The documentation as the newest wheel that has the name gives it.
+    docs = {}
+    for v in VERSIONS:
+        docs.update(read_wheel_docs(wheel_path(folder, v)))
+    docs = {k: v for k, v in docs.items() if v}
+
     return {
         "$comment": "Generated by scripts/sdk-api.py from the SDK wheels; do not edit. "
-        "Per API (major.minor), the earliest wheel of that minor: see `wheels`.",
+        "Per API (major.minor), the earliest wheel of that minor: see `wheels`. "
+        "`docs`: signatures and documentation, as of the newest wheel that has the name.",
+        "docs": docs,
         "apis": apis,
         "wheels": wheels,
         "requirements": requirements,

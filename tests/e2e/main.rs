@@ -22,4 +22,5 @@ mod manifest_differential;
 mod reliability;
 mod rename;
 mod sdk_differential;
+mod sdk_help;
 mod workspace;

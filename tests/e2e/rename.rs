@@ -12,7 +12,7 @@ use crate::harness::*;
 
 /// A copy of a real plugin in a fresh folder, or None without the shared
 /// data (a failure when CI is set).
-fn real_plugin(name: &str) -> Option<(Plugin, PathBuf)> {
+pub(crate) fn real_plugin(name: &str) -> Option<(Plugin, PathBuf)> {
     let corpus = corpus()?;
     let source = corpus.parent().unwrap().join("plugins").join(name);
     let root = Plugin::new(&[]);

@@ -87,6 +87,27 @@ pub struct Hover {
     pub markdown: String,
 }
 
+/// The signature of the call being written, with its parameters as byte
+/// ranges of `label` and the one the cursor's argument goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureHelp {
+    /// `PluginConfiguration.get(section, option, default=None, required=False)`.
+    pub label: String,
+    /// Markdown.
+    pub documentation: String,
+    pub parameters: Vec<ParameterHelp>,
+    /// Into `parameters`.
+    pub active_parameter: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParameterHelp {
+    /// Byte offsets in the signature's label.
+    pub range: (usize, usize),
+    /// Markdown.
+    pub documentation: Option<String>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {
     /// A MANIFEST key or a default.cfg option.
@@ -162,6 +183,20 @@ pub fn hover(kind: DocKind, text: &str, offset: usize, cx: &Context) -> Option<H
         DocKind::Config => config::hover(text, offset, cx),
         DocKind::Python => python::hover(text, offset, cx),
         DocKind::Settings => None,
+    }
+}
+
+/// The signature of the SDK call being written at `offset` (Python only).
+pub fn signature_help(
+    kind: DocKind,
+    text: &str,
+    offset: usize,
+    cx: &Context,
+) -> Option<SignatureHelp> {
+    let offset = clamp(text, offset);
+    match kind {
+        DocKind::Python => python::sdk_help::signature_help(text, offset, cx),
+        _ => None,
     }
 }
 

@@ -39,6 +39,7 @@ const OFFERED: &[&str] = &[
     "workspace/didChangeConfiguration",
     "textDocument/completion",
     "textDocument/hover",
+    "textDocument/signatureHelp",
     "textDocument/codeAction",
     "textDocument/documentSymbol",
     "textDocument/foldingRange",
@@ -1661,6 +1662,18 @@ impl LanguageServer for Backend {
             .clone();
         self.request("textDocument/hover", &uri, move |s| {
             handlers::hover::handle(s, params)
+        })
+        .await
+    }
+
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.request("textDocument/signatureHelp", &uri, move |s| {
+            handlers::signature_help::handle(s, params)
         })
         .await
     }

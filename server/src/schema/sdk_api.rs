@@ -22,6 +22,32 @@ pub struct SdkApi {
     /// Distribution names whose import names differ.
     pub dist_modules: BTreeMap<String, Vec<String>>,
     pub modules: BTreeMap<String, Module>,
+    /// Signatures and documentation by qualified name (a member under the
+    /// class that defines it: `...plugin_base.PluginBase.logger`), as of
+    /// the newest SDK that has the name.
+    #[serde(default)]
+    pub docs: BTreeMap<String, Doc>,
+}
+
+/// What the SDK documents of a name, Sphinx's markup already Markdown.
+#[derive(Debug, Default, Deserialize)]
+pub struct Doc {
+    /// The parameters as written (`self`, `default=None`, `*args`); none
+    /// for an attribute or a property.
+    #[serde(default)]
+    pub signature: Option<Vec<String>>,
+    /// The description's first paragraphs.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// Each parameter's documentation, its type first in parentheses.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    #[serde(default)]
+    pub returns: Option<String>,
+    #[serde(default)]
+    pub rtype: Option<String>,
+    #[serde(default)]
+    pub raises: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -169,6 +195,25 @@ impl SdkApi {
         self.config_getters().iter().any(|g| g == method)
     }
 
+    /// The documentation of a module, class or function (aliases followed).
+    pub fn doc(&self, qual: &str) -> Option<&Doc> {
+        self.docs
+            .get(qual)
+            .or_else(|| self.docs.get(self.resolve(qual)))
+    }
+
+    /// The documentation of a class's member along the class's method
+    /// resolution order: the class that defines it first, then those it
+    /// overrides (whose docstring an undocumented override inherits).
+    pub fn member_docs(&self, class: &str, member: &str) -> Vec<&Doc> {
+        let class = self.resolve(class);
+        let own = [class.to_string()];
+        let mro = self.name(class).map_or(&own[..], |(_, c)| &c.mro[..]);
+        mro.iter()
+            .filter_map(|q| self.docs.get(&format!("{q}.{member}")))
+            .collect()
+    }
+
     /// Import names SPS has installed beside the SDK of `api`.
     pub fn requirements(&self, api: Api) -> &[String] {
         self.requirements
@@ -236,5 +281,31 @@ mod tests {
         assert_eq!(sdk.dist_modules("PyYAML"), ["yaml"]);
         assert_eq!(sdk.dist_modules("duo-client"), ["duo_client"]);
         assert_eq!(sdk.newest(), (1, 9));
+    }
+
+    #[test]
+    fn documentation_comes_from_the_wheels_docstrings() {
+        let sdk = get();
+        let docs = sdk.member_docs(PLUGIN_CONFIGURATION, "getboolean");
+        let get = docs[0];
+        assert_eq!(
+            get.signature.as_deref().unwrap(),
+            [
+                "self",
+                "section",
+                "option",
+                "default=None",
+                "required=False"
+            ]
+        );
+        assert!(get.doc.as_deref().unwrap().contains("`getboolean`"));
+        assert_eq!(get.params["section"], "(str) which [section] to search");
+        // An attribute documented in its class's docstring, reached from
+        // the class that inherits it.
+        let logger = sdk.member_docs(AA_PLUGIN, "logger");
+        assert!(logger[0].doc.as_deref().unwrap().contains("logging"));
+        let (_, response) = sdk.name("safeguard.sessions.plugin.AAResponse").unwrap();
+        assert!(response.members.contains_key("need_info"));
+        assert!(sdk.doc("safeguard.sessions.plugin.AAResponse").is_some());
     }
 }

@@ -4,7 +4,7 @@
 
 mod line_index;
 
-pub use line_index::{Encoding, LineCol, LineIndex};
+pub use line_index::{units, Encoding, LineCol, LineIndex};
 
 /// A half-open byte range `start..end` into a document's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -13,6 +13,7 @@ pub mod literal_chains;
 pub mod read_facts;
 pub mod reads;
 pub mod rules;
+pub mod sdk_names;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::index::{Class, Function, ParamKind};
+use super::sdk_names::{self, FileSdk, SdkRef};
 use super::{deps, PluginCode, Resolved};
 use crate::analysis::codes;
 use crate::analysis::plugin::Plugin;
@@ -294,22 +295,6 @@ impl Rules<'_> {
         }
     }
 
-    /// SDK base classes a plugin class derives from (qualified, resolved).
-    fn sdk_bases(&self, external: &[String]) -> Vec<String> {
-        let mut out = Vec::new();
-        for q in external {
-            let q = self.sdk.resolve(q);
-            if let Some((_, class)) = self.sdk.name(q) {
-                for m in &class.mro {
-                    if !out.contains(m) {
-                        out.push(m.clone());
-                    }
-                }
-            }
-        }
-        out
-    }
-
     fn plugin_class(&mut self) {
         let Some(entry) = self.code.entry else {
             return;
@@ -331,7 +316,7 @@ impl Rules<'_> {
             _ => return,
         };
         let (chain, external) = self.code.class_chain(file, class);
-        let bases = self.sdk_bases(&external);
+        let bases = sdk_names::sdk_bases(self.sdk, &external);
         let class_ref = &self.code.files[file].index.classes[class];
         let (name, name_range) = (class_ref.name.clone(), class_ref.name_range);
         let Some(plugin_type) = self.plugin_type else {
@@ -577,8 +562,6 @@ impl Rules<'_> {
         for fi in 0..self.code.files.len() {
             let file = &self.code.files[fi];
             let ix = file.index.clone();
-            // Local name -> qualified SDK name.
-            let mut bound: HashMap<String, String> = HashMap::new();
             for import in &ix.imports {
                 if import.level > 0 || !import.module.starts_with(sdk_api::PACKAGE) {
                     continue;
@@ -604,9 +587,6 @@ impl Rules<'_> {
                     m.until.as_deref(),
                 );
                 let Some(name) = &import.name else {
-                    if import.bound == import.module {
-                        bound.insert(import.bound.clone(), module.to_string());
-                    }
                     continue;
                 };
                 let qual = format!("{module}.{name}");
@@ -621,7 +601,6 @@ impl Rules<'_> {
                             n.until.as_deref(),
                         );
                     }
-                    bound.insert(import.bound.clone(), sdk.resolve(&qual).to_string());
                 } else if let Some(sub) = sdk.module(&qual) {
                     self.check_since(
                         fi,
@@ -630,7 +609,6 @@ impl Rules<'_> {
                         &sub.since,
                         sub.until.as_deref(),
                     );
-                    bound.insert(import.bound.clone(), qual);
                 } else {
                     let d = Diagnostic::error(
                         codes::sdk::UNKNOWN_NAME,
@@ -640,118 +618,67 @@ impl Rules<'_> {
                     self.push(fi, d);
                 }
             }
-            // Plugin classes of this file with SDK bases: their own names and
-            // the SDK class whose members `self.` reaches.
-            let mut class_sdk: HashMap<String, (Vec<String>, Option<String>)> = HashMap::new();
-            for (ci, c) in ix.classes.iter().enumerate() {
-                let (chain, external) = self.code.class_chain(fi, ci);
-                let bases = self.sdk_bases(&external);
-                let Some(first) = bases.first().cloned() else {
+            // Hooks the plugin defines that its api's SDK never calls.
+            let file_sdk = FileSdk::of(sdk, self.code, fi);
+            for c in &ix.classes {
+                let Some(base) = file_sdk.classes.get(&c.name) else {
                     continue;
                 };
-                let mut own: Vec<String> = Vec::new();
-                for (f, k) in &chain {
-                    let k = &self.code.files[*f].index.classes[*k];
-                    own.extend(k.methods.iter().map(|m| m.name.clone()));
-                    own.extend(k.attributes.iter().map(|a| a.name.clone()));
-                    own.extend(k.self_attributes.iter().cloned());
-                }
-                // Hooks the plugin defines that its api's SDK never calls.
-                if let Some((_, sdk_class)) = sdk.name(&first) {
-                    for m in &c.methods {
-                        if let Some(member) = sdk_class.members.get(&m.name) {
-                            if m.name.starts_with("do_") {
-                                self.check_since(
-                                    fi,
-                                    m.name_range,
-                                    &format!("the hook `{}`", m.name),
-                                    &member.since,
-                                    member.until.as_deref(),
-                                );
-                            }
+                let Some((_, sdk_class)) = sdk.name(&base.base) else {
+                    continue;
+                };
+                for m in &c.methods {
+                    if let Some(member) = sdk_class.members.get(&m.name) {
+                        if m.name.starts_with("do_") {
+                            self.check_since(
+                                fi,
+                                m.name_range,
+                                &format!("the hook `{}`", m.name),
+                                &member.since,
+                                member.until.as_deref(),
+                            );
                         }
                     }
                 }
-                class_sdk.insert(c.name.clone(), (own, Some(first)));
             }
             for u in &ix.uses {
-                let root = u.chain[0].as_str();
-                let (mut qual, rest): (String, &[String]) = if let Some(q) = bound.get(root) {
-                    (q.clone(), &u.chain[1..])
-                } else if root == "self" || root == "super()" {
-                    let Some((own, Some(base))) = u.class.as_ref().and_then(|c| class_sdk.get(c))
-                    else {
-                        continue;
-                    };
-                    if root == "self" && u.chain.len() > 1 && own.contains(&u.chain[1]) {
-                        continue;
-                    }
-                    (base.clone(), &u.chain[1..])
-                } else {
-                    continue;
-                };
-                // Walk the chain through classes and attribute types.
-                let mut ok = true;
-                for (i, part) in rest.iter().enumerate() {
-                    let last = i + 1 == rest.len();
-                    if let Some(m) = sdk.module(&qual) {
-                        if let Some(n) = m.names.get(part) {
-                            if last {
-                                self.check_since(
-                                    fi,
-                                    u.range,
-                                    &format!("`{part}`"),
-                                    &n.since,
-                                    n.until.as_deref(),
-                                );
-                            }
-                            qual = sdk.resolve(&format!("{qual}.{part}")).to_string();
-                            continue;
-                        }
-                        ok = false;
-                        break;
-                    }
-                    let Some((_, class)) = sdk.name(&qual) else {
-                        ok = false;
-                        break;
-                    };
-                    let Some(member) = class.members.get(part) else {
-                        ok = false;
-                        break;
-                    };
-                    if last {
+                match file_sdk.resolve(sdk, &u.chain, u.class.as_deref()) {
+                    Some(SdkRef::Name { entry, .. }) => {
+                        let part = u.chain.last().map_or("", String::as_str);
                         self.check_since(
                             fi,
                             u.range,
-                            &format!("`{}.{part}`", short(&qual)),
+                            &format!("`{part}`"),
+                            &entry.since,
+                            entry.until.as_deref(),
+                        );
+                    }
+                    Some(SdkRef::Member {
+                        class,
+                        name,
+                        member,
+                    }) => {
+                        self.check_since(
+                            fi,
+                            u.range,
+                            &format!("`{}.{name}`", short(&class)),
                             &member.since,
                             member.until.as_deref(),
                         );
                         if u.called {
-                            self.check_keywords(
-                                fi,
-                                u,
-                                &member.keywords_since,
-                                &format!("{}.{part}", short(&qual)),
-                            );
-                        }
-                        break;
-                    }
-                    match &member.type_ {
-                        Some(t) => qual = t.clone(),
-                        None => {
-                            ok = false;
-                            break;
+                            let what = format!("{}.{name}", short(&class));
+                            self.check_keywords(fi, u, &member.keywords_since, &what);
                         }
                     }
-                }
-                // `RequestsTLS(...)`: the constructor's keywords.
-                if ok && rest.is_empty() && u.called {
-                    if let Some((_, class)) = sdk.name(&qual) {
-                        if let Some(init) = class.members.get("__init__") {
-                            self.check_keywords(fi, u, &init.keywords_since, short(&qual));
+                    // `RequestsTLS(...)`: the constructor's keywords.
+                    Some(SdkRef::Bound { qual }) if u.called => {
+                        if let Some((_, class)) = sdk.name(&qual) {
+                            if let Some(init) = class.members.get("__init__") {
+                                self.check_keywords(fi, u, &init.keywords_since, short(&qual));
+                            }
                         }
                     }
+                    _ => {}
                 }
             }
         }

@@ -1,11 +1,15 @@
 //! Features on the plugin's Python files: hover on a hook method (what SPS
 //! calls it with, and when) and completion of the hook names in the body of
-//! a class, with the SDK's signature as a snippet.
+//! a class, with the SDK's signature as a snippet; help on the SDK's API in
+//! [`sdk_help`].
 
 #[cfg(test)]
 mod fixture_tests;
 pub mod names;
 pub mod outline;
+pub mod sdk_help;
+#[cfg(test)]
+mod sdk_help_tests;
 
 use super::{CompletionItem, CompletionKind, Hover};
 use crate::analysis::python::index;
@@ -20,12 +24,14 @@ pub fn hover(text: &str, offset: usize, cx: &Context) -> Option<Hover> {
         return Some(h);
     }
     let ix = index::index(text);
-    let (class, method) = ix.classes.iter().find_map(|c| {
+    let Some((class, method)) = ix.classes.iter().find_map(|c| {
         c.methods
             .iter()
             .find(|m| m.name_range.touches(offset))
             .map(|m| (c, m))
-    })?;
+    }) else {
+        return sdk_help::hover(text, offset, cx);
+    };
     let sdk = sdk_api::get();
     let all = hooks::get();
     let hook = class.bases.iter().find_map(|(b, _)| {

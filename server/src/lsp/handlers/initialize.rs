@@ -23,6 +23,7 @@ pub fn result(encoding: Encoding, pull: bool) -> InitializeResult {
                 ..Default::default()
             }),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
+            signature_help_provider: Some(super::signature_help::options()),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(super::code_action::kinds()),
                 ..Default::default()

@@ -15,6 +15,7 @@ pub mod initialize;
 pub mod inlay_hint;
 pub mod references;
 pub mod rename;
+pub mod signature_help;
 pub mod will_rename_files;
 
 use std::path::Path;
