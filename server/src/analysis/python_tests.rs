@@ -311,6 +311,33 @@ fn raw_hook_signature() {
     "#]]);
 }
 
+/// One finding per name too new for the api in a file, at its first use,
+/// counting the others: one fix (raise `api`) answers them all.
+#[test]
+fn sdk_needs_newer_api_once_per_name_and_file() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa api 1.2
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                a = self.plugin_configuration.get_options("a")
+        #                                     ^^^^^^^^^^^ warning[sdk/needs-newer-api]: `PluginConfiguration.get_options` needs api 1.3 or newer (here and 2 more times in this file); the MANIFEST says 1.2, so an SPS of API 1.2 accepts the plugin and it fails there: raise `api` in the MANIFEST
+                b = self.plugin_configuration.get_options("b")
+                c = self.plugin_configuration.get_options("c")
+                return a, b, c
+        //- MANIFEST
+        name: My_Plugin
+        description: A plugin
+        version: '1.0.0'
+        type: aa
+        api: '1.2'
+        #    ^^^^^ warning[sdk/needs-newer-api]: the plugin's code needs api 1.3 or newer (`PluginConfiguration.get_options` at main.py:5); the MANIFEST says 1.2
+        entry_point: main.py
+    "#]]);
+}
+
 #[test]
 fn sdk_needs_newer_api() {
     check_diagnostics(expect![[r#"

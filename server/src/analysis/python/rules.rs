@@ -101,11 +101,13 @@ pub fn check(files: &dyn Files, folder: &Path, manifest: &str) -> Findings {
         plugin_type: plugin.plugin_type.as_deref(),
         out: &mut out,
         needs: None,
+        too_new: HashMap::new(),
     };
     cx.syntax();
     cx.imports();
     cx.plugin_class();
     cx.sdk_uses();
+    cx.count_further_uses();
     cx.report_api_on_manifest();
     super::config_reads::check(files, folder, manifest, &code, &mut out.files);
     out
@@ -121,6 +123,9 @@ struct Rules<'a> {
     out: &'a mut Findings,
     /// The newest API the code needs beyond the MANIFEST's, with what needs it.
     needs: Option<(Api, String)>,
+    /// `sdk/needs-newer-api` by file and name: where in `out.files` its one
+    /// finding is, and how many more uses of the name the file has.
+    too_new: HashMap<(usize, String), (usize, usize)>,
 }
 
 /// The SDK base class of a plugin type, qualified.
@@ -525,6 +530,14 @@ impl Rules<'_> {
             return true;
         };
         if needed > api {
+            // One finding per name and file: one fix (raise `api`) answers
+            // every use, and the finding counts the others.
+            if let Some((_, more)) = self.too_new.get_mut(&(file, what.to_string())) {
+                *more += 1;
+                return false;
+            }
+            self.too_new
+                .insert((file, what.to_string()), (self.out.files.len(), 0));
             // A warning, not an error: SPS of a newer API runs the plugin
             // (real plugins ship so); only one of the declared API fails.
             let d = Diagnostic::warning(
@@ -553,6 +566,21 @@ impl Rules<'_> {
             self.push(file, d);
         }
         false
+    }
+
+    /// Names the further uses of a name too new for the api on its one
+    /// finding.
+    fn count_further_uses(&mut self) {
+        for (at, more) in self.too_new.values() {
+            if *more > 0 {
+                let d = &mut self.out.files[*at].1;
+                let uses = format!(
+                    " (here and {more} more time{} in this file); the MANIFEST says",
+                    if *more == 1 { "" } else { "s" }
+                );
+                d.message = d.message.replacen("; the MANIFEST says", &uses, 1);
+            }
+        }
     }
 
     /// Imports from the SDK, and uses of its classes and of the plugin
