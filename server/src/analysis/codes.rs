@@ -277,6 +277,7 @@ registry! {
         // Adds a commented `; option=<value>` line to fill in.
         MISSING_REQUIRED = "config/missing-required", Warning, Unsafe, "An option the code requires is neither set nor documented.";
         EMPTY_REQUIRED = "config/empty-required", Warning, No, "An option the code requires is shipped empty.";
+        REQUIRED_MISSING = "config/required-missing", Error, No, "An instance configuration leaves an option the code requires unset or empty.";
         EMPTY_NOT_NONE = "config/empty-not-none", Warning, No, "An option shipped empty where the code tests for `None`.";
         COMMENT_DIFFERS = "config/comment-differs", Info, No, "The comment above an option says otherwise than the code that reads it.";
         // Replaces documented text, which may be an example meant as one.

@@ -130,6 +130,30 @@ impl Plugin {
     }
 }
 
+/// Whether `path` is an instance configuration by the configuration's
+/// `instance-configs`: a `.cfg` file (never default.cfg, the example) that
+/// a glob matches, in a plugin folder.
+pub fn is_instance_config(path: &Path, settings: &crate::settings::Settings) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name.ends_with(".cfg") && name != "default.cfg" && settings.is_instance_config(path)
+}
+
+/// A document's kind as the server and `check` see it: its kind by name
+/// ([`DocKind::detect`]), or a configuration for an instance configuration
+/// that `settings` names in a plugin folder (`instances/*.cfg`).
+pub fn document_kind(
+    path: &Path,
+    files: &dyn Files,
+    settings: &crate::settings::Settings,
+) -> Option<DocKind> {
+    DocKind::detect(path, files).or_else(|| {
+        (is_instance_config(path, settings) && folder_of(path, files).is_some())
+            .then_some(DocKind::Config)
+    })
+}
+
 /// The documents of the plugin in `dir` (see [`Plugin::documents`]).
 pub fn plugin_documents(dir: &Path, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
     Plugin::in_folder(dir, files).documents(files)

@@ -17,6 +17,7 @@ mod code;
 /// For the editor's inlay hints: the code's default where default.cfg
 /// documents another.
 pub(crate) use code::default_differs;
+mod instance;
 mod interpolation;
 mod read;
 mod sdk;
@@ -74,16 +75,22 @@ pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
         code_reads::of_plugin(cx.files, &cx.plugin().folder)
     };
     let api = cx.plugin().api.as_ref().map(|(a, b, _, _)| (*a, *b));
+    // An instance configuration is what the plugin reads: its commented
+    // lines are comments, not documentation of the options.
+    let instance = cx.is_instance();
     sections(
         text,
         &ini,
         cx.plugin().sdk_type(),
         api,
         reads.as_deref(),
+        instance,
         &mut out,
     );
-    if let Some(reads) = &reads {
-        code::missing_required(text, &ini, reads, &mut out);
+    match &reads {
+        Some(reads) if instance => instance::required_missing(&ini, reads, &mut out),
+        Some(reads) => code::missing_required(text, &ini, reads, &mut out),
+        None => {}
     }
     out
 }
@@ -104,6 +111,7 @@ fn sections(
     plugin_type: Option<&str>,
     api: Option<(u64, u64)>,
     reads: Option<&Reads>,
+    instance: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     let store = Store::of(text, ini);
@@ -129,6 +137,7 @@ fn sections(
         let cx = Reading {
             reads,
             own: own.filter(|_| !unread),
+            instance,
         };
         for e in &s.entries {
             entry(text, s, spec, e, store, cx, out);
@@ -139,7 +148,9 @@ fn sections(
                 code::factory_section(s, reads, out);
             }
         }
-        templates(text, s, spec, store, cx, out);
+        if !instance {
+            templates(text, s, spec, store, cx, out);
+        }
         out.extend(traps::section_not_hostname(s));
     }
 }
@@ -151,6 +162,8 @@ struct Reading<'r> {
     reads: Option<&'r Reads>,
     /// The same, for a plugin section the code reads (or may read).
     own: Option<&'r Reads>,
+    /// The text is an instance configuration, not default.cfg.
+    instance: bool,
 }
 
 impl<'r> Reading<'r> {
@@ -203,17 +216,21 @@ fn entry(
             out.push(problem_diagnostic(p, e));
             value_reported = true;
         }
-        out.extend(code::empty_required(name, e, reads));
         out.extend(code::empty_not_none(name, e, reads));
-        out.extend(code::comment_differs(
-            text,
-            s,
-            e.line,
-            name,
-            &e.name,
-            e.key_range,
-            reads,
-        ));
+        // An instance's empty required option is `config/required-missing`;
+        // its comments were copied from default.cfg, whose findings they are.
+        if !cx.instance {
+            out.extend(code::empty_required(name, e, reads));
+            out.extend(code::comment_differs(
+                text,
+                s,
+                e.line,
+                name,
+                &e.name,
+                e.key_range,
+                reads,
+            ));
+        }
     }
     if !value_reported {
         out.extend(traps::inline_comment(text, e));
