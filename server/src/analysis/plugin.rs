@@ -103,6 +103,29 @@ impl Plugin {
             .find(|p| files.is_file(p))
     }
 
+    /// The plugin's instance configurations that `settings` names
+    /// (`instance-configs`): the `.cfg` files in its folder, not in a
+    /// plugin inside it, nor in what pluginv leaves out (`tests`, ...).
+    pub fn instance_configs(
+        &self,
+        files: &dyn Files,
+        settings: &crate::settings::Settings,
+    ) -> Vec<PathBuf> {
+        if settings.instance_configs.is_empty() || files.is_detached() {
+            return Vec::new();
+        }
+        let listing = files.walk(&self.folder, packaging::is_left_out);
+        let nested = nested_plugins(&listing);
+        listing
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".cfg"))
+            .filter(|f| !nested.iter().any(|n| f.path.starts_with(&format!("{n}/"))))
+            .map(|f| self.folder.join(&f.path))
+            .filter(|p| is_instance_config(p, settings))
+            .collect()
+    }
+
     /// The paths of the plugin's code: what pluginv packages.
     pub fn code_paths(&self, files: &dyn Files) -> Vec<PathBuf> {
         code_files(files, &self.folder, self.entry_point.as_deref())

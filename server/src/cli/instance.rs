@@ -65,7 +65,13 @@ pub fn check(file: &Path, plugin: &Path) -> Result<Vec<FileReport>, String> {
         let cx = Context::new(&abs, &files)
             .with_settings(Arc::new(settings.clone()))
             .instance_of(model);
-        report_in(name.clone(), DocKind::Config, bytes.clone(), &cx)
+        let mut r = report_in(name.clone(), DocKind::Config, bytes.clone(), &cx);
+        // `--instance` writes nothing: the fixes are the editor's (or those
+        // of `check FILE` for a FILE in the plugin's folder).
+        for d in &mut r.diagnostics {
+            d.fixes.clear();
+        }
+        r
     };
     let meta = std::fs::metadata(plugin).map_err(|e| format!("{}: {e}", plugin.display()))?;
     if meta.is_dir() {

@@ -243,6 +243,19 @@ impl State {
         lock(&self.editor).for_path(path).clone()
     }
 
+    /// A document's kind: by its name, or a configuration for an instance
+    /// configuration that `instance-configs` names (in the configuration
+    /// file found for it, over the editor's settings).
+    fn kind_of(&self, path: &Path, files: &dyn crate::workspace::Files) -> Option<DocKind> {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let found = crate::settings::discovered(dir, files);
+        let settings = match self.editor_for(path).settings {
+            Some(editor) => (*found).clone().over(&editor),
+            None => (*found).clone(),
+        };
+        crate::analysis::plugin::document_kind(path, files, &settings)
+    }
+
     fn scope(&self, path: &Path) -> Scope {
         lock(&self.editor).for_path(path).scope
     }
@@ -629,7 +642,8 @@ impl Backend {
             |p, k| match k {
                 DocKind::Python => p.starts_with(&folder),
                 DocKind::Manifest => manifest && p.parent() == Some(&folder),
-                DocKind::Config => config && p.parent() == Some(&folder),
+                // default.cfg, and the instance configurations in the folder.
+                DocKind::Config => config && p.starts_with(&folder),
                 _ => false,
             },
             closed,
@@ -653,7 +667,7 @@ impl Backend {
                 if !is_on_disk(uri) || !folders.iter().any(|f| doc.path.starts_with(f)) {
                     continue;
                 }
-                let now = DocKind::detect(&doc.path, &disk);
+                let now = self.state.kind_of(&doc.path, &disk);
                 if now.is_none() && doc.kind.is_some() {
                     lost.push(uri.clone());
                 }
@@ -1214,7 +1228,7 @@ impl LanguageServer for Backend {
             let doc = params.text_document;
             let path = uri_path(&doc.uri);
             let kind = if is_on_disk(&doc.uri) {
-                DocKind::detect(&path, &DiskFiles::unconfined())
+                self.state.kind_of(&path, &DiskFiles::unconfined())
             } else {
                 DocKind::detect(&path, &NoFiles)
             };

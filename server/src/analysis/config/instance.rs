@@ -90,8 +90,8 @@ pub(crate) fn required_missing(ini: &Ini, reads: &Reads, out: &mut Vec<Diagnosti
                         "the plugin requires `[{}] {option}` ({whom} reads it with \
                          `required=True`{when}), and this instance does not set it (a commented \
                          line sets nothing): the plugin fails with \
-                         `RequiredConfigurationSettingNotFound`; set `{option}=`",
-                        r.section
+                         `RequiredConfigurationSettingNotFound`; set `{option}` in `[{}]`",
+                        r.section, r.section
                     ),
                 ));
             }
