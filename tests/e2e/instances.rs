@@ -318,3 +318,42 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_cfg_named_in_a_plugin_folder_and_one_instance_configs_names_are_instances() {
+    let Some(plugins) = plugins() else { return };
+    let root = Plugin::new(&[]);
+    let dir = root.dir.join("radius-mfa");
+    copy_tree(&plugins.join("radius-mfa"), &dir);
+    let seeded =
+        std::fs::read_to_string(Path::new(INSTANCES).join("radius-mfa/seeded.cfg")).unwrap();
+    std::fs::create_dir_all(dir.join("instances")).unwrap();
+    std::fs::write(dir.join("instances/prod.cfg"), &seeded).unwrap();
+    let codes_of = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--format", "json"];
+        all.extend(args);
+        let (_, stdout, stderr) = check(&all);
+        let v: Value = serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stdout}{stderr}"));
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["file"].as_str().unwrap().ends_with("prod.cfg"))
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let named = dir.join("instances/prod.cfg");
+    let by_name = codes_of(&[named.to_str().unwrap()]);
+    assert!(
+        by_name.contains(&"config/required-missing".to_string()),
+        "{by_name:?}"
+    );
+    // A folder's check leaves it alone until `instance-configs` names it.
+    assert!(codes_of(&[dir.to_str().unwrap()]).is_empty());
+    std::fs::write(
+        dir.join("sps-plugin-ls.toml"),
+        "instance-configs = [\"instances/*.cfg\"]\n",
+    )
+    .unwrap();
+    assert_eq!(codes_of(&[dir.to_str().unwrap()]), by_name);
+}

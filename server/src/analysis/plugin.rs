@@ -136,7 +136,9 @@ impl Plugin {
 
     /// The plugin's documents, in a stable order: the files beside its
     /// MANIFEST that are checked (a `.py` there only when it is plugin
-    /// code), then its code files in folders.
+    /// code), then its code files in folders, then the instance
+    /// configurations in its folders that the configuration file found for
+    /// it names (`instance-configs`).
     pub fn documents(&self, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
         let dir = self.folder.as_path();
         let code = self.code_paths(files);
@@ -148,6 +150,15 @@ impl Plugin {
             code.into_iter()
                 .filter(|p| p.parent() != Some(dir))
                 .map(|p| (p, DocKind::Python)),
+        );
+        // The instance configurations its configuration file names, in
+        // folders of the plugin (those beside the MANIFEST are above).
+        let settings = crate::settings::discovered(dir, files);
+        out.extend(
+            self.instance_configs(files, &settings)
+                .into_iter()
+                .filter(|p| p.parent() != Some(dir))
+                .map(|p| (p, DocKind::Config)),
         );
         out
     }

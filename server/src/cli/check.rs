@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod instance;
+
 use super::args::{usage_error, CheckArgs, Color};
 use super::out;
 use super::report::{render, statistics, FileReport, Format, Options as ReportOptions};
@@ -111,7 +113,7 @@ fn overrides(args: &CheckArgs) -> Result<settings::Overrides, u8> {
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
         cwd: std::env::current_dir().unwrap_or_default(),
-        instances: super::instance::named(args),
+        instances: instance::named(args),
         ..Default::default()
     };
     for value in &args.config {
@@ -239,7 +241,7 @@ fn once(args: &CheckArgs, paths: &[PathBuf]) -> u8 {
         // Only `check` runs in parallel: `--fix` and `--diff` carry state
         // from one file to the next (written files, texts fixed so far).
         let results: Vec<_> = if let Some(file) = &args.instance {
-            in_parallel(paths, |plugin| super::instance::check(file, plugin))
+            in_parallel(paths, |plugin| instance::check(file, plugin))
         } else if mode == Mode::Check {
             in_parallel(paths, |path| {
                 Checker::new(Mode::Check, false, args.force_exclude).check_path(path)

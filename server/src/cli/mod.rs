@@ -4,7 +4,6 @@
 pub mod args;
 pub mod check;
 pub mod diff;
-pub mod instance;
 pub mod logging;
 pub mod out;
 pub mod report;

@@ -824,10 +824,25 @@ impl Backend {
     /// and those of the workspace (cleared where the scope is `open`).
     async fn recheck_all(&self) {
         self.forget_scans();
+        self.redetect_instance_configs();
         for uri in self.documents_where(|_, _| true, true) {
             self.publish(uri);
         }
         self.refresh_pulls().await;
+    }
+
+    /// The settings changed: which open `.cfg` files are instance
+    /// configurations (`instance-configs`) may have too.
+    fn redetect_instance_configs(&self) {
+        let disk = DiskFiles::unconfined();
+        let mut docs = lock(&self.state.docs);
+        for (uri, doc) in docs.iter_mut() {
+            if is_on_disk(uri) && doc.path.extension().is_some_and(|e| e == "cfg") {
+                doc.kind = self.state.kind_of(&doc.path, &disk);
+            }
+        }
+        drop(docs);
+        self.state.texts_changed();
     }
 
     /// A client that pulls diagnostics is told to pull them again.
@@ -1211,6 +1226,7 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             this.report_problems(problems).await;
             this.load_settings().await;
+            this.redetect_instance_configs();
             // Documents opened before the settings came are checked again
             // (nothing is sent for those whose diagnostics stay the same).
             this.refresh(None);

@@ -760,6 +760,17 @@ mod tests {
     }
 
     #[test]
+    fn instance_configs_are_relative_to_the_file() {
+        let s = settings("instance-configs = [\"instances/*.cfg\", \"prod.cfg\"]\n");
+        assert!(s.is_instance_config(Path::new("/p/instances/a.cfg")));
+        assert!(s.is_instance_config(Path::new("/p/plugin/prod.cfg")));
+        assert!(!s.is_instance_config(Path::new("/p/plugin/default.cfg")));
+        assert!(!s.is_instance_config(Path::new("/q/instances/a.cfg")));
+        let bad = settings("instance-configs = [\"a**\"]\n");
+        assert_eq!(bad.problems.len(), 1);
+    }
+
+    #[test]
     fn severity_code_before_family() {
         let s = settings("[severity]\nconfig = \"info\"\n\"config/inline-comment\" = \"error\"\n");
         assert_eq!(s.severity("config/inline-comment"), Some(Level::Error));

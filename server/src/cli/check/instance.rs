@@ -11,12 +11,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::args::CheckArgs;
-use super::check::{configuration, report_in};
-use super::report::FileReport;
-use super::write::read_bytes;
+use super::{configuration, report_in};
 use crate::analysis::plugin::Plugin;
 use crate::analysis::Context;
+use crate::cli::args::CheckArgs;
+use crate::cli::report::FileReport;
+use crate::cli::write::read_bytes;
 use crate::workspace::{DiskFiles, DocKind, Files, Memo, Overlay};
 
 /// The `.cfg` files the command line names as instance configurations,
@@ -90,7 +90,7 @@ pub fn check(file: &Path, plugin: &Path) -> Result<Vec<FileReport>, String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
     {
-        let unpacked = super::zip::unpack(plugin)?;
+        let unpacked = crate::cli::zip::unpack(plugin)?;
         let found = crate::analysis::zip::check(&unpacked.files, &unpacked.root, unpacked.size);
         let Some(folder) = found.plugin_dir else {
             return Err(format!(
