@@ -263,6 +263,7 @@ registry! {
         SWALLOWED_LINE = "config/swallowed-line", Warning, Unsafe, "An indented line is part of the value above.";
         // Commenting the line out drops the option.
         PLACEHOLDER = "config/placeholder", Warning, Unsafe, "A template `<placeholder>` left in a value.";
+        TRUSTED_CA_LIST_ELSEWHERE = "config/trusted-ca-list-elsewhere", Warning, No, "`$[<name>]` where no CA certificates are read.";
         // Adds `name=` with no value.
         CREDENTIAL_STORE_MISSING = "config/credential-store-missing", Warning, Unsafe, "`$` without `[credential_store] name`.";
         // The plugin's own code may read the section under the name written.

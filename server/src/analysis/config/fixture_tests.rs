@@ -1166,3 +1166,28 @@ fn an_instance_must_set_what_the_code_requires() {
         org=acme
     "#]]);
 }
+
+#[test]
+fn a_trusted_ca_list_only_where_ca_certificates_are_read() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("okta", "ca", required=True)
+                self.plugin_configuration.get_ca_certificate("okta", "ca_chain")
+        //- default.cfg
+        [okta]
+        ca=$[corp-cas]
+        ;  ^^^^^^^^^^^ warning[config/trusted-ca-list-elsewhere]: `$[<name>]` names a Trusted CA list only where CA certificates are read (`get_ca_certificate`, `[tls] ca_cert`); `main.py:5` reads it with `get`, so it gets `$[corp-cas]` as written
+        ca_chain=$[corp-cas]
+        [auth]
+        prompt=$[corp-cas]
+        ;      ^^^^^^^^^^^ warning[config/trusted-ca-list-elsewhere]: `$[<name>]` names a Trusted CA list only where CA certificates are read (`get_ca_certificate`, `[tls] ca_cert`); the SDK reads it, not as CA certificates, so it gets `$[corp-cas]` as written
+        [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
+        ca_cert=$[corp-cas]
+    "#]]);
+}

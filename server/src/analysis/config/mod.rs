@@ -235,6 +235,9 @@ fn entry(
     if !value_reported {
         out.extend(traps::inline_comment(text, e));
     }
+    if let Some(name) = s.name() {
+        out.extend(values::trusted_ca_list_elsewhere(name, e, spec, cx.reads));
+    }
     out.extend(traps::placeholder(e));
     traps::swallowed_lines(text, s, spec, e, out);
     if e.value == "$" {
