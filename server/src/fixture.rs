@@ -213,10 +213,11 @@ pub(crate) fn diagnostics(fixture: &Fixture) -> Vec<Vec<Diagnostic>> {
     (0..fixture.files.len())
         .map(|i| {
             let path = fixture.path(i);
-            let Some(kind) = DocKind::detect(&path, &files) else {
+            let cx = Context::new(&path, &files);
+            // An instance configuration is known by the fixture's settings.
+            let Some(kind) = analysis::plugin::document_kind(&path, &files, cx.settings()) else {
                 return Vec::new();
             };
-            let cx = Context::new(&path, &files);
             analysis::analyze(kind, &fixture.files[i].1, &cx)
         })
         .collect()

@@ -225,7 +225,7 @@ fn usage_errors_are_two_lines() {
         For more information, try 'sps-plugin-ls check --help'.
         sps-plugin-ls: --statistics prints as human or json only
         For more information, try 'sps-plugin-ls check --help'.
-        sps-plugin-ls: --config 'colour = 1': `colour` is not a setting; the settings are select, extend-select, ignore, per-file-ignores, severity, exclude, target-sps
+        sps-plugin-ls: --config 'colour = 1': `colour` is not a setting; the settings are select, extend-select, ignore, per-file-ignores, severity, exclude, target-sps, instance-configs
         For more information, try 'sps-plugin-ls check --help'.
         sps-plugin-ls: unrecognized subcommand 'chekc'; did you mean 'check'?
         For more information, try 'sps-plugin-ls --help'.

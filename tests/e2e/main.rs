@@ -15,6 +15,7 @@ mod edits;
 mod fix_safety;
 mod format;
 mod hardening;
+mod instances;
 mod layout;
 mod lifecycle;
 mod manifest;

@@ -17,6 +17,7 @@ export const SERVER_KEYS = [
   'severity',
   'exclude',
   'targetSps',
+  'instanceConfigs',
 ] as const;
 
 /** The server's settings, read through `get` (a `WorkspaceConfiguration`'s). */

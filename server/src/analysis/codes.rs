@@ -263,6 +263,7 @@ registry! {
         SWALLOWED_LINE = "config/swallowed-line", Warning, Unsafe, "An indented line is part of the value above.";
         // Commenting the line out drops the option.
         PLACEHOLDER = "config/placeholder", Warning, Unsafe, "A template `<placeholder>` left in a value.";
+        TRUSTED_CA_LIST_ELSEWHERE = "config/trusted-ca-list-elsewhere", Warning, No, "`$[<name>]` where no CA certificates are read.";
         // Adds `name=` with no value.
         CREDENTIAL_STORE_MISSING = "config/credential-store-missing", Warning, Unsafe, "`$` without `[credential_store] name`.";
         // The plugin's own code may read the section under the name written.
@@ -277,6 +278,7 @@ registry! {
         // Adds a commented `; option=<value>` line to fill in.
         MISSING_REQUIRED = "config/missing-required", Warning, Unsafe, "An option the code requires is neither set nor documented.";
         EMPTY_REQUIRED = "config/empty-required", Warning, No, "An option the code requires is shipped empty.";
+        REQUIRED_MISSING = "config/required-missing", Error, No, "An instance configuration leaves an option the code requires unset or empty.";
         EMPTY_NOT_NONE = "config/empty-not-none", Warning, No, "An option shipped empty where the code tests for `None`.";
         SDK_SECTION_LOOK_ALIKE = "config/sdk-section-look-alike", Warning, No, "An option of an SDK section that the plugin reads from a look-alike section of its own.";
         COMMENT_DIFFERS = "config/comment-differs", Info, No, "The comment above an option says otherwise than the code that reads it.";

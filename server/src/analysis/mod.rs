@@ -207,6 +207,7 @@ pub struct Context<'a> {
     pub files: &'a dyn Files,
     plugin: OnceLock<Arc<Plugin>>,
     settings: OnceLock<Arc<Settings>>,
+    instance: OnceLock<bool>,
 }
 
 impl<'a> Context<'a> {
@@ -216,7 +217,33 @@ impl<'a> Context<'a> {
             files,
             plugin: OnceLock::new(),
             settings: OnceLock::new(),
+            instance: OnceLock::new(),
         }
+    }
+
+    /// A context for an instance configuration of `plugin`: the
+    /// administrator's configuration of the plugin, checked as the text
+    /// the plugin reads at run time, wherever the file is
+    /// (`check --instance FILE PLUGIN`).
+    pub fn instance_of(self, plugin: Arc<Plugin>) -> Self {
+        let _ = self.plugin.set(plugin);
+        self.as_instance()
+    }
+
+    /// Marks the document as an instance configuration of the plugin it
+    /// sits in (a `.cfg` named on `check`'s command line).
+    pub fn as_instance(self) -> Self {
+        let _ = self.instance.set(true);
+        self
+    }
+
+    /// Whether the document is an instance configuration (the real
+    /// configuration, not default.cfg's example): marked so, or matched
+    /// by the configuration's `instance-configs`.
+    pub fn is_instance(&self) -> bool {
+        *self
+            .instance
+            .get_or_init(|| plugin::is_instance_config(self.path, self.settings()))
     }
 
     /// A context whose configuration is given rather than looked for (a

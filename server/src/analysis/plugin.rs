@@ -119,6 +119,29 @@ impl Plugin {
             .find(|p| files.is_file(p))
     }
 
+    /// The plugin's instance configurations that `settings` names
+    /// (`instance-configs`): the `.cfg` files in its folder, not in a
+    /// plugin inside it, nor in what pluginv leaves out (`tests`, ...).
+    pub fn instance_configs(
+        &self,
+        files: &dyn Files,
+        settings: &crate::settings::Settings,
+    ) -> Vec<PathBuf> {
+        if settings.instance_configs.is_empty() || files.is_detached() {
+            return Vec::new();
+        }
+        let listing = files.walk(&self.folder, packaging::is_left_out);
+        let nested = nested_plugins(&listing);
+        listing
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".cfg"))
+            .filter(|f| !nested.iter().any(|n| f.path.starts_with(&format!("{n}/"))))
+            .map(|f| self.folder.join(&f.path))
+            .filter(|p| is_instance_config(p, settings))
+            .collect()
+    }
+
     /// The paths of the plugin's code: what pluginv packages.
     pub fn code_paths(&self, files: &dyn Files) -> Vec<PathBuf> {
         code_files(files, &self.folder, self.entry_point.as_deref())
@@ -129,7 +152,9 @@ impl Plugin {
 
     /// The plugin's documents, in a stable order: the files beside its
     /// MANIFEST that are checked (a `.py` there only when it is plugin
-    /// code), then its code files in folders.
+    /// code), then its code files in folders, then the instance
+    /// configurations in its folders that the configuration file found for
+    /// it names (`instance-configs`).
     pub fn documents(&self, files: &dyn Files) -> Vec<(PathBuf, DocKind)> {
         let dir = self.folder.as_path();
         let code = self.code_paths(files);
@@ -142,8 +167,41 @@ impl Plugin {
                 .filter(|p| p.parent() != Some(dir))
                 .map(|p| (p, DocKind::Python)),
         );
+        // The instance configurations its configuration file names, in
+        // folders of the plugin (those beside the MANIFEST are above).
+        let settings = crate::settings::discovered(dir, files);
+        out.extend(
+            self.instance_configs(files, &settings)
+                .into_iter()
+                .filter(|p| p.parent() != Some(dir))
+                .map(|p| (p, DocKind::Config)),
+        );
         out
     }
+}
+
+/// Whether `path` is an instance configuration by the configuration's
+/// `instance-configs`: a `.cfg` file (never default.cfg, the example) that
+/// a glob matches, in a plugin folder.
+pub fn is_instance_config(path: &Path, settings: &crate::settings::Settings) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name.ends_with(".cfg") && name != "default.cfg" && settings.is_instance_config(path)
+}
+
+/// A document's kind as the server and `check` see it: its kind by name
+/// ([`DocKind::detect`]), or a configuration for an instance configuration
+/// that `settings` names in a plugin folder (`instances/*.cfg`).
+pub fn document_kind(
+    path: &Path,
+    files: &dyn Files,
+    settings: &crate::settings::Settings,
+) -> Option<DocKind> {
+    DocKind::detect(path, files).or_else(|| {
+        (is_instance_config(path, settings) && folder_of(path, files).is_some())
+            .then_some(DocKind::Config)
+    })
 }
 
 /// The documents of the plugin in `dir` (see [`Plugin::documents`]).

@@ -103,7 +103,7 @@ fn unknown_key_invalid_value_and_glob() {
     check_diagnostics(expect![[r#"
         //- sps-plugin-ls.toml
         ignored = ["layout"]
-        ^^^^^^^ warning[settings/unknown-key]: `ignored` is not a setting of sps-plugin-ls, which ignores it (the settings are select, extend-select, ignore, per-file-ignores, severity, exclude, target-sps); did you mean `ignore`?
+        ^^^^^^^ warning[settings/unknown-key]: `ignored` is not a setting of sps-plugin-ls, which ignores it (the settings are select, extend-select, ignore, per-file-ignores, severity, exclude, target-sps, instance-configs); did you mean `ignore`?
         select = "manifest"
         #        ^^^^^^^^^^ error[settings/invalid-value]: `select` must be a list of strings, e.g. `["…"]`; it is left out
         exclude = ["build/a**", 3]

@@ -192,6 +192,11 @@ pub struct CheckArgs {
     /// too (otherwise only what a folder walk finds is skipped).
     #[arg(long)]
     pub force_exclude: bool,
+
+    /// Check FILE as an instance configuration (what an administrator
+    /// writes in SPS) of the plugin PATH, a plugin folder or its .zip.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff", "watch", "add_suppressions", "plugins_of", "show_settings"])]
+    pub instance: Option<PathBuf>,
 }
 
 /// A code or family of the registry, as `--select` and the rest take them.

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod instance;
+
 use super::args::{usage_error, CheckArgs, Color};
 use super::out;
 use super::report::{render, statistics, FileReport, Format, Options as ReportOptions};
@@ -111,6 +113,7 @@ fn overrides(args: &CheckArgs) -> Result<settings::Overrides, u8> {
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
         cwd: std::env::current_dir().unwrap_or_default(),
+        instances: instance::named(args),
         ..Default::default()
     };
     for value in &args.config {
@@ -237,7 +240,9 @@ fn once(args: &CheckArgs, paths: &[PathBuf]) -> u8 {
         reports.clear();
         // Only `check` runs in parallel: `--fix` and `--diff` carry state
         // from one file to the next (written files, texts fixed so far).
-        let results: Vec<_> = if mode == Mode::Check {
+        let results: Vec<_> = if let Some(file) = &args.instance {
+            in_parallel(paths, |plugin| instance::check(file, plugin))
+        } else if mode == Mode::Check {
             in_parallel(paths, |path| {
                 Checker::new(Mode::Check, false, args.force_exclude).check_path(path)
             })
@@ -573,7 +578,8 @@ impl Checker {
             scans: None,
             memo: None,
         };
-        let Some(kind) = DocKind::detect(path, &files) else {
+        // A `.cfg` named here is an instance configuration of its plugin.
+        let Some(kind) = crate::analysis::plugin::document_kind(path, &files, &config) else {
             return Err(format!(
                 "{}: not a MANIFEST, a .cfg file, a plugin folder or a .zip",
                 path.display()
@@ -988,6 +994,16 @@ pub fn report(
     bytes: impl Into<Vec<u8>> + AsRef<[u8]>,
     files: &dyn Files,
 ) -> FileReport {
+    report_in(name, kind, bytes, &Context::new(path, files))
+}
+
+/// [`report`] in a given analysis context (an instance configuration's).
+pub fn report_in(
+    name: String,
+    kind: DocKind,
+    bytes: impl Into<Vec<u8>> + AsRef<[u8]>,
+    cx: &Context,
+) -> FileReport {
     if bytes.as_ref().len() > MAX_ANALYSED_BYTES {
         // Not analysed: no copy of it is made, only its first line is kept
         // for showing where the diagnostic is.
@@ -1020,8 +1036,7 @@ pub fn report(
         }
     };
     let text = decoded.text;
-    let cx = Context::new(path, files);
-    let mut diagnostics = analysis::analyze(kind, &text, &cx);
+    let mut diagnostics = analysis::analyze(kind, &text, cx);
     if let Some((at, codec)) = decoded.invalid_at {
         diagnostics.insert(0, analysis::python::encoding::undecodable(&text, at, codec));
     }

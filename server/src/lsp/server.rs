@@ -265,6 +265,19 @@ impl State {
         lock(&self.editor).for_path(path).clone()
     }
 
+    /// A document's kind: by its name, or a configuration for an instance
+    /// configuration that `instance-configs` names (in the configuration
+    /// file found for it, over the editor's settings).
+    fn kind_of(&self, path: &Path, files: &dyn crate::workspace::Files) -> Option<DocKind> {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let found = crate::settings::discovered(dir, files);
+        let settings = match self.editor_for(path).settings {
+            Some(editor) => (*found).clone().over(&editor),
+            None => (*found).clone(),
+        };
+        crate::analysis::plugin::document_kind(path, files, &settings)
+    }
+
     fn scope(&self, path: &Path) -> Scope {
         lock(&self.editor).for_path(path).scope
     }
@@ -651,7 +664,8 @@ impl Backend {
             |p, k| match k {
                 DocKind::Python => p.starts_with(&folder),
                 DocKind::Manifest => manifest && p.parent() == Some(&folder),
-                DocKind::Config => config && p.parent() == Some(&folder),
+                // default.cfg, and the instance configurations in the folder.
+                DocKind::Config => config && p.starts_with(&folder),
                 _ => false,
             },
             closed,
@@ -675,7 +689,7 @@ impl Backend {
                 if !is_on_disk(uri) || !folders.iter().any(|f| doc.path.starts_with(f)) {
                     continue;
                 }
-                let now = DocKind::detect(&doc.path, &disk);
+                let now = self.state.kind_of(&doc.path, &disk);
                 if now.is_none() && doc.kind.is_some() {
                     lost.push(uri.clone());
                 }
@@ -832,10 +846,25 @@ impl Backend {
     /// and those of the workspace (cleared where the scope is `open`).
     async fn recheck_all(&self) {
         self.forget_scans();
+        self.redetect_instance_configs();
         for uri in self.documents_where(|_, _| true, true) {
             self.publish(uri);
         }
         self.refresh_pulls().await;
+    }
+
+    /// The settings changed: which open `.cfg` files are instance
+    /// configurations (`instance-configs`) may have too.
+    fn redetect_instance_configs(&self) {
+        let disk = DiskFiles::unconfined();
+        let mut docs = lock(&self.state.docs);
+        for (uri, doc) in docs.iter_mut() {
+            if is_on_disk(uri) && doc.path.extension().is_some_and(|e| e == "cfg") {
+                doc.kind = self.state.kind_of(&doc.path, &disk);
+            }
+        }
+        drop(docs);
+        self.state.texts_changed();
     }
 
     /// A client that pulls diagnostics is told to pull them again.
@@ -1219,6 +1248,7 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             this.report_problems(problems).await;
             this.load_settings().await;
+            this.redetect_instance_configs();
             // Documents opened before the settings came are checked again
             // (nothing is sent for those whose diagnostics stay the same).
             this.refresh(None);
@@ -1236,7 +1266,7 @@ impl LanguageServer for Backend {
             let doc = params.text_document;
             let path = uri_path(&doc.uri);
             let kind = if is_on_disk(&doc.uri) {
-                DocKind::detect(&path, &DiskFiles::unconfined())
+                self.state.kind_of(&path, &DiskFiles::unconfined())
             } else {
                 DocKind::detect(&path, &NoFiles)
             };

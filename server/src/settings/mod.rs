@@ -27,7 +27,7 @@ pub const FILE_NAMES: [&str; 3] = [
 ];
 
 /// The keys of the configuration, in the order of docs/configuration.md.
-pub const KEYS: [&str; 7] = [
+pub const KEYS: [&str; 8] = [
     "select",
     "extend-select",
     "ignore",
@@ -35,6 +35,7 @@ pub const KEYS: [&str; 7] = [
     "severity",
     "exclude",
     "target-sps",
+    "instance-configs",
 ];
 
 /// A string of the file and where it is.
@@ -105,6 +106,12 @@ pub struct Settings {
     pub per_file_ignores: Vec<(Glob, Vec<Spanned>)>,
     pub severity: Vec<(Spanned, Level)>,
     pub exclude: Vec<Glob>,
+    /// Globs of the `.cfg` files checked as instance configurations of the
+    /// plugin folder they sit in (`instances/*.cfg`).
+    pub instance_configs: Vec<Glob>,
+    /// The `.cfg` files `check`'s command line names: instance
+    /// configurations too (absolute paths).
+    pub instance_paths: Vec<PathBuf>,
     pub target_sps: Vec<Spanned>,
     pub problems: Vec<Problem>,
     /// The keys of [`KEYS`] the file sets (for [`Settings::over`]).
@@ -344,10 +351,11 @@ fn read(table: &dyn TableLike, s: &mut Settings) {
                     }
                 }
             }
-            "exclude" => {
+            "exclude" | "instance-configs" => {
                 for g in strings(key, item, key_range, s).into_iter().flatten() {
                     match Glob::new(&g.text) {
-                        Ok(glob) => s.exclude.push(glob),
+                        Ok(glob) if key == "exclude" => s.exclude.push(glob),
+                        Ok(glob) => s.instance_configs.push(glob),
                         Err(why) => s.problems.push(Problem {
                             range: g.range,
                             kind: ProblemKind::InvalidGlob,
@@ -453,6 +461,7 @@ impl Settings {
                 "per-file-ignores" => self.per_file_ignores = editor.per_file_ignores.clone(),
                 "severity" => self.severity = editor.severity.clone(),
                 "exclude" => self.exclude = editor.exclude.clone(),
+                "instance-configs" => self.instance_configs = editor.instance_configs.clone(),
                 "target-sps" => self.target_sps = editor.target_sps.clone(),
                 _ => {}
             }
@@ -527,6 +536,16 @@ impl Settings {
             .map(|(_, l)| l)
     }
 
+    /// Whether `path` is an instance configuration: an `instance-configs`
+    /// glob matches it.
+    pub fn is_instance_config(&self, path: &Path) -> bool {
+        self.instance_paths.iter().any(|p| p == path)
+            || !self.instance_configs.is_empty()
+                && self
+                    .relative(path)
+                    .is_some_and(|rel| self.instance_configs.iter().any(|g| g.matches(&rel)))
+    }
+
     /// Whether `check` skips `path` (an `exclude` glob matches it or a
     /// folder it is in).
     pub fn excludes(&self, path: &Path) -> bool {
@@ -557,6 +576,9 @@ pub struct Overrides {
     /// The current folder: the root of the command line's globs when no
     /// file gives one.
     pub cwd: PathBuf,
+    /// The `.cfg` files named on the command line (absolute): checked as
+    /// instance configurations of their plugin.
+    pub instances: Vec<PathBuf>,
 }
 
 static OVERRIDES: std::sync::OnceLock<Overrides> = std::sync::OnceLock::new();
@@ -593,6 +615,7 @@ impl Overrides {
 
     /// `s` with what the command line sets.
     pub fn apply(&self, mut s: Settings) -> Settings {
+        s.instance_paths.clone_from(&self.instances);
         if self.is_empty() {
             return s;
         }
@@ -608,6 +631,7 @@ impl Overrides {
                     "per-file-ignores" => s.per_file_ignores = v.per_file_ignores.clone(),
                     "severity" => s.severity = v.severity.clone(),
                     "exclude" => s.exclude = v.exclude.clone(),
+                    "instance-configs" => s.instance_configs = v.instance_configs.clone(),
                     "target-sps" => s.target_sps = v.target_sps.clone(),
                     _ => {}
                 }
@@ -733,6 +757,17 @@ mod tests {
         assert!(s.enabled("config/x", Path::new("/p/new/default.cfg")));
         assert!(s.excludes(Path::new("/p/build/MANIFEST")));
         assert!(!s.excludes(Path::new("/p/src/MANIFEST")));
+    }
+
+    #[test]
+    fn instance_configs_are_relative_to_the_file() {
+        let s = settings("instance-configs = [\"instances/*.cfg\", \"prod.cfg\"]\n");
+        assert!(s.is_instance_config(Path::new("/p/instances/a.cfg")));
+        assert!(s.is_instance_config(Path::new("/p/plugin/prod.cfg")));
+        assert!(!s.is_instance_config(Path::new("/p/plugin/default.cfg")));
+        assert!(!s.is_instance_config(Path::new("/q/instances/a.cfg")));
+        let bad = settings("instance-configs = [\"a**\"]\n");
+        assert_eq!(bad.problems.len(), 1);
     }
 
     #[test]

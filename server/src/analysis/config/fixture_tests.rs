@@ -1202,3 +1202,61 @@ fn empty_not_none() {
         ^^^^^ warning[config/empty-not-none]: `token` is shipped set and empty, and the plugin tests what it reads with `is None` (`main.py:8`): configparser gives the empty string, never `None`, so that test never fires; comment the line out as `; token=<value>`
     "#]]);
 }
+
+#[test]
+fn an_instance_must_set_what_the_code_requires() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("okta", "api_key", required=True)
+                self.plugin_configuration.get("okta", "api_url", required=True)
+                self.plugin_configuration.get("okta", "org", required=True)
+                self.plugin_configuration.get("extra", "token", required=True)
+        //- default.cfg
+        [okta]
+        ; api_key=<key>
+        ; api_url=<url>
+        ; org=<org>
+        [extra]
+        ; token=<token>
+        //- sps-plugin-ls.toml
+        instance-configs = ["instances/*.cfg"]
+        //- instances/prod.cfg
+        [okta]
+        ^ error[config/required-missing]: the plugin requires `[extra] token` (`main.py:8` reads it with `required=True`), and this instance does not set it (a commented line sets nothing): the plugin fails with `RequiredConfigurationSettingNotFound`; set `token` in `[extra]` (empty range)
+         ^^^^ error[config/required-missing]: the plugin requires `[okta] api_key` (`main.py:5` reads it with `required=True`), and this instance does not set it (a commented line sets nothing): the plugin fails with `RequiredConfigurationSettingNotFound`; set `api_key` in `[okta]`
+        ; api_key=a-key
+        api_url=
+        ^^^^^^^ error[config/required-missing]: `api_url` is empty, and the plugin requires it (`main.py:6` reads it with `required=True`): `required=True` accepts the empty value, so the plugin fails later, at the service; fill it in
+        org=acme
+    "#]]);
+}
+
+#[test]
+fn a_trusted_ca_list_only_where_ca_certificates_are_read() {
+    check_diagnostics(expect![[r#"
+        //- plugin: aa
+        //- main.py
+        #!/usr/bin/env pluginwrapper3
+        from safeguard.sessions.plugin import AAPlugin
+        class Plugin(AAPlugin):
+            def do_authorize(self):
+                self.plugin_configuration.get("okta", "ca", required=True)
+                self.plugin_configuration.get_ca_certificate("okta", "ca_chain")
+        //- default.cfg
+        [okta]
+        ca=$[corp-cas]
+        ;  ^^^^^^^^^^^ warning[config/trusted-ca-list-elsewhere]: `$[<name>]` names a Trusted CA list only where CA certificates are read (`get_ca_certificate`, `[tls] ca_cert`); `main.py:5` reads it with `get`, so it gets `$[corp-cas]` as written
+        ca_chain=$[corp-cas]
+        [auth]
+        prompt=$[corp-cas]
+        ;      ^^^^^^^^^^^ warning[config/trusted-ca-list-elsewhere]: `$[<name>]` names a Trusted CA list only where CA certificates are read (`get_ca_certificate`, `[tls] ca_cert`); the SDK reads it, not as CA certificates, so it gets `$[corp-cas]` as written
+        [tls]
+         ^^^ warning[config/unread-section]: the SDK reads `[tls]` only in `RequestsTLS.from_config`, which this plugin never calls, and its own code never reads it: what the section sets does not happen; remove it, or make the code use `RequestsTLS.from_config`
+        ca_cert=$[corp-cas]
+    "#]]);
+}

@@ -19,6 +19,7 @@ mod services;
 /// For the editor's inlay hints: the code's default where default.cfg
 /// documents another.
 pub(crate) use code::default_differs;
+mod instance;
 mod interpolation;
 mod read;
 mod sdk;
@@ -76,16 +77,22 @@ pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
         code_reads::of_plugin(cx.files, &cx.plugin().folder)
     };
     let api = cx.plugin().api.as_ref().map(|(a, b, _, _)| (*a, *b));
+    // An instance configuration is what the plugin reads: its commented
+    // lines are comments, not documentation of the options.
+    let instance = cx.is_instance();
     sections(
         text,
         &ini,
         cx.plugin().sdk_type(),
         api,
         reads.as_deref(),
+        instance,
         &mut out,
     );
-    if let Some(reads) = &reads {
-        code::missing_required(text, &ini, reads, &mut out);
+    match &reads {
+        Some(reads) if instance => instance::required_missing(&ini, reads, &mut out),
+        Some(reads) => code::missing_required(text, &ini, reads, &mut out),
+        None => {}
     }
     out
 }
@@ -106,6 +113,7 @@ fn sections(
     plugin_type: Option<&str>,
     api: Option<(u64, u64)>,
     reads: Option<&Reads>,
+    instance: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     let store = Store::of(text, ini);
@@ -131,6 +139,7 @@ fn sections(
         let cx = Reading {
             reads,
             own: own.filter(|_| !unread),
+            instance,
         };
         for e in &s.entries {
             entry(text, s, spec, e, store, cx, out);
@@ -141,7 +150,9 @@ fn sections(
                 services::factory_section(s, reads, out);
             }
         }
-        templates(text, s, spec, store, cx, out);
+        if !instance {
+            templates(text, s, spec, store, cx, out);
+        }
         out.extend(traps::section_not_hostname(s));
     }
 }
@@ -153,6 +164,8 @@ struct Reading<'r> {
     reads: Option<&'r Reads>,
     /// The same, for a plugin section the code reads (or may read).
     own: Option<&'r Reads>,
+    /// The text is an instance configuration, not default.cfg.
+    instance: bool,
 }
 
 impl<'r> Reading<'r> {
@@ -205,20 +218,27 @@ fn entry(
             out.push(problem_diagnostic(p, e));
             value_reported = true;
         }
-        out.extend(code::empty_required(name, e, reads));
         out.extend(code::empty_not_none(name, e, reads));
-        out.extend(comments::comment_differs(
-            text,
-            s,
-            e.line,
-            name,
-            &e.name,
-            e.key_range,
-            reads,
-        ));
+        // An instance's empty required option is `config/required-missing`;
+        // its comments were copied from default.cfg, whose findings they are.
+        if !cx.instance {
+            out.extend(code::empty_required(name, e, reads));
+            out.extend(comments::comment_differs(
+                text,
+                s,
+                e.line,
+                name,
+                &e.name,
+                e.key_range,
+                reads,
+            ));
+        }
     }
     if !value_reported {
         out.extend(traps::inline_comment(text, e));
+    }
+    if let Some(name) = s.name() {
+        out.extend(values::trusted_ca_list_elsewhere(name, e, spec, cx.reads));
     }
     out.extend(traps::placeholder(e));
     traps::swallowed_lines(text, s, spec, e, out);

@@ -213,6 +213,47 @@ fn default_hint(opt: &OptionSpec) -> String {
         .map_or(String::new(), |d| format!(" (default `{d}`)"))
 }
 
+/// `$[name]` in the value of an option that is read, but not as CA
+/// certificates: only `get_ca_certificate` looks a Trusted CA list up, so
+/// every other getter gets the text as written.
+pub(crate) fn trusted_ca_list_elsewhere(
+    section: &str,
+    e: &Entry,
+    spec: Option<&SectionSpec>,
+    reads: Option<&Reads>,
+) -> Option<Diagnostic> {
+    if !dollar_bracket(&e.value) {
+        return None;
+    }
+    let sdk_opt = spec.and_then(|s| s.named_option(&e.name));
+    if sdk_opt.is_some_and(|o| o.trusted_ca_list) {
+        return None;
+    }
+    let code_reads: Vec<&crate::analysis::python::reads::Read> = reads
+        .map(|r| r.of(section, &e.name).collect())
+        .unwrap_or_default();
+    if code_reads
+        .iter()
+        .any(|r| r.getter == crate::analysis::python::reads::Getter::CaCertificate)
+    {
+        return None;
+    }
+    let by = match (code_reads.first(), sdk_opt) {
+        (Some(r), _) => format!("`{}` reads it with `{}`", r.place(), r.getter.method()),
+        (None, Some(_)) => "the SDK reads it, not as CA certificates".to_string(),
+        (None, None) => return None,
+    };
+    Some(Diagnostic::warning(
+        TRUSTED_CA_LIST_ELSEWHERE,
+        e.value_range,
+        format!(
+            "`$[<name>]` names a Trusted CA list only where CA certificates are read \
+             (`get_ca_certificate`, `[tls] ca_cert`); {by}, so it gets `{}` as written",
+            short(&e.value)
+        ),
+    ))
+}
+
 /// `$[name]` anywhere in the value (the SDK's `\$\[(.*)\]`).
 fn dollar_bracket(v: &str) -> bool {
     v.find("$[").is_some_and(|p| v[p + 2..].contains(']'))

@@ -157,6 +157,56 @@ fn rename_an_option_from_default_cfg() {
     );
 }
 
+/// Renaming an option from an instance configuration (`instance-configs`):
+/// the instance configurations, default.cfg and the code's reads.
+#[test]
+fn rename_an_option_from_an_instance_configuration() {
+    let fixture = format!(
+        "{PLUGIN}\n//- sps-plugin-ls.toml\ninstance-configs = [\"instances/*.cfg\"]\n\
+         //- instances/prod.cfg\n[my_plugin]\ntime$0out=30\n//- instances/test.cfg\n[my_plugin]\ntimeout=5\n"
+    );
+    crate::fixture::check_rename(
+        &fixture,
+        "time_limit",
+        expect![[r#"
+        //- default.cfg
+        [my_plugin]
+        ; time_limit=15
+        url=https://example.com
+
+        //- instances/prod.cfg
+        [my_plugin]
+        time_limit=30
+        //- instances/test.cfg
+        [my_plugin]
+        time_limit=5
+        //- lib/client.py
+        class Client:
+            @classmethod
+            def from_config(cls, plugin_configuration, section="my_plugin"):
+                return cls(plugin_configuration.getint(section, "time_limit"), plugin_configuration.get(section, "url"))
+        //- lib/plugin.py
+        from safeguard.sessions.plugin import AAPlugin
+        from .client import Client
+
+        SECTION = "my_plugin"
+
+
+        class Plugin(AAPlugin):
+            def do_authenticate(self):
+                timeout = self.plugin_configuration.getint(SECTION, "time_limit", default=15)
+                return Client.from_config(self.plugin_configuration).call(timeout)
+
+            def authorize(self, session_id, cookie, session_cookie, **kwargs):
+                return self.plugin_configuration.get("my_plugin", "url")
+
+
+        def helper():
+            pass
+    "#]],
+    );
+}
+
 /// Renaming a section from a read in the code: the header, the literal of
 /// the call, the module constant and the parameter's default that other
 /// reads take it from.

@@ -61,13 +61,17 @@ pub fn at(text: &str, offset: usize, cx: &Context) -> Option<ConfigName> {
 }
 
 /// Every place the plugin names `name`: the configuration files first
-/// (`default.cfg`, `default.cfg.plugin`), then the code's reads in the
-/// order of its files.
+/// (`default.cfg`, `default.cfg.plugin`, the instance configurations that
+/// `instance-configs` names), then the code's reads in the order of its
+/// files.
 pub fn occurrences(name: &ConfigName, cx: &Context) -> Vec<Target> {
     let folder = cx.plugin().folder.clone();
     let mut out = Vec::new();
-    for file in ["default.cfg", "default.cfg.plugin"] {
-        let path = folder.join(file);
+    let configs = ["default.cfg", "default.cfg.plugin"]
+        .into_iter()
+        .map(|file| folder.join(file))
+        .chain(cx.plugin().instance_configs(cx.files, cx.settings()));
+    for path in configs {
         let Some(text) = cx.files.read(&path) else {
             continue;
         };
