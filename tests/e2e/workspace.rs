@@ -427,6 +427,76 @@ fn a_workspace_pull_clears_a_file_deleted_since_the_last_one() {
     assert_eq!(server.shutdown(), 0);
 }
 
+/// As VS Code does it: a file opened, pulled, closed (a last document pull,
+/// then the workspace's), then deleted with no file event (a watcher can
+/// miss one): the next workspace pull clears it all the same, because a
+/// closed file's result is kept only while its file is as it was.
+#[test]
+fn a_closed_file_deleted_without_a_file_event_is_cleared_by_the_next_pull() {
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", MAIN_PY),
+        ("lib/__init__.py", ""),
+        ("lib/broken.py", "def f(:\n"),
+    ]);
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&plugin.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    let b = server.open(&plugin.path("lib/broken.py"), "def f(:\n");
+    let doc_pull = |server: &mut Server| {
+        server
+            .request(
+                "textDocument/diagnostic",
+                json!({ "textDocument": { "uri": b } }),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        codes(doc_pull(&mut server)["items"].as_array().unwrap())[0],
+        "python/syntax-error"
+    );
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": b } }),
+    );
+    assert_eq!(
+        codes(doc_pull(&mut server)["items"].as_array().unwrap())[0],
+        "python/syntax-error"
+    );
+    let ws = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    let previous: Vec<Value> = ws["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
+        .collect();
+    assert!(ws.to_string().contains("broken.py"), "{ws}");
+
+    std::fs::remove_file(plugin.path("lib/broken.py")).unwrap();
+    let ws = server
+        .request(
+            "workspace/diagnostic",
+            json!({ "previousResultIds": previous }),
+        )
+        .unwrap();
+    let gone: Vec<&Value> = ws["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["uri"] == b)
+        .collect();
+    assert_eq!(gone.len(), 1, "{ws}");
+    assert_eq!(gone[0]["kind"], "full", "{ws}");
+    assert_eq!(gone[0]["items"], json!([]));
+    assert_eq!(server.shutdown(), 0);
+}
+
 /// The workspace pull goes plugin by plugin, the plugins sharing the cores:
 /// what it reports for each document is what that document's own pull
 /// reports, and the reports come in the order of their URIs.

@@ -879,7 +879,12 @@ uiTest('a plugin .py with a syntax error: python/syntax-error (issue 12)', async
 // panel with it, under pull diagnostics too.
 
 uiTest('renaming an option in default.cfg renames it in the .py that reads it (issue 26)', async () => {
-  await runCommand('View: Close Editor'); // broken.py, unmodified
+  // Closed first: an open document is the editor's text, whose findings
+  // stay while it is open, whatever the disk holds.
+  const brokenTab = page.locator('.tabs-container .tab', { hasText: 'broken.py' });
+  // A middle click closes that tab (broken.py is unmodified: no question).
+  await brokenTab.first().click({ button: 'middle' });
+  await brokenTab.first().waitFor({ state: 'detached' });
   fs.unlinkSync(path.join(pluginDir, 'lib/broken.py'));
   await until('python/syntax-error gone with broken.py', async () =>
     !(await problemRows()).some((r) => r.includes('python/syntax-error')),

@@ -88,6 +88,11 @@ struct Pulled {
     open: bool,
     generation: u64,
     result_id: String,
+    /// For a closed document: the stamp of the file analysed. The result
+    /// stands only while the file is as it was: a watcher can miss an event
+    /// (a file deleted in a folder made after the start), and a deleted
+    /// file's findings would then stay in the editor.
+    stamp: Option<u64>,
 }
 
 /// Re-checks asked for and not yet started. A document has at most one
@@ -1080,12 +1085,33 @@ async fn pull(
 ) -> Result<(Option<i32>, PullReport)> {
     let version = lock(&state.docs).get(uri).map(|d| d.version);
     let open = version.is_some();
-    let generation = state.generation_of(open);
-    if let Some(p) = lock(&state.pulled).get(uri) {
-        if p.open == open && p.generation == generation && previous == Some(p.result_id.as_str()) {
-            return Ok((version, PullReport::Unchanged(p.result_id.clone())));
+    let stamp = (!open)
+        .then(|| DiskFiles::unconfined().stamp(&uri_path(uri)))
+        .flatten();
+    if !open && stamp.is_none() {
+        // No such file (any more): nothing to report.
+        lock(&state.pulled).remove(uri);
+        return Ok((None, PullReport::Full(None, Vec::new())));
+    }
+    let kept = lock(&state.pulled).get(uri).map(|p| {
+        (
+            p.open == open && p.stamp == stamp,
+            p.generation,
+            p.result_id.clone(),
+        )
+    });
+    if let Some((same_file, kept_generation, result_id)) = kept {
+        if !same_file && !open {
+            // The file changed with no event for it: what was computed from
+            // the disk is stale, not only this document's result.
+            state.disk_changed();
+        }
+        let generation = state.generation_of(open);
+        if same_file && kept_generation == generation && previous == Some(result_id.as_str()) {
+            return Ok((version, PullReport::Unchanged(result_id)));
         }
     }
+    let generation = state.generation_of(open);
     let Some(snapshot) = state.snapshot(uri).or_else(|| state.disk_snapshot(uri)) else {
         return Ok((version, PullReport::Full(None, Vec::new())));
     };
@@ -1107,6 +1133,7 @@ async fn pull(
             open,
             generation,
             result_id: id,
+            stamp,
         },
     );
     Ok((version, report))
