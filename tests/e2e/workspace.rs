@@ -3,6 +3,7 @@
 //! diagnostics of closed files (`diagnostics.scope`); pull diagnostics with
 //! result ids; fix all; methods the server does not offer.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -494,6 +495,76 @@ fn a_closed_file_deleted_without_a_file_event_is_cleared_by_the_next_pull() {
     assert_eq!(gone.len(), 1, "{ws}");
     assert_eq!(gone[0]["kind"], "full", "{ws}");
     assert_eq!(gone[0]["items"], json!([]));
+    assert_eq!(server.shutdown(), 0);
+}
+
+/// VS Code's whole sequence for a module made after the start: created
+/// with no file event, opened, pulled, closed (a last document pull), then
+/// deleted with no file event; its findings must leave with it.
+#[test]
+fn a_module_made_after_the_start_opened_closed_and_deleted_is_cleared() {
+    let plugin = Plugin::new(&[("MANIFEST", GOOD_MANIFEST), ("main.py", MAIN_PY)]);
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(&plugin.dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    let mut previous: HashMap<String, Value> = HashMap::new();
+    let mut workspace_pull = |server: &mut Server| {
+        let ids: Vec<Value> = previous
+            .iter()
+            .map(|(u, id)| json!({ "uri": u, "value": id }))
+            .collect();
+        let ws = server
+            .request("workspace/diagnostic", json!({ "previousResultIds": ids }))
+            .unwrap();
+        for i in ws["items"].as_array().unwrap() {
+            let u = i["uri"].as_str().unwrap().to_string();
+            match &i["resultId"] {
+                Value::Null => previous.remove(&u),
+                id => previous.insert(u, id.clone()),
+            };
+        }
+        ws
+    };
+    workspace_pull(&mut server);
+    std::fs::create_dir(plugin.path("lib")).unwrap();
+    std::fs::write(plugin.path("lib/__init__.py"), "").unwrap();
+    std::fs::write(plugin.path("lib/broken.py"), "def f(:\n").unwrap();
+    let b = server.open(&plugin.path("lib/broken.py"), "def f(:\n");
+    let doc_pull = |server: &mut Server| {
+        server
+            .request(
+                "textDocument/diagnostic",
+                json!({ "textDocument": { "uri": b } }),
+            )
+            .unwrap()
+    };
+    assert!(!doc_pull(&mut server)["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let ws = workspace_pull(&mut server);
+    assert!(ws.to_string().contains("broken.py"), "{ws}");
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": b } }),
+    );
+    doc_pull(&mut server);
+    workspace_pull(&mut server);
+    std::fs::remove_file(plugin.path("lib/broken.py")).unwrap();
+    let ws = workspace_pull(&mut server);
+    let last: Vec<&Value> = ws["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["uri"] == b)
+        .collect();
+    assert_eq!(last.len(), 1, "{ws}");
+    assert_eq!(last[0]["kind"], "full", "{ws}");
+    assert_eq!(last[0]["items"], json!([]), "{ws}");
     assert_eq!(server.shutdown(), 0);
 }
 

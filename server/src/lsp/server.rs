@@ -1407,11 +1407,25 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         guard_notification("textDocument/didClose", async {
             let uri = params.text_document.uri;
-            let path = {
+            let closed = {
                 let mut docs = lock(&self.state.docs);
-                docs.remove(&uri).map(|d| d.path)
+                docs.remove(&uri).map(|d| (d.path, d.kind))
             };
             self.state.texts_changed();
+            // A plugin's file made after the workspace was listed, with no
+            // file event for it (a watcher can miss one), stays in the
+            // workspace once closed, as the listing would have it: its
+            // findings then come from the disk, and leave with the file.
+            if let Some((path, Some(kind))) = &closed {
+                // A regular file, not a link: the disk is read only inside.
+                let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+                if is_on_disk(&uri) && regular {
+                    lock(&self.state.workspace_docs)
+                        .entry(uri.clone())
+                        .or_insert_with(|| (path.clone(), *kind));
+                }
+            }
+            let path = closed.map(|(p, _)| p);
             let from_disk = lock(&self.state.workspace_docs)
                 .get(&uri)
                 .is_some_and(|(p, _)| self.state.scope(p) == Scope::Workspace);
