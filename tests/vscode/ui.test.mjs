@@ -918,9 +918,8 @@ uiTest('renaming an option in default.cfg renames it in the .py that reads it (i
   await until('the rename box to offer `greeting`', async () =>
     (await box.first().inputValue()) === 'greeting',
   );
-  await page.keyboard.press(`${mod}+a`);
-  await page.keyboard.type('salutation');
-  await page.keyboard.press('Enter');
+  await box.first().fill('salutation');
+  await box.first().press('Enter');
   await until('default.cfg to read salutation=hi', async () =>
     (await editorText()).includes('salutation=hi'),
   );
