@@ -1,0 +1,10 @@
+//! The notifications that change the server's state, one file each; the
+//! `LanguageServer` impl in `server.rs` hands each to its file.
+
+mod did_change;
+mod did_change_configuration;
+mod did_change_watched_files;
+mod did_change_workspace_folders;
+mod did_close;
+mod did_open;
+mod did_save;
