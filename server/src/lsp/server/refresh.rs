@@ -1,0 +1,254 @@
+//! What an edit or a file event makes the server check again: the open
+//! documents, a plugin's code or configuration, a kind of document in some
+//! folders; and the publication queue they feed.
+
+use super::*;
+
+impl Backend {
+    pub(super) fn encoding(&self) -> Encoding {
+        self.state.encoding()
+    }
+
+    /// Runs a request handler on a snapshot of the document it names.
+    pub(super) async fn request<T: Send + 'static>(
+        &self,
+        method: &'static str,
+        uri: &Uri,
+        f: impl FnOnce(&RequestSnapshot) -> Result<Option<T>> + Send + 'static,
+    ) -> Result<Option<T>> {
+        let Some(snapshot) = self.state.snapshot(uri) else {
+            return Ok(None);
+        };
+        guard(method, move || f(&snapshot)).await
+    }
+
+    /// Re-checks the documents in `dirs` (all of them when `None`), the
+    /// workspace's closed ones too, and publishes their diagnostics: for
+    /// changes on disk.
+    pub(super) fn refresh(&self, dirs: Option<&HashSet<PathBuf>>) {
+        self.refresh_where(dirs, |_| true, true);
+    }
+
+    /// Re-checks the open documents in `dirs`: for a change of an open
+    /// document's text, which the closed ones see when it is saved (a
+    /// keystroke re-checks no closed file).
+    pub(super) fn refresh_open(&self, dirs: &HashSet<PathBuf>) {
+        self.refresh_where(Some(dirs), |_| true, false);
+    }
+
+    /// Re-checks the open documents of one kind in `dirs`.
+    pub(super) fn refresh_kind(&self, dirs: &HashSet<PathBuf>, kind: DocKind) {
+        self.refresh_where(Some(dirs), |k| k == kind, false);
+    }
+
+    pub(super) fn refresh_where(
+        &self,
+        dirs: Option<&HashSet<PathBuf>>,
+        wanted: impl Fn(DocKind) -> bool,
+        closed: bool,
+    ) {
+        let in_dirs =
+            |p: &Path| dirs.is_none_or(|dirs| p.parent().is_some_and(|p| dirs.contains(p)));
+        let uris = self.documents_where(|p, k| wanted(k) && in_dirs(p), closed);
+        for uri in uris {
+            self.publish(uri);
+        }
+    }
+
+    /// The open documents and, with `closed`, the workspace's closed ones
+    /// whose path and kind pass `keep`.
+    pub(super) fn documents_where(
+        &self,
+        keep: impl Fn(&Path, DocKind) -> bool,
+        closed: bool,
+    ) -> Vec<Uri> {
+        let mut uris: Vec<Uri> = {
+            let docs = lock(&self.state.docs);
+            docs.iter()
+                .filter(|(_, d)| d.kind.is_some_and(|k| keep(&d.path, k)))
+                .map(|(u, _)| u.clone())
+                .collect()
+        };
+        if !closed {
+            return uris;
+        }
+        let open: HashSet<Uri> = uris.iter().cloned().collect();
+        let closed: Vec<Uri> = lock(&self.state.workspace_docs)
+            .iter()
+            .filter(|(u, (p, k))| keep(p, *k) && !open.contains(*u))
+            .map(|(u, _)| u.clone())
+            .collect();
+        uris.extend(closed);
+        uris
+    }
+
+    /// Asks for a document to be checked again and its diagnostics
+    /// published; requests made before the check starts are one check.
+    /// A client that pulls diagnostics gets none pushed.
+    pub(super) fn publish(&self, uri: Uri) {
+        if let Some(check) = self.queue_check(uri) {
+            tokio::spawn(check);
+        }
+    }
+
+    /// Queues a check of `uri`; the task to run, unless one is queued
+    /// already (which then does it).
+    pub(super) fn queue_check(
+        &self,
+        uri: Uri,
+    ) -> Option<impl Future<Output = ()> + Send + 'static> {
+        if self.state.caps().pull {
+            // The client pulls; the change that asked for this was counted.
+            return None;
+        }
+        let start = {
+            let mut q = lock(&self.state.queue);
+            q.tickets += 1;
+            let ticket = q.tickets;
+            q.wanted.insert(uri.clone(), ticket);
+            q.queued.insert(uri.clone())
+        };
+        let state = self.state.clone();
+        start.then(|| check_and_publish(state, uri))
+    }
+
+    pub(super) fn has_open_config_beside(docs: &HashMap<Uri, Document>, manifest: &Path) -> bool {
+        docs.values()
+            .any(|d| d.kind == Some(DocKind::Config) && d.path.parent() == manifest.parent())
+    }
+
+    /// Reads the plugin type of an open MANIFEST; true when it changed.
+    pub(super) fn update_plugin_type(docs: &mut HashMap<Uri, Document>, uri: &Uri) -> bool {
+        let Some(doc) = docs.get_mut(uri) else {
+            return false;
+        };
+        let now =
+            crate::analysis::plugin::Plugin::from_manifest(PathBuf::new(), &doc.snapshot().text)
+                .plugin_type;
+        let changed = now != doc.plugin_type;
+        doc.plugin_type = now;
+        changed
+    }
+
+    /// Re-checks the open `.py` documents of the plugin around `path` (the
+    /// plugin folder is the nearest above holding a MANIFEST), and with
+    /// `manifest` its open MANIFEST and the changed document itself too.
+    pub(super) fn refresh_plugin_code(&self, path: &Path, manifest: bool) {
+        self.refresh_plugin(path, manifest, false, false);
+    }
+
+    /// The plugin's code and its `.cfg` files after a keystroke in one of
+    /// its `.py` files: what the code reads is checked in default.cfg.
+    pub(super) fn refresh_after_code_edit(&self, path: &Path) {
+        self.refresh_plugin(path, true, true, false);
+    }
+
+    /// The same for open and closed documents, for a saved file.
+    pub(super) fn refresh_plugin(&self, path: &Path, manifest: bool, config: bool, closed: bool) {
+        let folder = crate::analysis::plugin::folder_of(path, &DiskFiles::unconfined())
+            .or_else(|| path.parent().map(Path::to_path_buf));
+        let Some(folder) = folder else { return };
+        let uris = self.documents_where(
+            |p, k| match k {
+                DocKind::Python => p.starts_with(&folder),
+                DocKind::Manifest => manifest && p.parent() == Some(&folder),
+                // default.cfg, and the instance configurations in the folder.
+                DocKind::Config => config && p.starts_with(&folder),
+                _ => false,
+            },
+            closed,
+        );
+        for uri in uris {
+            self.publish(uri);
+        }
+    }
+
+    /// A MANIFEST made or deleted changes which open files are a plugin's
+    /// (the client sends every `.py` and `.cfg`): their kinds are found
+    /// again, a file that is no longer a plugin's has its diagnostics
+    /// cleared, and the plugins' documents are checked again.
+    pub(super) async fn redetect_kinds(&self, manifests: &[PathBuf]) {
+        let folders: Vec<&Path> = manifests.iter().filter_map(|m| m.parent()).collect();
+        let lost: Vec<Uri> = {
+            let disk = DiskFiles::unconfined();
+            let mut docs = lock(&self.state.docs);
+            let mut lost = Vec::new();
+            for (uri, doc) in docs.iter_mut() {
+                if !is_on_disk(uri) || !folders.iter().any(|f| doc.path.starts_with(f)) {
+                    continue;
+                }
+                let now = self.state.kind_of(&doc.path, &disk);
+                if now.is_none() && doc.kind.is_some() {
+                    lost.push(uri.clone());
+                }
+                doc.kind = now;
+            }
+            lost
+        };
+        self.state.texts_changed();
+        if !lost.is_empty() {
+            let mut published = self.state.published.lock().await;
+            for uri in lost {
+                if published.remove(&uri).is_some() {
+                    self.state.publish_serialised(&uri, "[]", None).await;
+                }
+            }
+        }
+        for manifest in manifests {
+            self.refresh_plugin(manifest, true, true, true);
+        }
+    }
+
+    /// Forgets the folder walks: files changed on disk.
+    pub(super) fn forget_scans(&self) {
+        lock(&self.state.scans).clear();
+        // Parsed configuration files too: their stamps would tell, but a
+        // watched-file event is the editor's word that files changed.
+        crate::settings::forget();
+        self.state.disk_changed();
+    }
+
+    pub(super) fn changed_dirs(paths: impl IntoIterator<Item = PathBuf>) -> HashSet<PathBuf> {
+        paths
+            .into_iter()
+            .filter_map(|p| p.parent().map(Path::to_path_buf))
+            .collect()
+    }
+
+    /// Asks the client to watch plugin files. The request is sent from its
+    /// own task: a client that never answers must not hold up `exit`.
+    pub(super) fn register_watchers(&self) {
+        if !self.state.watching.load(Ordering::SeqCst) {
+            return;
+        }
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: [
+                "**/MANIFEST",
+                "**/*.py",
+                "**/*.cfg",
+                "**/*.cfg.plugin",
+                "**/__init__.py",
+                "**/sps-plugin-ls.toml",
+                "**/.sps-plugin-ls.toml",
+                "**/pyproject.toml",
+            ]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.into()),
+                kind: None,
+            })
+            .collect(),
+        };
+        let registration = Registration {
+            id: "sps-plugin-ls-watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if let Err(e) = client.register_capability(vec![registration]).await {
+                tracing::warn!("client refused file watchers: {e}");
+            }
+        });
+    }
+}
