@@ -1,0 +1,323 @@
+//! The resolver behind [`super::of_code`]: per-file look-up tables, which
+//! functions a call may run, which parameters receive the configuration;
+//! the values and the reads themselves in [`getters`].
+
+use super::*;
+
+mod getters;
+
+/// Deepest chain of calls a parameter's value is followed through.
+pub(super) const MAX_DEPTH: usize = 4;
+
+/// What the resolver looks up by name, indexed once per file so that each
+/// look-up is a hash (a scan of every function or constant per read made
+/// 20,000 reads take 16-29 s).
+#[derive(Default)]
+pub(super) struct FileTables {
+    /// The last function of each (class, enclosing functions, name), by
+    /// the hash of the three ([`fn_key`]).
+    functions: HashMap<u64, usize>,
+    /// The last module constant of each name.
+    constants: HashMap<String, usize>,
+    /// The last class constant of each (class, name).
+    class_constants: HashMap<(String, String), usize>,
+    /// The calls in each class's `__init__` of a two-part `….__init__`.
+    init_calls: HashMap<String, Vec<usize>>,
+    /// Byte offsets where lines start.
+    line_starts: Vec<usize>,
+}
+
+pub(super) fn fn_key(class: Option<&str>, functions: &[String], name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    (class, functions, name).hash(&mut h);
+    h.finish()
+}
+
+pub(super) struct Resolver<'c> {
+    code: &'c PluginCode,
+    /// (file, function, parameter) that receive the configuration.
+    marks: HashSet<(usize, usize, usize)>,
+    tables: Vec<FileTables>,
+    /// Per file, per call of `reads.calls`: the functions it may run.
+    callees: Vec<Vec<Vec<(FnId, usize)>>>,
+    /// Per function: the calls that may run it (file, call, offset).
+    callers: HashMap<FnId, Vec<(usize, usize, usize)>>,
+}
+
+/// A function: (file, index into its `functions`).
+pub(super) type FnId = (usize, usize);
+
+impl<'c> Resolver<'c> {
+    pub(super) fn new(code: &'c PluginCode) -> Self {
+        let tables = code
+            .files
+            .iter()
+            .map(|file| {
+                let reads = &file.index.reads;
+                let mut t = FileTables::default();
+                for (i, d) in reads.functions.iter().enumerate() {
+                    t.functions.insert(
+                        fn_key(d.scope.class.as_deref(), &d.scope.functions, &d.name),
+                        i,
+                    );
+                }
+                for (i, (n, _)) in reads.constants.iter().enumerate() {
+                    t.constants.insert(n.clone(), i);
+                }
+                for (i, (k, n, _)) in reads.class_constants.iter().enumerate() {
+                    t.class_constants.insert((k.clone(), n.clone()), i);
+                }
+                for (i, call) in reads.calls.iter().enumerate() {
+                    if let Some(class) = &call.scope.class {
+                        if call.scope.functions == ["__init__"]
+                            && call.callee.last().is_some_and(|m| m == "__init__")
+                            && call.callee.len() == 2
+                        {
+                            t.init_calls.entry(class.clone()).or_default().push(i);
+                        }
+                    }
+                }
+                t.line_starts = std::iter::once(0)
+                    .chain(memchr::memchr_iter(b'\n', file.text.as_bytes()).map(|i| i + 1))
+                    .collect();
+                t
+            })
+            .collect();
+        let mut r = Resolver {
+            code,
+            marks: HashSet::new(),
+            tables,
+            callees: Vec::new(),
+            callers: HashMap::new(),
+        };
+        let mut callees = Vec::with_capacity(code.files.len());
+        for (f, file) in code.files.iter().enumerate() {
+            let per_call: Vec<Vec<(FnId, usize)>> = file
+                .index
+                .reads
+                .calls
+                .iter()
+                .map(|c| r.find_callees(f, c))
+                .collect();
+            for (ci, targets) in per_call.iter().enumerate() {
+                for (k, (id, offset)) in targets.iter().enumerate() {
+                    if targets[..k].iter().any(|(t, _)| t == id) {
+                        continue;
+                    }
+                    r.callers.entry(*id).or_default().push((f, ci, *offset));
+                }
+            }
+            callees.push(per_call);
+        }
+        r.callees = callees;
+        r
+    }
+
+    pub(super) fn functions(&self, file: usize) -> &'c [FnDef] {
+        &self.code.files[file].index.reads.functions
+    }
+
+    /// The last function `name` defined in `class` inside `functions`.
+    pub(super) fn find_fn(
+        &self,
+        file: usize,
+        class: Option<&str>,
+        functions: &[String],
+        name: &str,
+    ) -> Option<usize> {
+        let i = *self.tables[file]
+            .functions
+            .get(&fn_key(class, functions, name))?;
+        let d = &self.functions(file)[i];
+        if d.scope.class.as_deref() == class && d.scope.functions == functions && d.name == name {
+            return Some(i);
+        }
+        // Two keys with one hash: the scan.
+        self.functions(file).iter().rposition(|d| {
+            d.scope.class.as_deref() == class && d.scope.functions == functions && d.name == name
+        })
+    }
+
+    /// 1-based line of a byte offset in a file.
+    pub(super) fn line_of(&self, file: usize, offset: usize) -> usize {
+        self.tables[file]
+            .line_starts
+            .partition_point(|s| *s <= offset)
+            .max(1)
+    }
+
+    /// The functions whose bodies enclose `scope`, outermost first.
+    pub(super) fn enclosing(&self, file: usize, scope: &Scope) -> Vec<FnId> {
+        let mut out = Vec::new();
+        let mut prefix: Vec<String> = Vec::new();
+        for name in &scope.functions {
+            let found = self.find_fn(file, scope.class.as_deref(), &prefix, name);
+            match found {
+                Some(i) => out.push((file, i)),
+                None => break,
+            }
+            prefix.push(name.clone());
+        }
+        out
+    }
+
+    /// The parameter `name` of the innermost function around `scope` that
+    /// has one.
+    pub(super) fn parameter(
+        &self,
+        file: usize,
+        scope: &Scope,
+        name: &str,
+    ) -> Option<(FnId, usize)> {
+        self.enclosing(file, scope)
+            .into_iter()
+            .rev()
+            .find_map(|id| {
+                self.functions(id.0)[id.1]
+                    .params
+                    .iter()
+                    .position(|(p, _)| p == name)
+                    .map(|i| (id, i))
+            })
+    }
+
+    /// Whether a receiver holds the plugin's configuration.
+    pub(super) fn is_config(&self, file: usize, scope: &Scope, chain: &[String]) -> bool {
+        match chain {
+            [.., last] if chain.len() >= 2 => last == "plugin_configuration",
+            [name] => match self.parameter(file, scope, name) {
+                Some(((f, d), i)) => {
+                    self.marks.contains(&(f, d, i))
+                        || matches!(name.as_str(), "plugin_configuration" | "plugin_config")
+                }
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// The module-level class `name` in `file`.
+    pub(super) fn class_index(&self, file: usize, name: &str) -> Option<usize> {
+        self.code.files[file]
+            .index
+            .classes
+            .iter()
+            .rposition(|c| c.name == name)
+    }
+
+    /// Methods called `method` of the class and its bases in the plugin.
+    pub(super) fn methods(&self, file: usize, class: usize, method: &str) -> Vec<FnId> {
+        let (chain, _) = self.code.class_chain(file, class);
+        let mut out = Vec::new();
+        for (f, c) in chain {
+            let cname = &self.code.files[f].index.classes[c].name;
+            if let Some(i) = self.find_fn(f, Some(cname), &[], method) {
+                out.push((f, i));
+                break;
+            }
+        }
+        out
+    }
+
+    /// The functions the `i`th call of `reads.calls` in `file` may run.
+    pub(super) fn callees(&self, file: usize, i: usize) -> &[(FnId, usize)] {
+        &self.callees[file][i]
+    }
+
+    /// The functions a call may run, each with the number of leading
+    /// parameters the call does not pass (`self`, `cls`).
+    pub(super) fn find_callees(&self, file: usize, call: &Call) -> Vec<(FnId, usize)> {
+        let offset = |id: FnId| usize::from(self.functions(id.0)[id.1].binds_first());
+        let with_offsets = |ids: Vec<FnId>| ids.into_iter().map(|id| (id, offset(id))).collect();
+        let Some((method, prefix)) = call.callee.split_last() else {
+            return Vec::new();
+        };
+        if prefix.is_empty() {
+            // A helper nested in an enclosing function, then the module's.
+            for id in self.enclosing(file, &call.scope).into_iter().rev() {
+                let d = &self.functions(id.0)[id.1];
+                let inner = d.body_scope();
+                if let Some(i) =
+                    self.find_fn(file, inner.class.as_deref(), &inner.functions, method)
+                {
+                    return vec![((file, i), 0)];
+                }
+            }
+            return match self.code.resolve_name(file, method) {
+                Resolved::Class(f, c) => with_offsets(self.methods(f, c, "__init__")),
+                Resolved::Other(f) => self
+                    .find_fn(f, None, &[], method)
+                    .map(|i| vec![((f, i), 0)])
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+        }
+        if matches!(prefix, [s] if s == "self" || s == "cls") {
+            let Some(class) = call
+                .scope
+                .class
+                .as_deref()
+                .and_then(|c| self.class_index(file, c))
+            else {
+                return Vec::new();
+            };
+            return with_offsets(self.methods(file, class, method));
+        }
+        match self.code.resolve_dotted(file, &prefix.join(".")) {
+            Resolved::Class(f, c) => with_offsets(self.methods(f, c, method)),
+            Resolved::Module(f) => self
+                .find_fn(f, None, &[], method)
+                .map(|i| vec![((f, i), 0)])
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Marks, to a fixed point, the parameters that receive the
+    /// configuration object.
+    pub(super) fn mark_config_parameters(&mut self) {
+        for _ in 0..16 {
+            let mut new = Vec::new();
+            for (f, file) in self.code.files.iter().enumerate() {
+                for (ci, c) in file.index.reads.calls.iter().enumerate() {
+                    let passes: Vec<(Option<usize>, Option<&str>)> = c
+                        .args
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, a)| matches!(a, Arg::Ref(ch) if self.is_config(f, &c.scope, ch)))
+                        .map(|(i, _)| (Some(i), None))
+                        .chain(
+                            c.keywords
+                                .iter()
+                                .filter(|(_, a, _)| matches!(a, Arg::Ref(ch) if self.is_config(f, &c.scope, ch)))
+                                .map(|(k, _, _)| (None, Some(k.as_str()))),
+                        )
+                        .collect();
+                    if passes.is_empty() {
+                        continue;
+                    }
+                    for &((tf, td), offset) in self.callees(f, ci) {
+                        let params = &self.functions(tf)[td].params;
+                        for (pos, kw) in &passes {
+                            let p = match (pos, kw) {
+                                (Some(i), _) => Some(i + offset).filter(|p| *p < params.len()),
+                                (_, Some(k)) => params.iter().position(|(n, _)| n == k),
+                                _ => None,
+                            };
+                            if let Some(p) = p {
+                                if !self.marks.contains(&(tf, td, p)) {
+                                    new.push((tf, td, p));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if new.is_empty() {
+                return;
+            }
+            self.marks.extend(new);
+        }
+    }
+}
