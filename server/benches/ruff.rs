@@ -28,9 +28,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::workspace::generate;
-use common::{bin, init_params, median, percentile, quick};
+use common::{bin, init_params, median, percentile, quick, Typing};
 use serde_json::{json, Value};
-use sps_lsp_client::{uri, Client};
+use sps_lsp_client::Client;
 
 const RUFF_VERSION: &str = "0.17.6";
 
@@ -184,63 +184,6 @@ fn collect_py(dir: &Path, out: &mut Vec<PathBuf>) {
         } else if p.extension().is_some_and(|x| x == "py") {
             out.push(p);
         }
-    }
-}
-
-/// One open document typed in: `x` at `at`, then deleted, in turn.
-struct Typing {
-    uri: String,
-    line: u32,
-    col: u32,
-    version: i64,
-}
-
-impl Typing {
-    fn open(lsp: &mut Client, path: &Path, language: &str, at: usize) -> Typing {
-        let text = std::fs::read_to_string(path).unwrap();
-        let u = uri(path);
-        lsp.notify(
-            "textDocument/didOpen",
-            json!({ "textDocument": { "uri": u, "languageId": language, "version": 1, "text": text } }),
-        );
-        lsp.wait_for(|m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u.as_str()
-        })
-        .expect("the opened file's diagnostics");
-        lsp.discard(Duration::from_millis(300));
-        let (line, col) = common::line_col(&text, at);
-        Typing {
-            uri: u,
-            line,
-            col,
-            version: 1,
-        }
-    }
-
-    fn keystroke(&mut self, lsp: &mut Client) -> Duration {
-        self.version += 1;
-        let (line, col, version) = (self.line, self.col, self.version);
-        let change = if version % 2 == 0 {
-            json!({ "range": { "start": { "line": line, "character": col }, "end": { "line": line, "character": col } }, "text": "x" })
-        } else {
-            json!({ "range": { "start": { "line": line, "character": col }, "end": { "line": line, "character": col + 1 } }, "text": "" })
-        };
-        let started = Instant::now();
-        lsp.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": self.uri, "version": version }, "contentChanges": [change] }),
-        );
-        // A server that leaves the version out is taken at its next
-        // publication of the file.
-        let (at, _) = lsp
-            .wait_for_timed(Duration::from_secs(30), |m| {
-                m["method"] == "textDocument/publishDiagnostics"
-                    && m["params"]["uri"] == self.uri.as_str()
-                    && (m["params"]["version"] == version || m["params"]["version"].is_null())
-            })
-            .expect("the edit's diagnostics");
-        lsp.take_read(|_| true);
-        at - started
     }
 }
 

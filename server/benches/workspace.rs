@@ -21,7 +21,7 @@
 
 mod common;
 
-use common::{bin, init_params, median, percentile, quick, repo};
+use common::{bin, init_params, median, percentile, quick, repo, Typing};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -246,70 +246,6 @@ fn bench_start(root: &Path) {
     lsp.finish();
 }
 
-/// One open document being typed in: `x` typed at `at`, then deleted.
-struct Typing {
-    uri: String,
-    line: u32,
-    col: u32,
-    version: i64,
-}
-
-impl Typing {
-    fn open(lsp: &mut Client, path: &Path, at: usize) -> Typing {
-        let text = std::fs::read_to_string(path).unwrap();
-        let u = uri(path);
-        lsp.notify(
-            "textDocument/didOpen",
-            json!({ "textDocument": { "uri": u, "languageId": "", "version": 1, "text": text } }),
-        );
-        lsp.wait_for(|m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == u.as_str()
-                && m["params"]["version"] == 1
-        });
-        let (line, col) = common::line_col(&text, at);
-        Typing {
-            uri: u,
-            line,
-            col,
-            version: 1,
-        }
-    }
-
-    /// One keystroke, timed from the change to its `publishDiagnostics`.
-    fn keystroke(&mut self, lsp: &mut Client) -> Duration {
-        self.version += 1;
-        let (line, col, version) = (self.line, self.col, self.version);
-        let change = if version % 2 == 0 {
-            json!({ "range": { "start": { "line": line, "character": col }, "end": { "line": line, "character": col } }, "text": "x" })
-        } else {
-            json!({ "range": { "start": { "line": line, "character": col }, "end": { "line": line, "character": col + 1 } }, "text": "" })
-        };
-        let started = Instant::now();
-        lsp.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": self.uri, "version": version }, "contentChanges": [change] }),
-        );
-        let (at, _) = lsp
-            .wait_for_timed(Duration::from_secs(30), |m| {
-                m["method"] == "textDocument/publishDiagnostics"
-                    && m["params"]["uri"] == self.uri.as_str()
-                    && m["params"]["version"] == version
-            })
-            .expect("the edit's diagnostics");
-        // Other files' publishes (the MANIFEST after a .py edit) are not ours.
-        lsp.take_read(|_| true);
-        at - started
-    }
-
-    fn close(self, lsp: &mut Client) {
-        lsp.notify(
-            "textDocument/didClose",
-            json!({ "textDocument": { "uri": self.uri } }),
-        );
-    }
-}
-
 /// Both servers run at once and take turns, keystroke by keystroke, so that
 /// whatever else the machine does falls on both alike.
 fn bench_keystrokes(one: &Path, many: &Path) {
@@ -346,7 +282,7 @@ fn bench_keystrokes(one: &Path, many: &Path) {
         let at = common::end_of_line_with(&text, needle, 0);
         let mut typing: Vec<Typing> = servers
             .iter_mut()
-            .map(|(lsp, root)| Typing::open(lsp, &root.join("plugin-000").join(file), at))
+            .map(|(lsp, root)| Typing::open(lsp, &root.join("plugin-000").join(file), "", at))
             .collect();
         let mut times = [Vec::with_capacity(edits), Vec::with_capacity(edits)];
         for _ in 0..edits {
