@@ -368,6 +368,31 @@ fn pull_diagnostics_with_result_ids() {
     assert_eq!(server.shutdown(), 0);
 }
 
+/// A server started on `dir` with a client that pulls diagnostics.
+fn pull_server(dir: &std::path::Path) -> Server {
+    let mut server = Server::spawn();
+    server.initialize_full(
+        &["utf-16"],
+        Some(dir),
+        serde_json::from_str(PULL).unwrap(),
+        Value::Null,
+    );
+    server
+}
+
+/// The workspace report `ws` clears `uri`: one full report of it, empty.
+fn assert_cleared(ws: &Value, uri: &str) {
+    let reports: Vec<&Value> = ws["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["uri"] == uri)
+        .collect();
+    assert_eq!(reports.len(), 1, "{ws}");
+    assert_eq!(reports[0]["kind"], "full", "{ws}");
+    assert_eq!(reports[0]["items"], json!([]), "{ws}");
+}
+
 /// A deleted file's diagnostics leave the editor under pull too: the next
 /// workspace pull reports an empty list for every file the client still
 /// holds a result for and the workspace no longer has (VS Code keeps a
@@ -380,13 +405,7 @@ fn a_workspace_pull_clears_a_file_deleted_since_the_last_one() {
         ("lib/__init__.py", ""),
         ("lib/broken.py", "def f(:\n"),
     ]);
-    let mut server = Server::spawn();
-    server.initialize_full(
-        &["utf-16"],
-        Some(&plugin.dir),
-        serde_json::from_str(PULL).unwrap(),
-        Value::Null,
-    );
+    let mut server = pull_server(&plugin.dir);
     let ws = server
         .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
         .unwrap();
@@ -416,15 +435,7 @@ fn a_workspace_pull_clears_a_file_deleted_since_the_last_one() {
             json!({ "previousResultIds": previous }),
         )
         .unwrap();
-    let gone: Vec<&Value> = ws["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["uri"] == b)
-        .collect();
-    assert_eq!(gone.len(), 1, "{ws}");
-    assert_eq!(gone[0]["kind"], "full");
-    assert_eq!(gone[0]["items"], json!([]));
+    assert_cleared(&ws, &b);
     assert_eq!(server.shutdown(), 0);
 }
 
@@ -440,13 +451,7 @@ fn a_closed_file_deleted_without_a_file_event_is_cleared_by_the_next_pull() {
         ("lib/__init__.py", ""),
         ("lib/broken.py", "def f(:\n"),
     ]);
-    let mut server = Server::spawn();
-    server.initialize_full(
-        &["utf-16"],
-        Some(&plugin.dir),
-        serde_json::from_str(PULL).unwrap(),
-        Value::Null,
-    );
+    let mut server = pull_server(&plugin.dir);
     let b = server.open(&plugin.path("lib/broken.py"), "def f(:\n");
     let doc_pull = |server: &mut Server| {
         server
@@ -486,15 +491,7 @@ fn a_closed_file_deleted_without_a_file_event_is_cleared_by_the_next_pull() {
             json!({ "previousResultIds": previous }),
         )
         .unwrap();
-    let gone: Vec<&Value> = ws["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["uri"] == b)
-        .collect();
-    assert_eq!(gone.len(), 1, "{ws}");
-    assert_eq!(gone[0]["kind"], "full", "{ws}");
-    assert_eq!(gone[0]["items"], json!([]));
+    assert_cleared(&ws, &b);
     assert_eq!(server.shutdown(), 0);
 }
 
@@ -504,13 +501,7 @@ fn a_closed_file_deleted_without_a_file_event_is_cleared_by_the_next_pull() {
 #[test]
 fn a_module_made_after_the_start_opened_closed_and_deleted_is_cleared() {
     let plugin = Plugin::new(&[("MANIFEST", GOOD_MANIFEST), ("main.py", MAIN_PY)]);
-    let mut server = Server::spawn();
-    server.initialize_full(
-        &["utf-16"],
-        Some(&plugin.dir),
-        serde_json::from_str(PULL).unwrap(),
-        Value::Null,
-    );
+    let mut server = pull_server(&plugin.dir);
     let mut previous: HashMap<String, Value> = HashMap::new();
     let mut workspace_pull = |server: &mut Server| {
         let ids: Vec<Value> = previous
@@ -556,15 +547,7 @@ fn a_module_made_after_the_start_opened_closed_and_deleted_is_cleared() {
     workspace_pull(&mut server);
     std::fs::remove_file(plugin.path("lib/broken.py")).unwrap();
     let ws = workspace_pull(&mut server);
-    let last: Vec<&Value> = ws["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["uri"] == b)
-        .collect();
-    assert_eq!(last.len(), 1, "{ws}");
-    assert_eq!(last[0]["kind"], "full", "{ws}");
-    assert_eq!(last[0]["items"], json!([]), "{ws}");
+    assert_cleared(&ws, &b);
     assert_eq!(server.shutdown(), 0);
 }
 
