@@ -588,3 +588,18 @@ pub fn corpus_plugins() -> Option<(Plugin, Vec<PathBuf>)> {
     dirs.sort();
     Some((root, dirs))
 }
+
+/// A copy of the folder `from` at `to` (files and folders; the test data
+/// has no links).
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

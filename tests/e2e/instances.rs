@@ -314,19 +314,6 @@ fn an_instance_configuration_opened_in_the_editor_is_checked_as_one() {
     server.shutdown();
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_cfg_named_in_a_plugin_folder_and_one_instance_configs_names_are_instances() {
     let Some(plugins) = plugins() else { return };

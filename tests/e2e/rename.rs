@@ -21,19 +21,6 @@ pub(crate) fn real_plugin(name: &str) -> Option<(Plugin, PathBuf)> {
     Some((root, dir))
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// (file, code) of every finding of `check` on the plugin.
 fn findings(dir: &Path) -> Vec<String> {
     let (_, stdout, stderr) = check(&["--format", "json", dir.to_str().unwrap()]);
