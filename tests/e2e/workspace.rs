@@ -495,6 +495,48 @@ fn a_closed_file_deleted_without_a_file_event_is_cleared_by_the_next_pull() {
     assert_eq!(server.shutdown(), 0);
 }
 
+/// A closed file changed on disk with no file event: the next workspace
+/// pull checks it again rather than answer "unchanged".
+#[test]
+fn a_closed_file_changed_without_a_file_event_is_checked_again_by_the_next_pull() {
+    let plugin = Plugin::new(&[
+        ("MANIFEST", GOOD_MANIFEST),
+        ("main.py", MAIN_PY),
+        ("lib/__init__.py", ""),
+        ("lib/m.py", "X = 1\n"),
+    ]);
+    let mut server = pull_server(&plugin.dir);
+    let ws = server
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .unwrap();
+    let previous: Vec<Value> = ws["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
+        .collect();
+    std::fs::write(plugin.path("lib/m.py"), "def f(:\n").unwrap();
+    let ws = server
+        .request(
+            "workspace/diagnostic",
+            json!({ "previousResultIds": previous }),
+        )
+        .unwrap();
+    let m = uri(&plugin.path("lib/m.py"));
+    let report = ws["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["uri"] == m)
+        .unwrap_or_else(|| panic!("{ws}"));
+    assert_eq!(report["kind"], "full", "{ws}");
+    assert_eq!(
+        codes(report["items"].as_array().unwrap())[0],
+        "python/syntax-error"
+    );
+    assert_eq!(server.shutdown(), 0);
+}
+
 /// VS Code's whole sequence for a module made after the start: created
 /// with no file event, opened, pulled, closed (a last document pull), then
 /// deleted with no file event; its findings must leave with it.

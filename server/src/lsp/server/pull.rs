@@ -41,14 +41,17 @@ pub(super) async fn pull(
     let kept = lock(&state.pulled).get(uri).map(|p| {
         (
             p.open == open && p.stamp == stamp,
+            // Closed then and now, and the file is not as it was.
+            !p.open && !open && p.stamp != stamp,
             p.generation,
             p.result_id.clone(),
         )
     });
-    if let Some((same_file, kept_generation, result_id)) = kept {
-        if !same_file && !open {
+    if let Some((same_file, changed_unseen, kept_generation, result_id)) = kept {
+        if changed_unseen {
             // The file changed with no event for it: what was computed from
-            // the disk is stale, not only this document's result.
+            // the disk is stale, not only this document's result. (A
+            // document just closed is not that: its disk result is new.)
             state.disk_changed();
         }
         let generation = state.generation_of(open);
