@@ -879,13 +879,16 @@ uiTest('a plugin .py with a syntax error: python/syntax-error (issue 12)', async
 // panel with it, under pull diagnostics too.
 
 uiTest('renaming an option in default.cfg renames it in the .py that reads it (issue 26)', async () => {
-  // Closed first: an open document is the editor's text, whose findings
-  // stay while it is open, whatever the disk holds.
+  // Deleted, then its tab closed: the editor's last pull of the closed
+  // file finds none, and its findings go. (Closed first, then deleted, the
+  // client may keep the last pull of the still-existing file as a document
+  // result that no workspace report replaces: vscode-languageclient favours
+  // document results, and pulls documents only while the editor holds them.)
+  fs.unlinkSync(path.join(pluginDir, 'lib/broken.py'));
   const brokenTab = page.locator('.tabs-container .tab', { hasText: 'broken.py' });
-  // A middle click closes that tab (broken.py is unmodified: no question).
+  // A middle click closes that tab (a deleted, unmodified file: no question).
   await brokenTab.first().click({ button: 'middle' });
   await brokenTab.first().waitFor({ state: 'detached' });
-  fs.unlinkSync(path.join(pluginDir, 'lib/broken.py'));
   await until('python/syntax-error gone with broken.py', async () =>
     !(await problemRows()).some((r) => r.includes('python/syntax-error')),
   );
