@@ -15,7 +15,7 @@ use crate::schema::config::sdk;
 use crate::schema::manifest as schema;
 use crate::syntax::yaml;
 use crate::syntax::yaml_scalar::{resolve, Schema};
-use crate::workspace::{memoized, DocKind, Files};
+use crate::workspace::{memoized, text_hash, DocKind, Files};
 
 /// The plugin folder holding a file: the nearest folder above it with a
 /// MANIFEST. The rule itself lives in the workspace layer, where document
@@ -60,6 +60,16 @@ impl Plugin {
                     ..Plugin::default()
                 },
             }
+        })
+    }
+
+    /// The facts of the MANIFEST text `text` of `folder`, parsed once per
+    /// view of the files and text: the code's findings and reads key their
+    /// results by them ([`Plugin::facts_key`]) and ask them here rather
+    /// than parse the text each.
+    pub fn of_text(folder: &Path, text: &str, files: &dyn Files) -> Arc<Plugin> {
+        memoized(files, "manifest facts", folder, text_hash(text), || {
+            Plugin::from_manifest(folder.to_path_buf(), text)
         })
     }
 

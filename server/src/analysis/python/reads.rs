@@ -263,7 +263,7 @@ pub fn of_plugin(files: &dyn Files, folder: &Path) -> Option<Arc<Reads>> {
     // Kept per view of the files: every .cfg of the plugin, and every
     // feature request in the same view, shares one resolution.
     let manifest = files.read(&folder.join("MANIFEST"))?;
-    let key = Plugin::from_manifest(folder.to_path_buf(), &manifest).facts_key();
+    let key = Plugin::of_text(folder, &manifest, files).facts_key();
     let kept = memoized(files, "code reads", folder, key, || {
         of_plugin_uncached(files, folder, &manifest).map(Arc::new)
     });
@@ -280,7 +280,7 @@ pub fn of_loaded(files: &dyn Files, manifest: &str, code: &PluginCode) -> Arc<Re
         files,
         "code reads",
         &code.folder,
-        Plugin::from_manifest(code.folder.clone(), manifest).facts_key(),
+        Plugin::of_text(&code.folder, manifest, files).facts_key(),
         || Some(Arc::new(of_code(code))),
     );
     match &*kept {
@@ -290,8 +290,9 @@ pub fn of_loaded(files: &dyn Files, manifest: &str, code: &PluginCode) -> Arc<Re
 }
 
 fn of_plugin_uncached(files: &dyn Files, folder: &Path, manifest: &str) -> Option<Reads> {
-    let entry = crate::analysis::plugin::Plugin::from_manifest(folder.to_path_buf(), manifest)
-        .entry_point?;
+    let entry = Plugin::of_text(folder, manifest, files)
+        .entry_point
+        .clone()?;
     // No entry point, no code: not even a walk of the folder.
     if entry.is_empty() || entry.contains(['/', '\\']) || !files.is_file(&folder.join(&entry)) {
         return None;

@@ -78,7 +78,7 @@ impl Findings {
 /// [`check`], computed once per view of the files that keeps results: the
 /// MANIFEST and every module of a plugin share one run of the rules.
 pub fn findings(files: &dyn Files, folder: &Path, manifest: &str) -> Arc<Findings> {
-    let key = Plugin::from_manifest(folder.to_path_buf(), manifest).facts_key();
+    let key = Plugin::of_text(folder, manifest, files).facts_key();
     memoized(files, "code findings", folder, key, || {
         check(files, folder, manifest)
     })
@@ -86,7 +86,7 @@ pub fn findings(files: &dyn Files, folder: &Path, manifest: &str) -> Arc<Finding
 
 /// Runs every rule on the plugin in `folder`, whose MANIFEST text is given.
 pub fn check(files: &dyn Files, folder: &Path, manifest: &str) -> Findings {
-    let plugin = Plugin::from_manifest(folder.to_path_buf(), manifest);
+    let plugin = Plugin::of_text(folder, manifest, files);
     let mut out = Findings::default();
     if plugin.is_legacy() {
         return out;
