@@ -333,10 +333,7 @@ fn pull_diagnostics_with_result_ids() {
     assert_eq!(main["version"], Value::Null);
     assert_eq!(main["items"], json!([]));
     assert_eq!(by_name("/MANIFEST")["version"], 1);
-    let previous: Vec<Value> = items
-        .iter()
-        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
-        .collect();
+    let previous = result_ids(&ws);
     let ws = server
         .request(
             "workspace/diagnostic",
@@ -366,6 +363,16 @@ fn pull_diagnostics_with_result_ids() {
         .wait_for(|m| m["method"] == "workspace/diagnostic/refresh")
         .expect("a refresh asked for");
     assert_eq!(server.shutdown(), 0);
+}
+
+/// The `previousResultIds` a client sends after the workspace report `ws`.
+fn result_ids(ws: &Value) -> Vec<Value> {
+    ws["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
+        .collect()
 }
 
 /// A server started on `dir` with a client that pulls diagnostics.
@@ -419,10 +426,7 @@ fn a_workspace_pull_clears_a_file_deleted_since_the_last_one() {
         codes(broken["items"].as_array().unwrap())[0],
         "python/syntax-error"
     );
-    let previous: Vec<Value> = items
-        .iter()
-        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
-        .collect();
+    let previous = result_ids(&ws);
 
     std::fs::remove_file(plugin.path("lib/broken.py")).unwrap();
     did_change_file(&mut server, &plugin.path("lib/broken.py"), 3);
@@ -476,12 +480,7 @@ fn a_closed_file_deleted_without_a_file_event_is_cleared_by_the_next_pull() {
     let ws = server
         .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
         .unwrap();
-    let previous: Vec<Value> = ws["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
-        .collect();
+    let previous = result_ids(&ws);
     assert!(ws.to_string().contains("broken.py"), "{ws}");
 
     std::fs::remove_file(plugin.path("lib/broken.py")).unwrap();
@@ -509,12 +508,7 @@ fn a_closed_file_changed_without_a_file_event_is_checked_again_by_the_next_pull(
     let ws = server
         .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
         .unwrap();
-    let previous: Vec<Value> = ws["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
-        .collect();
+    let previous = result_ids(&ws);
     std::fs::write(plugin.path("lib/m.py"), "def f(:\n").unwrap();
     let ws = server
         .request(
