@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use tower_lsp_server::ls_types as lsp;
+use ls_types as lsp;
 
 use sps_plugin_ls::analysis::{self, Context};
 use sps_plugin_ls::lsp::convert::Text;

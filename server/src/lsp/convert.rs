@@ -1,7 +1,7 @@
 //! Conversions between the protocol's positions and the byte offsets used
 //! everywhere else.
 
-use tower_lsp_server::ls_types as lsp;
+use ls_types as lsp;
 
 use crate::analysis::codes::Code;
 use crate::analysis::{self, Severity};

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tower_lsp_server::ls_types as lsp;
+use ls_types as lsp;
 
 use crate::text::{Encoding, LineCol, LineIndex};
 use crate::workspace::DocKind;

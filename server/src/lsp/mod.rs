@@ -6,6 +6,7 @@ pub mod convert;
 pub mod documents;
 pub mod editor_settings;
 pub mod handlers;
+pub mod rpc;
 pub mod scan;
 pub mod server;
 pub mod snapshot;

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tower_lsp_server::ls_types::Uri;
+use ls_types::Uri;
 
-use super::documents::Snapshot;
+use super::documents::{Document, Snapshot};
 use crate::settings::Settings;
 use crate::text::Encoding;
 use crate::workspace::{DiskFiles, DocKind, Files, Memo, NoFiles, Overlay, ScanCache};
@@ -58,5 +58,37 @@ impl RequestSnapshot {
             index: &self.doc.index,
             encoding: self.encoding,
         }
+    }
+}
+
+/// A workspace document that is not open, to be read from the disk and
+/// checked off the loop.
+pub struct DiskDocument {
+    pub uri: Uri,
+    pub path: PathBuf,
+    pub kind: DocKind,
+    pub encoding: Encoding,
+    pub open: OpenTexts,
+    pub scans: Arc<ScanCache>,
+    pub memo: Arc<Memo>,
+    pub editor: Option<Arc<Settings>>,
+}
+
+impl DiskDocument {
+    /// Its snapshot, read from the disk; none if it cannot be read.
+    pub fn read(self) -> Option<RequestSnapshot> {
+        let text = DiskFiles::unconfined().read(&self.path)?;
+        Some(RequestSnapshot {
+            uri: self.uri,
+            doc: Document::new(self.path.clone(), Some(self.kind), 0, &text).snapshot(),
+            path: self.path,
+            kind: self.kind,
+            encoding: self.encoding,
+            on_disk: true,
+            open: self.open,
+            scans: self.scans,
+            memo: self.memo,
+            editor: self.editor,
+        })
     }
 }

@@ -1,6 +1,6 @@
-//! Reading and writing the protocol on stdin/stdout. Replaces
-//! tower-lsp-server's own loop, which stops reading for good after one
-//! malformed message. Framing is a [`Decoder`] that finds the next
+//! Reading and writing the protocol on stdin/stdout: messages in, in
+//! order, to the server's loop; bodies out. Unlike tower-lsp-server's
+//! loop, which stops reading for good after one malformed message. Framing is a [`Decoder`] that finds the next
 //! `Content-Length:` header anywhere in the stream: a bad header or body is
 //! answered at once (`-32700` parse error, `-32600` invalid request) and
 //! reading goes on at the next header, also when that header sits inside
@@ -8,13 +8,11 @@
 
 use std::time::Duration;
 
-use futures::channel::mpsc;
-use futures::{SinkExt, StreamExt};
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tower_lsp_server::jsonrpc::{Request, Response};
-use tower_lsp_server::ClientSocket;
-use tower_service::Service;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use super::rpc::{error_body, Error, Message};
 
 /// A body larger than this is answered with an error at once and never
 /// read as one: a 50 MiB document fits, a runaway length does not.
@@ -22,8 +20,6 @@ pub const MAX_BODY: usize = 256 * 1024 * 1024;
 /// A header block (from `Content-Length:` to the blank line) longer than
 /// this is garbage.
 const MAX_HEADER: usize = 8 * 1024;
-/// Requests handled at once (as in tower-lsp-server).
-const CONCURRENCY: usize = 4;
 /// The header that starts every message, matched without regard to case.
 const CONTENT_LENGTH: &[u8] = b"content-length:";
 /// How long a body that is still short of its length may wait for input
@@ -299,46 +295,33 @@ fn parse_header(bytes: &[u8]) -> Header {
 
 /// What a body holds.
 enum Incoming {
-    Request(Request),
-    Response(Response),
-    /// Not JSON-RPC; answered with this error.
+    Message(Message),
+    /// Not a JSON-RPC message; answered with this error.
     Invalid(Value),
     /// Not JSON at all: perhaps not a body (its length was wrong).
     NotJson(Value),
 }
 
 fn classify(body: &[u8]) -> Incoming {
-    let value: Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(e) => {
-            return Incoming::NotJson(error(-32700, &format!("parse error: {e}"), Value::Null))
-        }
-    };
-    let id = value.get("id").cloned().unwrap_or(Value::Null);
-    let has = |k: &str| value.get(k).is_some();
-    if has("method") {
-        match serde_json::from_value(value) {
-            Ok(r) => Incoming::Request(r),
-            Err(e) => Incoming::Invalid(error(-32600, &format!("invalid request: {e}"), id)),
-        }
-    } else if has("result") || has("error") {
-        match serde_json::from_value(value) {
-            Ok(r) => Incoming::Response(r),
-            Err(e) => Incoming::Invalid(error(-32600, &format!("invalid response: {e}"), id)),
-        }
-    } else {
-        Incoming::Invalid(error(-32600, "invalid request: not a JSON-RPC message", id))
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => match Message::from_value(value) {
+            Ok(message) => Incoming::Message(message),
+            Err(answer) => Incoming::Invalid(answer),
+        },
+        Err(e) => Incoming::NotJson(error_body(
+            &Value::Null,
+            &Error::new(-32700, format!("parse error: {e}")),
+        )),
     }
-}
-
-fn error(code: i64, message: &str, id: Value) -> Value {
-    json!({ "jsonrpc": "2.0", "error": { "code": code, "message": message }, "id": id })
 }
 
 /// Writes framed messages; a closed output ends the process, since nobody
 /// is left to read.
-async fn write_all<W: AsyncWrite + Unpin>(mut output: W, mut messages: mpsc::Receiver<String>) {
-    while let Some(body) = messages.next().await {
+pub async fn write_all<W: AsyncWrite + Unpin>(
+    mut output: W,
+    mut messages: UnboundedReceiver<String>,
+) {
+    while let Some(body) = messages.recv().await {
         let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
         frame.extend_from_slice(body.as_bytes());
         let written = async {
@@ -352,94 +335,35 @@ async fn write_all<W: AsyncWrite + Unpin>(mut output: W, mut messages: mpsc::Rec
     }
 }
 
-/// How serving ended.
-pub struct Served {
-    /// A `shutdown` request was received (the exit status is then 0).
-    pub shutdown: bool,
-}
-
-/// Serves `service` until `exit` or the end of the input.
-/// `offers` says which methods the service handles: a request for any
-/// other (a `$/` one included, as the specification asks) is answered
-/// `-32601` here, and any other notification is dropped, both logged at
-/// debug level only. `raw` carries message bodies the server serialised
-/// itself (`publishDiagnostics`), written as they come beside the ones of
-/// `socket`.
-pub async fn serve<S, R, W>(
+/// Reads messages until the end of the input and hands each to `deliver`
+/// in the order they came; what is not a message is answered on `out` here,
+/// and reading goes on.
+pub async fn read_all<R: AsyncRead + Unpin>(
     mut input: R,
-    output: W,
-    mut service: S,
-    socket: ClientSocket,
-    raw: mpsc::Receiver<String>,
-    offers: fn(&str) -> bool,
-) -> Served
-where
-    S: Service<Request, Response = Option<Response>> + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: std::fmt::Debug + Send + 'static,
-    R: AsyncRead + Unpin,
-    W: AsyncWrite + Unpin + Send + 'static,
-{
-    let (out_tx, out_rx) = mpsc::channel::<String>(64);
-    let writer = tokio::spawn(write_all(output, out_rx));
-
-    // Requests and notifications from the server to the client (those
-    // serialised here and those that come serialised), and the client's
-    // answers.
-    let (to_client, mut client_answers) = socket.split();
-    let mut out = out_tx.clone();
-    let forward = tokio::spawn(async move {
-        let serialised = to_client.map(|req| serde_json::to_string(&req).ok());
-        let mut outgoing = futures::stream::select(serialised, raw.map(Some));
-        while let Some(body) = outgoing.next().await {
-            let Some(body) = body else { continue };
-            if out.send(body).await.is_err() {
-                break;
-            }
-        }
-    });
-
-    // Handlers run CONCURRENCY at a time; each starts in arrival order, so
-    // text changes (applied at the start of their handler) keep their order.
-    let (mut calls_tx, calls_rx) = mpsc::channel::<S::Future>(0);
-    let mut out = out_tx.clone();
-    let handlers = tokio::spawn(async move {
-        let mut responses = calls_rx.buffer_unordered(CONCURRENCY);
-        while let Some(result) = responses.next().await {
-            if let Ok(Some(response)) = result {
-                if let Ok(body) = serde_json::to_string(&response) {
-                    if out.send(body).await.is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-    });
-
-    let mut served = Served { shutdown: false };
+    out: UnboundedSender<String>,
+    mut deliver: impl FnMut(Message),
+) {
     let mut decoder = Decoder::default();
     let mut chunk = vec![0u8; 64 * 1024];
-    let mut out = out_tx;
-    'read: loop {
+    loop {
         let frame = match decoder.next_frame() {
             Some(f) => f,
             None => {
                 let read = if decoder.stalled_on_wrong_length() {
                     match tokio::time::timeout(STALL, input.read(&mut chunk)).await {
                         Ok(r) => r,
-                        Err(_) => match decoder.give_up() {
-                            Some(f) => {
-                                answer_bad(&mut out, f).await;
-                                continue;
+                        Err(_) => {
+                            if let Some(f) = decoder.give_up() {
+                                answer_bad(&out, f);
                             }
-                            None => continue,
-                        },
+                            continue;
+                        }
                     }
                 } else {
                     input.read(&mut chunk).await
                 };
                 match read {
-                    Ok(0) | Err(_) => break,
+                    Ok(0) | Err(_) => return,
                     Ok(n) => decoder.feed(&chunk[..n]),
                 }
                 continue;
@@ -447,7 +371,7 @@ where
         };
         let body = match frame {
             Frame::Bad(_) => {
-                answer_bad(&mut out, frame).await;
+                answer_bad(&out, frame);
                 continue;
             }
             Frame::Body(body) => body,
@@ -456,65 +380,21 @@ where
             Incoming::NotJson(answer) => {
                 decoder.reject();
                 tracing::warn!("bad message: {answer}");
-                let _ = out.send(answer.to_string()).await;
+                let _ = out.send(answer.to_string());
             }
             Incoming::Invalid(answer) => {
                 tracing::warn!("bad message: {answer}");
-                let _ = out.send(answer.to_string()).await;
+                let _ = out.send(answer.to_string());
             }
-            Incoming::Response(response) => {
-                let _ = client_answers.send(response).await;
-            }
-            Incoming::Request(request) if !offers(request.method()) => {
-                let method = request.method();
-                match request.id() {
-                    Some(id) => {
-                        tracing::debug!(method, "request for a method the server does not offer");
-                        let answer = json!({
-                            "jsonrpc": "2.0",
-                            "id": id,
-                            "error": {
-                                "code": -32601,
-                                "message": format!("method not found: {method}"),
-                                "data": method,
-                            },
-                        });
-                        let _ = out.send(answer.to_string()).await;
-                    }
-                    None => {
-                        tracing::debug!(method, "notification the server does not offer; ignored")
-                    }
-                }
-            }
-            Incoming::Request(request) => {
-                let exit = request.method() == "exit";
-                served.shutdown |= request.method() == "shutdown";
-                if futures::future::poll_fn(|cx| service.poll_ready(cx))
-                    .await
-                    .is_err()
-                {
-                    break 'read;
-                }
-                let call = service.call(request);
-                if calls_tx.send(call).await.is_err() || exit {
-                    break 'read;
-                }
-            }
+            Incoming::Message(message) => deliver(message),
         }
     }
-    // Let what is under way finish briefly, then stop.
-    calls_tx.close_channel();
-    let _ = tokio::time::timeout(Duration::from_secs(2), handlers).await;
-    forward.abort();
-    drop(out);
-    let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
-    served
 }
 
-async fn answer_bad(out: &mut mpsc::Sender<String>, frame: Frame) {
+fn answer_bad(out: &UnboundedSender<String>, frame: Frame) {
     if let Frame::Bad(why) = frame {
         tracing::warn!("{why}");
-        let _ = out.send(error(-32700, why, Value::Null).to_string()).await;
+        let _ = out.send(error_body(&Value::Null, &Error::new(-32700, why)).to_string());
     }
 }
 

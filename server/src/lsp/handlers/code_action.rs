@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::*;
+use crate::lsp::rpc::Result;
+use ls_types::*;
 
 use super::with_context;
 use crate::analysis::Edit;

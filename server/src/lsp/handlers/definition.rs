@@ -1,7 +1,7 @@
 //! `textDocument/definition`: from `entry_point` to the `Plugin` class.
 
-use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::*;
+use crate::lsp::rpc::Result;
+use ls_types::*;
 
 use super::{location, with_context};
 use crate::features;

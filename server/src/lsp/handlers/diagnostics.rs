@@ -1,6 +1,6 @@
 //! `textDocument/publishDiagnostics`: the analysis of a snapshot, converted.
 
-use tower_lsp_server::ls_types as lsp;
+use ls_types as lsp;
 
 use super::with_context;
 use crate::analysis::{self, Diagnostic};

@@ -2,8 +2,8 @@
 //! the configuration section or option under the cursor (in default.cfg, or
 //! in a getter call of the code).
 
-use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::*;
+use crate::lsp::rpc::Result;
+use ls_types::*;
 
 use super::with_context;
 use crate::features;

@@ -1,7 +1,7 @@
 //! `textDocument/documentLink`: file names that lead to files.
 
-use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::*;
+use crate::lsp::rpc::Result;
+use ls_types::*;
 
 use super::with_context;
 use crate::features;

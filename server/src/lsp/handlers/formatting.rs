@@ -1,8 +1,8 @@
 //! `textDocument/formatting` and `textDocument/rangeFormatting` of
 //! default.cfg and MANIFEST: layout only (see `features::format`).
 
-use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::*;
+use crate::lsp::rpc::Result;
+use ls_types::*;
 
 use crate::features::format;
 use crate::lsp::snapshot::RequestSnapshot;

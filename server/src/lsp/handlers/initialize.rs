@@ -1,6 +1,6 @@
 //! `initialize`: what the server can do.
 
-use tower_lsp_server::ls_types::*;
+use ls_types::*;
 
 use crate::lsp::convert::encoding_kind;
 use crate::text::Encoding;

@@ -1,8 +1,8 @@
 //! `textDocument/inlayHint`: what SPS reads of a MANIFEST value, and the
 //! code's default beside a documented one that differs.
 
-use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::*;
+use crate::lsp::rpc::Result;
+use ls_types::*;
 
 use super::with_context;
 use crate::features;

@@ -44,11 +44,8 @@ fn with_context<R>(s: &RequestSnapshot, f: impl FnOnce(&Context) -> R) -> R {
 
 /// A feature's target (a place in another file, with that file's text) as
 /// a protocol location, its range in the client's encoding.
-fn location(
-    s: &RequestSnapshot,
-    t: &crate::features::Target,
-) -> Option<tower_lsp_server::ls_types::Location> {
-    let uri = tower_lsp_server::ls_types::Uri::from_file_path(&t.path)?;
+fn location(s: &RequestSnapshot, t: &crate::features::Target) -> Option<ls_types::Location> {
+    let uri = ls_types::Uri::from_file_path(&t.path)?;
     let index = crate::text::LineIndex::new(&t.text);
     let range = crate::lsp::convert::Text {
         text: &t.text,
@@ -56,5 +53,5 @@ fn location(
         encoding: s.encoding,
     }
     .range(t.range);
-    Some(tower_lsp_server::ls_types::Location::new(uri, range))
+    Some(ls_types::Location::new(uri, range))
 }

@@ -1,8 +1,8 @@
 //! `textDocument/references`: from a default.cfg option or section to every
 //! read of it in the plugin's code (and, when asked, the option itself).
 
-use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::*;
+use crate::lsp::rpc::Result;
+use ls_types::*;
 
 use super::{location, with_context};
 use crate::features;

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
-use tower_lsp_server::ls_types::*;
+use crate::lsp::rpc::{Error, Result};
+use ls_types::*;
 
 use super::with_context;
 use crate::features::rename;
@@ -15,12 +15,8 @@ use crate::lsp::snapshot::RequestSnapshot;
 use crate::text::LineIndex;
 
 fn refused(message: String) -> Error {
-    Error {
-        // RequestFailed: the request was valid, the rename is not possible.
-        code: ErrorCode::ServerError(-32803),
-        message: message.into(),
-        data: None,
-    }
+    // The request was valid, the rename is not possible.
+    Error::request_failed(message)
 }
 
 pub fn prepare(

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tower_lsp_server::ls_types::*;
+use ls_types::*;
 
 use crate::analysis::plugin;
 use crate::features;

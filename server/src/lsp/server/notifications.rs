@@ -1,6 +1,7 @@
-//! The notifications that change the server's state, one file each; the
-//! `LanguageServer` impl in `server.rs` hands each to its file.
+//! The notifications that change the server's state, one file each: each
+//! gets `&mut Session` on the loop, from the table in `dispatch.rs`.
 
+mod cancel;
 mod did_change;
 mod did_change_configuration;
 mod did_change_watched_files;
@@ -8,3 +9,4 @@ mod did_change_workspace_folders;
 mod did_close;
 mod did_open;
 mod did_save;
+mod initialized;

@@ -4,45 +4,28 @@
 
 use super::*;
 
-impl Backend {
-    pub(super) fn encoding(&self) -> Encoding {
-        self.state.encoding()
-    }
-
-    /// Runs a request handler on a snapshot of the document it names.
-    pub(super) async fn request<T: Send + 'static>(
-        &self,
-        method: &'static str,
-        uri: &Uri,
-        f: impl FnOnce(&RequestSnapshot) -> Result<Option<T>> + Send + 'static,
-    ) -> Result<Option<T>> {
-        let Some(snapshot) = self.state.snapshot(uri) else {
-            return Ok(None);
-        };
-        guard(method, move || f(&snapshot)).await
-    }
-
+impl Session {
     /// Re-checks the documents in `dirs` (all of them when `None`), the
     /// workspace's closed ones too, and publishes their diagnostics: for
     /// changes on disk.
-    pub(super) fn refresh(&self, dirs: Option<&HashSet<PathBuf>>) {
+    pub(super) fn refresh(&mut self, dirs: Option<&HashSet<PathBuf>>) {
         self.refresh_where(dirs, |_| true, true);
     }
 
     /// Re-checks the open documents in `dirs`: for a change of an open
     /// document's text, which the closed ones see when it is saved (a
     /// keystroke re-checks no closed file).
-    pub(super) fn refresh_open(&self, dirs: &HashSet<PathBuf>) {
+    pub(super) fn refresh_open(&mut self, dirs: &HashSet<PathBuf>) {
         self.refresh_where(Some(dirs), |_| true, false);
     }
 
     /// Re-checks the open documents of one kind in `dirs`.
-    pub(super) fn refresh_kind(&self, dirs: &HashSet<PathBuf>, kind: DocKind) {
+    pub(super) fn refresh_kind(&mut self, dirs: &HashSet<PathBuf>, kind: DocKind) {
         self.refresh_where(Some(dirs), |k| k == kind, false);
     }
 
     pub(super) fn refresh_where(
-        &self,
+        &mut self,
         dirs: Option<&HashSet<PathBuf>>,
         wanted: impl Fn(DocKind) -> bool,
         closed: bool,
@@ -62,18 +45,18 @@ impl Backend {
         keep: impl Fn(&Path, DocKind) -> bool,
         closed: bool,
     ) -> Vec<Uri> {
-        let mut uris: Vec<Uri> = {
-            let docs = lock(&self.state.docs);
-            docs.iter()
-                .filter(|(_, d)| d.kind.is_some_and(|k| keep(&d.path, k)))
-                .map(|(u, _)| u.clone())
-                .collect()
-        };
+        let mut uris: Vec<Uri> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.kind.is_some_and(|k| keep(&d.path, k)))
+            .map(|(u, _)| u.clone())
+            .collect();
         if !closed {
             return uris;
         }
         let open: HashSet<Uri> = uris.iter().cloned().collect();
-        let closed: Vec<Uri> = lock(&self.state.workspace_docs)
+        let closed: Vec<Uri> = self
+            .workspace_docs
             .iter()
             .filter(|(u, (p, k))| keep(p, *k) && !open.contains(*u))
             .map(|(u, _)| u.clone())
@@ -82,44 +65,15 @@ impl Backend {
         uris
     }
 
-    /// Asks for a document to be checked again and its diagnostics
-    /// published; requests made before the check starts are one check.
-    /// A client that pulls diagnostics gets none pushed.
-    pub(super) fn publish(&self, uri: Uri) {
-        if let Some(check) = self.queue_check(uri) {
-            tokio::spawn(check);
-        }
-    }
-
-    /// Queues a check of `uri`; the task to run, unless one is queued
-    /// already (which then does it).
-    pub(super) fn queue_check(
-        &self,
-        uri: Uri,
-    ) -> Option<impl Future<Output = ()> + Send + 'static> {
-        if self.state.caps().pull {
-            // The client pulls; the change that asked for this was counted.
-            return None;
-        }
-        let start = {
-            let mut q = lock(&self.state.queue);
-            q.tickets += 1;
-            let ticket = q.tickets;
-            q.wanted.insert(uri.clone(), ticket);
-            q.queued.insert(uri.clone())
-        };
-        let state = self.state.clone();
-        start.then(|| check_and_publish(state, uri))
-    }
-
-    pub(super) fn has_open_config_beside(docs: &HashMap<Uri, Document>, manifest: &Path) -> bool {
-        docs.values()
+    pub(super) fn has_open_config_beside(&self, manifest: &Path) -> bool {
+        self.docs
+            .values()
             .any(|d| d.kind == Some(DocKind::Config) && d.path.parent() == manifest.parent())
     }
 
     /// Reads the plugin type of an open MANIFEST; true when it changed.
-    pub(super) fn update_plugin_type(docs: &mut HashMap<Uri, Document>, uri: &Uri) -> bool {
-        let Some(doc) = docs.get_mut(uri) else {
+    pub(super) fn update_plugin_type(&mut self, uri: &Uri) -> bool {
+        let Some(doc) = self.docs.get_mut(uri) else {
             return false;
         };
         let now =
@@ -133,18 +87,24 @@ impl Backend {
     /// Re-checks the open `.py` documents of the plugin around `path` (the
     /// plugin folder is the nearest above holding a MANIFEST), and with
     /// `manifest` its open MANIFEST and the changed document itself too.
-    pub(super) fn refresh_plugin_code(&self, path: &Path, manifest: bool) {
+    pub(super) fn refresh_plugin_code(&mut self, path: &Path, manifest: bool) {
         self.refresh_plugin(path, manifest, false, false);
     }
 
     /// The plugin's code and its `.cfg` files after a keystroke in one of
     /// its `.py` files: what the code reads is checked in default.cfg.
-    pub(super) fn refresh_after_code_edit(&self, path: &Path) {
+    pub(super) fn refresh_after_code_edit(&mut self, path: &Path) {
         self.refresh_plugin(path, true, true, false);
     }
 
     /// The same for open and closed documents, for a saved file.
-    pub(super) fn refresh_plugin(&self, path: &Path, manifest: bool, config: bool, closed: bool) {
+    pub(super) fn refresh_plugin(
+        &mut self,
+        path: &Path,
+        manifest: bool,
+        config: bool,
+        closed: bool,
+    ) {
         let folder = crate::analysis::plugin::folder_of(path, &DiskFiles::unconfined())
             .or_else(|| path.parent().map(Path::to_path_buf));
         let Some(folder) = folder else { return };
@@ -167,31 +127,29 @@ impl Backend {
     /// (the client sends every `.py` and `.cfg`): their kinds are found
     /// again, a file that is no longer a plugin's has its diagnostics
     /// cleared, and the plugins' documents are checked again.
-    pub(super) async fn redetect_kinds(&self, manifests: &[PathBuf]) {
+    pub(super) fn redetect_kinds(&mut self, manifests: &[PathBuf]) {
         let folders: Vec<&Path> = manifests.iter().filter_map(|m| m.parent()).collect();
-        let lost: Vec<Uri> = {
-            let disk = DiskFiles::unconfined();
-            let mut docs = lock(&self.state.docs);
-            let mut lost = Vec::new();
-            for (uri, doc) in docs.iter_mut() {
-                if !is_on_disk(uri) || !folders.iter().any(|f| doc.path.starts_with(f)) {
-                    continue;
-                }
-                let now = self.state.kind_of(&doc.path, &disk);
-                if now.is_none() && doc.kind.is_some() {
-                    lost.push(uri.clone());
-                }
-                doc.kind = now;
+        let disk = DiskFiles::unconfined();
+        let mut lost = Vec::new();
+        let uris: Vec<Uri> = self
+            .docs
+            .iter()
+            .filter(|(u, d)| is_on_disk(u) && folders.iter().any(|f| d.path.starts_with(f)))
+            .map(|(u, _)| u.clone())
+            .collect();
+        for uri in uris {
+            let path = self.docs[&uri].path.clone();
+            let now = self.kind_of(&path, &disk);
+            let doc = self.docs.get_mut(&uri).expect("listed above");
+            if now.is_none() && doc.kind.is_some() {
+                lost.push(uri.clone());
             }
-            lost
-        };
-        self.state.texts_changed();
-        if !lost.is_empty() {
-            let mut published = self.state.published.lock().await;
-            for uri in lost {
-                if published.remove(&uri).is_some() {
-                    self.state.publish_serialised(&uri, "[]", None).await;
-                }
+            doc.kind = now;
+        }
+        self.texts_changed();
+        for uri in lost {
+            if self.published.remove(&uri).is_some() {
+                self.publish_serialised(&uri, "[]", None);
             }
         }
         for manifest in manifests {
@@ -200,12 +158,12 @@ impl Backend {
     }
 
     /// Forgets the folder walks: files changed on disk.
-    pub(super) fn forget_scans(&self) {
-        lock(&self.state.scans).clear();
+    pub(super) fn forget_scans(&mut self) {
+        lock(&self.scans).clear();
         // Parsed configuration files too: their stamps would tell, but a
         // watched-file event is the editor's word that files changed.
         crate::settings::forget();
-        self.state.disk_changed();
+        self.disk_changed();
     }
 
     pub(super) fn changed_dirs(paths: impl IntoIterator<Item = PathBuf>) -> HashSet<PathBuf> {
@@ -215,10 +173,9 @@ impl Backend {
             .collect()
     }
 
-    /// Asks the client to watch plugin files. The request is sent from its
-    /// own task: a client that never answers must not hold up `exit`.
-    pub(super) fn register_watchers(&self) {
-        if !self.state.watching.load(Ordering::SeqCst) {
+    /// Asks the client to watch plugin files.
+    pub(super) fn register_watchers(&mut self) {
+        if !self.watching {
             return;
         }
         let options = DidChangeWatchedFilesRegistrationOptions {
@@ -244,11 +201,16 @@ impl Backend {
             method: "workspace/didChangeWatchedFiles".into(),
             register_options: serde_json::to_value(options).ok(),
         };
-        let client = self.client.clone();
-        tokio::spawn(async move {
-            if let Err(e) = client.register_capability(vec![registration]).await {
-                tracing::warn!("client refused file watchers: {e}");
-            }
-        });
+        self.client.request(
+            "client/registerCapability",
+            RegistrationParams {
+                registrations: vec![registration],
+            },
+            Box::new(|_, answer| {
+                if let Err(e) = answer {
+                    tracing::warn!("client refused file watchers: {e}");
+                }
+            }),
+        );
     }
 }

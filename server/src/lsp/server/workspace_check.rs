@@ -4,14 +4,48 @@
 
 use super::*;
 
-impl Backend {
+/// The workspace's listing: whether it was done once, the pulls waiting
+/// for it, the re-listing after folder changes, and the progress of the
+/// workspace check.
+#[derive(Default)]
+pub(super) struct Listing {
+    /// Listings started (each later one's progress replaces the earlier's).
+    pub(super) runs: u64,
+    /// Whether the workspace's documents were listed once: the first
+    /// `workspace/diagnostic` pull waits for it, so that a client that
+    /// pulls once at start gets every finding.
+    pub(super) listed: bool,
+    /// Workspace pulls waiting for the first listing.
+    pub(super) waiting: Vec<(Id, WorkspaceDiagnosticParams)>,
+    /// A re-listing after folder changes runs; another is wanted after it.
+    pub(super) relisting: bool,
+    pub(super) relist_again: bool,
+    /// The workspace check under way, pushed.
+    pub(super) progress: Option<ScanProgress>,
+}
+
+/// The progress of a workspace check: files checked of the total, and
+/// the token of the progress shown, once the client made it.
+pub(super) struct ScanProgress {
+    run: u64,
+    total: usize,
+    done: usize,
+    reported: u32,
+    token: Option<NumberOrString>,
+}
+
+/// What a listing task found, and what to do once it is applied.
+type AfterListing = Option<Box<dyn FnOnce(&mut Session) + Send>>;
+
+impl Session {
     /// Reads the editor's settings again: by `workspace/configuration` for
-    /// each folder and for all of them, when the client answers it.
-    pub(super) async fn load_settings(&self) {
-        if !self.state.caps().configuration {
-            return;
+    /// each folder and for all of them, when the client answers it; then
+    /// goes on with `then` (also when it does not).
+    pub(super) fn load_settings(&mut self, then: impl FnOnce(&mut Session) + Send + 'static) {
+        if !self.caps.configuration {
+            return then(self);
         }
-        let folders = lock(&self.state.folders).clone();
+        let folders = self.folders.clone();
         let mut items = vec![ConfigurationItem {
             scope_uri: None,
             section: Some(SECTION.into()),
@@ -20,92 +54,99 @@ impl Backend {
             scope_uri: Uri::from_file_path(f),
             section: Some(SECTION.into()),
         }));
-        let values = match self.client.configuration(items).await {
-            Ok(v) => v,
-            Err(e) => {
-                tracing::warn!("the client did not give its settings: {e}");
-                return;
-            }
-        };
-        let mut problems: Vec<String> = Vec::new();
-        {
-            let mut editor = lock(&self.state.editor);
-            if let Some(global) = values.first().filter(|v| v.is_object()) {
-                let root = folders.first().cloned().unwrap_or_default();
-                editor.global = editor_settings::read(global, &root);
-                problems.extend(editor.global.problems.clone());
-            }
-            editor.folders.clear();
-            for (folder, value) in folders.iter().zip(values.iter().skip(1)) {
-                if value.is_object() {
-                    let read = editor_settings::read(value, folder);
-                    problems.extend(read.problems.clone());
-                    editor.folders.push((folder.clone(), read));
+        self.client.request(
+            "workspace/configuration",
+            ConfigurationParams { items },
+            Box::new(move |s, answer| {
+                let values: Option<Vec<Value>> =
+                    answer.ok().and_then(|v| serde_json::from_value(v).ok());
+                match values {
+                    Some(values) => s.apply_settings(&folders, &values),
+                    None => tracing::warn!("the client did not give its settings"),
                 }
+                then(s);
+            }),
+        );
+    }
+
+    fn apply_settings(&mut self, folders: &[PathBuf], values: &[Value]) {
+        let mut problems: Vec<String> = Vec::new();
+        if let Some(global) = values.first().filter(|v| v.is_object()) {
+            let root = folders.first().cloned().unwrap_or_default();
+            self.editor.global = editor_settings::read(global, &root);
+            problems.extend(self.editor.global.problems.clone());
+        }
+        self.editor.folders.clear();
+        for (folder, value) in folders.iter().zip(values.iter().skip(1)) {
+            if value.is_object() {
+                let read = editor_settings::read(value, folder);
+                problems.extend(read.problems.clone());
+                self.editor.folders.push((folder.clone(), read));
             }
         }
         // The same settings for all folders and for each: said once.
         problems.sort();
         problems.dedup();
-        self.report_problems(problems).await;
+        self.report_problems(problems);
     }
 
-    pub(super) async fn report_problems(&self, problems: Vec<String>) {
+    pub(super) fn report_problems(&self, problems: Vec<String>) {
         for p in problems {
             tracing::warn!("editor settings: {p}");
             self.client
-                .log_message(MessageType::WARNING, format!("sps-plugin-ls settings: {p}"))
-                .await;
+                .log_message(MessageType::WARNING, format!("sps-plugin-ls settings: {p}"));
         }
     }
 
     /// Every document checked again (the settings changed): the open ones
     /// and those of the workspace (cleared where the scope is `open`).
-    pub(super) async fn recheck_all(&self) {
+    pub(super) fn recheck_all(&mut self) {
         self.forget_scans();
         self.redetect_instance_configs();
         for uri in self.documents_where(|_, _| true, true) {
             self.publish(uri);
         }
-        self.refresh_pulls().await;
+        self.refresh_pulls();
     }
 
     /// The settings changed: which open `.cfg` files are instance
     /// configurations (`instance-configs`) may have too.
-    pub(super) fn redetect_instance_configs(&self) {
+    pub(super) fn redetect_instance_configs(&mut self) {
         let disk = DiskFiles::unconfined();
-        let mut docs = lock(&self.state.docs);
-        for (uri, doc) in docs.iter_mut() {
-            if is_on_disk(uri) && doc.path.extension().is_some_and(|e| e == "cfg") {
-                doc.kind = self.state.kind_of(&doc.path, &disk);
+        let cfgs: Vec<(Uri, PathBuf)> = self
+            .docs
+            .iter()
+            .filter(|(u, d)| is_on_disk(u) && d.path.extension().is_some_and(|e| e == "cfg"))
+            .map(|(u, d)| (u.clone(), d.path.clone()))
+            .collect();
+        for (uri, path) in cfgs {
+            let kind = self.kind_of(&path, &disk);
+            if let Some(doc) = self.docs.get_mut(&uri) {
+                doc.kind = kind;
             }
         }
-        drop(docs);
-        self.state.texts_changed();
+        self.texts_changed();
     }
 
     /// A client that pulls diagnostics is told to pull them again.
-    pub(super) async fn refresh_pulls(&self) {
-        let caps = self.state.caps();
-        if caps.pull && caps.refresh {
-            let client = self.client.clone();
-            tokio::spawn(async move {
-                if let Err(e) = client.workspace_diagnostic_refresh().await {
-                    tracing::debug!("workspace/diagnostic/refresh: {e}");
-                }
-            });
+    pub(super) fn refresh_pulls(&mut self) {
+        if self.caps.pull && self.caps.refresh {
+            self.client
+                .request_logged("workspace/diagnostic/refresh", Value::Null);
         }
     }
 
-    /// Finds the workspace's documents and, where the scope is the
-    /// workspace, checks those not open, with progress for a large
-    /// workspace. A later scan makes this one stop publishing progress.
-    pub(super) async fn scan_workspace(&self) {
-        let run = self.state.scan_runs.fetch_add(1, Ordering::SeqCst) + 1;
-        let folders = lock(&self.state.folders).clone();
-        let editor = lock(&self.state.editor).clone();
-        let found = tokio::task::spawn_blocking(move || {
-            let mut out = Vec::new();
+    /// Finds the workspace's documents off the loop; once they are applied,
+    /// `after` runs, and where the scope is the workspace those not open
+    /// are checked, with progress for a large workspace.
+    pub(super) fn scan_workspace(&mut self, after: AfterListing) {
+        self.listing.runs += 1;
+        let run = self.listing.runs;
+        let folders = self.folders.clone();
+        let editor = self.editor.clone();
+        let events = self.events.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut found = Vec::new();
             for folder in &folders {
                 let files = DiskFiles::confined(folder);
                 let (docs, truncated) = crate::lsp::scan::documents(folder, &files);
@@ -116,100 +157,143 @@ impl Backend {
                         folder.display()
                     );
                 }
-                out.extend(crate::lsp::scan::not_excluded(docs, &files, &editor));
+                found.extend(crate::lsp::scan::not_excluded(docs, &files, &editor));
             }
-            out
-        })
-        .await
-        .unwrap_or_default();
-        {
-            let mut ws = lock(&self.state.workspace_docs);
-            ws.clear();
-            for (path, kind) in found {
-                if let Some(uri) = Uri::from_file_path(&path) {
-                    ws.insert(uri, (path, kind));
-                }
+            Session::apply_later(&events, move |s| s.listed(run, found, after));
+        });
+    }
+
+    fn listed(&mut self, run: u64, found: Vec<(PathBuf, DocKind)>, after: AfterListing) {
+        self.workspace_docs.clear();
+        for (path, kind) in found {
+            if let Some(uri) = Uri::from_file_path(&path) {
+                self.workspace_docs.insert(uri, (path, kind));
             }
         }
-        self.state.disk_changed();
-        self.state.listed.send_replace(true);
-        let caps = self.state.caps();
-        if caps.pull {
-            self.refresh_pulls().await;
+        self.disk_changed();
+        self.listing.listed = true;
+        self.answer_waiting_pulls();
+        if let Some(after) = after {
+            after(self);
+        }
+        if self.caps.pull {
+            self.refresh_pulls();
             return;
         }
-        let plugins: Vec<Vec<Uri>> = {
-            let ws = lock(&self.state.workspace_docs);
-            let docs: Vec<(&Uri, &PathBuf, DocKind)> = ws
-                .iter()
-                .filter(|(u, (p, _))| {
-                    self.state.scope(p) == Scope::Workspace && !self.state.is_open(u)
-                })
-                .map(|(u, (p, k))| (u, p, *k))
-                .collect();
-            by_plugin(docs)
-        };
-        let total: usize = plugins.iter().map(Vec::len).sum();
-        let mut progress = None;
-        if caps.progress && total >= PROGRESS_AT {
-            let token = NumberOrString::String(format!("sps-plugin-ls/scan/{run}"));
-            if self
-                .client
-                .create_work_done_progress(token.clone())
-                .await
-                .is_ok()
-            {
-                progress = Some(
-                    self.client
-                        .progress(token, "sps-plugin-ls: checking the workspace")
-                        .with_message(format!("0/{total} files"))
-                        .with_percentage(0)
-                        .begin()
-                        .await,
-                );
-            }
-        }
-        // One task per plugin, its documents one after the other: the first
+        let docs: Vec<(&Uri, &PathBuf, DocKind)> = self
+            .workspace_docs
+            .iter()
+            .filter(|(u, (p, _))| self.scope(p) == Scope::Workspace && !self.is_open(u))
+            .map(|(u, (p, k))| (u, p, *k))
+            .collect();
+        let plugins = by_plugin(docs);
+        // A plugin's documents in one job, one after the other: the first
         // runs the plugin's code rules, the others find them kept (and its
         // files' indexes still cached); the plugins share the cores.
-        let mut checks = tokio::task::JoinSet::new();
-        for uris in plugins {
-            let checks_of_plugin: Vec<_> = uris
-                .into_iter()
-                .filter_map(|uri| self.queue_check(uri))
-                .collect();
-            checks.spawn(async move {
-                let n = checks_of_plugin.len();
-                for check in checks_of_plugin {
-                    check.await;
-                }
-                n
+        let total = self.publish_plugins(plugins, run);
+        self.listing.progress = Some(ScanProgress {
+            run,
+            total,
+            done: 0,
+            reported: 0,
+            token: None,
+        });
+        if total == 0 {
+            return self.scan_progressed(run, 0);
+        }
+        if self.caps.progress && total >= PROGRESS_AT {
+            let token = NumberOrString::String(format!("sps-plugin-ls/scan/{run}"));
+            self.client.request(
+                "window/workDoneProgress/create",
+                WorkDoneProgressCreateParams {
+                    token: token.clone(),
+                },
+                Box::new(move |s, answer| s.progress_created(run, token, answer.is_ok())),
+            );
+        }
+    }
+
+    fn progress_created(&mut self, run: u64, token: NumberOrString, ok: bool) {
+        let Some(p) = self
+            .listing
+            .progress
+            .as_mut()
+            .filter(|p| p.run == run && ok)
+        else {
+            return;
+        };
+        if p.done >= p.total {
+            return;
+        }
+        p.token = Some(token.clone());
+        let message = format!("{}/{} files", p.done, p.total);
+        self.client.notify(
+            "$/progress",
+            ProgressParams {
+                token,
+                value: ProgressParamsValue::WorkDone(WorkDoneProgress::Begin(
+                    WorkDoneProgressBegin {
+                        title: "sps-plugin-ls: checking the workspace".into(),
+                        cancellable: None,
+                        message: Some(message),
+                        percentage: Some(0),
+                    },
+                )),
+            },
+        );
+    }
+
+    /// `checked` more files of the workspace check `run` are done.
+    pub(super) fn scan_progressed(&mut self, run: u64, checked: usize) {
+        let Some(p) = self.listing.progress.as_mut().filter(|p| p.run == run) else {
+            return;
+        };
+        p.done += checked;
+        let (done, total) = (p.done, p.total);
+        let value = if done >= total {
+            let end = p.token.take().map(|token| {
+                (
+                    token,
+                    WorkDoneProgress::End(WorkDoneProgressEnd {
+                        message: Some(format!("{total} files checked")),
+                    }),
+                )
             });
-        }
-        let mut done = 0usize;
-        let mut reported = 0u32;
-        while let Some(result) = checks.join_next().await {
-            done += result.unwrap_or(0);
+            self.listing.progress = None;
+            self.settle_after_workspace_check();
+            end
+        } else {
             let percent = (done * 100 / total.max(1)) as u32;
-            if let Some(p) = &progress {
-                if percent >= reported + 10 && done < total {
-                    reported = percent;
-                    p.report_with_message(format!("{done}/{total} files"), percent)
-                        .await;
-                }
+            if percent < p.reported + 10 {
+                return;
             }
+            p.reported = percent;
+            p.token.clone().map(|token| {
+                (
+                    token,
+                    WorkDoneProgress::Report(WorkDoneProgressReport {
+                        cancellable: None,
+                        message: Some(format!("{done}/{total} files")),
+                        percentage: Some(percent),
+                    }),
+                )
+            })
+        };
+        if let Some((token, value)) = value {
+            self.client.notify(
+                "$/progress",
+                ProgressParams {
+                    token,
+                    value: ProgressParamsValue::WorkDone(value),
+                },
+            );
         }
-        if let Some(p) = progress {
-            p.finish_with_message(format!("{total} files checked"))
-                .await;
-        }
-        settle_after_workspace_check(&self.state).await;
     }
 
     /// Files were created or deleted on disk: the documents of the plugin
     /// folders around them are listed again. Those gone are cleared.
-    pub(super) fn relist(&self, paths: &[PathBuf]) {
-        let folders = lock(&self.state.folders).clone();
+    pub(super) fn relist(&mut self, paths: &[PathBuf]) {
+        let folders = self.folders.clone();
         let disk = DiskFiles::unconfined();
         let mut plugins: Vec<PathBuf> = Vec::new();
         for path in paths {
@@ -229,7 +313,7 @@ impl Backend {
             // A configuration file of sps-plugin-ls at the folder's top.
             if path.parent() == Some(root.as_path()) {
                 let files = DiskFiles::confined(root);
-                let mut ws = lock(&self.state.workspace_docs);
+                let ws = &mut self.workspace_docs;
                 if let Some(uri) = Uri::from_file_path(path) {
                     match DocKind::detect(path, &files).filter(|k| *k == DocKind::Settings) {
                         Some(k) if files.is_file(path) => {
@@ -242,7 +326,8 @@ impl Backend {
         }
         let mut gone = Vec::new();
         {
-            let mut ws = lock(&self.state.workspace_docs);
+            let editor = &self.editor;
+            let ws = &mut self.workspace_docs;
             for plugin in plugins {
                 let root = folders
                     .iter()
@@ -251,9 +336,8 @@ impl Backend {
                     .unwrap_or_else(|| plugin.clone());
                 let files = DiskFiles::confined(&root);
                 let now: Vec<(PathBuf, DocKind)> = if files.is_file(&plugin.join("MANIFEST")) {
-                    let editor = lock(&self.state.editor).clone();
                     let docs = crate::analysis::plugin::plugin_documents(&plugin, &files);
-                    crate::lsp::scan::not_excluded(docs, &files, &editor)
+                    crate::lsp::scan::not_excluded(docs, &files, editor)
                 } else {
                     Vec::new()
                 };
@@ -290,21 +374,22 @@ impl Backend {
 /// How long the first workspace pull waits for the workspace's listing.
 pub(super) const LISTING_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// After a check of the whole workspace: the indexes it left in the cache
-/// are of the last plugins it went through; only the open plugins' are
-/// worth keeping. Then the free heap goes back.
-pub(super) async fn settle_after_workspace_check(state: &State) {
-    let open: Vec<PathBuf> = lock(&state.docs).values().map(|d| d.path.clone()).collect();
-    let _ = tokio::task::spawn_blocking(move || {
-        let disk = DiskFiles::unconfined();
-        let plugins: Vec<PathBuf> = open
-            .iter()
-            .filter_map(|p| crate::analysis::plugin::folder_of(p, &disk))
-            .collect();
-        crate::analysis::python::cache::retain(|p| plugins.iter().any(|f| p.starts_with(f)));
-        release_free_memory();
-    })
-    .await;
+impl Session {
+    /// After a check of the whole workspace: the indexes it left in the
+    /// cache are of the last plugins it went through; only the open
+    /// plugins' are worth keeping. Then the free heap goes back.
+    pub(super) fn settle_after_workspace_check(&self) {
+        let open: Vec<PathBuf> = self.docs.values().map(|d| d.path.clone()).collect();
+        tokio::task::spawn_blocking(move || {
+            let disk = DiskFiles::unconfined();
+            let plugins: Vec<PathBuf> = open
+                .iter()
+                .filter_map(|p| crate::analysis::plugin::folder_of(p, &disk))
+                .collect();
+            crate::analysis::python::cache::retain(|p| plugins.iter().any(|f| p.starts_with(f)));
+            release_free_memory();
+        });
+    }
 }
 
 /// Hands the heap's free pages back to the system: after the workspace

@@ -2,69 +2,62 @@
 
 use super::super::*;
 
-impl Backend {
-    pub(in crate::lsp::server) async fn on_did_change(&self, params: DidChangeTextDocumentParams) {
-        guard_notification("textDocument/didChange", async {
-            let enc = self.encoding();
-            let uri = params.text_document.uri;
-            let (path, kind, type_changed, facts_changed) = {
-                let mut docs = lock(&self.state.docs);
-                let Some(doc) = docs.get_mut(&uri) else {
-                    tracing::warn!("change to a document that is not open: {}", uri.as_str());
-                    return;
-                };
-                let is_manifest = doc.kind == Some(DocKind::Manifest);
-                let facts = |doc: &mut Document| {
-                    Plugin::from_manifest(PathBuf::new(), &doc.snapshot().text).facts_key()
-                };
-                let before = is_manifest.then(|| facts(doc));
-                for change in &params.content_changes {
-                    doc.apply(change, enc);
-                }
-                doc.version = params.text_document.version;
-                let facts_changed = before.is_none_or(|b| b != facts(doc));
-                if is_manifest {
-                    self.state.manifest_text_changed();
+impl Session {
+    pub(in crate::lsp::server) fn did_change(&mut self, params: DidChangeTextDocumentParams) {
+        let enc = self.encoding;
+        let uri = params.text_document.uri;
+        let Some(doc) = self.docs.get_mut(&uri) else {
+            tracing::warn!("change to a document that is not open: {}", uri.as_str());
+            return;
+        };
+        let is_manifest = doc.kind == Some(DocKind::Manifest);
+        let facts = |doc: &mut Document| {
+            Plugin::from_manifest(PathBuf::new(), &doc.snapshot().text).facts_key()
+        };
+        let before = is_manifest.then(|| facts(doc));
+        for change in &params.content_changes {
+            doc.apply(change, enc);
+        }
+        doc.version = params.text_document.version;
+        let facts_changed = before.is_none_or(|b| b != facts(doc));
+        let (path, kind) = (doc.path.clone(), doc.kind);
+        if is_manifest {
+            self.manifest_text_changed();
+        } else {
+            self.texts_changed();
+        }
+        let type_changed = kind == Some(DocKind::Manifest)
+            && self.has_open_config_beside(&path)
+            && self.update_plugin_type(&uri);
+        // Only what the change can affect is checked again: a MANIFEST
+        // matters to its default.cfg only through `type`, a .cfg to the
+        // code that reads it, any other file (the entry point) to the
+        // MANIFEST.
+        let dirs = Self::changed_dirs([path.clone()]);
+        match kind {
+            // A module of the plugin matters to its MANIFEST and to the
+            // plugin's other modules (imports, the `Plugin` class).
+            Some(DocKind::Python) => self.refresh_after_code_edit(&path),
+            // What default.cfg documents matters to the code's reads
+            // (python/undocumented-option); no Python is parsed again.
+            Some(DocKind::Config) => {
+                self.publish(uri);
+                self.refresh_plugin_code(&path, false);
+            }
+            Some(DocKind::Manifest) => {
+                if type_changed {
+                    self.refresh_open(&dirs);
                 } else {
-                    self.state.texts_changed();
-                }
-                let (path, kind) = (doc.path.clone(), doc.kind);
-                let type_changed = kind == Some(DocKind::Manifest)
-                    && Self::has_open_config_beside(&docs, &path)
-                    && Self::update_plugin_type(&mut docs, &uri);
-                (path, kind, type_changed, facts_changed)
-            };
-            // Only what the change can affect is checked again: a MANIFEST
-            // matters to its default.cfg only through `type`, a .cfg to the
-            // code that reads it, any other file (the entry point) to the
-            // MANIFEST.
-            let dirs = Self::changed_dirs([path.clone()]);
-            match kind {
-                // A module of the plugin matters to its MANIFEST and to the
-                // plugin's other modules (imports, the `Plugin` class).
-                Some(DocKind::Python) => self.refresh_after_code_edit(&path),
-                // What default.cfg documents matters to the code's reads
-                // (python/undocumented-option); no Python is parsed again.
-                Some(DocKind::Config) => {
                     self.publish(uri);
+                }
+                // `api`, `type` and `entry_point` matter to the code;
+                // nothing else in it does.
+                if facts_changed {
                     self.refresh_plugin_code(&path, false);
                 }
-                Some(DocKind::Manifest) => {
-                    if type_changed {
-                        self.refresh_open(&dirs);
-                    } else {
-                        self.publish(uri);
-                    }
-                    // `api`, `type` and `entry_point` matter to the code;
-                    // nothing else in it does.
-                    if facts_changed {
-                        self.refresh_plugin_code(&path, false);
-                    }
-                }
-                Some(_) => self.publish(uri),
-                None => self.refresh_kind(&dirs, DocKind::Manifest),
             }
-        })
-        .await;
+            Some(_) => self.publish(uri),
+            None => self.refresh_kind(&dirs, DocKind::Manifest),
+        }
     }
 }

@@ -2,34 +2,28 @@
 
 use super::super::*;
 
-impl Backend {
-    pub(in crate::lsp::server) async fn on_did_open(&self, params: DidOpenTextDocumentParams) {
-        guard_notification("textDocument/didOpen", async {
-            let doc = params.text_document;
-            let path = uri_path(&doc.uri);
-            let kind = if is_on_disk(&doc.uri) {
-                self.state.kind_of(&path, &DiskFiles::unconfined())
-            } else {
-                DocKind::detect(&path, &NoFiles)
-            };
-            let dir = Self::changed_dirs([path.clone()]);
-            if kind.is_none()
-                || (is_on_disk(&doc.uri) && crate::workspace::walks_miss(&self.state.scans, &path))
-            {
-                // A file the editor just created may not be on disk yet, or
-                // be newer than the walks kept of its plugin.
-                self.forget_scans();
-            }
-            {
-                let mut docs = lock(&self.state.docs);
-                docs.insert(
-                    doc.uri.clone(),
-                    Document::new(path, kind, doc.version, &doc.text),
-                );
-            }
-            self.state.texts_changed();
-            self.refresh_open(&dir);
-        })
-        .await;
+impl Session {
+    pub(in crate::lsp::server) fn did_open(&mut self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let path = uri_path(&doc.uri);
+        let kind = if is_on_disk(&doc.uri) {
+            self.kind_of(&path, &DiskFiles::unconfined())
+        } else {
+            DocKind::detect(&path, &NoFiles)
+        };
+        let dir = Self::changed_dirs([path.clone()]);
+        if kind.is_none()
+            || (is_on_disk(&doc.uri) && crate::workspace::walks_miss(&self.scans, &path))
+        {
+            // A file the editor just created may not be on disk yet, or
+            // be newer than the walks kept of its plugin.
+            self.forget_scans();
+        }
+        self.docs.insert(
+            doc.uri.clone(),
+            Document::new(path, kind, doc.version, &doc.text),
+        );
+        self.texts_changed();
+        self.refresh_open(&dir);
     }
 }
