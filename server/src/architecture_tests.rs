@@ -266,3 +266,56 @@ fn the_reader_sees_imports() {
     assert!(deps["analysis::manifest"].contains("analysis"));
     assert!(deps["lsp::server"].contains("lsp::handlers"));
 }
+
+/// The locks of `server/src` (a `Mutex` or `RwLock`, `std`'s or tokio's),
+/// each with why it is one and why it is off the keystroke path. The
+/// server's state has one owner, its loop (`lsp/server.rs`), and what the
+/// checks of a view share (the memo, the walks, the parsed configuration
+/// files, the index cache) is in lock-free maps; so `lsp/` has none. Each
+/// of these is taken alone, never while holding another: no order to keep.
+const LOCKS: &[(&str, &str)] = &[
+    // Files `check` found not to be regular files, to refuse them with a
+    // reason; written only when a read is refused, per `DiskFiles`.
+    ("workspace::disk", "refused"),
+    // `check --output-file`: the report kept until it is written; the
+    // command line only.
+    ("cli::out", "REDIRECT"),
+];
+
+#[test]
+fn at_most_three_locks_none_in_the_server() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut sources = BTreeMap::new();
+    collect(&root, &root, &mut sources);
+    let mut found = Vec::new();
+    for (module, text) in &sources {
+        for line in text.lines() {
+            let code = line.split("//").next().unwrap_or("");
+            let is_lock = ["Mutex<", "RwLock<", "Mutex::new", "RwLock::new"]
+                .iter()
+                .any(|l| code.contains(l));
+            if !is_lock || code.trim_start().starts_with("use ") {
+                continue;
+            }
+            let name = LOCKS
+                .iter()
+                .find(|(m, name)| m == module && code.contains(name))
+                .map(|(_, name)| *name);
+            found.push((module.clone(), name.unwrap_or(code.trim()).to_string()));
+        }
+    }
+    found.sort();
+    found.dedup();
+    let allowed: Vec<(String, String)> = LOCKS
+        .iter()
+        .map(|(m, n)| (m.to_string(), n.to_string()))
+        .collect();
+    let unexpected: Vec<_> = found.iter().filter(|f| !allowed.contains(f)).collect();
+    assert!(
+        unexpected.is_empty(),
+        "locks not in LOCKS (the server's state has one owner; share through \
+         lock-free maps or the loop): {unexpected:?}"
+    );
+    assert!(LOCKS.len() <= 3);
+    assert!(LOCKS.iter().all(|(m, _)| !m.starts_with("lsp")));
+}

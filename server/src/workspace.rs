@@ -174,12 +174,6 @@ impl Files for NoFiles {
     }
 }
 
-/// Locks a mutex, also when a panicking thread left it poisoned: every
-/// value behind the server's mutexes stays valid between statements.
-pub fn lock<T: ?Sized>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// The editor's open documents over another [`Files`]: an open document is
 /// read from the editor's text, the rest from below.
 pub struct Overlay<'a> {
@@ -193,13 +187,15 @@ pub struct Overlay<'a> {
 }
 
 /// Folder walks by folder and pruning rule.
-pub type ScanCache = std::sync::Mutex<HashMap<(PathBuf, usize), (Prune, Arc<Listing>)>>;
+/// Lock-free (papaya): the checks of a view fill and read it from several
+/// threads on the keystroke path.
+pub type ScanCache = papaya::HashMap<(PathBuf, usize), (Prune, Arc<Listing>)>;
 
 /// Whether a kept walk of a folder above `path` does not list it: the file
 /// came after the walk, and the event that would have said so did not come
 /// (a watcher misses files written into a folder it has not watched yet).
 pub fn walks_miss(cache: &ScanCache, path: &Path) -> bool {
-    lock(cache).iter().any(|((dir, _), (prune, listing))| {
+    cache.pin().iter().any(|((dir, _), (prune, listing))| {
         let Ok(rel) = path.strip_prefix(dir) else {
             return false;
         };
@@ -222,11 +218,11 @@ impl Files for Overlay<'_> {
             return Arc::new(walk(self, dir, prune));
         };
         let key = (dir.to_path_buf(), prune as usize);
-        if let Some((_, hit)) = lock(cache).get(&key) {
+        if let Some((_, hit)) = cache.pin().get(&key) {
             return hit.clone();
         }
         let listing = Arc::new(walk(self, dir, prune));
-        lock(cache).insert(key, (prune, listing.clone()));
+        cache.pin().insert(key, (prune, listing.clone()));
         listing
     }
 

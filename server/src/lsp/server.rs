@@ -21,7 +21,7 @@ use super::rpc::{Error, Id, Message, Result};
 use super::snapshot::{OpenTexts, RequestSnapshot};
 use crate::analysis::plugin::Plugin;
 use crate::text::Encoding;
-use crate::workspace::{lock, DiskFiles, DocKind, Files, Memo, NoFiles, ScanCache};
+use crate::workspace::{DiskFiles, DocKind, Files, Memo, NoFiles, ScanCache};
 
 /// The section of the editor's settings the server reads.
 const SECTION: &str = "spsPluginLs";

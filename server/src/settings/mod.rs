@@ -14,7 +14,6 @@ mod toml_file;
 pub use overrides::*;
 pub use toml_file::parse;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -164,10 +163,14 @@ pub fn discover(dir: &Path, files: &dyn Files) -> Settings {
 /// Parsed configuration files by path, with the stamp of the file parsed
 /// (None: a `pyproject.toml` without our table). Shared by every view of
 /// the files, so that a keystroke in a plugin does not parse the
-/// configuration above it again; [`forget`] empties it.
-type Parsed = HashMap<PathBuf, (u64, Option<Arc<Settings>>)>;
+/// configuration above it again; [`forget`] empties it. Lock-free
+/// (papaya): every check looks its configuration up here.
+type Parsed = papaya::HashMap<PathBuf, (u64, Option<Arc<Settings>>)>;
 
-static PARSED: std::sync::Mutex<Option<Parsed>> = std::sync::Mutex::new(None);
+fn parsed() -> &'static Parsed {
+    static PARSED: std::sync::OnceLock<Parsed> = std::sync::OnceLock::new();
+    PARSED.get_or_init(Parsed::new)
+}
 
 /// At most this many parsed files are kept (each under 1 MiB of text).
 const PARSED_KEPT: usize = 32;
@@ -175,14 +178,12 @@ const PARSED_KEPT: usize = 32;
 /// Forgets every parsed configuration file (the server: on a watched-file
 /// event, when files may have changed without their stamps saying so).
 pub fn forget() {
-    *crate::workspace::lock(&PARSED) = None;
+    parsed().pin().clear();
 }
 
 /// How many parsed configuration files are kept.
 pub fn parsed_kept() -> usize {
-    crate::workspace::lock(&PARSED)
-        .as_ref()
-        .map_or(0, HashMap::len)
+    parsed().len()
 }
 
 fn find(dir: &Path, files: &dyn Files) -> Arc<Settings> {
@@ -191,9 +192,7 @@ fn find(dir: &Path, files: &dyn Files) -> Arc<Settings> {
             let path = folder.join(name);
             let stamp = files.stamp(&path);
             if let Some(stamp) = stamp {
-                let kept = crate::workspace::lock(&PARSED)
-                    .as_ref()
-                    .and_then(|m| m.get(&path).cloned());
+                let kept = parsed().pin().get(&path).cloned();
                 match kept {
                     Some((s, Some(found))) if s == stamp => return found,
                     Some((s, None)) if s == stamp => continue,
@@ -202,8 +201,7 @@ fn find(dir: &Path, files: &dyn Files) -> Arc<Settings> {
             }
             let found = read_file(&path, folder, name, files);
             if let Some(stamp) = stamp {
-                let mut kept = crate::workspace::lock(&PARSED);
-                let map = kept.get_or_insert_with(HashMap::default);
+                let map = parsed().pin();
                 if map.len() >= PARSED_KEPT && !map.contains_key(&path) {
                     map.clear();
                 }
@@ -358,6 +356,7 @@ impl Settings {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::HashMap;
 
     const PIECES: &[&str] = &[
         "ignore",

@@ -138,7 +138,7 @@ impl DiskFiles {
 
     /// The files asked for that were FIFOs, devices or the like.
     pub fn refused(&self) -> Vec<(PathBuf, Unreadable)> {
-        std::mem::take(&mut *lock(&self.refused))
+        std::mem::take(&mut *self.refused.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     fn allowed(&self, path: &Path) -> bool {
@@ -169,7 +169,10 @@ impl DiskFiles {
         match read_prefix(path, limit) {
             Ok(read) => Some(read),
             Err(e @ Unreadable::NotAFile(_)) => {
-                lock(&self.refused).push((path.to_path_buf(), e));
+                self.refused
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((path.to_path_buf(), e));
                 None
             }
             Err(_) => None,

@@ -8,9 +8,12 @@ use super::*;
 /// its files are analysed. Whoever makes the view makes a new memo when a
 /// file changes (the server: at every edit and file event; `check`: per
 /// plugin folder, and none when it fixes).
+/// The map is lock-free (papaya): the checks of one view share it from
+/// several threads, on the keystroke path, and none waits for another to
+/// look an entry up (only for a result another is computing).
 #[derive(Default)]
 pub struct Memo {
-    entries: std::sync::Mutex<HashMap<MemoKey, Arc<MemoSlot>>>,
+    entries: papaya::HashMap<MemoKey, Arc<MemoSlot>>,
 }
 
 /// What a memo entry is (a name, and the type it holds), of which folder,
@@ -36,7 +39,11 @@ impl Memo {
             folder.to_path_buf(),
             input,
         );
-        let slot = lock(&self.entries).entry(key).or_default().clone();
+        let slot = self
+            .entries
+            .pin()
+            .get_or_insert_with(key, Arc::default)
+            .clone();
         let value = slot.get_or_init(|| Arc::new(compute()));
         match value.clone().downcast::<T>() {
             Ok(v) => v,
@@ -52,19 +59,19 @@ impl Memo {
         /// Keyed by the MANIFEST's facts (`Plugin::facts_key`), or
         /// independent of any MANIFEST.
         const FACTS_KEYED: &[&str] = &["code findings", "code reads", "settings"];
-        let kept = lock(&self.entries)
-            .iter()
-            .filter(|(k, slot)| FACTS_KEYED.contains(&k.0) && slot.get().is_some())
-            .map(|(k, slot)| (k.clone(), slot.clone()))
-            .collect();
-        Memo {
-            entries: std::sync::Mutex::new(kept),
+        let kept = papaya::HashMap::new();
+        for (k, slot) in self.entries.pin().iter() {
+            if FACTS_KEYED.contains(&k.0) && slot.get().is_some() {
+                kept.pin().insert(k.clone(), slot.clone());
+            }
         }
+        Memo { entries: kept }
     }
 
     #[cfg(test)]
     pub fn entries(&self, what: &str) -> usize {
-        lock(&self.entries)
+        self.entries
+            .pin()
             .iter()
             .filter(|(k, slot)| k.0 == what && slot.get().is_some())
             .count()

@@ -3,10 +3,9 @@
 //! a keystroke in MANIFEST or default.cfg parses no Python, and one in a
 //! `.py` parses that file only. The same answer as indexing afresh, always.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use super::index::{self, FileIndex};
 use crate::workspace::text_hash;
@@ -18,89 +17,104 @@ use crate::workspace::text_hash;
 /// all (issue 17: 60 MiB for the server).
 const MAX_SOURCE_BYTES: usize = 2 << 20;
 
+/// The kept indexes. Lock-free (papaya): the checks of a keystroke look
+/// their plugin's files up here from several threads, and none waits for
+/// another. The byte count and the clock are atomics; an eviction removes
+/// only what it finds still there, so the count stays exact.
 #[derive(Default)]
 struct Cache {
-    entries: HashMap<PathBuf, Entry>,
+    entries: papaya::HashMap<PathBuf, Arc<Entry>>,
     /// The source bytes of the entries.
-    bytes: usize,
+    bytes: AtomicUsize,
     /// A clock for "least recently used".
-    clock: u64,
+    clock: AtomicU64,
 }
+
+type Entries<'a> =
+    papaya::HashMapRef<'a, PathBuf, Arc<Entry>, std::hash::RandomState, papaya::LocalGuard<'a>>;
 
 struct Entry {
     hash: u64,
     len: usize,
     index: Arc<FileIndex>,
-    used: u64,
+    used: AtomicU64,
 }
 
 impl Cache {
-    fn get(&mut self, path: &Path, hash: u64, len: usize) -> Option<Arc<FileIndex>> {
-        self.clock += 1;
-        let e = self.entries.get_mut(path)?;
+    fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    fn get(&self, path: &Path, hash: u64, len: usize) -> Option<Arc<FileIndex>> {
+        let now = self.tick();
+        let entries = self.entries.pin();
+        let e = entries.get(path)?;
         if (e.hash, e.len) != (hash, len) {
             return None;
         }
-        e.used = self.clock;
+        e.used.store(now, Ordering::Relaxed);
         Some(e.index.clone())
     }
 
-    /// Keeps an index; what it evicts is handed back, to be freed outside
-    /// the lock.
-    fn insert(&mut self, path: &Path, hash: u64, len: usize, index: Arc<FileIndex>) -> Vec<Entry> {
-        self.clock += 1;
-        let used = self.clock;
-        if let Some(old) = self.entries.insert(
-            path.to_path_buf(),
-            Entry {
-                hash,
-                len,
-                index,
-                used,
-            },
-        ) {
-            self.bytes -= old.len;
+    /// Keeps an index; how many entries it evicted.
+    fn insert(&self, path: &Path, hash: u64, len: usize, index: Arc<FileIndex>) -> usize {
+        let used = AtomicU64::new(self.tick());
+        let entry = Arc::new(Entry {
+            hash,
+            len,
+            index,
+            used,
+        });
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+        if let Some(old) = self.entries.pin().insert(path.to_path_buf(), entry) {
+            self.bytes.fetch_sub(old.len, Ordering::Relaxed);
         }
-        self.bytes += len;
-        if self.bytes > MAX_SOURCE_BYTES {
+        if self.bytes.load(Ordering::Relaxed) > MAX_SOURCE_BYTES {
             return self.evict(MAX_SOURCE_BYTES / 4 * 3);
         }
-        Vec::new()
+        0
     }
 
     /// Drops the least recently used entries until `target` bytes are kept.
-    fn evict(&mut self, target: usize) -> Vec<Entry> {
-        let mut by_age: Vec<(u64, PathBuf, usize)> = self
-            .entries
+    fn evict(&self, target: usize) -> usize {
+        let entries = self.entries.pin();
+        let mut by_age: Vec<(u64, PathBuf)> = entries
             .iter()
-            .map(|(p, e)| (e.used, p.clone(), e.len))
+            .map(|(p, e)| (e.used.load(Ordering::Relaxed), p.clone()))
             .collect();
         by_age.sort_unstable();
-        let mut gone = Vec::new();
-        for (_, path, len) in by_age {
-            if self.bytes <= target {
+        let mut gone = 0;
+        for (_, path) in by_age {
+            if self.bytes.load(Ordering::Relaxed) <= target {
                 break;
             }
-            gone.extend(self.entries.remove(&path));
-            self.bytes -= len;
+            gone += self.remove(&entries, &path);
         }
         gone
     }
 
-    /// Drops the entries `keep` does not want; hands them back.
-    fn retain(&mut self, keep: impl Fn(&Path) -> bool) -> Vec<Entry> {
-        let paths: Vec<PathBuf> = self.entries.keys().filter(|p| !keep(p)).cloned().collect();
-        let gone: Vec<Entry> = paths
-            .iter()
-            .filter_map(|p| self.entries.remove(p))
-            .collect();
-        self.bytes -= gone.iter().map(|e| e.len).sum::<usize>();
-        gone
+    /// Removes an entry if it is still there (another thread may have);
+    /// 1 if this call removed it.
+    fn remove(&self, entries: &Entries<'_>, path: &Path) -> usize {
+        match entries.remove(path) {
+            Some(gone) => {
+                self.bytes.fetch_sub(gone.len, Ordering::Relaxed);
+                1
+            }
+            None => 0,
+        }
+    }
+
+    /// Drops the entries `keep` does not want; how many.
+    fn retain(&self, keep: impl Fn(&Path) -> bool) -> usize {
+        let entries = self.entries.pin();
+        let paths: Vec<PathBuf> = entries.keys().filter(|p| !keep(p)).cloned().collect();
+        paths.iter().map(|p| self.remove(&entries, p)).sum()
     }
 }
 
-fn cache() -> &'static Mutex<Cache> {
-    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
@@ -114,21 +128,12 @@ pub fn parses() -> usize {
 /// The index of `path` with this text, parsed only if not cached.
 pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
     let (h, len) = (text_hash(text), text.len());
-    let hit = cache()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(path, h, len);
-    if let Some(ix) = hit {
+    if let Some(ix) = cache().get(path, h, len) {
         return ix;
     }
     PARSES.fetch_add(1, Ordering::Relaxed);
     let ix = Arc::new(index::index(text));
-    let evicted =
-        cache()
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path, h, len, ix.clone());
-    drop(evicted);
+    cache().insert(path, h, len, ix.clone());
     ix
 }
 
@@ -137,22 +142,18 @@ pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
 /// check leaves the last plugins it went through, which a keystroke does
 /// not need (docs/BENCHMARKS.md, issue 17: 22 MiB of the settled server).
 pub fn retain(keep: impl Fn(&Path) -> bool) {
-    let gone = cache()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .retain(keep);
-    // Freed outside the lock.
-    drop(gone);
+    cache().retain(keep);
 }
 
 /// Forgets every index (the benchmark's cold runs).
 pub fn clear() {
-    *cache().lock().unwrap_or_else(|e| e.into_inner()) = Cache::default();
+    cache().retain(|_| false);
 }
 
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
+    use std::sync::atomic::Ordering;
     use std::sync::Arc;
 
     use crate::analysis::{analyze, Context};
@@ -308,18 +309,18 @@ mod tests {
     /// down to three quarters: the files of the plugin being edited stay.
     #[test]
     fn past_its_budget_the_cache_drops_the_least_recently_used() {
-        let mut cache = super::Cache::default();
+        let cache = super::Cache::default();
         let index = Arc::new(crate::analysis::python::index::FileIndex::default());
         let chunk = super::MAX_SOURCE_BYTES / 8;
         let path = |i: usize| PathBuf::from(format!("/lru/{i}.py"));
         for i in 0..8 {
-            assert!(cache.insert(&path(i), 0, chunk, index.clone()).is_empty());
+            assert_eq!(cache.insert(&path(i), 0, chunk, index.clone()), 0);
         }
         // 0 is used again: 1 is now the oldest.
         assert!(cache.get(&path(0), 0, chunk).is_some());
         let gone = cache.insert(&path(8), 0, chunk, index.clone());
-        assert_eq!(gone.len(), 3);
-        assert_eq!(cache.bytes, 6 * chunk);
+        assert_eq!(gone, 3);
+        assert_eq!(cache.bytes.load(Ordering::Relaxed), 6 * chunk);
         let kept: Vec<bool> = (0..9)
             .map(|i| cache.get(&path(i), 0, chunk).is_some())
             .collect();
@@ -334,7 +335,7 @@ mod tests {
     /// After the workspace check only the open plugins' indexes stay.
     #[test]
     fn retain_keeps_only_what_is_wanted_and_counts_its_bytes() {
-        let mut cache = super::Cache::default();
+        let cache = super::Cache::default();
         let index = Arc::new(crate::analysis::python::index::FileIndex::default());
         for (path, len) in [
             ("/open/a.py", 10),
@@ -344,8 +345,8 @@ mod tests {
             cache.insert(&PathBuf::from(path), 0, len, index.clone());
         }
         let gone = cache.retain(|p| p.starts_with("/open"));
-        assert_eq!(gone.len(), 1);
-        assert_eq!(cache.bytes, 30);
+        assert_eq!(gone, 1);
+        assert_eq!(cache.bytes.load(Ordering::Relaxed), 30);
         assert!(cache.get(&PathBuf::from("/open/lib/b.py"), 0, 20).is_some());
         assert!(cache.get(&PathBuf::from("/other/c.py"), 0, 40).is_none());
     }

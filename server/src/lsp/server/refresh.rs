@@ -159,7 +159,7 @@ impl Session {
 
     /// Forgets the folder walks: files changed on disk.
     pub(super) fn forget_scans(&mut self) {
-        lock(&self.scans).clear();
+        self.scans.pin().clear();
         // Parsed configuration files too: their stamps would tell, but a
         // watched-file event is the editor's word that files changed.
         crate::settings::forget();
