@@ -49,18 +49,19 @@ impl Plugin {
         }
     }
 
-    /// The plugin whose MANIFEST is in `folder`: read and parsed once per
-    /// view of the files.
+    /// The plugin whose MANIFEST is in `folder`: read once per view of the
+    /// files, and parsed once per view and text ([`Plugin::of_text`]).
     pub fn in_folder(folder: &Path, files: &dyn Files) -> Arc<Plugin> {
-        memoized(files, "plugin", folder, 0, || {
+        let plugin = memoized(files, "plugin", folder, 0, || {
             match files.read(&folder.join("MANIFEST")) {
-                Some(text) => Plugin::from_manifest(folder.to_path_buf(), &text),
-                None => Plugin {
+                Some(text) => Plugin::of_text(folder, &text, files),
+                None => Arc::new(Plugin {
                     folder: folder.to_path_buf(),
                     ..Plugin::default()
-                },
+                }),
             }
-        })
+        });
+        (*plugin).clone()
     }
 
     /// The facts of the MANIFEST text `text` of `folder`, parsed once per

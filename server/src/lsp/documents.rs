@@ -17,6 +17,9 @@ pub struct Document {
     /// For a MANIFEST: the plugin type it declared when its neighbours were
     /// last checked (their SDK sections depend on it).
     pub plugin_type: Option<String>,
+    /// For a MANIFEST: the key of its facts as of its text
+    /// ([`crate::analysis::plugin::Plugin::facts_key`]), once known.
+    pub facts: Option<u64>,
     text: String,
     /// The index of `text`, updated by each edit (shared with the snapshot
     /// until the next edit, which copies it only if a snapshot still holds
@@ -40,6 +43,7 @@ impl Document {
             kind,
             version,
             plugin_type: None,
+            facts: None,
             index: Arc::new(LineIndex::new(text)),
             text: text.to_string(),
             snapshot: None,

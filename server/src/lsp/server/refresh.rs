@@ -71,14 +71,11 @@ impl Session {
             .any(|d| d.kind == Some(DocKind::Config) && d.path.parent() == manifest.parent())
     }
 
-    /// Reads the plugin type of an open MANIFEST; true when it changed.
-    pub(super) fn update_plugin_type(&mut self, uri: &Uri) -> bool {
+    /// Records the plugin type of an open MANIFEST; true when it changed.
+    pub(super) fn update_plugin_type(&mut self, uri: &Uri, now: Option<String>) -> bool {
         let Some(doc) = self.docs.get_mut(uri) else {
             return false;
         };
-        let now =
-            crate::analysis::plugin::Plugin::from_manifest(PathBuf::new(), &doc.snapshot().text)
-                .plugin_type;
         let changed = now != doc.plugin_type;
         doc.plugin_type = now;
         changed

@@ -11,24 +11,41 @@ impl Session {
             return;
         };
         let is_manifest = doc.kind == Some(DocKind::Manifest);
-        let facts = |doc: &mut Document| {
-            Plugin::from_manifest(PathBuf::new(), &doc.snapshot().text).facts_key()
-        };
-        let before = is_manifest.then(|| facts(doc));
+        let folder = doc.path.parent().unwrap_or(Path::new("")).to_path_buf();
+        // The facts before the edit: known since the last one, else parsed.
+        let before = is_manifest.then(|| match doc.facts {
+            Some(known) => known,
+            None => Plugin::from_manifest(folder.clone(), &doc.snapshot().text).facts_key(),
+        });
         for change in &params.content_changes {
             doc.apply(change, enc);
         }
         doc.version = params.text_document.version;
-        let facts_changed = before.is_none_or(|b| b != facts(doc));
         let (path, kind) = (doc.path.clone(), doc.kind);
         if is_manifest {
             self.manifest_text_changed();
         } else {
             self.texts_changed();
         }
-        let type_changed = kind == Some(DocKind::Manifest)
-            && self.has_open_config_beside(&path)
-            && self.update_plugin_type(&uri);
+        // The facts after it, parsed once: in the new view's memo, where
+        // the checks of the MANIFEST and of its code find them.
+        let after = is_manifest
+            .then(|| self.snapshot(&uri))
+            .flatten()
+            .map(|s| s.with_files(|files| Plugin::of_text(&folder, &s.doc.text, files)));
+        let facts_changed = match (&before, &after) {
+            (Some(b), Some(a)) => *b != a.facts_key(),
+            _ => true,
+        };
+        if let (Some(doc), Some(after)) = (self.docs.get_mut(&uri), &after) {
+            doc.facts = Some(after.facts_key());
+        }
+        let type_changed = match &after {
+            Some(after) if self.has_open_config_beside(&path) => {
+                self.update_plugin_type(&uri, after.plugin_type.clone())
+            }
+            _ => false,
+        };
         // Only what the change can affect is checked again: a MANIFEST
         // matters to its default.cfg only through `type`, a .cfg to the
         // code that reads it, any other file (the entry point) to the
