@@ -213,12 +213,18 @@ impl Session {
             let mut pulls = tokio::task::JoinSet::new();
             for group in groups {
                 let (events, permits) = (events.clone(), permits.clone());
+                let cancelled = cancelled.clone();
                 pulls.spawn(async move {
                     let mut out = Vec::with_capacity(group.len());
                     for (pending, prev) in group {
                         let Ok(_permit) = permits.acquire().await else {
                             break;
                         };
+                        // A cancelled pull stops analysing: the client
+                        // has asked again, or gone.
+                        if cancelled.load(std::sync::atomic::Ordering::SeqCst) {
+                            break;
+                        }
                         let uri = pending.uri.clone();
                         let events = events.clone();
                         let pulled = tokio::task::spawn_blocking(move || {
