@@ -319,3 +319,19 @@ fn at_most_three_locks_none_in_the_server() {
     assert!(LOCKS.len() <= 3);
     assert!(LOCKS.iter().all(|(m, _)| !m.starts_with("lsp")));
 }
+
+/// No source file is over 600 lines before its tests: a file that grows
+/// past it is split by what its parts are (issue 23).
+#[test]
+fn no_source_file_over_600_lines_before_its_tests() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut sources = BTreeMap::new();
+    collect(&root, &root, &mut sources);
+    let long: Vec<String> = sources
+        .iter()
+        .map(|(module, code)| (module, code.lines().count()))
+        .filter(|(_, lines)| *lines > 600)
+        .map(|(module, lines)| format!("{module}: {lines} lines"))
+        .collect();
+    assert!(long.is_empty(), "over 600 lines before the tests: {long:?}");
+}
