@@ -6,6 +6,10 @@ use rustc_hash::FxHashMap;
 
 use super::*;
 
+mod chunks;
+
+pub use chunks::{chunks, parse_chunk, Chunk};
+
 /// Python whitespace in ASCII: `\t\n\x0b\x0c\r`, `\x1c`..`\x1f` and space.
 fn is_ascii_py_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ')
