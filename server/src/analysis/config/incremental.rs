@@ -13,8 +13,9 @@
 //! chunk keeps, or it sends the text to the whole-text path:
 //! * duplicate section names, and so the options of a repeated section: any
 //!   name twice (`[DEFAULT]` included), the whole path;
-//! * interpolation: any value with `%`, the whole path (with none, `get`
-//!   raises nowhere);
+//! * interpolation: a section's values are looked up in it alone, but for
+//!   `[DEFAULT]` (with one and a `%` anywhere, the whole path) and the
+//!   whole text's budget of bytes scanned (a chunk keeps what it spent);
 //! * the credential store (`$` values): read from the chunks that name
 //!   `credential_store`, a part of the key of every kept finding;
 //! * required options the text does not give: from the chunks holding the
@@ -52,6 +53,8 @@ struct Kept {
     names: Vec<Box<str>>,
     /// A value of one of its sections has a `%`.
     percent: bool,
+    /// The bytes interpolation scanned in it; `None`: it gave up.
+    spent: Option<usize>,
     /// Its findings under the file's facts, placed from the chunk's start;
     /// `None`: to be checked again (one of them lies outside the chunk).
     findings: Option<Vec<Diagnostic>>,
@@ -149,11 +152,21 @@ fn check_with(text: &str, facts: &Facts, file: &mut File) -> Option<Vec<Diagnost
 
     // What looks across sections.
     let mut names: FxHashSet<&str> = FxHashSet::default();
+    let (mut percent, mut spent) = (false, 0usize);
     for k in &keys {
         let kept = &file.chunks[k];
-        if kept.percent || !kept.names.iter().all(|n| names.insert(n)) {
+        if !kept.names.iter().all(|n| names.insert(n)) {
             return None;
         }
+        percent |= kept.percent;
+        spent = spent.checked_add(kept.spent?)?;
+    }
+    // Interpolation looks in `[DEFAULT]` too, and the whole path gives up
+    // past its budget of bytes scanned (at least this one).
+    if percent && names.contains(ini::DEFAULT_SECTION)
+        || spent > interpolation::INTERPOLATION_BUDGET
+    {
+        return None;
     }
     if let Some(reads) = facts.reads {
         let mut wanted: FxHashSet<&str> = FxHashSet::default();
@@ -189,6 +202,7 @@ fn checked(text: &str, c: Chunk, facts: &Facts, store: Store, out: &mut Vec<Diag
     let ini = ini::parse_chunk(text, c);
     let from = out.len();
     read::check(&ini, text, out);
+    let spent = interpolation::check_spent(&ini, out);
     sections(text, &ini, facts, store, out);
     let found = &out[from..];
     // A duplicate option's message names the line of the first: it moves
@@ -208,6 +222,7 @@ fn checked(text: &str, c: Chunk, facts: &Facts, store: Store, out: &mut Vec<Diag
             .map(Box::from)
             .collect(),
         percent: ini.sections.iter().any(Section::has_percent),
+        spent,
         findings: keep.then(|| {
             found
                 .iter()

@@ -36,9 +36,11 @@ dirs=directory-1 directory-2
 
 /// A section of the plugin's, some with findings.
 fn block(n: usize) -> String {
+    let bad = if n % 5 == 0 { "bad=%(nope)s\n" } else { "" };
     format!(
         "\n# Directory {n}.\n[directory-{n}]\nserver=ldap{n}.example.com\nuse_tls=yes\n\
-         timeout=30 ; seconds\n  more\n; bind_dn=<dn>\n[directory_{n}]\npassword=$\n"
+         timeout=30 ; seconds\n  more\n; bind_dn=<dn>\nurl=ldaps://%(server)s:%(port)s/\n\
+         port=636\n{bad}[directory_{n}]\npassword=$\n"
     )
 }
 
