@@ -63,6 +63,13 @@ const PIECES: &[&str] = &[
     "\n  ",
     "api_key=",
     "\r\n",
+    "\n[credential_store]\n",
+    "%(port)s",
+    "%%",
+    "\n[extra]\n",
+    "; token=<t>\n",
+    "token=",
+    "\n[okta]\n",
 ];
 
 /// A small deterministic generator (xorshift).
@@ -203,3 +210,4 @@ fn a_keystroke_checks_only_its_chunk() {
     assert_eq!(first.len(), again.len());
     assert_eq!(sorted(again), sorted(whole(&text, &facts)));
 }
+
