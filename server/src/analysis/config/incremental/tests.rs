@@ -36,7 +36,11 @@ dirs=directory-1 directory-2
 
 /// A section of the plugin's, some with findings.
 fn block(n: usize) -> String {
-    let bad = if n % 5 == 0 { "bad=%(nope)s\n" } else { "" };
+    let bad = if n.is_multiple_of(5) {
+        "bad=%(nope)s\n"
+    } else {
+        ""
+    };
     format!(
         "\n# Directory {n}.\n[directory-{n}]\nserver=ldap{n}.example.com\nuse_tls=yes\n\
          timeout=30 ; seconds\n  more\n; bind_dn=<dn>\nurl=ldaps://%(server)s:%(port)s/\n\
@@ -210,4 +214,3 @@ fn a_keystroke_checks_only_its_chunk() {
     assert_eq!(first.len(), again.len());
     assert_eq!(sorted(again), sorted(whole(&text, &facts)));
 }
-
