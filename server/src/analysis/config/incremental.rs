@@ -133,6 +133,7 @@ fn check_with(text: &str, facts: &Facts, file: &mut File) -> Option<Vec<Diagnost
     let mut out = Vec::new();
     let mut next: FxHashMap<ChunkKey, Kept> = FxHashMap::default();
     next.reserve(chunks.len());
+    let mut lines = Lines::default();
     for (c, k) in chunks.iter().zip(&keys) {
         let kept = match old.remove(k).or_else(|| next.get(k).cloned()) {
             Some(
@@ -144,7 +145,7 @@ fn check_with(text: &str, facts: &Facts, file: &mut File) -> Option<Vec<Diagnost
                 out.extend(found.map(|d| moved(d.clone(), c.start, true)));
                 kept
             }
-            _ => checked(text, *c, facts, store, &mut out),
+            _ => checked(text, *c, lines.at(text, c.start), facts, store, &mut out),
         };
         next.insert(*k, kept);
     }
@@ -190,16 +191,42 @@ fn check_with(text: &str, facts: &Facts, file: &mut File) -> Option<Vec<Diagnost
 /// The sections of some chunks, in order, as one tree (no errors).
 fn parse_some(text: &str, chunks: impl Iterator<Item = Chunk>) -> Ini<'_> {
     let mut ini = Ini::default();
+    let mut lines = Lines::default();
     for c in chunks {
-        ini.sections.extend(ini::parse_chunk(text, c).sections);
+        let line = lines.at(text, c.start);
+        ini.sections
+            .extend(ini::parse_chunk(text, c, line).sections);
     }
     ini
 }
 
+/// Zero-based line numbers of offsets asked in increasing order, counted
+/// from the last one asked.
+#[derive(Default)]
+struct Lines {
+    offset: usize,
+    line: usize,
+}
+
+impl Lines {
+    fn at(&mut self, text: &str, offset: usize) -> usize {
+        self.line += ini::lines_between(text, self.offset, offset);
+        self.offset = offset;
+        self.line
+    }
+}
+
 /// The chunk parsed and checked: its findings added to `out`, and what it
 /// keeps (its findings relative to its start, unless one lies outside it).
-fn checked(text: &str, c: Chunk, facts: &Facts, store: Store, out: &mut Vec<Diagnostic>) -> Kept {
-    let ini = ini::parse_chunk(text, c);
+fn checked(
+    text: &str,
+    c: Chunk,
+    line: usize,
+    facts: &Facts,
+    store: Store,
+    out: &mut Vec<Diagnostic>,
+) -> Kept {
+    let ini = ini::parse_chunk(text, c, line);
     let from = out.len();
     read::check(&ini, text, out);
     let spent = interpolation::check_spent(&ini, out);

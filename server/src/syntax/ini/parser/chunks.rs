@@ -11,13 +11,11 @@
 use super::*;
 
 /// The lines from the start of the text or a header line in the first
-/// column up to the next such line: `start..end`, starting on zero-based
-/// line `line`.
+/// column up to the next such line: `start..end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Chunk {
     pub start: usize,
     pub end: usize,
-    pub line: usize,
 }
 
 /// Whether the line starting at `ls` is a header in the first column.
@@ -31,39 +29,39 @@ fn is_header_line(text: &str, ls: usize) -> bool {
 /// The text cut before each header line in the first column (but the
 /// first line): at least one chunk, and together they cover the text.
 pub fn chunks(text: &str) -> Vec<Chunk> {
-    let b = text.as_bytes();
     let mut out = Vec::new();
-    let (mut start, mut first_line) = (0, 0);
-    let mut line = 0;
-    let mut at = 0;
-    // Each `\n` followed by `[`: a candidate header line.
-    while let Some(i) = memchr::memchr(b'\n', &b[at..]) {
-        let ls = at + i + 1;
-        line += 1;
-        at = ls;
-        if b.get(ls) == Some(&b'[') && is_header_line(text, ls) {
-            out.push(Chunk {
-                start,
-                end: ls,
-                line: first_line,
-            });
-            (start, first_line) = (ls, line);
+    let mut start = 0;
+    // Each `\n[`: a line that may be a header.
+    for i in memchr::memmem::find_iter(text.as_bytes(), b"\n[") {
+        let ls = i + 1;
+        if is_header_line(text, ls) {
+            out.push(Chunk { start, end: ls });
+            start = ls;
         }
     }
     out.push(Chunk {
         start,
         end: text.len(),
-        line: first_line,
     });
     out
 }
 
-/// The sections of one chunk of `text`, exactly as [`parse`] gives them;
-/// the errors that need no other chunk (not duplicates of names elsewhere).
-pub fn parse_chunk(text: &str, chunk: Chunk) -> Ini<'_> {
+/// The number of line breaks in `text[from..to]`: the zero-based line of
+/// `to` counted from `from`'s.
+pub fn lines_between(text: &str, from: usize, to: usize) -> usize {
+    text.as_bytes()[from..to]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+/// The sections of one chunk of `text`, starting on zero-based line `line`,
+/// exactly as [`parse`] gives them; the errors that need no other chunk
+/// (not duplicates of names elsewhere).
+pub fn parse_chunk(text: &str, chunk: Chunk, line: usize) -> Ini<'_> {
     let mut p = Parser::new(text, chunk.end - chunk.start);
     let to = (chunk.end < text.len()).then_some(chunk.end);
-    p.run(chunk.start, to, chunk.line);
+    p.run(chunk.start, to, line);
     p.ini
 }
 
@@ -87,12 +85,16 @@ mod tests {
     fn chunks_cover_the_text_and_start_at_headers() {
         for text in TEXTS {
             let cs = chunks(text);
+            // Every header line in the first column but the first line.
+            let heads = (1..text.len())
+                .filter(|&i| text.as_bytes()[i - 1] == b'\n' && is_header_line(text, i))
+                .count();
+            assert_eq!(cs.len(), heads + 1, "{text:?}");
             assert_eq!(cs[0].start, 0);
             assert_eq!(cs.last().unwrap().end, text.len());
             for w in cs.windows(2) {
                 assert_eq!(w[0].end, w[1].start);
                 assert!(is_header_line(text, w[1].start), "{text:?}");
-                assert_eq!(w[1].line, text[..w[1].start].matches('\n').count());
             }
         }
     }
@@ -104,7 +106,7 @@ mod tests {
             let mut sections = Vec::new();
             let mut errors = Vec::new();
             for c in chunks(text) {
-                let part = parse_chunk(text, c);
+                let part = parse_chunk(text, c, lines_between(text, 0, c.start));
                 sections.extend(part.sections);
                 errors.extend(part.errors.into_iter().filter(|e| {
                     !matches!(
