@@ -21,7 +21,8 @@
 //! * required options the text does not give: from the chunks holding the
 //!   sections the code requires options of, and `[DEFAULT]`.
 //!
-//! A finding placed outside its chunk (a fix at the end of the text) is not
+//! A finding placed outside its chunk (a fix at the end of the text), or one
+//! that names a line (a duplicate option: the line of the first), is not
 //! kept: its chunk is checked again each time. The same answer as the whole
 //! path, always (`tests`: random edits against it).
 
@@ -56,7 +57,8 @@ struct Kept {
     /// The bytes interpolation scanned in it; `None`: it gave up.
     spent: Option<usize>,
     /// Its findings under the file's facts, placed from the chunk's start;
-    /// `None`: to be checked again (one of them lies outside the chunk).
+    /// `None`: to be checked again (made under other facts, or one of them
+    /// lies outside the chunk or names a line).
     findings: Option<Vec<Diagnostic>>,
 }
 
