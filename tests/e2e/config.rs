@@ -435,3 +435,69 @@ fn definition_between_default_cfg_and_the_code_that_reads_it() {
     );
     assert_eq!(server.shutdown(), 0);
 }
+
+/// A big default.cfg (checked chunk by chunk, each chunk's findings kept
+/// between keystrokes): after each edit, the server publishes what a fresh
+/// server publishes for the same text.
+#[test]
+fn a_big_default_cfg_edited_gets_the_diagnostics_of_a_fresh_server() {
+    let main_py = "#!/usr/bin/env pluginwrapper3\nfrom safeguard.sessions.plugin import AAPlugin\n\n\nclass Plugin(AAPlugin):\n    def do_authorize(self):\n        self.plugin_configuration.get('extra', 'token', required=True)\n        for s in self.plugin_configuration.get_options('directories'):\n            self.plugin_configuration.get(s, 'server')\n";
+    let plugin = Plugin::new(&[("MANIFEST", GOOD_MANIFEST), ("main.py", main_py)]);
+    let path = plugin.path("default.cfg");
+    let mut text = String::from("[credential_store]\nname=store\n\n");
+    for n in 0..700 {
+        let sep = if n % 3 == 0 { '_' } else { '-' };
+        let bad = if n % 11 == 0 { " %(nope)s" } else { "" };
+        text.push_str(&format!(
+            "[directory{sep}{n}]\n# Directory {n}.\nserver=ldap{n}.example.com\nport=636\n\
+             bind_password=$\ntimeout=30 ; seconds\nattributes=uid\n    mail\n\
+             url=ldaps://%(server)s:%(port)s/{bad}\n\n"
+        ));
+    }
+    assert!(text.len() > 100 * 1024);
+    let fresh = |text: &str| {
+        let mut server = Server::start(&["utf-16"], None);
+        let u = server.open(&path, text);
+        let d = server.diagnostics(&u, 1);
+        server.shutdown();
+        d
+    };
+    let mut server = Server::start(&["utf-16"], None);
+    let u = server.open(&path, &text);
+    let first = server.diagnostics(&u, 1);
+    assert!(first.len() > 700, "{}", first.len());
+    assert_eq!(first, fresh(&text));
+    let middle = text.find("[directory-350]").unwrap();
+    let edits: &[(&str, &str)] = &[
+        // Typed into a value, then deleted; a line added above the rest.
+        ("ldap350.example.com", "ldap350.example.comx"),
+        ("ldap350.example.comx", "ldap350.example.com"),
+        ("# Directory 350.\n", "# Directory 350.\n\n\n"),
+        // A duplicate section, then a `[DEFAULT]` with `%`: the whole path.
+        ("[directory-350]", "[directory-349]"),
+        ("[directory-349]", "[DEFAULT]"),
+        ("[DEFAULT]", "[directory-350]"),
+        // The credential store loses its name.
+        ("name=store", "nam=store"),
+        ("nam=store", "name=store"),
+    ];
+    let mut version = 1;
+    for (from, to) in edits {
+        let at = if from.starts_with("name") || from.starts_with("nam=") {
+            text.find(from).unwrap()
+        } else {
+            middle + text[middle..].find(from).unwrap()
+        };
+        let end = at + from.len();
+        let change = json!([{
+            "range": { "start": position(&text, at, "utf-16"), "end": position(&text, end, "utf-16") },
+            "text": to,
+        }]);
+        text.replace_range(at..end, to);
+        version += 1;
+        server.change(&u, version, change);
+        let got = server.diagnostics(&u, version);
+        assert_eq!(got, fresh(&text), "after {from:?} -> {to:?}");
+    }
+    server.shutdown();
+}

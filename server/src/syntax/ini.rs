@@ -31,7 +31,7 @@ use crate::text::TextRange;
 
 mod parser;
 
-pub use parser::{parse, parse_around};
+pub use parser::{chunks, lines_between, parse, parse_around, parse_chunk, Chunk};
 
 /// Python's `str.isspace()`, which is also what `\s` and `str.strip()` use.
 pub fn is_py_space(c: char) -> bool {

@@ -17,7 +17,7 @@ const MAX_DEPTH: u8 = 10;
 
 /// Work allowed for interpolation checks (bytes scanned); a pathological
 /// text stops being checked instead of taking seconds.
-const INTERPOLATION_BUDGET: usize = 64 * 1024 * 1024;
+pub(crate) const INTERPOLATION_BUDGET: usize = 64 * 1024 * 1024;
 
 /// An option definition: (index in `ini.sections`, index in its entries).
 type DefId = (usize, usize);
@@ -221,11 +221,17 @@ fn find_byte(b: &[u8], c: u8) -> Option<usize> {
 /// Every value `get` would raise on, each reported once, through the first
 /// section that reads it.
 pub(crate) fn check(ini: &Ini, out: &mut Vec<Diagnostic>) {
+    let _ = check_spent(ini, out);
+}
+
+/// [`check`], and the bytes of values it scanned: `None` when it gave up,
+/// the values of the text (expanded) being more than it scans.
+pub(crate) fn check_spent(ini: &Ini, out: &mut Vec<Diagnostic>) -> Option<usize> {
     let has_pct = |e: &Entry| e.value.contains('%');
     // Sections with `%` in a value of their own.
     let with_pct: Vec<bool> = ini.sections.iter().map(Section::has_percent).collect();
     if !with_pct.contains(&true) {
-        return;
+        return Some(0);
     }
     // The sections as configparser merges them: DEFAULT first.
     let mut defaults: FxHashMap<&str, DefId> = FxHashMap::default();
@@ -293,10 +299,11 @@ pub(crate) fn check(ini: &Ini, out: &mut Vec<Diagnostic>) {
         .map(|(k, d)| (*k, *d))
         .collect();
     default_pct.sort_by_key(|(_, d)| *d);
+    let budget = INTERPOLATION_BUDGET.max(16 * ini_len(ini));
     let mut interp = Interp {
         ini,
         defaults,
-        budget: INTERPOLATION_BUDGET.max(16 * ini_len(ini)),
+        budget,
     };
     // Sections resolve DEFAULT values alike when they override the same
     // referenced names with values free of `%` (such a value is taken as
@@ -363,7 +370,7 @@ pub(crate) fn check(ini: &Ini, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             match interp.eval(&mut scope, def, 1) {
-                Err(()) => return,
+                Err(()) => return None,
                 Ok(None) => {}
                 Ok(Some(c)) => report(&c, name, out),
             }
@@ -374,7 +381,7 @@ pub(crate) fn check(ini: &Ini, out: &mut Vec<Diagnostic>) {
                     let mut faults = Vec::new();
                     for (n, def) in &default_pct {
                         match interp.eval(&mut scope, *def, 1) {
-                            Err(()) => return,
+                            Err(()) => return None,
                             Ok(None) => {}
                             Ok(Some(c)) => faults.push((*n, c)),
                         }
@@ -396,7 +403,7 @@ pub(crate) fn check(ini: &Ini, out: &mut Vec<Diagnostic>) {
                         continue;
                     }
                     match interp.eval(&mut scope, *def, 1) {
-                        Err(()) => return,
+                        Err(()) => return None,
                         Ok(None) => {}
                         Ok(Some(c)) => report(&c, name, out),
                     }
@@ -404,6 +411,7 @@ pub(crate) fn check(ini: &Ini, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    Some(budget - interp.budget)
 }
 
 fn ini_len(ini: &Ini) -> usize {

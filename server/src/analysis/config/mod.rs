@@ -14,6 +14,7 @@
 
 mod code;
 mod comments;
+mod incremental;
 mod services;
 
 /// For the editor's inlay hints: the code's default where default.cfg
@@ -66,35 +67,55 @@ pub fn check(text: &str, cx: &Context) -> Vec<Diagnostic> {
     {
         return Vec::new();
     }
-    let ini = ini::parse(text);
-    let mut out = Vec::new();
-    read::check(&ini, text, &mut out);
-    interpolation::check(&ini, &mut out);
     // What the plugin's code reads (from the cached indexes of its files).
     let reads = if cx.files.is_detached() {
         None
     } else {
         code_reads::of_plugin(cx.files, &cx.plugin().folder)
     };
-    let api = cx.plugin().api.as_ref().map(|(a, b, _, _)| (*a, *b));
-    // An instance configuration is what the plugin reads: its commented
-    // lines are comments, not documentation of the options.
-    let instance = cx.is_instance();
-    sections(
-        text,
-        &ini,
-        cx.plugin().sdk_type(),
-        api,
-        reads.as_deref(),
-        instance,
-        &mut out,
-    );
-    match &reads {
-        Some(reads) if instance => instance::required_missing(&ini, reads, &mut out),
-        Some(reads) => code::missing_required(text, &ini, reads, &mut out),
+    let facts = Facts {
+        plugin_type: cx.plugin().sdk_type(),
+        api: cx.plugin().api.as_ref().map(|(a, b, _, _)| (*a, *b)),
+        reads: reads.as_deref(),
+        // An instance configuration is what the plugin reads: its commented
+        // lines are comments, not documentation of the options.
+        instance: cx.is_instance(),
+    };
+    match incremental::check(text, cx.path, &facts) {
+        Some(out) => out,
+        None => whole(text, &facts),
+    }
+}
+
+/// [`check`] of the whole text at once.
+fn whole(text: &str, facts: &Facts) -> Vec<Diagnostic> {
+    let ini = ini::parse(text);
+    let mut out = Vec::new();
+    read::check(&ini, text, &mut out);
+    interpolation::check(&ini, &mut out);
+    sections(text, &ini, facts, Store::of(text, &ini), &mut out);
+    required(text, &ini, facts, &mut out);
+    out
+}
+
+/// What the rules take from outside the text: the plugin's type and API
+/// from its MANIFEST, what its code reads, and whether the text is an
+/// instance configuration.
+pub(crate) struct Facts<'a> {
+    plugin_type: Option<&'a str>,
+    api: Option<(u64, u64)>,
+    reads: Option<&'a Reads>,
+    instance: bool,
+}
+
+/// The options the code requires that the text does not give
+/// (`config/required-missing`).
+fn required(text: &str, ini: &Ini, facts: &Facts, out: &mut Vec<Diagnostic>) {
+    match facts.reads {
+        Some(reads) if facts.instance => instance::required_missing(ini, reads, out),
+        Some(reads) => code::missing_required(text, ini, reads, out),
         None => {}
     }
-    out
 }
 
 /// Only what makes CPython raise: reading the text, or getting any option.
@@ -107,16 +128,13 @@ pub fn check_syntax(text: &str) -> Vec<Diagnostic> {
 }
 
 /// The SDK's rules and the traps, section by section.
-fn sections(
-    text: &str,
-    ini: &Ini,
-    plugin_type: Option<&str>,
-    api: Option<(u64, u64)>,
-    reads: Option<&Reads>,
-    instance: bool,
-    out: &mut Vec<Diagnostic>,
-) {
-    let store = Store::of(text, ini);
+fn sections(text: &str, ini: &Ini, facts: &Facts, store: Store, out: &mut Vec<Diagnostic>) {
+    let &Facts {
+        plugin_type,
+        api,
+        reads,
+        instance,
+    } = facts;
     for s in &ini.sections {
         let Some(h) = &s.header else { continue };
         let spec = sdk::section_role(h, plugin_type, out);

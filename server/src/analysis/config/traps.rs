@@ -93,7 +93,7 @@ pub(crate) fn swallowed_lines(
 }
 
 /// The `name` of `[credential_store]`, which `$` values are looked up in.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Store {
     Named,
     NoSection,

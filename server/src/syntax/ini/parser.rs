@@ -6,6 +6,10 @@ use rustc_hash::FxHashMap;
 
 use super::*;
 
+mod chunks;
+
+pub use chunks::{chunks, lines_between, parse_chunk, Chunk};
+
 /// Python whitespace in ASCII: `\t\n\x0b\x0c\r`, `\x1c`..`\x1f` and space.
 fn is_ascii_py_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ')
@@ -185,7 +189,7 @@ pub fn parse_around(text: &str, start: usize, end: usize) -> Ini<'_> {
             break;
         }
     }
-    let line = b[..from].iter().filter(|&&c| c == b'\n').count();
+    let line = lines_between(text, 0, from);
     let len = to.unwrap_or(text.len()) - from;
     let mut p = Parser::new(text, len);
     p.run(from, to, line);
