@@ -26,16 +26,17 @@
 //! kept: its chunk is checked again each time. The same answer as the whole
 //! path, always (`tests`: random edits against it).
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use crossbeam_utils::atomic::AtomicCell;
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::*;
 use crate::syntax::ini::Chunk;
-use crate::workspace::lock;
 
 /// Texts shorter than this take the whole path: it is fast enough, and
 /// keeping their chunks would cost memory for every file of a `check`.
@@ -68,20 +69,26 @@ struct File {
     /// The hash of the facts and store the findings were made under.
     facts: u64,
     chunks: FxHashMap<ChunkKey, Kept>,
-    /// For "least recently used".
-    used: u64,
 }
 
+/// One file's kept chunks: taken by the analysis that uses them and put
+/// back after it, without a lock (an analysis of the same file meanwhile
+/// finds none and checks every chunk: the same answer, computed again).
 #[derive(Default)]
-struct Cache {
-    files: HashMap<PathBuf, File>,
-    clock: u64,
+struct Slot {
+    file: AtomicCell<Option<Box<File>>>,
+    /// For "least recently used".
+    used: AtomicU64,
 }
 
-fn cache() -> &'static Mutex<Cache> {
-    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+/// The kept files, in a lock-free map (papaya): a keystroke in a big
+/// default.cfg waits for nothing.
+fn cache() -> &'static papaya::HashMap<PathBuf, Arc<Slot>> {
+    static CACHE: OnceLock<papaya::HashMap<PathBuf, Arc<Slot>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
+
+static CLOCK: AtomicU64 = AtomicU64::new(0);
 
 fn key(text: &str) -> ChunkKey {
     (crate::workspace::text_hash(text), text.len())
@@ -94,20 +101,23 @@ pub(super) fn check(text: &str, path: &Path, facts: &Facts) -> Option<Vec<Diagno
     if text.len() < MIN_BYTES {
         return None;
     }
-    let mut file = lock(cache()).files.remove(path).unwrap_or_default();
+    let slot = cache()
+        .pin()
+        .get_or_insert_with(path.to_path_buf(), Arc::default)
+        .clone();
+    let mut file = slot.file.take().map(|f| *f).unwrap_or_default();
     let out = check_with(text, facts, &mut file);
-    let mut cache = lock(cache());
-    cache.clock += 1;
-    file.used = cache.clock;
-    cache.files.insert(path.to_path_buf(), file);
-    if cache.files.len() > MAX_FILES {
-        let oldest = cache
-            .files
+    slot.used
+        .store(CLOCK.fetch_add(1, Ordering::Relaxed) + 1, Ordering::Relaxed);
+    slot.file.store(Some(Box::new(file)));
+    let files = cache().pin();
+    if files.len() > MAX_FILES {
+        let oldest = files
             .iter()
-            .min_by_key(|(_, f)| f.used)
+            .min_by_key(|(_, s)| s.used.load(Ordering::Relaxed))
             .map(|(p, _)| p.clone());
         if let Some(p) = oldest {
-            cache.files.remove(&p);
+            files.remove(&p);
         }
     }
     out
