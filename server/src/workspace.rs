@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod disk;
+mod disk_cache;
 mod memo;
 mod walk;
 
 pub use disk::*;
+pub use disk_cache::*;
 pub use memo::*;
 pub use walk::*;
 

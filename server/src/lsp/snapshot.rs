@@ -11,7 +11,9 @@ use ls_types::Uri;
 use super::documents::{Document, Snapshot};
 use crate::settings::Settings;
 use crate::text::Encoding;
-use crate::workspace::{DiskFiles, DocKind, Files, Memo, NoFiles, Overlay, ScanCache};
+use crate::workspace::{
+    CachedDisk, DiskCache, DiskFiles, DocKind, Files, Memo, NoFiles, Overlay, ScanCache,
+};
 
 /// The texts of the open documents that are files, by path: one map shared
 /// by every snapshot until a document changes.
@@ -29,6 +31,8 @@ pub struct RequestSnapshot {
     pub on_disk: bool,
     pub open: OpenTexts,
     pub scans: Arc<ScanCache>,
+    /// What was read of the disk, kept until it changes.
+    pub disk_cache: Arc<DiskCache>,
     /// Results kept for this view of the files (its open texts and disk).
     pub memo: Arc<Memo>,
     /// The editor's settings for the document's folder, under any
@@ -44,6 +48,10 @@ impl RequestSnapshot {
             return f(&NoFiles);
         }
         let disk = DiskFiles::unconfined();
+        let disk = CachedDisk {
+            below: &disk,
+            cache: &self.disk_cache,
+        };
         f(&Overlay {
             open: &self.open,
             below: &disk,
@@ -70,6 +78,7 @@ pub struct DiskDocument {
     pub encoding: Encoding,
     pub open: OpenTexts,
     pub scans: Arc<ScanCache>,
+    pub disk_cache: Arc<DiskCache>,
     pub memo: Arc<Memo>,
     pub editor: Option<Arc<Settings>>,
 }
@@ -87,6 +96,7 @@ impl DiskDocument {
             on_disk: true,
             open: self.open,
             scans: self.scans,
+            disk_cache: self.disk_cache,
             memo: self.memo,
             editor: self.editor,
         })

@@ -75,6 +75,9 @@ pub(super) struct Session {
     /// a keystroke never walks the plugin folder again. Shared with the
     /// snapshots, which fill it.
     pub(super) scans: Arc<ScanCache>,
+    /// What was read of the disk, kept until it changes (a keystroke reads
+    /// none of the plugin's other files again); emptied by `disk_changed`.
+    pub(super) disk_cache: Arc<crate::workspace::DiskCache>,
     /// The workspace folders.
     pub(super) folders: Vec<PathBuf>,
     /// The documents under the workspace folders, open or not, found by
@@ -113,6 +116,7 @@ impl Session {
             watching: false,
             published: HashMap::new(),
             scans: Arc::default(),
+            disk_cache: Arc::default(),
             folders: Vec::new(),
             workspace_docs: HashMap::new(),
             editor: EditorConfig::default(),
@@ -214,6 +218,7 @@ impl Session {
     pub(super) fn disk_changed(&mut self) {
         // A new view: nothing computed from the old disk is kept.
         self.open = OpenView::default();
+        self.disk_cache.clear();
         self.disk_generation += 1;
         self.changed();
     }
@@ -248,6 +253,7 @@ impl Session {
         let (open, memo) = self.open_texts();
         let encoding = self.encoding;
         let scans = self.scans.clone();
+        let disk_cache = self.disk_cache.clone();
         let doc = self.docs.get_mut(uri)?;
         let kind = doc.kind?;
         let (path, doc) = (doc.path.clone(), doc.snapshot());
@@ -261,6 +267,7 @@ impl Session {
             on_disk: is_on_disk(uri),
             open,
             scans,
+            disk_cache,
             memo,
             editor,
         })
@@ -286,6 +293,7 @@ impl Session {
             encoding: self.encoding,
             open,
             scans: self.scans.clone(),
+            disk_cache: self.disk_cache.clone(),
             memo,
         })
     }

@@ -379,6 +379,8 @@ impl Session {
     /// cache are of the last plugins it went through; only the open
     /// plugins' are worth keeping. Then the free heap goes back.
     pub(super) fn settle_after_workspace_check(&self) {
+        // What it read of the disk is the last plugins' too.
+        self.disk_cache.clear();
         let open: Vec<PathBuf> = self.docs.values().map(|d| d.path.clone()).collect();
         tokio::task::spawn_blocking(move || {
             let disk = DiskFiles::unconfined();
