@@ -214,29 +214,29 @@ impl Session {
             for group in groups {
                 let (events, permits) = (events.clone(), permits.clone());
                 let cancelled = cancelled.clone();
+                // A plugin's documents on one blocking thread, in turn.
                 pulls.spawn(async move {
-                    let mut out = Vec::with_capacity(group.len());
-                    for (pending, prev) in group {
-                        let Ok(_permit) = permits.acquire().await else {
-                            break;
-                        };
-                        // A cancelled pull stops analysing: the client
-                        // has asked again, or gone.
-                        if cancelled.load(std::sync::atomic::Ordering::SeqCst) {
-                            break;
-                        }
-                        let uri = pending.uri.clone();
-                        let events = events.clone();
-                        let pulled = tokio::task::spawn_blocking(move || {
-                            contained("workspace/diagnostic", || {
+                    let Ok(_permit) = permits.acquire_owned().await else {
+                        return None;
+                    };
+                    tokio::task::spawn_blocking(move || {
+                        let mut out = Vec::with_capacity(group.len());
+                        for (pending, prev) in group {
+                            // A cancelled pull stops analysing: the client
+                            // has asked again, or gone.
+                            if cancelled.load(std::sync::atomic::Ordering::SeqCst) {
+                                break;
+                            }
+                            let uri = pending.uri.clone();
+                            let pulled = contained("workspace/diagnostic", || {
                                 analyse_pull(pending, prev.as_deref(), &events)
-                            })
-                        })
-                        .await
-                        .unwrap_or_else(|_| Err(Error::internal_error()));
-                        out.push((uri, pulled));
-                    }
-                    out
+                            });
+                            out.push((uri, pulled));
+                        }
+                        out
+                    })
+                    .await
+                    .ok()
                 });
             }
             let mut pulled: Vec<(Uri, Result<PullResult>)> =
@@ -244,8 +244,8 @@ impl Session {
             let mut failed = false;
             while let Some(done) = pulls.join_next().await {
                 match done {
-                    Ok(done) => pulled.extend(done),
-                    Err(_) => failed = true,
+                    Ok(Some(done)) => pulled.extend(done),
+                    _ => failed = true,
                 }
             }
             let result = if cancelled.load(std::sync::atomic::Ordering::SeqCst) {
