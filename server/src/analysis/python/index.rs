@@ -6,9 +6,11 @@ use crate::syntax::python;
 use crate::syntax::SyntaxError;
 use crate::text::TextRange;
 
+mod nodes;
 mod walker;
 
 use walker::index_here;
+pub use walker::walk;
 
 #[derive(Debug, Default)]
 pub struct FileIndex {

@@ -4,7 +4,8 @@
 //! every other call (to follow the configuration object into the
 //! functions it is handed to, and literals into helpers), the functions'
 //! parameters with their literal defaults, and the module's and classes'
-//! constants. Read once with the file's index and cached with it.
+//! constants. Gathered by the walk that fills the file's index, and cached
+//! with it.
 
 use crate::syntax::python::{ast, range};
 use crate::text::TextRange;
@@ -150,20 +151,6 @@ pub struct Loop {
     pub scope: Scope,
 }
 
-pub fn extract(body: &[ast::Stmt]) -> ReadFacts {
-    let mut x = Extractor {
-        out: ReadFacts::default(),
-        scope: Scope::default(),
-    };
-    x.body(body);
-    x.out
-}
-
-struct Extractor {
-    out: ReadFacts,
-    scope: Scope,
-}
-
 fn chain(expr: &ast::Expr) -> Option<Vec<String>> {
     match expr {
         ast::Expr::Name(n) => Some(vec![n.id.to_string()]),
@@ -266,13 +253,16 @@ fn parameters(p: &ast::Parameters) -> Vec<(String, Option<Arg>)> {
     out
 }
 
-impl Extractor {
-    fn body(&mut self, body: &[ast::Stmt]) {
-        for s in body {
-            self.stmt(s);
-        }
-    }
+/// What [`ReadFacts`] keeps, fed by the file's one walk
+/// (`index/walker.rs`) as it goes: the walk says where it is and what it
+/// meets, this keeps the facts and the scope they sit in.
+#[derive(Default)]
+pub struct Gatherer {
+    pub out: ReadFacts,
+    scope: Scope,
+}
 
+impl Gatherer {
     fn at_module(&self) -> bool {
         self.scope.class.is_none() && self.scope.functions.is_empty()
     }
@@ -281,99 +271,51 @@ impl Extractor {
         self.scope.class.is_some() && self.scope.functions.is_empty()
     }
 
-    fn stmt(&mut self, stmt: &ast::Stmt) {
-        match stmt {
-            ast::Stmt::ClassDef(c) => {
-                for d in &c.decorator_list {
-                    self.expr(&d.expression);
-                }
-                if let Some(a) = &c.arguments {
-                    for e in a.args.iter() {
-                        self.expr(e);
-                    }
-                }
-                // Classes in functions are walked, under no class name.
-                let outer = self.scope.clone();
-                if self.at_module() {
-                    self.scope.class = Some(c.name.to_string());
-                }
-                self.body(&c.body);
-                self.scope = outer;
+    /// A class's body begins: the scope to give back to [`Self::leave_class`].
+    /// Classes in functions are walked under no class name.
+    pub fn enter_class(&mut self, name: &str) -> Scope {
+        let outer = self.scope.clone();
+        if self.at_module() {
+            self.scope.class = Some(name.to_string());
+        }
+        outer
+    }
+
+    pub fn leave_class(&mut self, outer: Scope) {
+        self.scope = outer;
+    }
+
+    /// A function's body begins (its decorators already walked).
+    pub fn enter_function(&mut self, f: &ast::StmtFunctionDef) {
+        let is_static = f.decorator_list.iter().any(
+            |d| matches!(&d.expression, ast::Expr::Name(n) if n.id.as_str() == "staticmethod"),
+        );
+        self.out.functions.push(FnDef {
+            scope: self.scope.clone(),
+            name: f.name.to_string(),
+            params: parameters(&f.parameters),
+            is_static,
+        });
+        self.scope.functions.push(f.name.to_string());
+    }
+
+    pub fn leave_function(&mut self) {
+        self.scope.functions.pop();
+    }
+
+    /// `NAME = <literal>`.
+    pub fn assign(&mut self, a: &ast::StmtAssign) {
+        if let [ast::Expr::Name(n)] = &a.targets[..] {
+            if let Some(v) = value(&a.value) {
+                self.constant(n.id.to_string(), v);
             }
-            ast::Stmt::FunctionDef(f) => {
-                for d in &f.decorator_list {
-                    self.expr(&d.expression);
-                }
-                let is_static = f.decorator_list.iter().any(|d| {
-                    matches!(&d.expression, ast::Expr::Name(n) if n.id.as_str() == "staticmethod")
-                });
-                let def = FnDef {
-                    scope: self.scope.clone(),
-                    name: f.name.to_string(),
-                    params: parameters(&f.parameters),
-                    is_static,
-                };
-                self.out.functions.push(def);
-                self.scope.functions.push(f.name.to_string());
-                self.body(&f.body);
-                self.scope.functions.pop();
-            }
-            ast::Stmt::Assign(a) => {
-                if let (Some(v), [ast::Expr::Name(n)]) = (value(&a.value), &a.targets[..]) {
-                    self.constant(n.id.to_string(), v);
-                }
-                self.expr(&a.value);
-            }
-            ast::Stmt::AnnAssign(a) => {
-                if let (Some(v), ast::Expr::Name(n)) =
-                    (a.value.as_deref().and_then(value), &*a.target)
-                {
-                    self.constant(n.id.to_string(), v);
-                }
-                if let Some(v) = &a.value {
-                    self.expr(v);
-                }
-            }
-            ast::Stmt::For(f) => {
-                self.for_loop(f);
-                self.expr(&f.iter);
-                self.body(&f.body);
-                self.body(&f.orelse);
-            }
-            ast::Stmt::If(i) => {
-                self.expr(&i.test);
-                self.body(&i.body);
-                for c in &i.elif_else_clauses {
-                    if let Some(t) = &c.test {
-                        self.expr(t);
-                    }
-                    self.body(&c.body);
-                }
-            }
-            ast::Stmt::While(w) => {
-                self.expr(&w.test);
-                self.body(&w.body);
-                self.body(&w.orelse);
-            }
-            ast::Stmt::With(w) => {
-                for item in &w.items {
-                    self.expr(&item.context_expr);
-                }
-                self.body(&w.body);
-            }
-            ast::Stmt::Try(t) => {
-                self.body(&t.body);
-                for h in &t.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    self.body(&h.body);
-                }
-                self.body(&t.orelse);
-                self.body(&t.finalbody);
-            }
-            other => {
-                let mut v = Exprs { x: self };
-                ast::visitor::walk_stmt(&mut v, other);
-            }
+        }
+    }
+
+    /// `NAME: T = <literal>`.
+    pub fn ann_assign(&mut self, a: &ast::StmtAnnAssign) {
+        if let (Some(v), ast::Expr::Name(n)) = (a.value.as_deref().and_then(value), &*a.target) {
+            self.constant(n.id.to_string(), v);
         }
     }
 
@@ -386,7 +328,7 @@ impl Extractor {
         }
     }
 
-    fn for_loop(&mut self, f: &ast::StmtFor) {
+    pub fn for_loop(&mut self, f: &ast::StmtFor) {
         let (key, value) = match &*f.target {
             ast::Expr::Name(n) => (n.id.to_string(), None),
             ast::Expr::Tuple(t) => match &t.elts[..] {
@@ -423,13 +365,8 @@ impl Extractor {
         });
     }
 
-    fn expr(&mut self, e: &ast::Expr) {
-        use ast::visitor::Visitor;
-        let mut v = Exprs { x: self };
-        v.visit_expr(e);
-    }
-
-    fn call(&mut self, c: &ast::ExprCall) {
+    /// A call (lambdas' bodies are not walked for these).
+    pub fn call(&mut self, c: &ast::ExprCall) {
         let Some(callee) = chain(&c.func) else {
             return;
         };
@@ -460,30 +397,14 @@ impl Extractor {
     }
 }
 
-struct Exprs<'x> {
-    x: &'x mut Extractor,
-}
-
-impl<'a> ast::visitor::Visitor<'a> for Exprs<'_> {
-    fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
-        self.x.stmt(stmt);
-    }
-
-    fn visit_expr(&mut self, expr: &'a ast::Expr) {
-        if let ast::Expr::Call(c) = expr {
-            self.x.call(c);
-        }
-        if let ast::Expr::Lambda(_) = expr {
-            return;
-        }
-        ast::visitor::walk_expr(self, expr);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::syntax::python;
+
+    fn extract(body: &[ast::Stmt]) -> ReadFacts {
+        crate::analysis::python::index::walk(body).reads
+    }
 
     #[test]
     fn dedent_like_python() {
