@@ -9,7 +9,6 @@ use crate::text::TextRange;
 mod nodes;
 mod walker;
 
-use walker::index_here;
 pub use walker::walk;
 
 #[derive(Debug, Default)]
@@ -144,7 +143,7 @@ impl Class {
 /// Indexes one Python file, on a stack deep enough for its deepest
 /// expression (the parse, the walk and the tree's drop all recurse).
 pub fn index(text: &str) -> FileIndex {
-    python::with_stack_for(text, || index_here(text)).unwrap_or_else(|| FileIndex {
+    python::parse_with_stack(text, walker::index_tree).unwrap_or_else(|| FileIndex {
         errors: vec![python::no_stack_error()],
         ..FileIndex::default()
     })

@@ -7,6 +7,8 @@
 //! constants. Gathered by the walk that fills the file's index, and cached
 //! with it.
 
+use std::sync::Arc;
+
 use crate::syntax::python::{ast, range};
 use crate::text::TextRange;
 
@@ -72,7 +74,8 @@ pub enum Arg {
 }
 
 /// Where a call or definition sits: the module-level class and the chain
-/// of functions around it (`["from_config", "helper"]`).
+/// of functions around it (`["from_config", "helper"]`). Shared by every
+/// call and definition in the same place.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {
     pub class: Option<String>,
@@ -89,7 +92,7 @@ pub struct Call {
     pub keywords: Vec<(String, Arg, TextRange)>,
     /// The whole call.
     pub range: TextRange,
-    pub scope: Scope,
+    pub scope: Arc<Scope>,
 }
 
 impl Call {
@@ -104,7 +107,7 @@ impl Call {
 #[derive(Debug, Clone)]
 pub struct FnDef {
     /// Its scope: the class it is a method of, the functions around it.
-    pub scope: Scope,
+    pub scope: Arc<Scope>,
     pub name: String,
     /// Every parameter (`self` and `cls` included), with its literal
     /// default.
@@ -121,7 +124,7 @@ impl FnDef {
 
     /// The scope of its body.
     pub fn body_scope(&self) -> Scope {
-        let mut s = self.scope.clone();
+        let mut s = (*self.scope).clone();
         s.functions.push(self.name.clone());
         s
     }
@@ -148,7 +151,7 @@ pub struct Loop {
     pub key: String,
     pub value: Option<String>,
     pub dict: Vec<String>,
-    pub scope: Scope,
+    pub scope: Arc<Scope>,
 }
 
 fn chain(expr: &ast::Expr) -> Option<Vec<String>> {
@@ -259,7 +262,9 @@ fn parameters(p: &ast::Parameters) -> Vec<(String, Option<Arg>)> {
 #[derive(Default)]
 pub struct Gatherer {
     pub out: ReadFacts,
-    scope: Scope,
+    scope: Arc<Scope>,
+    /// The scopes around, to go back to.
+    outer: Vec<Arc<Scope>>,
 }
 
 impl Gatherer {
@@ -271,18 +276,18 @@ impl Gatherer {
         self.scope.class.is_some() && self.scope.functions.is_empty()
     }
 
-    /// A class's body begins: the scope to give back to [`Self::leave_class`].
-    /// Classes in functions are walked under no class name.
-    pub fn enter_class(&mut self, name: &str) -> Scope {
-        let outer = self.scope.clone();
-        if self.at_module() {
-            self.scope.class = Some(name.to_string());
-        }
-        outer
-    }
-
-    pub fn leave_class(&mut self, outer: Scope) {
-        self.scope = outer;
+    /// A class's body begins. Classes in functions are walked under no
+    /// class name.
+    pub fn enter_class(&mut self, name: &str) {
+        let inner = if self.at_module() {
+            Arc::new(Scope {
+                class: Some(name.to_string()),
+                functions: Vec::new(),
+            })
+        } else {
+            self.scope.clone()
+        };
+        self.outer.push(std::mem::replace(&mut self.scope, inner));
     }
 
     /// A function's body begins (its decorators already walked).
@@ -296,11 +301,17 @@ impl Gatherer {
             params: parameters(&f.parameters),
             is_static,
         });
-        self.scope.functions.push(f.name.to_string());
+        let mut inner = (*self.scope).clone();
+        inner.functions.push(f.name.to_string());
+        self.outer
+            .push(std::mem::replace(&mut self.scope, Arc::new(inner)));
     }
 
-    pub fn leave_function(&mut self) {
-        self.scope.functions.pop();
+    /// The body of the last class or function entered ends.
+    pub fn leave(&mut self) {
+        if let Some(outer) = self.outer.pop() {
+            self.scope = outer;
+        }
     }
 
     /// `NAME = <literal>`.

@@ -29,6 +29,19 @@ pub(super) fn chain(expr: &ast::Expr) -> Option<Vec<String>> {
     }
 }
 
+/// The first name of a [`chain`] (`"super()"` for `super().x`), the
+/// chain not built: `None` exactly when [`chain`] is.
+pub(super) fn chain_root(expr: &ast::Expr) -> Option<&str> {
+    match expr {
+        ast::Expr::Name(n) => Some(n.id.as_str()),
+        ast::Expr::Attribute(a) => chain_root(&a.value),
+        ast::Expr::Call(c) if matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "super") => {
+            Some("super()")
+        }
+        _ => None,
+    }
+}
+
 pub(super) fn literal(expr: &ast::Expr) -> Option<String> {
     match expr {
         ast::Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),

@@ -8,15 +8,14 @@
 //! bases), those few expressions are visited once for each, in its order;
 //! the rest is visited once for both ([`Mode`]).
 
-use super::nodes::{catches_import_error, chain, dotted, function, literal};
+use super::nodes::{catches_import_error, chain, chain_root, dotted, function, literal};
 use super::*;
 use crate::analysis::python::literal_chains;
 use crate::analysis::python::read_facts::Gatherer;
 use crate::syntax::python::{ast, range};
 use ast::visitor::{walk_expr, walk_stmt, Visitor};
 
-pub(super) fn index_here(text: &str) -> FileIndex {
-    let tree = python::parse(text);
+pub(super) fn index_tree(tree: python::PyTree) -> FileIndex {
     let mut ix = walk(&tree.body);
     ix.errors = tree.errors;
     ix
@@ -27,6 +26,7 @@ pub fn walk(body: &[ast::Stmt]) -> FileIndex {
     let mut walker = Walker {
         ix: FileIndex::default(),
         facts: Gatherer::default(),
+        uses: Vec::new(),
         class: None,
         guarded: 0,
         depth: 0,
@@ -39,12 +39,42 @@ pub fn walk(body: &[ast::Stmt]) -> FileIndex {
     ix.names.sort();
     ix.names.dedup();
     // The SDK rules follow a chain only from `self`, `super()` or a name an
-    // import binds: the other uses (most of a file) are not kept.
+    // import binds: the other uses (most of a file) are not kept, and only
+    // those kept are spelt out.
     let bound: rustc_hash::FxHashSet<&str> = ix.imports.iter().map(|i| i.bound.as_str()).collect();
-    ix.uses.retain(|u| {
-        matches!(u.chain[0].as_str(), "self" | "super()") || bound.contains(u.chain[0].as_str())
-    });
+    ix.uses = walker
+        .uses
+        .iter()
+        .filter(|u| {
+            chain_root(u.expr).is_some_and(|r| matches!(r, "self" | "super()") || bound.contains(r))
+        })
+        .filter_map(|u| {
+            Some(Use {
+                chain: chain(u.expr)?,
+                range: u.range,
+                keywords: u.call.map_or_else(Vec::new, |c| {
+                    c.arguments
+                        .keywords
+                        .iter()
+                        .filter_map(|k| k.arg.as_ref().map(|a| (a.to_string(), range(a))))
+                        .collect()
+                }),
+                called: u.call.is_some(),
+                class: u.class.map(str::to_string),
+            })
+        })
+        .collect();
     ix
+}
+
+/// A use as the walk meets it, in the tree: spelt out as a [`Use`] only if
+/// kept.
+struct UseAt<'t> {
+    /// The chain (`a.b.c`, a call's callee).
+    expr: &'t ast::Expr,
+    call: Option<&'t ast::ExprCall>,
+    range: TextRange,
+    class: Option<&'t str>,
 }
 
 /// Which of the two an expression is walked for: the index's uses, the
@@ -65,10 +95,12 @@ const RF: Mode = Mode {
     rf: true,
 };
 
-struct Walker {
+struct Walker<'t> {
     ix: FileIndex,
     facts: Gatherer,
-    class: Option<String>,
+    /// Attribute chains and calls of names, in the order met.
+    uses: Vec<UseAt<'t>>,
+    class: Option<&'t str>,
     guarded: usize,
     /// 0 at module level.
     depth: usize,
@@ -79,15 +111,15 @@ struct Walker {
     self_attributes: Vec<Vec<String>>,
 }
 
-impl Walker {
-    fn module_body(&mut self, body: &[ast::Stmt]) {
+impl<'t> Walker<'t> {
+    fn module_body(&mut self, body: &'t [ast::Stmt]) {
         for stmt in body {
             self.module_stmt(stmt);
         }
     }
 
     /// A statement at module level (also inside module-level if/try/with/for).
-    fn module_stmt(&mut self, stmt: &ast::Stmt) {
+    fn module_stmt(&mut self, stmt: &'t ast::Stmt) {
         match stmt {
             ast::Stmt::ClassDef(c) => {
                 self.ix.names.push(c.name.to_string());
@@ -168,7 +200,7 @@ impl Walker {
         }
     }
 
-    fn bind_target(&mut self, target: &ast::Expr, value: Option<&ast::Expr>) {
+    fn bind_target(&mut self, target: &'t ast::Expr, value: Option<&'t ast::Expr>) {
         match target {
             ast::Expr::Name(n) => {
                 self.ix.names.push(n.id.to_string());
@@ -202,7 +234,7 @@ impl Walker {
     /// keeps what its body assigns as `self.NAME`.
     fn function_def(
         &mut self,
-        f: &ast::StmtFunctionDef,
+        f: &'t ast::StmtFunctionDef,
         decorators: Mode,
         method: bool,
     ) -> Vec<String> {
@@ -215,7 +247,7 @@ impl Walker {
             self.self_attributes.push(Vec::new());
         }
         self.nested(|w| w.stmts(&f.body));
-        self.facts.leave_function();
+        self.facts.leave();
         if method {
             self.self_attributes.pop().unwrap_or_default()
         } else {
@@ -224,7 +256,7 @@ impl Walker {
     }
 
     /// `self.NAME` among assignment targets, for every method being walked.
-    fn self_targets<'t>(&mut self, targets: impl IntoIterator<Item = &'t ast::Expr>) {
+    fn self_targets(&mut self, targets: impl IntoIterator<Item = &'t ast::Expr>) {
         if self.self_attributes.is_empty() {
             return;
         }
@@ -239,8 +271,8 @@ impl Walker {
         }
     }
 
-    fn class_def(&mut self, c: &ast::StmtClassDef) -> Class {
-        let outer = self.class.replace(c.name.to_string());
+    fn class_def(&mut self, c: &'t ast::StmtClassDef) -> Class {
+        let outer = self.class.replace(c.name.as_str());
         let mut class = Class {
             name: c.name.to_string(),
             name_range: range(&c.name),
@@ -268,7 +300,7 @@ impl Walker {
         for d in &c.decorator_list {
             self.expr(&d.expression, IX);
         }
-        let outer_scope = self.facts.enter_class(c.name.as_str());
+        self.facts.enter_class(c.name.as_str());
         self.nested(|w| {
             for stmt in &c.body {
                 match stmt {
@@ -309,14 +341,14 @@ impl Walker {
                 }
             }
         });
-        self.facts.leave_class(outer_scope);
+        self.facts.leave();
         class.self_attributes.sort();
         class.self_attributes.dedup();
         self.class = outer;
         class
     }
 
-    fn stmts(&mut self, body: &[ast::Stmt]) {
+    fn stmts(&mut self, body: &'t [ast::Stmt]) {
         for s in body {
             self.stmt(s);
         }
@@ -324,7 +356,7 @@ impl Walker {
 
     /// Any statement below module level (and module-level imports and
     /// expressions): imports, uses and calls.
-    fn stmt(&mut self, stmt: &ast::Stmt) {
+    fn stmt(&mut self, stmt: &'t ast::Stmt) {
         match stmt {
             ast::Stmt::Import(i) => {
                 for a in &i.names {
@@ -464,32 +496,24 @@ impl Walker {
         }
     }
 
-    fn expr(&mut self, e: &ast::Expr, mode: Mode) {
+    fn expr(&mut self, e: &'t ast::Expr, mode: Mode) {
         Exprs { w: self, mode }.visit_expr(e);
     }
 
-    fn record_call(&mut self, call: &ast::ExprCall) {
-        let Some(c) = chain(&call.func) else {
+    fn record_call(&mut self, call: &'t ast::ExprCall) {
+        if chain_root(&call.func).is_none() {
             return;
-        };
-        let target = range(&*call.func);
+        }
         let name_range = match &*call.func {
             ast::Expr::Attribute(a) => range(&a.attr),
             other => range(other),
         };
-        self.seen_calls.insert(target);
-        let keywords: Vec<(String, TextRange)> = call
-            .arguments
-            .keywords
-            .iter()
-            .filter_map(|k| k.arg.as_ref().map(|a| (a.to_string(), range(a))))
-            .collect();
-        self.ix.uses.push(Use {
-            chain: c,
+        self.seen_calls.insert(range(&*call.func));
+        self.uses.push(UseAt {
+            expr: &call.func,
+            call: Some(call),
             range: name_range,
-            keywords,
-            called: true,
-            class: self.class.clone(),
+            class: self.class,
         });
     }
 }
@@ -497,15 +521,15 @@ impl Walker {
 /// An expression's walk, for the index (`mode.ix`: calls and attribute
 /// chains as uses), the read facts (`mode.rf`: calls, lambdas' bodies
 /// left out), or both.
-struct Exprs<'w> {
-    w: &'w mut Walker,
+struct Exprs<'w, 't> {
+    w: &'w mut Walker<'t>,
     mode: Mode,
 }
 
-impl Exprs<'_> {
+impl<'t> Exprs<'_, 't> {
     /// `walk_expr` for the index alone (a lambda, which the read facts do
     /// not look into).
-    fn index_only(&mut self, e: &ast::Expr) {
+    fn index_only(&mut self, e: &'t ast::Expr) {
         if self.mode.ix {
             let mode = std::mem::replace(&mut self.mode, IX);
             walk_expr(self, e);
@@ -514,14 +538,14 @@ impl Exprs<'_> {
     }
 }
 
-impl<'x> Visitor<'x> for Exprs<'_> {
-    fn visit_stmt(&mut self, stmt: &'x ast::Stmt) {
+impl<'t> Visitor<'t> for Exprs<'_, 't> {
+    fn visit_stmt(&mut self, stmt: &'t ast::Stmt) {
         // Statements nested in others' parts (a `match`'s cases) go
         // through the walker.
         self.w.stmt(stmt);
     }
 
-    fn visit_expr(&mut self, expr: &'x ast::Expr) {
+    fn visit_expr(&mut self, expr: &'t ast::Expr) {
         match expr {
             ast::Expr::Call(call) => {
                 if self.mode.ix {
@@ -537,16 +561,13 @@ impl<'x> Visitor<'x> for Exprs<'_> {
             }
             ast::Expr::Attribute(a) if self.mode.ix => {
                 let r = range(expr);
-                if !self.w.seen_calls.contains(&r) {
-                    if let Some(c) = chain(expr) {
-                        self.w.ix.uses.push(Use {
-                            chain: c,
-                            range: range(&a.attr),
-                            keywords: Vec::new(),
-                            called: false,
-                            class: self.w.class.clone(),
-                        });
-                    }
+                if !self.w.seen_calls.contains(&r) && chain_root(expr).is_some() {
+                    self.w.uses.push(UseAt {
+                        expr,
+                        call: None,
+                        range: range(&a.attr),
+                        class: self.w.class,
+                    });
                 }
                 match &*a.value {
                     // The prefix (`a.b` of `a.b.c`) is a use of its own.
