@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+pub use crate::syntax::python::ast::name::Name;
 use crate::syntax::python::{ast, range};
 use crate::text::TextRange;
 
@@ -67,7 +68,7 @@ pub enum Arg {
     Lit(Val),
     /// A name or an attribute chain: `section`, `self._configuration_section`,
     /// `V9Authenticator.TYPES`.
-    Ref(Vec<String>),
+    Ref(Vec<Name>),
     /// `a + b`.
     Concat(Vec<Arg>),
     Other,
@@ -86,10 +87,10 @@ pub struct Scope {
 pub struct Call {
     /// The called chain: `["self", "plugin_configuration", "getint"]`,
     /// `["Client", "from_config"]`, `["super()", "__init__"]`.
-    pub callee: Vec<String>,
+    pub callee: Vec<Name>,
     pub args: Vec<Arg>,
     pub arg_ranges: Vec<TextRange>,
-    pub keywords: Vec<(String, Arg, TextRange)>,
+    pub keywords: Vec<(Name, Arg, TextRange)>,
     /// The whole call.
     pub range: TextRange,
     pub scope: Arc<Scope>,
@@ -150,20 +151,22 @@ pub struct ReadFacts {
 pub struct Loop {
     pub key: String,
     pub value: Option<String>,
-    pub dict: Vec<String>,
+    pub dict: Vec<Name>,
     pub scope: Arc<Scope>,
 }
 
-fn chain(expr: &ast::Expr) -> Option<Vec<String>> {
+/// A name or attribute chain as its names (`super()` for a call of
+/// `super`); each name a [`Name`], kept inline when short.
+fn chain(expr: &ast::Expr) -> Option<Vec<Name>> {
     match expr {
-        ast::Expr::Name(n) => Some(vec![n.id.to_string()]),
+        ast::Expr::Name(n) => Some(vec![n.id.clone()]),
         ast::Expr::Attribute(a) => {
             let mut c = chain(&a.value)?;
-            c.push(a.attr.to_string());
+            c.push(a.attr.id.clone());
             Some(c)
         }
         ast::Expr::Call(c) if matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "super") => {
-            Some(vec!["super()".to_string()])
+            Some(vec![Name::new_static("super()")])
         }
         _ => None,
     }
@@ -391,7 +394,7 @@ impl Gatherer {
                 .filter_map(|k| {
                     k.arg
                         .as_ref()
-                        .map(|a| (a.to_string(), arg(&k.value), range(&k.value)))
+                        .map(|a| (a.id.clone(), arg(&k.value), range(&k.value)))
                 })
                 .collect(),
             range: range(c),
