@@ -3,6 +3,7 @@
 //! read once from its syntax tree. Nothing here resolves across files.
 
 use crate::syntax::python;
+use crate::syntax::python::ast::name::Name;
 use crate::syntax::SyntaxError;
 use crate::text::TextRange;
 
@@ -107,7 +108,7 @@ pub struct Constant {
 pub struct Use {
     /// `["self", "plugin_configuration", "get_options"]`; `super()` roots
     /// calls through `super()`.
-    pub chain: Vec<String>,
+    pub chain: Vec<Name>,
     /// The last name of the chain.
     pub range: TextRange,
     /// Keyword arguments, when the chain is called.

@@ -54,9 +54,9 @@ pub fn function(body: &[ast::Stmt], out: &mut Facts) {
 }
 
 /// (name, value range, where) of the simple assignments seen so far.
-type Assigned = Vec<(String, TextRange, usize)>;
+type Assigned<'t> = Vec<(&'t str, TextRange, usize)>;
 
-fn block(body: &[ast::Stmt], assigned: &mut Assigned, out: &mut Facts) {
+fn block<'t>(body: &'t [ast::Stmt], assigned: &mut Assigned<'t>, out: &mut Facts) {
     for (i, stmt) in body.iter().enumerate() {
         let tested: Option<&ast::Expr> = match stmt {
             ast::Stmt::If(s) => Some(&s.test),
@@ -80,7 +80,7 @@ fn block(body: &[ast::Stmt], assigned: &mut Assigned, out: &mut Facts) {
             ast::Stmt::Assign(a) => {
                 for t in &a.targets {
                     if let ast::Expr::Name(n) = t {
-                        assigned.push((n.id.to_string(), range(&*a.value), range(stmt).start));
+                        assigned.push((n.id.as_str(), range(&*a.value), range(stmt).start));
                     }
                 }
             }
@@ -303,7 +303,7 @@ fn guard(test: &ast::Expr, body: &[ast::Stmt], assigned: &Assigned) -> Guard {
 fn none_tests(e: &ast::Expr, assigned: &Assigned, out: &mut Vec<TextRange>) {
     use ast::visitor::{walk_expr, Visitor};
     struct V<'a, 'o> {
-        assigned: &'a Assigned,
+        assigned: &'a Assigned<'a>,
         out: &'o mut Vec<TextRange>,
     }
     impl<'x> Visitor<'x> for V<'_, '_> {

@@ -157,7 +157,7 @@ pub struct Loop {
 
 /// A name or attribute chain as its names (`super()` for a call of
 /// `super`); each name a [`Name`], kept inline when short.
-fn chain(expr: &ast::Expr) -> Option<Vec<Name>> {
+pub(crate) fn chain(expr: &ast::Expr) -> Option<Vec<Name>> {
     match expr {
         ast::Expr::Name(n) => Some(vec![n.id.clone()]),
         ast::Expr::Attribute(a) => {

@@ -13,21 +13,9 @@ pub(super) fn dotted(expr: &ast::Expr) -> Option<String> {
     }
 }
 
-/// `a.b.c` as `["a", "b", "c"]`, `super().x` as `["super()", "x"]`.
-pub(super) fn chain(expr: &ast::Expr) -> Option<Vec<String>> {
-    match expr {
-        ast::Expr::Name(n) => Some(vec![n.id.to_string()]),
-        ast::Expr::Attribute(a) => {
-            let mut c = chain(&a.value)?;
-            c.push(a.attr.to_string());
-            Some(c)
-        }
-        ast::Expr::Call(c) if matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "super") => {
-            Some(vec!["super()".to_string()])
-        }
-        _ => None,
-    }
-}
+/// `a.b.c` as `["a", "b", "c"]`, `super().x` as `["super()", "x"]`: the
+/// read facts' chains and the index's are the same.
+pub(super) use crate::analysis::python::read_facts::chain;
 
 /// The first name of a [`chain`] (`"super()"` for `super().x`), the
 /// chain not built: `None` exactly when [`chain`] is.
