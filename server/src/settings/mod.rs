@@ -188,31 +188,46 @@ pub fn parsed_kept() -> usize {
 
 fn find(dir: &Path, files: &dyn Files) -> Arc<Settings> {
     for folder in dir.ancestors() {
-        for name in FILE_NAMES {
-            let path = folder.join(name);
-            let stamp = files.stamp(&path);
-            if let Some(stamp) = stamp {
-                let kept = parsed().pin().get(&path).cloned();
-                match kept {
-                    Some((s, Some(found))) if s == stamp => return found,
-                    Some((s, None)) if s == stamp => continue,
-                    _ => {}
-                }
-            }
-            let found = read_file(&path, folder, name, files);
-            if let Some(stamp) = stamp {
-                let map = parsed().pin();
-                if map.len() >= PARSED_KEPT && !map.contains_key(&path) {
-                    map.clear();
-                }
-                map.insert(path, (stamp, found.clone()));
-            }
-            if let Some(found) = found {
-                return found;
-            }
+        // Each folder is looked at once per view of the files (`check`:
+        // one per plugin), however many folders below it search from it:
+        // the folders above a plugin were stamped again for each of its
+        // folders.
+        let found = crate::workspace::memoized(files, "settings folder", folder, 0, || {
+            in_folder(folder, files)
+        });
+        if let Some(found) = &*found {
+            return found.clone();
         }
     }
     Arc::new(Settings::default())
+}
+
+/// The configuration file of `folder`, if it has one.
+fn in_folder(folder: &Path, files: &dyn Files) -> Option<Arc<Settings>> {
+    for name in FILE_NAMES {
+        let path = folder.join(name);
+        let stamp = files.stamp(&path);
+        if let Some(stamp) = stamp {
+            let kept = parsed().pin().get(&path).cloned();
+            match kept {
+                Some((s, Some(found))) if s == stamp => return Some(found),
+                Some((s, None)) if s == stamp => continue,
+                _ => {}
+            }
+        }
+        let found = read_file(&path, folder, name, files);
+        if let Some(stamp) = stamp {
+            let map = parsed().pin();
+            if map.len() >= PARSED_KEPT && !map.contains_key(&path) {
+                map.clear();
+            }
+            map.insert(path, (stamp, found.clone()));
+        }
+        if let Some(found) = found {
+            return Some(found);
+        }
+    }
+    None
 }
 
 /// The configuration file at `path`, if it is one: read no further than

@@ -36,15 +36,21 @@ const CHAIN_ON_CALLER: usize = 300;
 const STACK_BASE: usize = 8 << 20;
 const STACK_PER_LEVEL: usize = 10 << 10;
 
-/// Runs `f` (which parses `text` and walks its tree) on a stack deep enough
-/// for the deepest expression `text` can hold (see [`chain_bound`]), so
+/// Parses `text` and runs `f` on its tree (which walks and drops it), on
+/// a stack deep enough for the deepest expression `text` can hold (see
+/// [`chain_bound`], computed once for both the stack and the parse), so
 /// that no input exhausts the stack. Texts that could nest deeper than
 /// [`MAX_CHAIN`] are refused by [`parse`] before any recursion. `None` when
 /// the text needs a thread of its own and none can be had (address space
 /// or thread limits): the caller reports the file as not parsed rather
 /// than risk its own stack.
-pub fn with_stack_for<R: Send>(text: &str, f: impl FnOnce() -> R + Send) -> Option<R> {
-    let bound = chain_bound(text).0.min(MAX_CHAIN);
+pub fn parse_with_stack<R: Send>(text: &str, f: impl FnOnce(PyTree) -> R + Send) -> Option<R> {
+    let bound = chain_bound(text);
+    with_stack_of(bound.0, move || f(parse_bounded(text, bound)))
+}
+
+fn with_stack_of<R: Send>(bound: usize, f: impl FnOnce() -> R + Send) -> Option<R> {
+    let bound = bound.min(MAX_CHAIN);
     if bound <= CHAIN_ON_CALLER {
         return Some(f());
     }
@@ -67,7 +73,7 @@ pub fn with_stack_for<R: Send>(text: &str, f: impl FnOnce() -> R + Send) -> Opti
     })
 }
 
-/// What a file that [`with_stack_for`] could not parse gets instead of its
+/// What a file that [`parse_with_stack`] could not parse gets instead of its
 /// syntax errors.
 pub fn no_stack_error() -> SyntaxError {
     SyntaxError {
@@ -185,7 +191,12 @@ fn chain_bound(text: &str) -> (usize, Option<usize>) {
 
 /// Parses Python 3 source. Never fails and never panics.
 pub fn parse(text: &str) -> PyTree {
-    if let Some(error) = too_deep(text) {
+    parse_bounded(text, chain_bound(text))
+}
+
+/// [`parse`], given the text's [`chain_bound`].
+fn parse_bounded(text: &str, bound: (usize, Option<usize>)) -> PyTree {
+    if let Some(error) = too_deep(text, bound) {
         return PyTree {
             body: Vec::new(),
             errors: vec![error],
@@ -219,7 +230,7 @@ pub fn range(node: &impl Ranged) -> TextRange {
 /// in strings and comments are counted too, and continuation lines are
 /// told apart by bracket depth only: the answer only decides whether to
 /// parse, and real code is nowhere near either limit.
-fn too_deep(text: &str) -> Option<SyntaxError> {
+fn too_deep(text: &str, bound: (usize, Option<usize>)) -> Option<SyntaxError> {
     let mut depth = 0usize;
     let mut levels: Vec<usize> = Vec::new();
     let mut offset = 0;
@@ -260,7 +271,7 @@ fn too_deep(text: &str) -> Option<SyntaxError> {
         }
         offset += line.len();
     }
-    if let (_, Some(at)) = chain_bound(text) {
+    if let (_, Some(at)) = bound {
         return Some(SyntaxError {
             range: TextRange::new(at, at + 1),
             message: format!(

@@ -145,9 +145,25 @@ impl DiskFiles {
         let Ok(meta) = std::fs::symlink_metadata(path) else {
             return false;
         };
+        !meta.file_type().is_symlink() || self.link_allowed(path)
+    }
+
+    /// What `path` names (a link followed), if it may be read: one look at
+    /// the disk for a path that is no link, where [`Self::allowed`] then a
+    /// metadata call took two.
+    fn allowed_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
+        let meta = std::fs::symlink_metadata(path).ok()?;
         if !meta.file_type().is_symlink() {
-            return true;
+            return Some(meta);
         }
+        if !self.link_allowed(path) {
+            return None;
+        }
+        std::fs::metadata(path).ok()
+    }
+
+    /// Whether the link `path` leads inside the root.
+    fn link_allowed(&self, path: &Path) -> bool {
         let Some(parent) = path.parent() else {
             return false;
         };
@@ -204,14 +220,11 @@ impl Files for DiskFiles {
     }
 
     fn is_file(&self, path: &Path) -> bool {
-        self.allowed(path) && path.is_file()
+        self.allowed_metadata(path).is_some_and(|m| m.is_file())
     }
 
     fn stamp(&self, path: &Path) -> Option<u64> {
-        if !self.allowed(path) {
-            return None;
-        }
-        let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+        let meta = self.allowed_metadata(path).filter(|m| m.is_file())?;
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
         meta.len().hash(&mut h);

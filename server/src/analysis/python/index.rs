@@ -3,12 +3,14 @@
 //! read once from its syntax tree. Nothing here resolves across files.
 
 use crate::syntax::python;
+use crate::syntax::python::ast::name::Name;
 use crate::syntax::SyntaxError;
 use crate::text::TextRange;
 
+mod nodes;
 mod walker;
 
-use walker::index_here;
+pub use walker::walk;
 
 #[derive(Debug, Default)]
 pub struct FileIndex {
@@ -106,7 +108,7 @@ pub struct Constant {
 pub struct Use {
     /// `["self", "plugin_configuration", "get_options"]`; `super()` roots
     /// calls through `super()`.
-    pub chain: Vec<String>,
+    pub chain: Vec<Name>,
     /// The last name of the chain.
     pub range: TextRange,
     /// Keyword arguments, when the chain is called.
@@ -142,7 +144,7 @@ impl Class {
 /// Indexes one Python file, on a stack deep enough for its deepest
 /// expression (the parse, the walk and the tree's drop all recurse).
 pub fn index(text: &str) -> FileIndex {
-    python::with_stack_for(text, || index_here(text)).unwrap_or_else(|| FileIndex {
+    python::parse_with_stack(text, walker::index_tree).unwrap_or_else(|| FileIndex {
         errors: vec![python::no_stack_error()],
         ..FileIndex::default()
     })

@@ -1,6 +1,7 @@
 //! `if x == "a": v = ... elif x == "b": v = ...` with no `else`, and `v`
 //! used after the chain: any other value of `x` leaves `v` unbound. Found
-//! per block of every function, as written; [`super::config_reads`] keeps
+//! per block of every function, as written (each function handed over by the
+//! file's one walk); [`super::config_reads`] keeps
 //! those whose `x` holds an option the code reads.
 
 use crate::syntax::python::{ast, range};
@@ -45,35 +46,17 @@ pub struct Facts {
     pub none_tests: Vec<TextRange>,
 }
 
-pub fn extract(body: &[ast::Stmt]) -> Facts {
-    let mut out = Facts::default();
-    functions(body, &mut out);
-    out
-}
-
-/// Every function's body, at any depth.
-fn functions(body: &[ast::Stmt], out: &mut Facts) {
-    use ast::visitor::{walk_stmt, Visitor};
-    struct V<'o>(&'o mut Facts);
-    impl<'a> Visitor<'a> for V<'_> {
-        fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
-            if let ast::Stmt::FunctionDef(f) = stmt {
-                let mut assigned = Vec::new();
-                block(&f.body, &mut assigned, self.0);
-            }
-            walk_stmt(self, stmt);
-        }
-    }
-    let mut v = V(out);
-    for s in body {
-        v.visit_stmt(s);
-    }
+/// One function's body (not the functions in it: the file's walk,
+/// `index/walker.rs`, hands each over, outermost first).
+pub fn function(body: &[ast::Stmt], out: &mut Facts) {
+    let mut assigned = Vec::new();
+    block(body, &mut assigned, out);
 }
 
 /// (name, value range, where) of the simple assignments seen so far.
-type Assigned = Vec<(String, TextRange, usize)>;
+type Assigned<'t> = Vec<(&'t str, TextRange, usize)>;
 
-fn block(body: &[ast::Stmt], assigned: &mut Assigned, out: &mut Facts) {
+fn block<'t>(body: &'t [ast::Stmt], assigned: &mut Assigned<'t>, out: &mut Facts) {
     for (i, stmt) in body.iter().enumerate() {
         let tested: Option<&ast::Expr> = match stmt {
             ast::Stmt::If(s) => Some(&s.test),
@@ -97,7 +80,7 @@ fn block(body: &[ast::Stmt], assigned: &mut Assigned, out: &mut Facts) {
             ast::Stmt::Assign(a) => {
                 for t in &a.targets {
                     if let ast::Expr::Name(n) = t {
-                        assigned.push((n.id.to_string(), range(&*a.value), range(stmt).start));
+                        assigned.push((n.id.as_str(), range(&*a.value), range(stmt).start));
                     }
                 }
             }
@@ -320,7 +303,7 @@ fn guard(test: &ast::Expr, body: &[ast::Stmt], assigned: &Assigned) -> Guard {
 fn none_tests(e: &ast::Expr, assigned: &Assigned, out: &mut Vec<TextRange>) {
     use ast::visitor::{walk_expr, Visitor};
     struct V<'a, 'o> {
-        assigned: &'a Assigned,
+        assigned: &'a Assigned<'a>,
         out: &'o mut Vec<TextRange>,
     }
     impl<'x> Visitor<'x> for V<'_, '_> {

@@ -4,8 +4,12 @@
 //! every other call (to follow the configuration object into the
 //! functions it is handed to, and literals into helpers), the functions'
 //! parameters with their literal defaults, and the module's and classes'
-//! constants. Read once with the file's index and cached with it.
+//! constants. Gathered by the walk that fills the file's index, and cached
+//! with it.
 
+use std::sync::Arc;
+
+pub use crate::syntax::python::ast::name::Name;
 use crate::syntax::python::{ast, range};
 use crate::text::TextRange;
 
@@ -64,14 +68,15 @@ pub enum Arg {
     Lit(Val),
     /// A name or an attribute chain: `section`, `self._configuration_section`,
     /// `V9Authenticator.TYPES`.
-    Ref(Vec<String>),
+    Ref(Vec<Name>),
     /// `a + b`.
     Concat(Vec<Arg>),
     Other,
 }
 
 /// Where a call or definition sits: the module-level class and the chain
-/// of functions around it (`["from_config", "helper"]`).
+/// of functions around it (`["from_config", "helper"]`). Shared by every
+/// call and definition in the same place.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {
     pub class: Option<String>,
@@ -82,13 +87,13 @@ pub struct Scope {
 pub struct Call {
     /// The called chain: `["self", "plugin_configuration", "getint"]`,
     /// `["Client", "from_config"]`, `["super()", "__init__"]`.
-    pub callee: Vec<String>,
+    pub callee: Vec<Name>,
     pub args: Vec<Arg>,
     pub arg_ranges: Vec<TextRange>,
-    pub keywords: Vec<(String, Arg, TextRange)>,
+    pub keywords: Vec<(Name, Arg, TextRange)>,
     /// The whole call.
     pub range: TextRange,
-    pub scope: Scope,
+    pub scope: Arc<Scope>,
 }
 
 impl Call {
@@ -103,7 +108,7 @@ impl Call {
 #[derive(Debug, Clone)]
 pub struct FnDef {
     /// Its scope: the class it is a method of, the functions around it.
-    pub scope: Scope,
+    pub scope: Arc<Scope>,
     pub name: String,
     /// Every parameter (`self` and `cls` included), with its literal
     /// default.
@@ -120,7 +125,7 @@ impl FnDef {
 
     /// The scope of its body.
     pub fn body_scope(&self) -> Scope {
-        let mut s = self.scope.clone();
+        let mut s = (*self.scope).clone();
         s.functions.push(self.name.clone());
         s
     }
@@ -146,34 +151,22 @@ pub struct ReadFacts {
 pub struct Loop {
     pub key: String,
     pub value: Option<String>,
-    pub dict: Vec<String>,
-    pub scope: Scope,
+    pub dict: Vec<Name>,
+    pub scope: Arc<Scope>,
 }
 
-pub fn extract(body: &[ast::Stmt]) -> ReadFacts {
-    let mut x = Extractor {
-        out: ReadFacts::default(),
-        scope: Scope::default(),
-    };
-    x.body(body);
-    x.out
-}
-
-struct Extractor {
-    out: ReadFacts,
-    scope: Scope,
-}
-
-fn chain(expr: &ast::Expr) -> Option<Vec<String>> {
+/// A name or attribute chain as its names (`super()` for a call of
+/// `super`); each name a [`Name`], kept inline when short.
+pub(crate) fn chain(expr: &ast::Expr) -> Option<Vec<Name>> {
     match expr {
-        ast::Expr::Name(n) => Some(vec![n.id.to_string()]),
+        ast::Expr::Name(n) => Some(vec![n.id.clone()]),
         ast::Expr::Attribute(a) => {
             let mut c = chain(&a.value)?;
-            c.push(a.attr.to_string());
+            c.push(a.attr.id.clone());
             Some(c)
         }
         ast::Expr::Call(c) if matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "super") => {
-            Some(vec!["super()".to_string()])
+            Some(vec![Name::new_static("super()")])
         }
         _ => None,
     }
@@ -266,13 +259,18 @@ fn parameters(p: &ast::Parameters) -> Vec<(String, Option<Arg>)> {
     out
 }
 
-impl Extractor {
-    fn body(&mut self, body: &[ast::Stmt]) {
-        for s in body {
-            self.stmt(s);
-        }
-    }
+/// What [`ReadFacts`] keeps, fed by the file's one walk
+/// (`index/walker.rs`) as it goes: the walk says where it is and what it
+/// meets, this keeps the facts and the scope they sit in.
+#[derive(Default)]
+pub struct Gatherer {
+    pub out: ReadFacts,
+    scope: Arc<Scope>,
+    /// The scopes around, to go back to.
+    outer: Vec<Arc<Scope>>,
+}
 
+impl Gatherer {
     fn at_module(&self) -> bool {
         self.scope.class.is_none() && self.scope.functions.is_empty()
     }
@@ -281,99 +279,57 @@ impl Extractor {
         self.scope.class.is_some() && self.scope.functions.is_empty()
     }
 
-    fn stmt(&mut self, stmt: &ast::Stmt) {
-        match stmt {
-            ast::Stmt::ClassDef(c) => {
-                for d in &c.decorator_list {
-                    self.expr(&d.expression);
-                }
-                if let Some(a) = &c.arguments {
-                    for e in a.args.iter() {
-                        self.expr(e);
-                    }
-                }
-                // Classes in functions are walked, under no class name.
-                let outer = self.scope.clone();
-                if self.at_module() {
-                    self.scope.class = Some(c.name.to_string());
-                }
-                self.body(&c.body);
-                self.scope = outer;
+    /// A class's body begins. Classes in functions are walked under no
+    /// class name.
+    pub fn enter_class(&mut self, name: &str) {
+        let inner = if self.at_module() {
+            Arc::new(Scope {
+                class: Some(name.to_string()),
+                functions: Vec::new(),
+            })
+        } else {
+            self.scope.clone()
+        };
+        self.outer.push(std::mem::replace(&mut self.scope, inner));
+    }
+
+    /// A function's body begins (its decorators already walked).
+    pub fn enter_function(&mut self, f: &ast::StmtFunctionDef) {
+        let is_static = f.decorator_list.iter().any(
+            |d| matches!(&d.expression, ast::Expr::Name(n) if n.id.as_str() == "staticmethod"),
+        );
+        self.out.functions.push(FnDef {
+            scope: self.scope.clone(),
+            name: f.name.to_string(),
+            params: parameters(&f.parameters),
+            is_static,
+        });
+        let mut inner = (*self.scope).clone();
+        inner.functions.push(f.name.to_string());
+        self.outer
+            .push(std::mem::replace(&mut self.scope, Arc::new(inner)));
+    }
+
+    /// The body of the last class or function entered ends.
+    pub fn leave(&mut self) {
+        if let Some(outer) = self.outer.pop() {
+            self.scope = outer;
+        }
+    }
+
+    /// `NAME = <literal>`.
+    pub fn assign(&mut self, a: &ast::StmtAssign) {
+        if let [ast::Expr::Name(n)] = &a.targets[..] {
+            if let Some(v) = value(&a.value) {
+                self.constant(n.id.to_string(), v);
             }
-            ast::Stmt::FunctionDef(f) => {
-                for d in &f.decorator_list {
-                    self.expr(&d.expression);
-                }
-                let is_static = f.decorator_list.iter().any(|d| {
-                    matches!(&d.expression, ast::Expr::Name(n) if n.id.as_str() == "staticmethod")
-                });
-                let def = FnDef {
-                    scope: self.scope.clone(),
-                    name: f.name.to_string(),
-                    params: parameters(&f.parameters),
-                    is_static,
-                };
-                self.out.functions.push(def);
-                self.scope.functions.push(f.name.to_string());
-                self.body(&f.body);
-                self.scope.functions.pop();
-            }
-            ast::Stmt::Assign(a) => {
-                if let (Some(v), [ast::Expr::Name(n)]) = (value(&a.value), &a.targets[..]) {
-                    self.constant(n.id.to_string(), v);
-                }
-                self.expr(&a.value);
-            }
-            ast::Stmt::AnnAssign(a) => {
-                if let (Some(v), ast::Expr::Name(n)) =
-                    (a.value.as_deref().and_then(value), &*a.target)
-                {
-                    self.constant(n.id.to_string(), v);
-                }
-                if let Some(v) = &a.value {
-                    self.expr(v);
-                }
-            }
-            ast::Stmt::For(f) => {
-                self.for_loop(f);
-                self.expr(&f.iter);
-                self.body(&f.body);
-                self.body(&f.orelse);
-            }
-            ast::Stmt::If(i) => {
-                self.expr(&i.test);
-                self.body(&i.body);
-                for c in &i.elif_else_clauses {
-                    if let Some(t) = &c.test {
-                        self.expr(t);
-                    }
-                    self.body(&c.body);
-                }
-            }
-            ast::Stmt::While(w) => {
-                self.expr(&w.test);
-                self.body(&w.body);
-                self.body(&w.orelse);
-            }
-            ast::Stmt::With(w) => {
-                for item in &w.items {
-                    self.expr(&item.context_expr);
-                }
-                self.body(&w.body);
-            }
-            ast::Stmt::Try(t) => {
-                self.body(&t.body);
-                for h in &t.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    self.body(&h.body);
-                }
-                self.body(&t.orelse);
-                self.body(&t.finalbody);
-            }
-            other => {
-                let mut v = Exprs { x: self };
-                ast::visitor::walk_stmt(&mut v, other);
-            }
+        }
+    }
+
+    /// `NAME: T = <literal>`.
+    pub fn ann_assign(&mut self, a: &ast::StmtAnnAssign) {
+        if let (Some(v), ast::Expr::Name(n)) = (a.value.as_deref().and_then(value), &*a.target) {
+            self.constant(n.id.to_string(), v);
         }
     }
 
@@ -386,7 +342,7 @@ impl Extractor {
         }
     }
 
-    fn for_loop(&mut self, f: &ast::StmtFor) {
+    pub fn for_loop(&mut self, f: &ast::StmtFor) {
         let (key, value) = match &*f.target {
             ast::Expr::Name(n) => (n.id.to_string(), None),
             ast::Expr::Tuple(t) => match &t.elts[..] {
@@ -423,13 +379,8 @@ impl Extractor {
         });
     }
 
-    fn expr(&mut self, e: &ast::Expr) {
-        use ast::visitor::Visitor;
-        let mut v = Exprs { x: self };
-        v.visit_expr(e);
-    }
-
-    fn call(&mut self, c: &ast::ExprCall) {
+    /// A call (lambdas' bodies are not walked for these).
+    pub fn call(&mut self, c: &ast::ExprCall) {
         let Some(callee) = chain(&c.func) else {
             return;
         };
@@ -443,7 +394,7 @@ impl Extractor {
                 .filter_map(|k| {
                     k.arg
                         .as_ref()
-                        .map(|a| (a.to_string(), arg(&k.value), range(&k.value)))
+                        .map(|a| (a.id.clone(), arg(&k.value), range(&k.value)))
                 })
                 .collect(),
             range: range(c),
@@ -460,30 +411,14 @@ impl Extractor {
     }
 }
 
-struct Exprs<'x> {
-    x: &'x mut Extractor,
-}
-
-impl<'a> ast::visitor::Visitor<'a> for Exprs<'_> {
-    fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
-        self.x.stmt(stmt);
-    }
-
-    fn visit_expr(&mut self, expr: &'a ast::Expr) {
-        if let ast::Expr::Call(c) = expr {
-            self.x.call(c);
-        }
-        if let ast::Expr::Lambda(_) = expr {
-            return;
-        }
-        ast::visitor::walk_expr(self, expr);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::syntax::python;
+
+    fn extract(body: &[ast::Stmt]) -> ReadFacts {
+        crate::analysis::python::index::walk(body).reads
+    }
 
     #[test]
     fn dedent_like_python() {

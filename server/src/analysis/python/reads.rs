@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use super::read_facts::Val;
-use super::read_facts::{Arg, Call, FnDef, Scope};
+use super::read_facts::{Arg, Call, FnDef, Name, Scope};
 use super::{PluginCode, Resolved};
 use crate::analysis::plugin::Plugin;
 use crate::syntax::ini;

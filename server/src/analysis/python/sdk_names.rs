@@ -126,18 +126,18 @@ impl FileSdk {
     /// What the chain `chain`, written in the module-level class `class`
     /// (if any), names in the SDK; None when it is not the SDK's (or the
     /// SDK has no such name).
-    pub fn resolve<'s>(
+    pub fn resolve<'s, S: AsRef<str>>(
         &self,
         sdk: &'s SdkApi,
-        chain: &[String],
+        chain: &[S],
         class: Option<&str>,
     ) -> Option<SdkRef<'s>> {
-        let root = chain.first()?.as_str();
-        let (mut qual, rest): (String, &[String]) = if let Some(q) = self.bound.get(root) {
+        let root = chain.first()?.as_ref();
+        let (mut qual, rest): (String, &[S]) = if let Some(q) = self.bound.get(root) {
             (q.clone(), &chain[1..])
         } else if root == "self" || root == "super()" {
             let c = self.classes.get(class?)?;
-            if root == "self" && chain.len() > 1 && c.own.contains(&chain[1]) {
+            if root == "self" && chain.len() > 1 && c.own.iter().any(|o| o == chain[1].as_ref()) {
                 return None;
             }
             (c.base.clone(), &chain[1..])
@@ -146,6 +146,7 @@ impl FileSdk {
         };
         // Walk the chain through modules, classes and attribute types.
         for (i, part) in rest.iter().enumerate() {
+            let part = part.as_ref();
             let last = i + 1 == rest.len();
             if let Some(m) = sdk.module(&qual) {
                 let entry = m.names.get(part)?;
@@ -161,7 +162,7 @@ impl FileSdk {
             if last {
                 return Some(SdkRef::Member {
                     class: qual,
-                    name: part.clone(),
+                    name: part.to_string(),
                     member,
                 });
             }

@@ -1,172 +1,125 @@
-//! The one walk of a file's syntax tree that fills its [`FileIndex`]:
-//! imports, classes and their methods, functions, constants, the uses of
-//! names, and what the file reads of its configuration (`read_facts`).
+//! The one walk of a file's syntax tree. It fills the file's [`FileIndex`]
+//! (imports, classes and their methods, functions, constants, the uses of
+//! names) and, in the same pass, hands what it meets to `read_facts` (what
+//! the file says about its configuration) and each function's body to
+//! `literal_chains`. Each of the three keeps the order it always had: where
+//! the index and the read facts would visit a node's parts in different
+//! orders (a module-level function's decorators, a class's decorators and
+//! bases), those few expressions are visited once for each, in its order;
+//! the rest is visited once for both ([`Mode`]).
 
+use super::nodes::{catches_import_error, chain, chain_root, dotted, function, literal};
 use super::*;
+use crate::analysis::python::literal_chains;
+use crate::analysis::python::read_facts::Gatherer;
 use crate::syntax::python::{ast, range};
+use ast::visitor::{walk_expr, walk_stmt, Visitor};
 
-pub(super) fn index_here(text: &str) -> FileIndex {
-    let tree = python::parse(text);
-    let mut ix = FileIndex {
-        errors: tree.errors,
-        ..FileIndex::default()
-    };
+pub(super) fn index_tree(tree: python::PyTree) -> FileIndex {
+    let mut ix = walk(&tree.body);
+    ix.errors = tree.errors;
+    ix
+}
+
+/// The index of a module's statements (no syntax errors).
+pub fn walk(body: &[ast::Stmt]) -> FileIndex {
     let mut walker = Walker {
-        ix: &mut ix,
+        ix: FileIndex::default(),
+        facts: Gatherer::default(),
+        uses: Vec::new(),
         class: None,
         guarded: 0,
         depth: 0,
         seen_calls: Default::default(),
+        self_attributes: Vec::new(),
     };
-    walker.module_body(&tree.body);
-    ix.reads = crate::analysis::python::read_facts::extract(&tree.body);
-    ix.literal_chains = crate::analysis::python::literal_chains::extract(&tree.body);
+    walker.module_body(body);
+    let mut ix = walker.ix;
+    ix.reads = walker.facts.out;
     ix.names.sort();
     ix.names.dedup();
     // The SDK rules follow a chain only from `self`, `super()` or a name an
-    // import binds: the other uses (most of a file) are not kept.
+    // import binds: the other uses (most of a file) are not kept, and only
+    // those kept are spelt out.
     let bound: rustc_hash::FxHashSet<&str> = ix.imports.iter().map(|i| i.bound.as_str()).collect();
-    ix.uses.retain(|u| {
-        matches!(u.chain[0].as_str(), "self" | "super()") || bound.contains(u.chain[0].as_str())
-    });
+    ix.uses = walker
+        .uses
+        .iter()
+        .filter(|u| {
+            chain_root(u.expr).is_some_and(|r| matches!(r, "self" | "super()") || bound.contains(r))
+        })
+        .filter_map(|u| {
+            Some(Use {
+                chain: chain(u.expr)?,
+                range: u.range,
+                keywords: u.call.map_or_else(Vec::new, |c| {
+                    c.arguments
+                        .keywords
+                        .iter()
+                        .filter_map(|k| k.arg.as_ref().map(|a| (a.to_string(), range(a))))
+                        .collect()
+                }),
+                called: u.call.is_some(),
+                class: u.class.map(str::to_string),
+            })
+        })
+        .collect();
     ix
 }
 
-struct Walker<'a> {
-    ix: &'a mut FileIndex,
-    class: Option<String>,
+/// A use as the walk meets it, in the tree: spelt out as a [`Use`] only if
+/// kept.
+struct UseAt<'t> {
+    /// The chain (`a.b.c`, a call's callee).
+    expr: &'t ast::Expr,
+    call: Option<&'t ast::ExprCall>,
+    range: TextRange,
+    class: Option<&'t str>,
+}
+
+/// Which of the two an expression is walked for: the index's uses, the
+/// read facts' calls, or both.
+#[derive(Clone, Copy)]
+struct Mode {
+    ix: bool,
+    rf: bool,
+}
+
+const BOTH: Mode = Mode { ix: true, rf: true };
+const IX: Mode = Mode {
+    ix: true,
+    rf: false,
+};
+const RF: Mode = Mode {
+    ix: false,
+    rf: true,
+};
+
+struct Walker<'t> {
+    ix: FileIndex,
+    facts: Gatherer,
+    /// Attribute chains and calls of names, in the order met.
+    uses: Vec<UseAt<'t>>,
+    class: Option<&'t str>,
     guarded: usize,
     /// 0 at module level.
     depth: usize,
     /// Ranges of call targets already recorded as uses.
     seen_calls: rustc_hash::FxHashSet<TextRange>,
+    /// Per method being walked (a method of a class in a method inside
+    /// another): the names it assigns as `self.NAME`, at any depth.
+    self_attributes: Vec<Vec<String>>,
 }
 
-fn dotted(expr: &ast::Expr) -> Option<String> {
-    match expr {
-        ast::Expr::Name(n) => Some(n.id.to_string()),
-        ast::Expr::Attribute(a) => Some(format!("{}.{}", dotted(&a.value)?, a.attr.as_str())),
-        _ => None,
-    }
-}
-
-/// `a.b.c` as `["a", "b", "c"]`, `super().x` as `["super()", "x"]`.
-fn chain(expr: &ast::Expr) -> Option<Vec<String>> {
-    match expr {
-        ast::Expr::Name(n) => Some(vec![n.id.to_string()]),
-        ast::Expr::Attribute(a) => {
-            let mut c = chain(&a.value)?;
-            c.push(a.attr.to_string());
-            Some(c)
-        }
-        ast::Expr::Call(c) if matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "super") => {
-            Some(vec!["super()".to_string()])
-        }
-        _ => None,
-    }
-}
-
-fn literal(expr: &ast::Expr) -> Option<String> {
-    match expr {
-        ast::Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
-        ast::Expr::NumberLiteral(n) => Some(match &n.value {
-            ast::Number::Int(i) => i.to_string(),
-            ast::Number::Float(f) => f.to_string(),
-            ast::Number::Complex { .. } => return None,
-        }),
-        ast::Expr::BooleanLiteral(b) => Some(if b.value { "True" } else { "False" }.into()),
-        _ => None,
-    }
-}
-
-fn params(p: &ast::Parameters) -> Vec<Param> {
-    let mut out = Vec::new();
-    let mut push = |pw: &ast::ParameterWithDefault, kind| {
-        out.push(Param {
-            name: pw.parameter.name.to_string(),
-            kind,
-            has_default: pw.default.is_some(),
-        })
-    };
-    for a in &p.posonlyargs {
-        push(a, ParamKind::PositionalOnly);
-    }
-    for a in &p.args {
-        push(a, ParamKind::Positional);
-    }
-    if let Some(v) = &p.vararg {
-        out.push(Param {
-            name: v.name.to_string(),
-            kind: ParamKind::VarArgs,
-            has_default: false,
-        });
-    }
-    for a in &p.kwonlyargs {
-        out.push(Param {
-            name: a.parameter.name.to_string(),
-            kind: ParamKind::KeywordOnly,
-            has_default: a.default.is_some(),
-        });
-    }
-    if let Some(k) = &p.kwarg {
-        out.push(Param {
-            name: k.name.to_string(),
-            kind: ParamKind::VarKeywords,
-            has_default: false,
-        });
-    }
-    out
-}
-
-fn function(f: &ast::StmtFunctionDef) -> Function {
-    Function {
-        name: f.name.to_string(),
-        name_range: range(&f.name),
-        range: range(f),
-        params: params(&f.parameters),
-        decorators: f
-            .decorator_list
-            .iter()
-            .filter_map(|d| {
-                let e = match &d.expression {
-                    ast::Expr::Call(c) => &*c.func,
-                    e => e,
-                };
-                dotted(e)
-            })
-            .collect(),
-    }
-}
-
-/// Whether a handler list catches a failed import.
-fn catches_import_error(handlers: &[ast::ExceptHandler]) -> bool {
-    handlers.iter().any(|h| {
-        let ast::ExceptHandler::ExceptHandler(h) = h;
-        let Some(t) = &h.type_ else {
-            return true;
-        };
-        let names: Vec<String> = match &**t {
-            ast::Expr::Tuple(t) => t.elts.iter().filter_map(dotted).collect(),
-            e => dotted(e).into_iter().collect(),
-        };
-        names.iter().any(|n| {
-            matches!(
-                n.as_str(),
-                "ImportError" | "ModuleNotFoundError" | "Exception" | "BaseException"
-            )
-        })
-    })
-}
-
-impl Walker<'_> {
-    fn module_body(&mut self, body: &[ast::Stmt]) {
+impl<'t> Walker<'t> {
+    fn module_body(&mut self, body: &'t [ast::Stmt]) {
         for stmt in body {
             self.module_stmt(stmt);
         }
     }
 
     /// A statement at module level (also inside module-level if/try/with/for).
-    fn module_stmt(&mut self, stmt: &ast::Stmt) {
+    fn module_stmt(&mut self, stmt: &'t ast::Stmt) {
         match stmt {
             ast::Stmt::ClassDef(c) => {
                 self.ix.names.push(c.name.to_string());
@@ -176,30 +129,37 @@ impl Walker<'_> {
             ast::Stmt::FunctionDef(f) => {
                 self.ix.names.push(f.name.to_string());
                 self.ix.functions.push(function(f));
-                self.nested(|w| w.stmts(&f.body));
+                // The read facts see its decorators before its body, the
+                // index after.
+                self.function_def(f, RF, false);
                 for d in &f.decorator_list {
-                    self.expr(&d.expression);
+                    self.expr(&d.expression, IX);
                 }
             }
             ast::Stmt::Assign(a) => {
+                self.facts.assign(a);
                 for t in &a.targets {
                     self.bind_target(t, Some(&a.value));
                 }
-                self.expr(&a.value);
+                self.expr(&a.value, BOTH);
             }
             ast::Stmt::AnnAssign(a) => {
+                self.facts.ann_assign(a);
                 self.bind_target(&a.target, a.value.as_deref());
                 if let Some(v) = &a.value {
-                    self.expr(v);
+                    self.expr(v, BOTH);
                 }
             }
             ast::Stmt::If(i) => {
                 let type_checking = dotted(&i.test).is_some_and(|d| d.ends_with("TYPE_CHECKING"));
-                self.expr(&i.test);
+                self.expr(&i.test, BOTH);
                 self.guarded += usize::from(type_checking);
                 self.module_body(&i.body);
                 self.guarded -= usize::from(type_checking);
                 for clause in &i.elif_else_clauses {
+                    if let Some(t) = &clause.test {
+                        self.expr(t, RF);
+                    }
                     self.module_body(&clause.body);
                 }
             }
@@ -217,7 +177,7 @@ impl Walker<'_> {
             }
             ast::Stmt::With(w) => {
                 for item in &w.items {
-                    self.expr(&item.context_expr);
+                    self.expr(&item.context_expr, BOTH);
                     if let Some(v) = &item.optional_vars {
                         self.bind_target(v, None);
                     }
@@ -225,13 +185,14 @@ impl Walker<'_> {
                 self.module_body(&w.body);
             }
             ast::Stmt::For(f) => {
+                self.facts.for_loop(f);
                 self.bind_target(&f.target, None);
-                self.expr(&f.iter);
+                self.expr(&f.iter, BOTH);
                 self.module_body(&f.body);
                 self.module_body(&f.orelse);
             }
             ast::Stmt::While(w) => {
-                self.expr(&w.test);
+                self.expr(&w.test, BOTH);
                 self.module_body(&w.body);
                 self.module_body(&w.orelse);
             }
@@ -239,7 +200,7 @@ impl Walker<'_> {
         }
     }
 
-    fn bind_target(&mut self, target: &ast::Expr, value: Option<&ast::Expr>) {
+    fn bind_target(&mut self, target: &'t ast::Expr, value: Option<&'t ast::Expr>) {
         match target {
             ast::Expr::Name(n) => {
                 self.ix.names.push(n.id.to_string());
@@ -259,7 +220,7 @@ impl Walker<'_> {
                     self.bind_target(e, None);
                 }
             }
-            _ => self.expr(target),
+            _ => self.expr(target, IX),
         }
     }
 
@@ -269,8 +230,49 @@ impl Walker<'_> {
         self.depth -= 1;
     }
 
-    fn class_def(&mut self, c: &ast::StmtClassDef) -> Class {
-        let outer = self.class.replace(c.name.to_string());
+    /// A function's decorators (for `decorators`), then its body; a method
+    /// keeps what its body assigns as `self.NAME`.
+    fn function_def(
+        &mut self,
+        f: &'t ast::StmtFunctionDef,
+        decorators: Mode,
+        method: bool,
+    ) -> Vec<String> {
+        for d in &f.decorator_list {
+            self.expr(&d.expression, decorators);
+        }
+        self.facts.enter_function(f);
+        literal_chains::function(&f.body, &mut self.ix.literal_chains);
+        if method {
+            self.self_attributes.push(Vec::new());
+        }
+        self.nested(|w| w.stmts(&f.body));
+        self.facts.leave();
+        if method {
+            self.self_attributes.pop().unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// `self.NAME` among assignment targets, for every method being walked.
+    fn self_targets(&mut self, targets: impl IntoIterator<Item = &'t ast::Expr>) {
+        if self.self_attributes.is_empty() {
+            return;
+        }
+        for t in targets {
+            if let ast::Expr::Attribute(a) = t {
+                if matches!(&*a.value, ast::Expr::Name(n) if n.id.as_str() == "self") {
+                    for sink in &mut self.self_attributes {
+                        sink.push(a.attr.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    fn class_def(&mut self, c: &'t ast::StmtClassDef) -> Class {
+        let outer = self.class.replace(c.name.as_str());
         let mut class = Class {
             name: c.name.to_string(),
             name_range: range(&c.name),
@@ -285,26 +287,27 @@ impl Walker<'_> {
             attributes: Vec::new(),
             self_attributes: Vec::new(),
         };
+        // The read facts see the decorators before the bases, the index
+        // after.
+        for d in &c.decorator_list {
+            self.expr(&d.expression, RF);
+        }
         if let Some(args) = &c.arguments {
             for a in args.args.iter() {
-                self.expr(a);
+                self.expr(a, BOTH);
             }
         }
         for d in &c.decorator_list {
-            self.expr(&d.expression);
+            self.expr(&d.expression, IX);
         }
+        self.facts.enter_class(c.name.as_str());
         self.nested(|w| {
             for stmt in &c.body {
                 match stmt {
                     ast::Stmt::FunctionDef(f) => {
                         class.methods.push(function(f));
-                        for d in &f.decorator_list {
-                            w.expr(&d.expression);
-                        }
-                        let before = w.ix.uses.len();
-                        w.stmts(&f.body);
-                        collect_self_assignments(&f.body, &mut class.self_attributes);
-                        let _ = before;
+                        let assigned = w.function_def(f, BOTH, true);
+                        class.self_attributes.extend(assigned);
                     }
                     ast::Stmt::Assign(a) => {
                         for t in &a.targets {
@@ -316,7 +319,9 @@ impl Walker<'_> {
                                 });
                             }
                         }
-                        w.expr(&a.value);
+                        w.self_targets(&a.targets);
+                        w.facts.assign(a);
+                        w.expr(&a.value, BOTH);
                     }
                     ast::Stmt::AnnAssign(a) => {
                         if let ast::Expr::Name(n) = &*a.target {
@@ -326,18 +331,24 @@ impl Walker<'_> {
                                 value: a.value.as_deref().and_then(literal),
                             });
                         }
+                        w.self_targets([&*a.target]);
+                        w.facts.ann_assign(a);
+                        if let Some(v) = &a.value {
+                            w.expr(v, RF);
+                        }
                     }
                     other => w.stmt(other),
                 }
             }
         });
+        self.facts.leave();
         class.self_attributes.sort();
         class.self_attributes.dedup();
         self.class = outer;
         class
     }
 
-    fn stmts(&mut self, body: &[ast::Stmt]) {
+    fn stmts(&mut self, body: &'t [ast::Stmt]) {
         for s in body {
             self.stmt(s);
         }
@@ -345,7 +356,7 @@ impl Walker<'_> {
 
     /// Any statement below module level (and module-level imports and
     /// expressions): imports, uses and calls.
-    fn stmt(&mut self, stmt: &ast::Stmt) {
+    fn stmt(&mut self, stmt: &'t ast::Stmt) {
         match stmt {
             ast::Stmt::Import(i) => {
                 for a in &i.names {
@@ -406,7 +417,7 @@ impl Walker<'_> {
                 for h in &t.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
                     if let Some(e) = &h.type_ {
-                        self.expr(e);
+                        self.expr(e, IX);
                     }
                     self.stmts(&h.body);
                 }
@@ -418,146 +429,165 @@ impl Walker<'_> {
                 let _ = self.class_def(c);
             }
             ast::Stmt::FunctionDef(f) => {
-                for d in &f.decorator_list {
-                    self.expr(&d.expression);
-                }
-                self.nested(|w| w.stmts(&f.body));
+                self.function_def(f, BOTH, false);
             }
             ast::Stmt::If(i) => {
-                self.expr(&i.test);
+                self.expr(&i.test, BOTH);
                 self.stmts(&i.body);
                 for c in &i.elif_else_clauses {
                     if let Some(t) = &c.test {
-                        self.expr(t);
+                        self.expr(t, BOTH);
                     }
                     self.stmts(&c.body);
                 }
             }
             ast::Stmt::For(f) => {
-                self.expr(&f.target);
-                self.expr(&f.iter);
+                self.facts.for_loop(f);
+                self.expr(&f.target, IX);
+                self.expr(&f.iter, BOTH);
                 self.stmts(&f.body);
                 self.stmts(&f.orelse);
             }
             ast::Stmt::While(w) => {
-                self.expr(&w.test);
+                self.expr(&w.test, BOTH);
                 self.stmts(&w.body);
                 self.stmts(&w.orelse);
             }
             ast::Stmt::With(w) => {
                 for item in &w.items {
-                    self.expr(&item.context_expr);
+                    self.expr(&item.context_expr, BOTH);
                     if let Some(v) = &item.optional_vars {
-                        self.expr(v);
+                        self.expr(v, IX);
                     }
                 }
                 self.stmts(&w.body);
             }
+            // The read facts see an assignment's value only; the index its
+            // value, then (as `walk_stmt` goes) its annotation and targets.
+            ast::Stmt::Assign(a) => {
+                self.self_targets(&a.targets);
+                self.facts.assign(a);
+                self.expr(&a.value, BOTH);
+                for t in &a.targets {
+                    self.expr(t, IX);
+                }
+            }
+            ast::Stmt::AnnAssign(a) => {
+                self.self_targets([&*a.target]);
+                self.facts.ann_assign(a);
+                if let Some(v) = &a.value {
+                    self.expr(v, BOTH);
+                }
+                self.expr(&a.annotation, IX);
+                self.expr(&a.target, IX);
+            }
             other => {
-                let mut v = ExprCollector { w: self };
-                ast::visitor::walk_stmt(&mut v, other);
+                if let ast::Stmt::AugAssign(a) = other {
+                    self.self_targets([&*a.target]);
+                }
+                walk_stmt(
+                    &mut Exprs {
+                        w: self,
+                        mode: BOTH,
+                    },
+                    other,
+                );
             }
         }
     }
 
-    fn expr(&mut self, e: &ast::Expr) {
-        use ast::visitor::Visitor;
-        let mut v = ExprCollector { w: self };
-        v.visit_expr(e);
+    fn expr(&mut self, e: &'t ast::Expr, mode: Mode) {
+        Exprs { w: self, mode }.visit_expr(e);
     }
 
-    fn record_call(&mut self, call: &ast::ExprCall) {
-        let Some(c) = chain(&call.func) else {
+    fn record_call(&mut self, call: &'t ast::ExprCall) {
+        if chain_root(&call.func).is_none() {
             return;
-        };
-        let target = range(&*call.func);
+        }
         let name_range = match &*call.func {
             ast::Expr::Attribute(a) => range(&a.attr),
             other => range(other),
         };
-        self.seen_calls.insert(target);
-        let keywords: Vec<(String, TextRange)> = call
-            .arguments
-            .keywords
-            .iter()
-            .filter_map(|k| k.arg.as_ref().map(|a| (a.to_string(), range(a))))
-            .collect();
-        self.ix.uses.push(Use {
-            chain: c,
+        self.seen_calls.insert(range(&*call.func));
+        self.uses.push(UseAt {
+            expr: &call.func,
+            call: Some(call),
             range: name_range,
-            keywords,
-            called: true,
-            class: self.class.clone(),
+            class: self.class,
         });
     }
 }
 
-fn collect_self_assignments(body: &[ast::Stmt], out: &mut Vec<String>) {
-    use ast::visitor::{walk_stmt, Visitor};
-    struct V<'o>(&'o mut Vec<String>);
-    impl<'a> Visitor<'a> for V<'_> {
-        fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
-            let targets: Vec<&ast::Expr> = match stmt {
-                ast::Stmt::Assign(a) => a.targets.iter().collect(),
-                ast::Stmt::AnnAssign(a) => vec![&*a.target],
-                ast::Stmt::AugAssign(a) => vec![&*a.target],
-                _ => Vec::new(),
-            };
-            for t in targets {
-                if let ast::Expr::Attribute(a) = t {
-                    if matches!(&*a.value, ast::Expr::Name(n) if n.id.as_str() == "self") {
-                        self.0.push(a.attr.to_string());
-                    }
-                }
-            }
-            walk_stmt(self, stmt);
+/// An expression's walk, for the index (`mode.ix`: calls and attribute
+/// chains as uses), the read facts (`mode.rf`: calls, lambdas' bodies
+/// left out), or both.
+struct Exprs<'w, 't> {
+    w: &'w mut Walker<'t>,
+    mode: Mode,
+}
+
+impl<'t> Exprs<'_, 't> {
+    /// `walk_expr` for the index alone (a lambda, which the read facts do
+    /// not look into).
+    fn index_only(&mut self, e: &'t ast::Expr) {
+        if self.mode.ix {
+            let mode = std::mem::replace(&mut self.mode, IX);
+            walk_expr(self, e);
+            self.mode = mode;
         }
     }
-    let mut v = V(out);
-    for s in body {
-        v.visit_stmt(s);
-    }
 }
 
-struct ExprCollector<'w, 'a> {
-    w: &'w mut Walker<'a>,
-}
-
-impl<'x> ast::visitor::Visitor<'x> for ExprCollector<'_, '_> {
-    fn visit_stmt(&mut self, stmt: &'x ast::Stmt) {
-        // Statements nested in expressions' statements (none in Python but
-        // in lambdas' bodies, which are expressions) go through the walker.
+impl<'t> Visitor<'t> for Exprs<'_, 't> {
+    fn visit_stmt(&mut self, stmt: &'t ast::Stmt) {
+        // Statements nested in others' parts (a `match`'s cases) go
+        // through the walker.
         self.w.stmt(stmt);
     }
 
-    fn visit_expr(&mut self, expr: &'x ast::Expr) {
+    fn visit_expr(&mut self, expr: &'t ast::Expr) {
         match expr {
             ast::Expr::Call(call) => {
-                self.w.record_call(call);
-            }
-            ast::Expr::Attribute(a) => {
-                let r = range(expr);
-                if !self.w.seen_calls.contains(&r) {
-                    if let Some(c) = chain(expr) {
-                        self.w.ix.uses.push(Use {
-                            chain: c,
-                            range: range(&a.attr),
-                            keywords: Vec::new(),
-                            called: false,
-                            class: self.w.class.clone(),
-                        });
-                    }
+                if self.mode.ix {
+                    self.w.record_call(call);
                 }
-                // The prefix (`a.b` of `a.b.c`) is a use of its own.
-                if let ast::Expr::Attribute(_) = &*a.value {
-                    self.visit_expr(&a.value);
-                } else {
-                    ast::visitor::walk_expr(self, &a.value);
+                if self.mode.rf {
+                    self.w.facts.call(call);
+                }
+            }
+            ast::Expr::Lambda(_) if self.mode.rf => {
+                self.index_only(expr);
+                return;
+            }
+            ast::Expr::Attribute(a) if self.mode.ix => {
+                let r = range(expr);
+                if !self.w.seen_calls.contains(&r) && chain_root(expr).is_some() {
+                    self.w.uses.push(UseAt {
+                        expr,
+                        call: None,
+                        range: range(&a.attr),
+                        class: self.w.class,
+                    });
+                }
+                match &*a.value {
+                    // The prefix (`a.b` of `a.b.c`) is a use of its own.
+                    ast::Expr::Attribute(_) => self.visit_expr(&a.value),
+                    // The index records no use of a call whose attribute is
+                    // taken (`f().x`), only of its parts; the read facts do
+                    // record the call.
+                    ast::Expr::Call(c) => {
+                        if self.mode.rf {
+                            self.w.facts.call(c);
+                        }
+                        walk_expr(self, &a.value);
+                    }
+                    ast::Expr::Lambda(_) if self.mode.rf => self.index_only(&a.value),
+                    value => walk_expr(self, value),
                 }
                 return;
             }
             _ => {}
         }
-        ast::visitor::walk_expr(self, expr);
+        walk_expr(self, expr);
     }
 }

@@ -183,7 +183,7 @@ impl<'c> Resolver<'c> {
     }
 
     /// Whether a receiver holds the plugin's configuration.
-    pub(super) fn is_config(&self, file: usize, scope: &Scope, chain: &[String]) -> bool {
+    pub(super) fn is_config(&self, file: usize, scope: &Scope, chain: &[Name]) -> bool {
         match chain {
             [.., last] if chain.len() >= 2 => last == "plugin_configuration",
             [name] => match self.parameter(file, scope, name) {

@@ -164,7 +164,7 @@ impl Rules<'_> {
             for u in &ix.uses {
                 match file_sdk.resolve(sdk, &u.chain, u.class.as_deref()) {
                     Some(SdkRef::Name { entry, .. }) => {
-                        let part = u.chain.last().map_or("", String::as_str);
+                        let part = u.chain.last().map_or("", |n| n.as_str());
                         self.check_since(
                             fi,
                             u.range,

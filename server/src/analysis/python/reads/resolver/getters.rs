@@ -38,7 +38,7 @@ impl<'c> Resolver<'c> {
         &self,
         file: usize,
         scope: &Scope,
-        chain: &[String],
+        chain: &[Name],
         depth: usize,
     ) -> Option<Vec<Val>> {
         match chain {
