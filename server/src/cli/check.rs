@@ -24,7 +24,8 @@ use crate::analysis::{
 use crate::settings::{self, ProblemKind, Settings};
 use crate::text::{Encoding, LineIndex};
 use crate::workspace::{
-    read_prefix, regular_file, DiskFiles, DocKind, Files, Memo, Overlay, ScanCache,
+    read_prefix, regular_file, CachedDisk, DiskCache, DiskFiles, DocKind, Files, Memo, Overlay,
+    ScanCache,
 };
 
 /// `SPS_PLUGIN_LS_THREADS`: how many plugins `check` reads at once (default:

@@ -207,13 +207,19 @@ impl Checker {
         pending: &HashMap<PathBuf, Arc<str>>,
     ) -> Result<Vec<FileReport>, String> {
         let disk = DiskFiles::confined(dir);
-        // A check changes no file: walks and results are kept for the
-        // plugin's documents. A fix changes files as it goes: nothing is.
-        let (scans, memo) = (ScanCache::default(), Memo::default());
+        // A check changes no file: walks, what the disk answered (the
+        // imports' lookups of `os.py` and the like, for every file) and
+        // results are kept for the plugin's documents. A fix changes files
+        // as it goes: nothing is.
+        let (scans, memo, answers) = (ScanCache::default(), Memo::default(), DiskCache::default());
         let keep = self.mode == Mode::Check;
+        let cached = CachedDisk {
+            below: &disk,
+            cache: &answers,
+        };
         let files = Overlay {
             open: pending,
-            below: &disk,
+            below: if keep { &cached } else { &disk },
             scans: keep.then_some(&scans),
             memo: keep.then_some(&memo),
         };
