@@ -6,12 +6,6 @@ use std::process::ExitCode;
 
 use sps_plugin_ls::cli::{self, args::Command, out};
 
-/// mimalloc, as ruff and ty use a faster allocator than the system's: a
-/// check builds and drops a syntax tree per file, and glibc's malloc and
-/// free took about a third of its CPU (perf, 200 plugins).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match cli::args::parse(std::env::args_os()) {
         Ok(cli) => cli,

@@ -395,14 +395,8 @@ impl Session {
 }
 
 /// Hands the heap's free pages back to the system: after the workspace
-/// check, most of what it allocated is free, and an allocator would keep it
-/// (mimalloc, the binary's, purges on its own only after a delay; glibc's,
-/// for what C code allocates, never).
+/// check, most of what it allocated is free, and glibc would keep it.
 pub(super) fn release_free_memory() {
-    // SAFETY: mi_collect only returns memory no allocation holds.
-    unsafe {
-        libmimalloc_sys::mi_collect(true);
-    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free memory; it takes no pointer.
     unsafe {
