@@ -64,6 +64,7 @@ enum Event {
 /// Serves LSP on stdin/stdout until `exit` or end of input. Returns the
 /// process exit status: 0 after `shutdown` then `exit`, 1 otherwise.
 pub async fn run() -> i32 {
+    crate::workspace::warm_up();
     let (out, out_rx) = unbounded_channel::<String>();
     let writer = tokio::spawn(super::transport::write_all(tokio::io::stdout(), out_rx));
     let (events, mut inbox) = unbounded_channel::<Event>();

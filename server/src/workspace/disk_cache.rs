@@ -46,6 +46,16 @@ impl DiskCache {
     }
 }
 
+/// Registers the process for the barriers of the lock-free maps (papaya's
+/// collector does it at a map's first creation, a `membarrier` system call
+/// of about 10 ms) on a thread of its own, so that the server's first
+/// answer does not wait for it.
+pub fn warm_up() {
+    let _ = std::thread::Builder::new()
+        .name("warm-up".into())
+        .spawn(|| drop(papaya::HashMap::<u8, u8>::new()));
+}
+
 /// Another [`Files`] (the disk) with what it answered kept in a
 /// [`DiskCache`].
 pub struct CachedDisk<'a> {

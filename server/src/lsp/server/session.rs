@@ -74,10 +74,14 @@ pub(super) struct Session {
     /// Folder walks for the layout rules, kept until files change on disk:
     /// a keystroke never walks the plugin folder again. Shared with the
     /// snapshots, which fill it.
-    pub(super) scans: Arc<ScanCache>,
+    /// Made at the first check, not at the start: a lock-free map's first
+    /// use registers the process for `membarrier`, about 10 ms that
+    /// `initialize` must not wait for (`warm_up` does it meanwhile).
+    scans: OnceLock<Arc<ScanCache>>,
     /// What was read of the disk, kept until it changes (a keystroke reads
     /// none of the plugin's other files again); emptied by `disk_changed`.
-    pub(super) disk_cache: Arc<crate::workspace::DiskCache>,
+    /// Made at the first check, as `scans`.
+    disk_cache: OnceLock<Arc<crate::workspace::DiskCache>>,
     /// The workspace folders.
     pub(super) folders: Vec<PathBuf>,
     /// The documents under the workspace folders, open or not, found by
@@ -115,8 +119,8 @@ impl Session {
             caps: ClientCaps::default(),
             watching: false,
             published: HashMap::new(),
-            scans: Arc::default(),
-            disk_cache: Arc::default(),
+            scans: OnceLock::new(),
+            disk_cache: OnceLock::new(),
             folders: Vec::new(),
             workspace_docs: HashMap::new(),
             editor: EditorConfig::default(),
@@ -126,6 +130,33 @@ impl Session {
             listing: Default::default(),
             in_flight: HashMap::new(),
             pull_permits: Arc::new(tokio::sync::Semaphore::new(cores.clamp(1, 4))),
+        }
+    }
+
+    /// The folder walks kept, made at first use.
+    pub(super) fn scans(&self) -> &Arc<ScanCache> {
+        self.scans.get_or_init(Arc::default)
+    }
+
+    /// What was read of the disk, made at first use.
+    pub(super) fn disk_cache(&self) -> &Arc<crate::workspace::DiskCache> {
+        self.disk_cache.get_or_init(Arc::default)
+    }
+
+    /// Forgets what was read of the disk (the walks stay).
+    pub(super) fn forget_disk_texts(&self) {
+        if let Some(cache) = self.disk_cache.get() {
+            cache.clear();
+        }
+    }
+
+    /// Forgets the folder walks and what was read of the disk.
+    pub(super) fn forget_disk(&mut self) {
+        if let Some(scans) = self.scans.get() {
+            scans.pin().clear();
+        }
+        if let Some(cache) = self.disk_cache.get() {
+            cache.clear();
         }
     }
 
@@ -218,7 +249,7 @@ impl Session {
     pub(super) fn disk_changed(&mut self) {
         // A new view: nothing computed from the old disk is kept.
         self.open = OpenView::default();
-        self.disk_cache.clear();
+        self.forget_disk_texts();
         self.disk_generation += 1;
         self.changed();
     }
@@ -252,8 +283,8 @@ impl Session {
     pub(super) fn snapshot(&mut self, uri: &Uri) -> Option<RequestSnapshot> {
         let (open, memo) = self.open_texts();
         let encoding = self.encoding;
-        let scans = self.scans.clone();
-        let disk_cache = self.disk_cache.clone();
+        let scans = self.scans().clone();
+        let disk_cache = self.disk_cache().clone();
         let doc = self.docs.get_mut(uri)?;
         let kind = doc.kind?;
         let (path, doc) = (doc.path.clone(), doc.snapshot());
@@ -292,8 +323,8 @@ impl Session {
             kind,
             encoding: self.encoding,
             open,
-            scans: self.scans.clone(),
-            disk_cache: self.disk_cache.clone(),
+            scans: self.scans().clone(),
+            disk_cache: self.disk_cache().clone(),
             memo,
         })
     }

@@ -380,7 +380,7 @@ impl Session {
     /// plugins' are worth keeping. Then the free heap goes back.
     pub(super) fn settle_after_workspace_check(&self) {
         // What it read of the disk is the last plugins' too.
-        self.disk_cache.clear();
+        self.forget_disk_texts();
         let open: Vec<PathBuf> = self.docs.values().map(|d| d.path.clone()).collect();
         tokio::task::spawn_blocking(move || {
             let disk = DiskFiles::unconfined();

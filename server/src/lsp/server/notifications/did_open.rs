@@ -13,7 +13,7 @@ impl Session {
         };
         let dir = Self::changed_dirs([path.clone()]);
         if kind.is_none()
-            || (is_on_disk(&doc.uri) && crate::workspace::walks_miss(&self.scans, &path))
+            || (is_on_disk(&doc.uri) && crate::workspace::walks_miss(self.scans(), &path))
         {
             // A file the editor just created may not be on disk yet, or
             // be newer than the walks kept of its plugin.
