@@ -164,10 +164,15 @@ impl Session {
             let scan_run = job.scan_run;
             let total = sources.len();
             tokio::task::spawn_blocking(move || {
-                let checked: Vec<Checked> = sources
-                    .into_iter()
-                    .map(|(ticket, version, source)| check(ticket, version, source))
-                    .collect();
+                // The job reports back whatever happens in it: a job that
+                // did not would hold its slot for good.
+                let checked: Vec<Checked> = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    sources
+                        .into_iter()
+                        .map(|(ticket, version, source)| check(ticket, version, source))
+                        .collect()
+                }))
+                .unwrap_or_default();
                 Session::apply_later(&events, move |s| s.checked(checked, scan_run, total));
             });
         }

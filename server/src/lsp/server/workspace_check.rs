@@ -146,19 +146,28 @@ impl Session {
         let editor = self.editor.clone();
         let events = self.events.clone();
         tokio::task::spawn_blocking(move || {
-            let mut found = Vec::new();
-            for folder in &folders {
-                let files = DiskFiles::confined(folder);
-                let (docs, truncated) = crate::lsp::scan::documents(folder, &files);
-                if truncated {
-                    tracing::warn!(
-                        "{}: the workspace folder is larger than a walk covers; only what it \
+            let list = || {
+                let mut found = Vec::new();
+                for folder in &folders {
+                    let files = DiskFiles::confined(folder);
+                    let (docs, truncated) = crate::lsp::scan::documents(folder, &files);
+                    if truncated {
+                        tracing::warn!(
+                            "{}: the workspace folder is larger than a walk covers; only what it \
                          reached is checked",
-                        folder.display()
-                    );
+                            folder.display()
+                        );
+                    }
+                    found.extend(crate::lsp::scan::not_excluded(docs, &files, &editor));
                 }
-                found.extend(crate::lsp::scan::not_excluded(docs, &files, &editor));
-            }
+                found
+            };
+            // The listing reports back whatever happens in it: pulls wait
+            // for it, and a re-listing runs after it.
+            let found = std::panic::catch_unwind(AssertUnwindSafe(list)).unwrap_or_else(|_| {
+                tracing::error!("the workspace's listing panicked; nothing is listed");
+                Vec::new()
+            });
             Session::apply_later(&events, move |s| s.listed(run, found, after));
         });
     }
