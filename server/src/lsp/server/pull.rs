@@ -147,6 +147,11 @@ impl Session {
             });
             return;
         }
+        self.answer_workspace_pull(id, params);
+    }
+
+    /// Answers a workspace pull from the documents listed so far.
+    fn answer_workspace_pull(&mut self, id: Id, params: WorkspaceDiagnosticParams) {
         let previous: HashMap<Uri, String> = params
             .previous_result_ids
             .into_iter()
@@ -272,14 +277,10 @@ impl Session {
     /// Answers the workspace pulls that waited for the first listing: now
     /// that it is done, or when waiting longer would hold the client up.
     pub(super) fn answer_waiting_pulls(&mut self) {
-        let waiting = std::mem::take(&mut self.listing.waiting);
-        let listed = self.listing.listed;
         // Answered from what is listed, or from the open documents alone.
-        self.listing.listed = true;
-        for (id, params) in waiting {
-            self.workspace_pull(id, params);
+        for (id, params) in std::mem::take(&mut self.listing.waiting) {
+            self.answer_workspace_pull(id, params);
         }
-        self.listing.listed = listed;
     }
 }
 

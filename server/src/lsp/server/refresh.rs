@@ -156,7 +156,7 @@ impl Session {
 
     /// Forgets the folder walks: files changed on disk.
     pub(super) fn forget_scans(&mut self) {
-        self.forget_disk();
+        self.forget_walks();
         // Parsed configuration files too: their stamps would tell, but a
         // watched-file event is the editor's word that files changed.
         crate::settings::forget();

@@ -150,13 +150,11 @@ impl Session {
         }
     }
 
-    /// Forgets the folder walks and what was read of the disk.
-    pub(super) fn forget_disk(&mut self) {
+    /// Forgets the folder walks (what was read of the disk goes with
+    /// `disk_changed`).
+    pub(super) fn forget_walks(&mut self) {
         if let Some(scans) = self.scans.get() {
             scans.pin().clear();
-        }
-        if let Some(cache) = self.disk_cache.get() {
-            cache.clear();
         }
     }
 
