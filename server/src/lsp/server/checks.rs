@@ -135,7 +135,10 @@ impl Session {
             else {
                 return;
             };
-            let mut sources = Vec::with_capacity(job.uris.len());
+            // Every document of the job counts as done for the progress,
+            // whether it is checked or had nothing left to check.
+            let count = job.uris.len();
+            let mut sources = Vec::with_capacity(count);
             for uri in job.uris {
                 self.checks.queued.remove(&uri);
                 let Some(&ticket) = self.checks.wanted.get(&uri) else {
@@ -150,7 +153,7 @@ impl Session {
                     .workspace_docs
                     .get(&uri)
                     .is_some_and(|(p, _)| self.scope(p) == Scope::Workspace);
-                match self.disk_document(&uri).filter(|_| workspace) {
+                match workspace.then(|| self.disk_document(&uri)).flatten() {
                     Some(d) => sources.push((ticket, None, Source::Disk(d))),
                     // Neither open nor the workspace's: what it had goes.
                     None if !self.is_open(&uri) && self.published.remove(&uri).is_some() => {
@@ -162,7 +165,6 @@ impl Session {
             self.checks.running += 1;
             let events = self.events.clone();
             let scan_run = job.scan_run;
-            let total = sources.len();
             tokio::task::spawn_blocking(move || {
                 // The job reports back whatever happens in it: a job that
                 // did not would hold its slot for good.
@@ -173,13 +175,13 @@ impl Session {
                         .collect()
                 }))
                 .unwrap_or_default();
-                Session::apply_later(&events, move |s| s.checked(checked, scan_run, total));
+                Session::apply_later(&events, move |s| s.checked(checked, scan_run, count));
             });
         }
     }
 
     /// A job is done: its results are published where still wanted.
-    fn checked(&mut self, checked: Vec<Checked>, scan_run: Option<u64>, total: usize) {
+    fn checked(&mut self, checked: Vec<Checked>, scan_run: Option<u64>, count: usize) {
         self.checks.running -= 1;
         for c in checked {
             if self.checks.wanted.get(&c.uri) != Some(&c.ticket) {
@@ -201,7 +203,7 @@ impl Session {
             self.published.insert(c.uri, entry);
         }
         if let Some(run) = scan_run {
-            self.scan_progressed(run, total);
+            self.scan_progressed(run, count);
         }
         self.start_checks();
     }
