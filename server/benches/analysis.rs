@@ -9,7 +9,9 @@ mod common;
 
 use common::quick;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -20,7 +22,9 @@ use sps_plugin_ls::lsp::convert::Text;
 use sps_plugin_ls::lsp::documents::Document;
 use sps_plugin_ls::syntax::{ini, yaml};
 use sps_plugin_ls::text::{Encoding, LineIndex};
-use sps_plugin_ls::workspace::{DocKind, MemoryFiles};
+use sps_plugin_ls::workspace::{
+    CachedDisk, DiskCache, DiskFiles, DocKind, Memo, MemoryFiles, Overlay, ScanCache,
+};
 
 const SIZES: [(&str, usize); 3] = [
     ("10KB", 10 * 1024),
@@ -201,9 +205,52 @@ fn config_reads(c: &mut Criterion) {
     g.finish();
 }
 
+/// A `.py` keystroke in a plugin of 11 modules (the generated plugin of
+/// `cargo bench --bench ruff`) as the server sees its files, minus the
+/// protocol I/O: the edited text over the disk's kept answers, a fresh
+/// memo (a new view of the files), and the analysis of that module, which
+/// runs the plugin's rules over every module's cached index.
+fn python_keystroke(c: &mut Criterion) {
+    let mut g = c.benchmark_group("keystroke");
+    group_settings(&mut g);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("analysis-bench-plugin");
+    let _ = std::fs::remove_dir_all(&dir);
+    common::workspace::generate(&dir, 1);
+    let plugin = dir.join("plugin-000");
+    let disk = DiskFiles::confined(&plugin);
+    let answers = DiskCache::default();
+    let scans = ScanCache::default();
+    let path = plugin.join("lib/m1.py");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = common::end_of_line_with(&text, "return value is not None", 0);
+    let typed: Arc<str> = Arc::from(format!("{}x{}", &text[..at], &text[at..]));
+    let deleted: Arc<str> = Arc::from(text.as_str());
+    let mut turn = 0usize;
+    g.bench_function("python in a plugin of 11 modules", |b| {
+        b.iter(|| {
+            turn += 1;
+            let now = if turn.is_multiple_of(2) { &typed } else { &deleted };
+            let open = HashMap::from([(path.clone(), now.clone())]);
+            let memo = Memo::default();
+            let files = Overlay {
+                open: &open,
+                below: &CachedDisk {
+                    below: &disk,
+                    cache: &answers,
+                },
+                scans: Some(&scans),
+                memo: Some(&memo),
+            };
+            let cx = Context::new(&path, &files);
+            analysis::analyze(DocKind::Python, now, &cx)
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default();
-    targets = parsers, analyses, keystroke, config_reads
+    targets = parsers, analyses, keystroke, python_keystroke, config_reads
 }
 criterion_main!(benches);

@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use sps_plugin_ls::cli::{self, args::Command, out};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match cli::args::parse(std::env::args_os()) {
         Ok(cli) => cli,

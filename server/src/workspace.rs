@@ -120,6 +120,12 @@ pub trait Files: Send + Sync {
             t
         })
     }
+    /// [`Files::read_head`] as a shared text: a view that keeps texts (the
+    /// open documents, the disk's kept answers) hands out its own instead
+    /// of a copy. A keystroke loads every module of the plugin this way.
+    fn read_head_shared(&self, path: &Path, limit: usize) -> Option<Arc<str>> {
+        self.read_head(path, limit).map(Arc::from)
+    }
     fn is_file(&self, path: &Path) -> bool;
     /// The entries of a folder, sorted by name; links are left out.
     fn read_dir(&self, dir: &Path) -> Vec<DirEntry>;
@@ -245,6 +251,14 @@ impl Files for Overlay<'_> {
                 Some(text[..end].to_string())
             }
             None => self.below.read_head(path, limit),
+        }
+    }
+
+    fn read_head_shared(&self, path: &Path, limit: usize) -> Option<Arc<str>> {
+        match self.open.get(path) {
+            Some(text) if text.len() <= limit => Some(text.clone()),
+            Some(_) => self.read_head(path, limit).map(Arc::from),
+            None => self.below.read_head_shared(path, limit),
         }
     }
 

@@ -89,6 +89,19 @@ impl Files for CachedDisk<'_> {
         text
     }
 
+    fn read_head_shared(&self, path: &Path, limit: usize) -> Option<Arc<str>> {
+        let heads = self.cache.heads.pin();
+        let key = (path.to_path_buf(), limit);
+        if let Some(kept) = heads.get(&key) {
+            return kept.clone();
+        }
+        let text: Option<Arc<str>> = self.below.read_head(path, limit).map(Arc::from);
+        if self.cache.room_for(text.as_deref().map_or(0, str::len)) {
+            heads.insert(key, text.clone());
+        }
+        text
+    }
+
     fn is_file(&self, path: &Path) -> bool {
         *self
             .cache

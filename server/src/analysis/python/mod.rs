@@ -88,7 +88,7 @@ impl PluginCode {
             // No further than just past the limit (a character cut at the
             // end drops at most 3 bytes).
             let limit = crate::analysis::MAX_ANALYSED_BYTES;
-            let Some(text) = files.read_head(&path, limit + 4) else {
+            let Some(text) = files.read_head_shared(&path, limit + 4) else {
                 continue;
             };
             if text.len() > limit {
@@ -105,7 +105,6 @@ impl PluginCode {
                 });
                 continue;
             }
-            let text: Arc<str> = Arc::from(text);
             let index = cache::index(&path, &text);
             out.push(CodeFile {
                 module: module_name(&rel),

@@ -404,13 +404,11 @@ impl Session {
 }
 
 /// Hands the heap's free pages back to the system: after the workspace
-/// check, most of what it allocated is free, and glibc would keep it.
+/// check, most of what it allocated is free, and the allocator would keep
+/// some of it for a while.
 pub(super) fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free memory; it takes no pointer.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    // SAFETY: mi_collect only returns free memory; it takes no pointer.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// The documents of the workspace check by plugin (the nearest folder above

@@ -2,6 +2,9 @@
 //! functions a call may run, which parameters receive the configuration;
 //! the values and the reads themselves in [`getters`].
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use super::*;
 
 mod getters;
@@ -27,10 +30,18 @@ pub(super) struct FileTables {
     line_starts: Vec<usize>,
 }
 
-pub(super) fn fn_key(class: Option<&str>, functions: &[String], name: &str) -> u64 {
+/// The hash of a function's place: its class, the functions around it
+/// (`outer`, then `last` if any) and its name. Hashed part by part, so
+/// that a function's body scope needs no `Vec` of its own to be looked up.
+pub(super) fn fn_key(class: Option<&str>, outer: &[String], last: Option<&str>, name: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
-    (class, functions, name).hash(&mut h);
+    class.hash(&mut h);
+    for f in outer.iter().map(String::as_str).chain(last) {
+        f.hash(&mut h);
+    }
+    h.write_u8(0xfe);
+    name.hash(&mut h);
     h.finish()
 }
 
@@ -43,6 +54,38 @@ pub(super) struct Resolver<'c> {
     callees: Vec<Vec<Vec<(FnId, usize)>>>,
     /// Per function: the calls that may run it (file, call, offset).
     callers: HashMap<FnId, Vec<(usize, usize, usize)>>,
+    /// [`Self::enclosing`] by scope: the calls, reads and functions of one
+    /// body share one `Arc<Scope>`, whose address (stable while `code` is
+    /// borrowed) is the key.
+    enclosing: RefCell<rustc_hash::FxHashMap<*const Scope, Rc<[FnId]>>>,
+}
+
+/// What the callees of a call depend on besides the plugin's definitions:
+/// its file and chain, and for `helper(…)` the function it is in (by its
+/// scope's address, stable while the code is borrowed), for `self.m(…)`
+/// its class.
+#[derive(PartialEq, Eq, Hash)]
+struct CalleeKey {
+    file: usize,
+    scope: usize,
+    class: Option<String>,
+    callee: Vec<Name>,
+}
+
+impl CalleeKey {
+    fn of(file: usize, call: &Call) -> Self {
+        let (scope, class) = match call.callee.as_slice() {
+            [_] => (Arc::as_ptr(&call.scope) as usize, None),
+            [s, _] if s == "self" || s == "cls" => (0, call.scope.class.clone()),
+            _ => (0, None),
+        };
+        CalleeKey {
+            file,
+            scope,
+            class,
+            callee: call.callee.clone(),
+        }
+    }
 }
 
 /// A function: (file, index into its `functions`).
@@ -58,7 +101,7 @@ impl<'c> Resolver<'c> {
                 let mut t = FileTables::default();
                 for (i, d) in reads.functions.iter().enumerate() {
                     t.functions.insert(
-                        fn_key(d.scope.class.as_deref(), &d.scope.functions, &d.name),
+                        fn_key(d.scope.class.as_deref(), &d.scope.functions, None, &d.name),
                         i,
                     );
                 }
@@ -90,15 +133,27 @@ impl<'c> Resolver<'c> {
             tables,
             callees: Vec::new(),
             callers: HashMap::new(),
+            enclosing: RefCell::default(),
         };
         let mut callees = Vec::with_capacity(code.files.len());
+        // Calls of one chain from one place have the same callees: a
+        // plugin calls `self.helper(…)` or `log.debug(…)` many times.
+        let mut known: HashMap<CalleeKey, Vec<(FnId, usize)>> = HashMap::new();
         for (f, file) in code.files.iter().enumerate() {
             let per_call: Vec<Vec<(FnId, usize)>> = file
                 .index
                 .reads
                 .calls
                 .iter()
-                .map(|c| r.find_callees(f, c))
+                .map(|c| {
+                    let key = CalleeKey::of(f, c);
+                    if let Some(found) = known.get(&key) {
+                        return found.clone();
+                    }
+                    let found = r.find_callees(f, c);
+                    known.insert(key, found.clone());
+                    found
+                })
                 .collect();
             for (ci, targets) in per_call.iter().enumerate() {
                 for (k, (id, offset)) in targets.iter().enumerate() {
@@ -126,17 +181,48 @@ impl<'c> Resolver<'c> {
         functions: &[String],
         name: &str,
     ) -> Option<usize> {
+        self.find_fn_in(file, class, functions, None, name)
+    }
+
+    /// The last function `name` defined in the body of `d` (a helper
+    /// nested in it).
+    pub(super) fn find_fn_in_body(&self, file: usize, d: &FnDef, name: &str) -> Option<usize> {
+        let scope = &d.scope;
+        self.find_fn_in(
+            file,
+            scope.class.as_deref(),
+            &scope.functions,
+            Some(&d.name),
+            name,
+        )
+    }
+
+    /// The last function `name` defined in `class` inside `outer`, then
+    /// `last`.
+    fn find_fn_in(
+        &self,
+        file: usize,
+        class: Option<&str>,
+        outer: &[String],
+        last: Option<&str>,
+        name: &str,
+    ) -> Option<usize> {
+        let here = |d: &FnDef| {
+            let fs = &d.scope.functions;
+            d.scope.class.as_deref() == class
+                && d.name == name
+                && fs.len() == outer.len() + usize::from(last.is_some())
+                && fs[..outer.len()] == *outer
+                && last.is_none_or(|l| fs[outer.len()] == l)
+        };
         let i = *self.tables[file]
             .functions
-            .get(&fn_key(class, functions, name))?;
-        let d = &self.functions(file)[i];
-        if d.scope.class.as_deref() == class && d.scope.functions == functions && d.name == name {
+            .get(&fn_key(class, outer, last, name))?;
+        if here(&self.functions(file)[i]) {
             return Some(i);
         }
         // Two keys with one hash: the scan.
-        self.functions(file).iter().rposition(|d| {
-            d.scope.class.as_deref() == class && d.scope.functions == functions && d.name == name
-        })
+        self.functions(file).iter().rposition(here)
     }
 
     /// 1-based line of a byte offset in a file.
@@ -148,17 +234,20 @@ impl<'c> Resolver<'c> {
     }
 
     /// The functions whose bodies enclose `scope`, outermost first.
-    pub(super) fn enclosing(&self, file: usize, scope: &Scope) -> Vec<FnId> {
+    pub(super) fn enclosing(&self, file: usize, scope: &Arc<Scope>) -> Rc<[FnId]> {
+        let key = Arc::as_ptr(scope);
+        if let Some(found) = self.enclosing.borrow().get(&key) {
+            return found.clone();
+        }
         let mut out = Vec::new();
-        let mut prefix: Vec<String> = Vec::new();
-        for name in &scope.functions {
-            let found = self.find_fn(file, scope.class.as_deref(), &prefix, name);
-            match found {
-                Some(i) => out.push((file, i)),
+        for (i, name) in scope.functions.iter().enumerate() {
+            match self.find_fn(file, scope.class.as_deref(), &scope.functions[..i], name) {
+                Some(k) => out.push((file, k)),
                 None => break,
             }
-            prefix.push(name.clone());
         }
+        let out: Rc<[FnId]> = out.into();
+        self.enclosing.borrow_mut().insert(key, out.clone());
         out
     }
 
@@ -167,23 +256,20 @@ impl<'c> Resolver<'c> {
     pub(super) fn parameter(
         &self,
         file: usize,
-        scope: &Scope,
+        scope: &Arc<Scope>,
         name: &str,
     ) -> Option<(FnId, usize)> {
-        self.enclosing(file, scope)
-            .into_iter()
-            .rev()
-            .find_map(|id| {
-                self.functions(id.0)[id.1]
-                    .params
-                    .iter()
-                    .position(|(p, _)| p == name)
-                    .map(|i| (id, i))
-            })
+        self.enclosing(file, scope).iter().rev().find_map(|&id| {
+            self.functions(id.0)[id.1]
+                .params
+                .iter()
+                .position(|(p, _)| p == name)
+                .map(|i| (id, i))
+        })
     }
 
     /// Whether a receiver holds the plugin's configuration.
-    pub(super) fn is_config(&self, file: usize, scope: &Scope, chain: &[Name]) -> bool {
+    pub(super) fn is_config(&self, file: usize, scope: &Arc<Scope>, chain: &[Name]) -> bool {
         match chain {
             [.., last] if chain.len() >= 2 => last == "plugin_configuration",
             [name] => match self.parameter(file, scope, name) {
@@ -235,12 +321,9 @@ impl<'c> Resolver<'c> {
         };
         if prefix.is_empty() {
             // A helper nested in an enclosing function, then the module's.
-            for id in self.enclosing(file, &call.scope).into_iter().rev() {
+            for &id in self.enclosing(file, &call.scope).iter().rev() {
                 let d = &self.functions(id.0)[id.1];
-                let inner = d.body_scope();
-                if let Some(i) =
-                    self.find_fn(file, inner.class.as_deref(), &inner.functions, method)
-                {
+                if let Some(i) = self.find_fn_in_body(file, d, method) {
                     return vec![((file, i), 0)];
                 }
             }

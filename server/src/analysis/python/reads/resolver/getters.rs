@@ -9,7 +9,7 @@ impl<'c> Resolver<'c> {
     pub(in crate::analysis::python::reads) fn values(
         &self,
         file: usize,
-        scope: &Scope,
+        scope: &Arc<Scope>,
         arg: &Arg,
         depth: usize,
     ) -> Option<Vec<Val>> {
@@ -37,7 +37,7 @@ impl<'c> Resolver<'c> {
     pub(in crate::analysis::python::reads) fn ref_values(
         &self,
         file: usize,
-        scope: &Scope,
+        scope: &Arc<Scope>,
         chain: &[Name],
         depth: usize,
     ) -> Option<Vec<Val>> {
@@ -183,7 +183,7 @@ impl<'c> Resolver<'c> {
     pub(in crate::analysis::python::reads) fn strings(
         &self,
         file: usize,
-        scope: &Scope,
+        scope: &Arc<Scope>,
         arg: &Arg,
     ) -> Option<Vec<String>> {
         self.values(file, scope, arg, 0)?
