@@ -229,7 +229,11 @@ fn python_keystroke(c: &mut Criterion) {
     g.bench_function("python in a plugin of 11 modules", |b| {
         b.iter(|| {
             turn += 1;
-            let now = if turn.is_multiple_of(2) { &typed } else { &deleted };
+            let now = if turn.is_multiple_of(2) {
+                &typed
+            } else {
+                &deleted
+            };
             let open = HashMap::from([(path.clone(), now.clone())]);
             let memo = Memo::default();
             let files = Overlay {

@@ -102,6 +102,11 @@ pub fn run(args: CheckArgs) -> u8 {
     if args.watch {
         return super::watch::run(&paths, || once(&args, &paths));
     }
+    if !(args.fix || args.diff || args.add_suppressions) {
+        // One pass, each file read once: keeping the Python indexes for a
+        // later look only costs (a fix goes round, and `--watch` again).
+        crate::analysis::python::cache::stop_keeping();
+    }
     let status = once(&args, &paths);
     match out::finish() {
         Ok(()) => status,

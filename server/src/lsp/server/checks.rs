@@ -168,11 +168,16 @@ impl Session {
             tokio::task::spawn_blocking(move || {
                 // The job reports back whatever happens in it: a job that
                 // did not would hold its slot for good.
-                let checked: Vec<Checked> = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                let run = || -> Vec<Checked> {
                     sources
                         .into_iter()
                         .map(|(ticket, version, source)| check(ticket, version, source))
                         .collect()
+                };
+                let checked = std::panic::catch_unwind(AssertUnwindSafe(|| match scan_run {
+                    // The workspace check's plugins: nobody edits them.
+                    Some(_) => crate::analysis::python::cache::in_one_pass(run),
+                    None => run(),
                 }))
                 .unwrap_or_default();
                 Session::apply_later(&events, move |s| s.checked(checked, scan_run, count));

@@ -224,21 +224,24 @@ impl Session {
                     let Ok(_permit) = permits.acquire_owned().await else {
                         return None;
                     };
+                    // One pass over the workspace: its indexes are not kept.
                     tokio::task::spawn_blocking(move || {
-                        let mut out = Vec::with_capacity(group.len());
-                        for (pending, prev) in group {
-                            // A cancelled pull stops analysing: the client
-                            // has asked again, or gone.
-                            if cancelled.load(std::sync::atomic::Ordering::SeqCst) {
-                                break;
+                        crate::analysis::python::cache::in_one_pass(|| {
+                            let mut out = Vec::with_capacity(group.len());
+                            for (pending, prev) in group {
+                                // A cancelled pull stops analysing: the client
+                                // has asked again, or gone.
+                                if cancelled.load(std::sync::atomic::Ordering::SeqCst) {
+                                    break;
+                                }
+                                let uri = pending.uri.clone();
+                                let pulled = contained("workspace/diagnostic", || {
+                                    analyse_pull(pending, prev.as_deref(), &events)
+                                });
+                                out.push((uri, pulled));
                             }
-                            let uri = pending.uri.clone();
-                            let pulled = contained("workspace/diagnostic", || {
-                                analyse_pull(pending, prev.as_deref(), &events)
-                            });
-                            out.push((uri, pulled));
-                        }
-                        out
+                            out
+                        })
                     })
                     .await
                     .ok()
