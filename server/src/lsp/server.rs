@@ -66,26 +66,47 @@ enum Event {
 pub async fn run() -> i32 {
     crate::workspace::warm_up();
     let (out, out_rx) = unbounded_channel::<String>();
-    let writer = tokio::spawn(super::transport::write_all(tokio::io::stdout(), out_rx));
-    let (events, mut inbox) = unbounded_channel::<Event>();
-    let reader = {
-        let (out, events) = (out.clone(), events.clone());
-        tokio::spawn(async move {
-            super::transport::read_all(tokio::io::stdin(), out, |m| {
-                let _ = events.send(Event::Message(m));
-            })
-            .await;
-            let _ = events.send(Event::InputEnded);
-        })
+    let writer = match std::thread::Builder::new()
+        .name("lsp-writer".into())
+        .spawn(move || super::transport::write_all(std::io::stdout().lock(), out_rx))
+    {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::error!("cannot start the thread that writes to the client ({e}); exiting");
+            return 1;
+        }
     };
+    let (events, mut inbox) = unbounded_channel::<Event>();
+    // The reader is a thread of its own, blocked in `read`: it is left
+    // behind at the end (the process exits), as ruff's server leaves it.
+    let reader = {
+        let (out, events) = (out.downgrade(), events.clone());
+        std::thread::Builder::new()
+            .name("lsp-reader".into())
+            .spawn(move || {
+                super::transport::read_all(
+                    std::io::stdin().lock(),
+                    super::transport::stdin_ready_within,
+                    out,
+                    |m| {
+                        let _ = events.send(Event::Message(m));
+                    },
+                );
+                let _ = events.send(Event::InputEnded);
+            })
+    };
+    if let Err(e) = reader {
+        tracing::error!("cannot start the thread that reads from the client ({e}); exiting");
+        return 1;
+    }
     let mut session = Session::new(out, events);
     let status = session.run(&mut inbox).await;
-    reader.abort();
     drop(session);
     drop(inbox);
     // What is under way may still answer, briefly: the writer ends when
     // the last task holding the output is done.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
+    let done = tokio::task::spawn_blocking(move || writer.join());
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), done).await;
     status
 }
 

@@ -9,8 +9,7 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::{UnboundedReceiver, WeakUnboundedSender};
 
 use super::rpc::{error_body, Error, Message};
 
@@ -315,20 +314,16 @@ fn classify(body: &[u8]) -> Incoming {
     }
 }
 
-/// Writes framed messages; a closed output ends the process, since nobody
-/// is left to read.
-pub async fn write_all<W: AsyncWrite + Unpin>(
-    mut output: W,
-    mut messages: UnboundedReceiver<String>,
-) {
-    while let Some(body) = messages.recv().await {
+/// Writes framed messages, each in one write, until every sender is gone;
+/// a closed output ends the process, since nobody is left to read. Blocking:
+/// it runs on a thread of its own, as ruff's server writes (tokio's stdout
+/// hands every write and flush to its blocking pool, two thread hops per
+/// message on the keystroke path).
+pub fn write_all<W: std::io::Write>(mut output: W, mut messages: UnboundedReceiver<String>) {
+    while let Some(body) = messages.blocking_recv() {
         let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
         frame.extend_from_slice(body.as_bytes());
-        let written = async {
-            output.write_all(&frame).await?;
-            output.flush().await
-        };
-        if let Err(e) = written.await {
+        if let Err(e) = output.write_all(&frame).and_then(|()| output.flush()) {
             tracing::error!("cannot write to the client ({e}); exiting");
             std::process::exit(1);
         }
@@ -337,41 +332,48 @@ pub async fn write_all<W: AsyncWrite + Unpin>(
 
 /// Reads messages until the end of the input and hands each to `deliver`
 /// in the order they came; what is not a message is answered on `out` here,
-/// and reading goes on.
-pub async fn read_all<R: AsyncRead + Unpin>(
+/// and reading goes on. Blocking: it runs on a thread of its own (tokio's
+/// stdin hands every read to its blocking pool, thread hops on the
+/// keystroke path). `wait(limit)` says whether input is ready within
+/// `limit`; it bounds the wait for the rest of a body shorter than its
+/// `Content-Length` said.
+pub fn read_all<R: std::io::Read>(
     mut input: R,
-    out: UnboundedSender<String>,
+    mut wait: impl FnMut(Duration) -> bool,
+    out: WeakUnboundedSender<String>,
     mut deliver: impl FnMut(Message),
 ) {
+    // Weak: the reader, blocked in `read` to the end, must not keep the
+    // writer waiting for more once the server is done.
+    let send = |answer: String| {
+        if let Some(out) = out.upgrade() {
+            let _ = out.send(answer);
+        }
+    };
     let mut decoder = Decoder::default();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         let frame = match decoder.next_frame() {
             Some(f) => f,
             None => {
-                let read = if decoder.stalled_on_wrong_length() {
-                    match tokio::time::timeout(STALL, input.read(&mut chunk)).await {
-                        Ok(r) => r,
-                        Err(_) => {
-                            if let Some(f) = decoder.give_up() {
-                                answer_bad(&out, f);
-                            }
-                            continue;
-                        }
+                if decoder.stalled_on_wrong_length() && !wait(STALL) {
+                    if let Some(f) = decoder.give_up() {
+                        answer_bad(&send, f);
                     }
-                } else {
-                    input.read(&mut chunk).await
-                };
-                match read {
-                    Ok(0) | Err(_) => return,
+                    continue;
+                }
+                match input.read(&mut chunk) {
+                    Ok(0) => return,
                     Ok(n) => decoder.feed(&chunk[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => return,
                 }
                 continue;
             }
         };
         let body = match frame {
             Frame::Bad(_) => {
-                answer_bad(&out, frame);
+                answer_bad(&send, frame);
                 continue;
             }
             Frame::Body(body) => body,
@@ -380,21 +382,50 @@ pub async fn read_all<R: AsyncRead + Unpin>(
             Incoming::NotJson(answer) => {
                 decoder.reject();
                 tracing::warn!("bad message: {answer}");
-                let _ = out.send(answer.to_string());
+                send(answer.to_string());
             }
             Incoming::Invalid(answer) => {
                 tracing::warn!("bad message: {answer}");
-                let _ = out.send(answer.to_string());
+                send(answer.to_string());
             }
             Incoming::Message(message) => deliver(message),
         }
     }
 }
 
-fn answer_bad(out: &UnboundedSender<String>, frame: Frame) {
+/// Whether the standard input has something to read (or has ended) within
+/// `limit`.
+#[cfg(unix)]
+pub fn stdin_ready_within(limit: Duration) -> bool {
+    let mut fd = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let ms = limit.as_millis().min(i32::MAX as u128) as i32;
+    loop {
+        // SAFETY: one valid pollfd, its count, a timeout.
+        let n = unsafe { libc::poll(&mut fd, 1, ms) };
+        if n >= 0 {
+            return n > 0;
+        }
+        if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            // Cannot tell: read, as before this check existed.
+            return true;
+        }
+    }
+}
+
+/// Elsewhere the read waits for the input, however long.
+#[cfg(not(unix))]
+pub fn stdin_ready_within(_: Duration) -> bool {
+    true
+}
+
+fn answer_bad(send: &impl Fn(String), frame: Frame) {
     if let Frame::Bad(why) = frame {
         tracing::warn!("{why}");
-        let _ = out.send(error_body(&Value::Null, &Error::new(-32700, why)).to_string());
+        send(error_body(&Value::Null, &Error::new(-32700, why)).to_string());
     }
 }
 
