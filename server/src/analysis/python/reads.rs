@@ -12,7 +12,6 @@
 //! makes its section "any option". Built from the cached file indexes: no
 //! Python is parsed here.
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -5,6 +5,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+// Fx, not SipHash: the keys are our own names and numbers, rebuilt at
+// every keystroke (SipHash of the call keys alone was 3% of it).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
 use super::*;
 
 mod getters;
@@ -57,7 +61,7 @@ pub(super) struct Resolver<'c> {
     /// [`Self::enclosing`] by scope: the calls, reads and functions of one
     /// body share one `Arc<Scope>`, whose address (stable while `code` is
     /// borrowed) is the key.
-    enclosing: RefCell<rustc_hash::FxHashMap<*const Scope, Rc<[FnId]>>>,
+    enclosing: RefCell<HashMap<*const Scope, Rc<[FnId]>>>,
 }
 
 /// What the callees of a call depend on besides the plugin's definitions:
@@ -129,16 +133,16 @@ impl<'c> Resolver<'c> {
             .collect();
         let mut r = Resolver {
             code,
-            marks: HashSet::new(),
+            marks: HashSet::default(),
             tables,
             callees: Vec::new(),
-            callers: HashMap::new(),
+            callers: HashMap::default(),
             enclosing: RefCell::default(),
         };
         let mut callees = Vec::with_capacity(code.files.len());
         // Calls of one chain from one place have the same callees: a
         // plugin calls `self.helper(…)` or `log.debug(…)` many times.
-        let mut known: HashMap<CalleeKey, Vec<(FnId, usize)>> = HashMap::new();
+        let mut known: HashMap<CalleeKey, Vec<(FnId, usize)>> = HashMap::default();
         for (f, file) in code.files.iter().enumerate() {
             let per_call: Vec<Vec<(FnId, usize)>> = file
                 .index

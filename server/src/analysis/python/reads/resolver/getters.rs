@@ -167,7 +167,7 @@ impl<'c> Resolver<'c> {
         // Each value once, in the order met: strings (option and section
         // names, the many) through a set, the rest compared.
         let mut seen = Vec::new();
-        let mut strings: HashSet<String> = HashSet::new();
+        let mut strings: HashSet<String> = HashSet::default();
         for v in out {
             let new = match &v {
                 Val::Str(s) => strings.insert(s.clone()),
