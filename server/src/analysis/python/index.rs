@@ -144,10 +144,12 @@ impl Class {
 /// Indexes one Python file, on a stack deep enough for its deepest
 /// expression (the parse, the walk and the tree's drop all recurse).
 pub fn index(text: &str) -> FileIndex {
-    python::parse_with_stack(text, walker::index_tree).unwrap_or_else(|| FileIndex {
+    let mut ix = python::parse_with_stack(text, walker::index_tree).unwrap_or_else(|| FileIndex {
         errors: vec![python::no_stack_error()],
         ..FileIndex::default()
-    })
+    });
+    ix.reads.lookup = super::read_facts::Lookup::of(&ix.reads, text);
+    ix
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! The resolver behind [`super::of_code`]: per-file look-up tables, which
+//! The resolver behind [`super::of_code`]: which
 //! functions a call may run, which parameters receive the configuration;
 //! the values and the reads themselves in [`getters`].
 
@@ -10,50 +10,17 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::*;
+use crate::analysis::python::read_facts::{fn_key, Lookup};
 
 mod getters;
 
 /// Deepest chain of calls a parameter's value is followed through.
 pub(super) const MAX_DEPTH: usize = 4;
 
-/// What the resolver looks up by name, indexed once per file so that each
-/// look-up is a hash (a scan of every function or constant per read made
-/// 20,000 reads take 16-29 s).
-#[derive(Default)]
-pub(super) struct FileTables {
-    /// The last function of each (class, enclosing functions, name), by
-    /// the hash of the three ([`fn_key`]).
-    functions: HashMap<u64, usize>,
-    /// The last module constant of each name.
-    constants: HashMap<String, usize>,
-    /// The last class constant of each (class, name).
-    class_constants: HashMap<(String, String), usize>,
-    /// The calls in each class's `__init__` of a two-part `….__init__`.
-    init_calls: HashMap<String, Vec<usize>>,
-    /// Byte offsets where lines start.
-    line_starts: Vec<usize>,
-}
-
-/// The hash of a function's place: its class, the functions around it
-/// (`outer`, then `last` if any) and its name. Hashed part by part, so
-/// that a function's body scope needs no `Vec` of its own to be looked up.
-pub(super) fn fn_key(class: Option<&str>, outer: &[String], last: Option<&str>, name: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
-    class.hash(&mut h);
-    for f in outer.iter().map(String::as_str).chain(last) {
-        f.hash(&mut h);
-    }
-    h.write_u8(0xfe);
-    name.hash(&mut h);
-    h.finish()
-}
-
 pub(super) struct Resolver<'c> {
     code: &'c PluginCode,
     /// (file, function, parameter) that receive the configuration.
     marks: HashSet<(usize, usize, usize)>,
-    tables: Vec<FileTables>,
     /// Per file, per call of `reads.calls`: the functions it may run.
     callees: Vec<Vec<Vec<(FnId, usize)>>>,
     /// Per function: the calls that may run it (file, call, offset).
@@ -97,44 +64,9 @@ pub(super) type FnId = (usize, usize);
 
 impl<'c> Resolver<'c> {
     pub(super) fn new(code: &'c PluginCode) -> Self {
-        let tables = code
-            .files
-            .iter()
-            .map(|file| {
-                let reads = &file.index.reads;
-                let mut t = FileTables::default();
-                for (i, d) in reads.functions.iter().enumerate() {
-                    t.functions.insert(
-                        fn_key(d.scope.class.as_deref(), &d.scope.functions, None, &d.name),
-                        i,
-                    );
-                }
-                for (i, (n, _)) in reads.constants.iter().enumerate() {
-                    t.constants.insert(n.clone(), i);
-                }
-                for (i, (k, n, _)) in reads.class_constants.iter().enumerate() {
-                    t.class_constants.insert((k.clone(), n.clone()), i);
-                }
-                for (i, call) in reads.calls.iter().enumerate() {
-                    if let Some(class) = &call.scope.class {
-                        if call.scope.functions == ["__init__"]
-                            && call.callee.last().is_some_and(|m| m == "__init__")
-                            && call.callee.len() == 2
-                        {
-                            t.init_calls.entry(class.clone()).or_default().push(i);
-                        }
-                    }
-                }
-                t.line_starts = std::iter::once(0)
-                    .chain(memchr::memchr_iter(b'\n', file.text.as_bytes()).map(|i| i + 1))
-                    .collect();
-                t
-            })
-            .collect();
         let mut r = Resolver {
             code,
             marks: HashSet::default(),
-            tables,
             callees: Vec::new(),
             callers: HashMap::default(),
             enclosing: RefCell::default(),
@@ -171,6 +103,11 @@ impl<'c> Resolver<'c> {
         }
         r.callees = callees;
         r
+    }
+
+    /// The file's look-up tables, built with its index.
+    pub(super) fn lookup(&self, file: usize) -> &'c Lookup {
+        &self.code.files[file].index.reads.lookup
     }
 
     pub(super) fn functions(&self, file: usize) -> &'c [FnDef] {
@@ -219,7 +156,8 @@ impl<'c> Resolver<'c> {
                 && fs[..outer.len()] == *outer
                 && last.is_none_or(|l| fs[outer.len()] == l)
         };
-        let i = *self.tables[file]
+        let i = *self
+            .lookup(file)
             .functions
             .get(&fn_key(class, outer, last, name))?;
         if here(&self.functions(file)[i]) {
@@ -231,7 +169,7 @@ impl<'c> Resolver<'c> {
 
     /// 1-based line of a byte offset in a file.
     pub(super) fn line_of(&self, file: usize, offset: usize) -> usize {
-        self.tables[file]
+        self.lookup(file)
             .line_starts
             .partition_point(|s| *s <= offset)
             .max(1)

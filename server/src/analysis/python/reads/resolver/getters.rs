@@ -76,7 +76,7 @@ impl<'c> Resolver<'c> {
         depth: usize,
     ) -> Option<Val> {
         let reads = &self.code.files[file].index.reads;
-        if let Some(&i) = self.tables[file].constants.get(name) {
+        if let Some(&i) = self.lookup(file).constants.get(name) {
             return Some(reads.constants[i].1.clone());
         }
         if depth > MAX_DEPTH {
@@ -97,7 +97,8 @@ impl<'c> Resolver<'c> {
         let (chain, _) = self.code.class_chain(file, class);
         chain.into_iter().find_map(|(f, c)| {
             let cname = &self.code.files[f].index.classes[c].name;
-            let i = *self.tables[f]
+            let i = *self
+                .lookup(f)
                 .class_constants
                 .get(&(cname.clone(), name.to_string()))?;
             Some(self.code.files[f].index.reads.class_constants[i].2.clone())
@@ -116,7 +117,7 @@ impl<'c> Resolver<'c> {
         for (f, c) in chain {
             let cname = &self.code.files[f].index.classes[c].name;
             let calls = &self.code.files[f].index.reads.calls;
-            for &i in self.tables[f].init_calls.get(cname).into_iter().flatten() {
+            for &i in self.lookup(f).init_calls.get(cname).into_iter().flatten() {
                 out.push((f, &calls[i]));
             }
         }
