@@ -56,12 +56,23 @@ impl Memo {
     /// and that depend on nothing else the edit changed are kept, so a
     /// keystroke in `description` runs none of the code's rules again.
     pub fn after_manifest_edit(&self) -> Memo {
-        /// Keyed by the MANIFEST's facts (`Plugin::facts_key`), or
-        /// independent of any MANIFEST.
-        const FACTS_KEYED: &[&str] = &["code findings", "code reads", "settings"];
+        // Keyed by the MANIFEST's facts (`Plugin::facts_key`), or
+        // independent of any MANIFEST.
+        self.keeping(&["code findings", "code reads", "settings", "settings folder"])
+    }
+
+    /// The memo of the view that follows an edit of `.py` texts only: what
+    /// no Python text goes into is kept (the plugin's MANIFEST facts, the
+    /// configuration files found), so a `.py` keystroke looks for neither
+    /// again.
+    pub fn after_python_edit(&self) -> Memo {
+        self.keeping(&["plugin", "manifest facts", "settings", "settings folder"])
+    }
+
+    fn keeping(&self, kinds: &[&str]) -> Memo {
         let kept = papaya::HashMap::new();
         for (k, slot) in self.entries.pin().iter() {
-            if FACTS_KEYED.contains(&k.0) && slot.get().is_some() {
+            if kinds.contains(&k.0) && slot.get().is_some() {
                 kept.pin().insert(k.clone(), slot.clone());
             }
         }
@@ -98,4 +109,41 @@ pub fn text_hash(text: &str) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     text.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `.py` keystroke keeps what no Python goes into and nothing else;
+    /// a MANIFEST keystroke keeps what its facts key.
+    #[test]
+    fn an_edit_keeps_only_what_it_cannot_change() {
+        let memo = Memo::default();
+        let folder = Path::new("/p");
+        for kind in [
+            "plugin",
+            "manifest facts",
+            "settings",
+            "settings folder",
+            "code findings",
+            "code reads",
+        ] {
+            memo.get_or_compute(kind, folder, 0, || 1u8);
+        }
+        let after_py = memo.after_python_edit();
+        for kind in ["plugin", "manifest facts", "settings", "settings folder"] {
+            assert_eq!(after_py.entries(kind), 1, "{kind}");
+        }
+        for kind in ["code findings", "code reads"] {
+            assert_eq!(after_py.entries(kind), 0, "{kind}");
+        }
+        let after_manifest = memo.after_manifest_edit();
+        for kind in ["code findings", "code reads", "settings", "settings folder"] {
+            assert_eq!(after_manifest.entries(kind), 1, "{kind}");
+        }
+        for kind in ["plugin", "manifest facts"] {
+            assert_eq!(after_manifest.entries(kind), 0, "{kind}");
+        }
+    }
 }

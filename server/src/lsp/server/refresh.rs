@@ -102,7 +102,14 @@ impl Session {
         config: bool,
         closed: bool,
     ) {
-        let folder = crate::analysis::plugin::folder_of(path, &DiskFiles::unconfined())
+        // Through the disk's kept answers: this runs on the loop, at every
+        // keystroke in a `.py`.
+        let disk = DiskFiles::unconfined();
+        let cached = crate::workspace::CachedDisk {
+            below: &disk,
+            cache: self.disk_cache(),
+        };
+        let folder = crate::analysis::plugin::folder_of(path, &cached)
             .or_else(|| path.parent().map(Path::to_path_buf));
         let Some(folder) = folder else { return };
         let uris = self.documents_where(

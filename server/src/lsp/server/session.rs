@@ -238,6 +238,15 @@ impl Session {
         self.changed();
     }
 
+    /// A `.py` text changed, and nothing else: the next view keeps what
+    /// no Python goes into ([`Memo::after_python_edit`]).
+    pub(super) fn python_text_changed(&mut self) {
+        if let Some((_, memo)) = self.open.current.take() {
+            self.open.carried = Some(Arc::new(memo.after_python_edit()));
+        }
+        self.changed();
+    }
+
     /// Something a diagnostic may depend on changed.
     pub(super) fn changed(&mut self) {
         self.generation += 1;

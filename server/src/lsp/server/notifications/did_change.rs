@@ -22,10 +22,10 @@ impl Session {
         }
         doc.version = params.text_document.version;
         let (path, kind) = (doc.path.clone(), doc.kind);
-        if is_manifest {
-            self.manifest_text_changed();
-        } else {
-            self.texts_changed();
+        match kind {
+            Some(DocKind::Manifest) => self.manifest_text_changed(),
+            Some(DocKind::Python) => self.python_text_changed(),
+            _ => self.texts_changed(),
         }
         // The facts after it, parsed once: in the new view's memo, where
         // the checks of the MANIFEST and of its code find them.
