@@ -168,12 +168,8 @@ impl Session {
             tokio::task::spawn_blocking(move || {
                 // The job reports back whatever happens in it: a job that
                 // did not would hold its slot for good.
-                let run = || -> Vec<Checked> {
-                    sources
-                        .into_iter()
-                        .map(|(ticket, version, source)| check(ticket, version, source))
-                        .collect()
-                };
+                let run =
+                    || -> Vec<Checked> { read_together(sources).into_iter().map(check).collect() };
                 let checked = std::panic::catch_unwind(AssertUnwindSafe(|| match scan_run {
                     // The workspace check's plugins: nobody edits them.
                     Some(_) => crate::analysis::python::cache::in_one_pass(run),
@@ -214,12 +210,65 @@ impl Session {
     }
 }
 
+/// A document of a job, ready to check: no snapshot when unreadable.
+struct ToCheck {
+    ticket: u64,
+    version: Option<i32>,
+    uri: Uri,
+    snapshot: Option<RequestSnapshot>,
+    /// Read from the disk by the job (not open).
+    from_disk: bool,
+}
+
+/// The job's documents, those not open read from the disk at once: each
+/// is then seen by the others' checks as an open text, so that a plugin's
+/// code is read once (it was read as a document, then again as code).
+fn read_together(sources: Vec<(u64, Option<i32>, Source)>) -> Vec<ToCheck> {
+    let mut read: Vec<ToCheck> = sources
+        .into_iter()
+        .map(|(ticket, version, source)| {
+            let (uri, snapshot, from_disk) = match source {
+                Source::Open(s) => (s.uri.clone(), Some(s), false),
+                Source::Disk(d) => (d.uri.clone(), d.read(), true),
+            };
+            ToCheck {
+                ticket,
+                version,
+                uri,
+                snapshot,
+                from_disk,
+            }
+        })
+        .collect();
+    let texts: Vec<(PathBuf, Arc<str>)> = read
+        .iter()
+        .filter(|r| r.from_disk)
+        .filter_map(|r| r.snapshot.as_ref())
+        .map(|s| (s.path.clone(), s.doc.text.clone()))
+        .collect();
+    if texts.len() > 1 {
+        for r in read.iter_mut().filter(|r| r.from_disk) {
+            if let Some(s) = &mut r.snapshot {
+                let mut open = (*s.open).clone();
+                for (path, text) in &texts {
+                    open.entry(path.clone()).or_insert_with(|| text.clone());
+                }
+                s.open = Arc::new(open);
+            }
+        }
+    }
+    read
+}
+
 /// Checks one document, on a blocking thread.
-fn check(ticket: u64, version: Option<i32>, source: Source) -> Checked {
-    let (uri, snapshot) = match source {
-        Source::Open(s) => (s.uri.clone(), Some(s)),
-        Source::Disk(d) => (d.uri.clone(), d.read()),
-    };
+fn check(doc: ToCheck) -> Checked {
+    let ToCheck {
+        ticket,
+        version,
+        uri,
+        snapshot,
+        ..
+    } = doc;
     let Some(snapshot) = snapshot else {
         // Unreadable now: what it had is cleared.
         return Checked {

@@ -149,7 +149,26 @@ impl Session {
             let list = || {
                 let mut found = Vec::new();
                 for folder in &folders {
-                    let files = DiskFiles::confined(folder);
+                    let disk = DiskFiles::confined(folder);
+                    // One view for the listing: each folder's configuration
+                    // file is looked for once, not once per folder below it
+                    // (the folders above the plugins were stat'ed 3 times
+                    // per plugin folder on the start's path).
+                    let (open, memo, kept) = (
+                        HashMap::new(),
+                        Memo::default(),
+                        crate::workspace::DiskCache::default(),
+                    );
+                    let cached = crate::workspace::CachedDisk {
+                        below: &disk,
+                        cache: &kept,
+                    };
+                    let files = crate::workspace::Overlay {
+                        open: &open,
+                        below: &cached,
+                        scans: None,
+                        memo: Some(&memo),
+                    };
                     let (docs, truncated) = crate::lsp::scan::documents(folder, &files);
                     if truncated {
                         tracing::warn!(
