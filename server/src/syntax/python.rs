@@ -107,7 +107,12 @@ fn chain_bound(text: &str) -> (usize, Option<usize>) {
         let c = b[i];
         match c {
             b'#' => {
-                while i < b.len() && b[i] != b'\n' {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
+                continue;
+            }
+            // Indentation and the spaces between tokens count nothing.
+            b' ' | b'\t' => {
+                while i < b.len() && matches!(b[i], b' ' | b'\t') {
                     i += 1;
                 }
                 continue;
@@ -121,7 +126,19 @@ fn chain_bound(text: &str) -> (usize, Option<usize>) {
                     .any(|x| *x == b'f' || *x == b'F');
                 let triple = b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
                 let mut j = i + if triple { 3 } else { 1 };
-                while let Some(&x) = b.get(j) {
+                while j < b.len() {
+                    // Outside an f-string only the quote, a backslash and
+                    // (in a one-line string) the line's end matter: jump
+                    // to the next of them.
+                    if !prefix {
+                        let next = if triple {
+                            memchr::memchr2(c, b'\\', &b[j..])
+                        } else {
+                            memchr::memchr3(c, b'\\', b'\n', &b[j..])
+                        };
+                        j = next.map_or(b.len(), |k| j + k);
+                    }
+                    let Some(&x) = b.get(j) else { break };
                     if x == b'\\' {
                         j += 2;
                         continue;
