@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use sps_plugin_ls::cli::{self, args::Command, out};
 
+/// mimalloc 3, as ruff and ty replace the system's allocator: glibc's malloc
+/// and free were a third of `check`'s CPU (docs/BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

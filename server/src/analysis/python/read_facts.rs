@@ -124,13 +124,6 @@ impl FnDef {
     pub fn binds_first(&self) -> bool {
         self.scope.class.is_some() && self.scope.functions.is_empty() && !self.is_static
     }
-
-    /// The scope of its body.
-    pub fn body_scope(&self) -> Scope {
-        let mut s = (*self.scope).clone();
-        s.functions.push(self.name.clone());
-        s
-    }
 }
 
 /// What the resolver looks up by name in one file, built once per index

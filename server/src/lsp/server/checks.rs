@@ -247,13 +247,27 @@ fn read_together(sources: Vec<(u64, Option<i32>, Source)>) -> Vec<ToCheck> {
         .map(|s| (s.path.clone(), s.doc.text.clone()))
         .collect();
     if texts.len() > 1 {
+        // The job's documents share one view's open texts: the texts read
+        // go into it once, and every document gets the same copy.
+        let mut widened: Option<(OpenTexts, OpenTexts)> = None;
         for r in read.iter_mut().filter(|r| r.from_disk) {
             if let Some(s) = &mut r.snapshot {
-                let mut open = (*s.open).clone();
-                for (path, text) in &texts {
-                    open.entry(path.clone()).or_insert_with(|| text.clone());
-                }
-                s.open = Arc::new(open);
+                let same = widened
+                    .as_ref()
+                    .filter(|(from, _)| Arc::ptr_eq(from, &s.open));
+                let open = match same {
+                    Some((_, open)) => open.clone(),
+                    None => {
+                        let mut open = (*s.open).clone();
+                        for (path, text) in &texts {
+                            open.entry(path.clone()).or_insert_with(|| text.clone());
+                        }
+                        let open = Arc::new(open);
+                        widened = Some((s.open.clone(), open.clone()));
+                        open
+                    }
+                };
+                s.open = open;
             }
         }
     }

@@ -1,6 +1,7 @@
-//! The resolver behind [`super::of_code`]: which
-//! functions a call may run, which parameters receive the configuration;
-//! the values and the reads themselves in [`getters`].
+//! The resolver behind [`super::of_code`]: which functions a call may run,
+//! which parameters receive the configuration; the values and the reads
+//! themselves in [`getters`]. Each file's look-up tables come with its index
+//! ([`Lookup`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
