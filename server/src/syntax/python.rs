@@ -26,7 +26,7 @@ const MAX_INDENT: usize = 100;
 /// attribute in a chain (`1+1+…`, `-(-(…))`, `a.b.c…`): CPython refuses more
 /// than about 3,000 levels (RecursionError), and the parser, the tree walk
 /// and the tree's drop recurse once per level. A statement whose chains
-/// could be deeper than this is refused; see [`chain_bound`].
+/// could be deeper than this is refused; see [`prescan`].
 const MAX_CHAIN: usize = 20_000;
 
 /// Up to this many levels the parse runs on the caller's thread (a tokio
@@ -38,15 +38,15 @@ const STACK_PER_LEVEL: usize = 10 << 10;
 
 /// Parses `text` and runs `f` on its tree (which walks and drops it), on
 /// a stack deep enough for the deepest expression `text` can hold (see
-/// [`chain_bound`], computed once for both the stack and the parse), so
+/// [`prescan`], computed once for both the stack and the parse), so
 /// that no input exhausts the stack. Texts that could nest deeper than
 /// [`MAX_CHAIN`] are refused by [`parse`] before any recursion. `None` when
 /// the text needs a thread of its own and none can be had (address space
 /// or thread limits): the caller reports the file as not parsed rather
 /// than risk its own stack.
 pub fn parse_with_stack<R: Send>(text: &str, f: impl FnOnce(PyTree) -> R + Send) -> Option<R> {
-    let bound = chain_bound(text);
-    with_stack_of(bound.0, move || f(parse_bounded(text, bound)))
+    let scan = prescan(text);
+    with_stack_of(scan.deepest, move || f(parse_scanned(text, scan)))
 }
 
 fn with_stack_of<R: Send>(bound: usize, f: impl FnOnce() -> R + Send) -> Option<R> {
@@ -82,17 +82,28 @@ pub fn no_stack_error() -> SyntaxError {
     }
 }
 
-/// An upper bound of how deep the expressions of `text` nest, and where a
-/// statement first goes past [`MAX_CHAIN`]. Per bracket level it counts the
-/// tokens that can each add a level (`+-*/%@&|^~.`, an opening bracket as a
-/// call or subscript, `not`, `lambda`, `if`, `else`, `await`) since the
-/// last comma of that level; the bound of a place is the sum over the open
-/// levels, and it starts again with each logical line. Comparisons and
-/// `and`/`or` are flat in the tree and not counted. Strings and comments
-/// are skipped, but an f-string's text is counted (its `{…}` are code).
-fn chain_bound(text: &str) -> (usize, Option<usize>) {
+/// What one look at a text finds before it is parsed: an upper bound of
+/// how deep its expressions nest (for the parse's stack), and the first
+/// place where it goes past a limit, if any (then it is not parsed).
+struct Prescan {
+    deepest: usize,
+    refused: Option<SyntaxError>,
+}
+
+/// [`Prescan`] of `text`. Per bracket level it counts the tokens that can
+/// each add a level (`+-*/%@&|^~.`, an opening bracket as a call or
+/// subscript, `not`, `lambda`, `if`, `else`, `await`) since the last comma
+/// of that level; the bound of a place is the sum over the open levels, and
+/// it starts again with each logical line. Comparisons and `and`/`or` are
+/// flat in the tree and not counted. In the same pass it counts what
+/// CPython's tokenizer limits: nested brackets ([`MAX_BRACKETS`]) and the
+/// indentation levels of the lines that start a statement
+/// ([`MAX_INDENT`]). Strings and comments are skipped, but an f-string's
+/// text is counted (its `{…}` are code).
+fn prescan(text: &str) -> Prescan {
     let b = text.as_bytes();
     let mut levels: Vec<usize> = vec![0];
+    let mut indents: Vec<usize> = Vec::new();
     let mut total = 0usize;
     let mut max = 0usize;
     let mut i = 0;
@@ -103,14 +114,59 @@ fn chain_bound(text: &str) -> (usize, Option<usize>) {
         *total += 1;
         *max = (*max).max(*total);
     };
+    let refuse = |at: usize, message: String| Prescan {
+        deepest: 0,
+        refused: Some(SyntaxError {
+            range: TextRange::new(at, at + 1),
+            message,
+        }),
+    };
+    let too_many_brackets = |at: usize| refuse(at, "too many nested parentheses".into());
+    // Where a line that starts a statement begins (none inside brackets,
+    // strings or after a backslash).
+    let mut line_start = Some(0);
     while i < b.len() {
+        if let Some(start) = line_start.take() {
+            let indent = b[start..]
+                .iter()
+                .take_while(|x| matches!(x, b' ' | b'\t'))
+                .count();
+            let rest = &b[start + indent..];
+            let blank = match rest.first() {
+                None | Some(b'#') => true,
+                Some(x) if x.is_ascii_whitespace() => {
+                    let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                    rest[..end].iter().all(u8::is_ascii_whitespace)
+                }
+                Some(_) => false,
+            };
+            if !blank {
+                while indents.last().is_some_and(|l| *l > indent) {
+                    indents.pop();
+                }
+                if indent > 0 && indents.last() != Some(&indent) {
+                    indents.push(indent);
+                    if indents.len() > MAX_INDENT {
+                        return Prescan {
+                            deepest: 0,
+                            refused: Some(SyntaxError {
+                                range: TextRange::new(start, start + indent),
+                                message: "too many levels of indentation".into(),
+                            }),
+                        };
+                    }
+                }
+            }
+            i = start + indent;
+            continue;
+        }
         let c = b[i];
         match c {
             b'#' => {
                 i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
                 continue;
             }
-            // Indentation and the spaces between tokens count nothing.
+            // The spaces between tokens count nothing.
             b' ' | b'\t' => {
                 while i < b.len() && matches!(b[i], b' ' | b'\t') {
                     i += 1;
@@ -126,6 +182,8 @@ fn chain_bound(text: &str) -> (usize, Option<usize>) {
                     .any(|x| *x == b'f' || *x == b'F');
                 let triple = b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
                 let mut j = i + if triple { 3 } else { 1 };
+                // The brackets open in an f-string's `{…}`.
+                let mut inner = 0usize;
                 while j < b.len() {
                     // Outside an f-string only the quote, a backslash and
                     // (in a one-line string) the line's end matter: jump
@@ -151,8 +209,20 @@ fn chain_bound(text: &str) -> (usize, Option<usize>) {
                     if x == b'\n' && !triple {
                         break;
                     }
-                    if prefix && b"+-*/%@&|^~.([{".contains(&x) {
-                        bump(&mut levels, &mut total, &mut max);
+                    if prefix {
+                        if b"+-*/%@&|^~.([{".contains(&x) {
+                            bump(&mut levels, &mut total, &mut max);
+                        }
+                        match x {
+                            b'(' | b'[' | b'{' => {
+                                inner += 1;
+                                if levels.len() - 1 + inner > MAX_BRACKETS {
+                                    return too_many_brackets(j);
+                                }
+                            }
+                            b')' | b']' | b'}' => inner = inner.saturating_sub(1),
+                            _ => {}
+                        }
                     }
                     j += 1;
                 }
@@ -162,6 +232,9 @@ fn chain_bound(text: &str) -> (usize, Option<usize>) {
             b'(' | b'[' | b'{' => {
                 bump(&mut levels, &mut total, &mut max);
                 levels.push(0);
+                if levels.len() - 1 > MAX_BRACKETS {
+                    return too_many_brackets(i);
+                }
             }
             b')' | b']' | b'}' if levels.len() > 1 => {
                 total -= levels.pop().unwrap_or(0);
@@ -177,6 +250,7 @@ fn chain_bound(text: &str) -> (usize, Option<usize>) {
                 if levels.len() == 1 && !continued {
                     levels[0] = 0;
                     total = 0;
+                    line_start = Some(i + 1);
                 }
             }
             b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~' | b'.' => {
@@ -199,21 +273,29 @@ fn chain_bound(text: &str) -> (usize, Option<usize>) {
             _ => {}
         }
         if total > MAX_CHAIN {
-            return (max, Some(i));
+            return refuse(
+                i,
+                format!(
+                    "an expression nested too deeply to read (more than {MAX_CHAIN} operators, calls or attributes in one chain); CPython refuses it too (RecursionError)"
+                ),
+            );
         }
         i += 1;
     }
-    (max, None)
+    Prescan {
+        deepest: max,
+        refused: None,
+    }
 }
 
 /// Parses Python 3 source. Never fails and never panics.
 pub fn parse(text: &str) -> PyTree {
-    parse_bounded(text, chain_bound(text))
+    parse_scanned(text, prescan(text))
 }
 
-/// [`parse`], given the text's [`chain_bound`].
-fn parse_bounded(text: &str, bound: (usize, Option<usize>)) -> PyTree {
-    if let Some(error) = too_deep(text, bound) {
+/// [`parse`], given the text's [`prescan`].
+fn parse_scanned(text: &str, scan: Prescan) -> PyTree {
+    if let Some(error) = scan.refused {
         return PyTree {
             body: Vec::new(),
             errors: vec![error],
@@ -241,62 +323,6 @@ fn parse_bounded(text: &str, bound: (usize, Option<usize>)) -> PyTree {
 pub fn range(node: &impl Ranged) -> TextRange {
     let r = node.range();
     TextRange::new(r.start().to_usize(), r.end().to_usize())
-}
-
-/// The first place where the text nests deeper than CPython allows. Brackets
-/// in strings and comments are counted too, and continuation lines are
-/// told apart by bracket depth only: the answer only decides whether to
-/// parse, and real code is nowhere near either limit.
-fn too_deep(text: &str, bound: (usize, Option<usize>)) -> Option<SyntaxError> {
-    let mut depth = 0usize;
-    let mut levels: Vec<usize> = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let indent = line
-            .bytes()
-            .take_while(|b| *b == b' ' || *b == b'\t')
-            .count();
-        let rest = line[indent..].trim_end();
-        if depth == 0 && !rest.is_empty() && !rest.starts_with('#') {
-            while levels.last().is_some_and(|l| *l > indent) {
-                levels.pop();
-            }
-            if indent > 0 && levels.last() != Some(&indent) {
-                levels.push(indent);
-                if levels.len() > MAX_INDENT {
-                    return Some(SyntaxError {
-                        range: TextRange::new(offset, offset + indent),
-                        message: "too many levels of indentation".into(),
-                    });
-                }
-            }
-        }
-        for (i, b) in line.bytes().enumerate() {
-            match b {
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    if depth > MAX_BRACKETS {
-                        return Some(SyntaxError {
-                            range: TextRange::new(offset + i, offset + i + 1),
-                            message: "too many nested parentheses".into(),
-                        });
-                    }
-                }
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-        offset += line.len();
-    }
-    if let (_, Some(at)) = bound {
-        return Some(SyntaxError {
-            range: TextRange::new(at, at + 1),
-            message: format!(
-                "an expression nested too deeply to read (more than {MAX_CHAIN} operators, calls or attributes in one chain); CPython refuses it too (RecursionError)"
-            ),
-        });
-    }
-    None
 }
 
 #[cfg(test)]
@@ -386,11 +412,11 @@ mod tests {
 
     #[test]
     fn chain_bounds_count_nesting_not_lists_strings_or_comments() {
-        assert_eq!(chain_bound("x = [-1, -2, -3, -4]\n").0, 2);
-        assert_eq!(chain_bound("x = '+-+-+-+-' # ------\n").0, 0);
-        assert_eq!(chain_bound("x = a.b.c\ny = 1\n").0, 2);
-        assert_eq!(chain_bound("x = (a +\n     b + c)\n").0, 3);
-        assert_eq!(chain_bound("x = f'{a+b+c}' + 'x'\n").0, 4);
+        assert_eq!(prescan("x = [-1, -2, -3, -4]\n").deepest, 2);
+        assert_eq!(prescan("x = '+-+-+-+-' # ------\n").deepest, 0);
+        assert_eq!(prescan("x = a.b.c\ny = 1\n").deepest, 2);
+        assert_eq!(prescan("x = (a +\n     b + c)\n").deepest, 3);
+        assert_eq!(prescan("x = f'{a+b+c}' + 'x'\n").deepest, 4);
     }
 
     #[test]
@@ -404,6 +430,22 @@ mod tests {
         assert_eq!(
             parse(&text).errors[0].message,
             "too many levels of indentation"
+        );
+        // What a string or a comment holds is no bracket and no
+        // indentation, as for CPython's tokenizer; an f-string's `{…}` is
+        // code.
+        let text = format!("x = '{}'  # {}\n", "(".repeat(300), "[".repeat(300));
+        assert!(parse(&text).errors.is_empty());
+        let lines: String = (0..150)
+            .map(|i| format!("{}if x:\n", " ".repeat(i)))
+            .collect();
+        assert!(parse(&format!("x = \"\"\"\n{lines}\"\"\"\n"))
+            .errors
+            .is_empty());
+        let text = format!("x = f'{{{}1{}}}'\n", "(".repeat(300), ")".repeat(300));
+        assert_eq!(
+            parse(&text).errors[0].message,
+            "too many nested parentheses"
         );
     }
 }
