@@ -12,7 +12,7 @@ mod settings_file;
 
 use checker::Checker;
 pub use settings_file::configuration;
-use settings_file::{overrides, show_settings};
+use settings_file::{configuration_kept, overrides, show_settings, KeptConfigurations};
 
 use super::args::{usage_error, CheckArgs, Color};
 use super::out;
@@ -24,8 +24,8 @@ use crate::analysis::{
 use crate::settings::{self, ProblemKind, Settings};
 use crate::text::{Encoding, LineIndex};
 use crate::workspace::{
-    read_prefix, regular_file, CachedDisk, DiskCache, DiskFiles, DocKind, Files, Memo, Overlay,
-    ScanCache,
+    read_prefix, regular_file, AbsentPaths, CachedDisk, DiskCache, DiskFiles, DocKind, Files, Memo,
+    Overlay, ScanCache,
 };
 
 /// `SPS_PLUGIN_LS_THREADS`: how many plugins `check` reads at once (default:

@@ -10,7 +10,18 @@ pub struct DiskFiles {
     /// Files that were asked for but are not regular files (a FIFO, a
     /// device), with why: `check` refuses to go on with them.
     refused: std::sync::Mutex<Vec<(PathBuf, Unreadable)>>,
+    /// Paths found missing, shared by the views of one run of `check`
+    /// over a folder of plugins, whose searches for configuration files
+    /// go up through the same folders: each is looked at once per run.
+    absent: Option<Arc<AbsentPaths>>,
 }
+
+/// Paths the disk said are not there, kept for one run that writes
+/// nothing (see [`DiskFiles::confined_in_run`]). A path that is there,
+/// even a broken link, is never kept: what a view may follow depends on
+/// its root.
+#[derive(Default)]
+pub struct AbsentPaths(papaya::HashSet<PathBuf>);
 
 /// Reading a file larger than this is refused: no file in a plugin that
 /// the server reads is anywhere near it.
@@ -124,6 +135,17 @@ impl DiskFiles {
         Self {
             root: root.canonicalize().ok(),
             refused: Default::default(),
+            absent: None,
+        }
+    }
+
+    /// [`Self::confined`] to a root whose links are already resolved
+    /// (`canonical_root`), in a run that shares what is missing.
+    pub fn confined_in_run(canonical_root: Option<PathBuf>, absent: Arc<AbsentPaths>) -> Self {
+        Self {
+            root: canonical_root,
+            refused: Default::default(),
+            absent: Some(absent),
         }
     }
 
@@ -133,6 +155,7 @@ impl DiskFiles {
         Self {
             root: None,
             refused: Default::default(),
+            absent: None,
         }
     }
 
@@ -142,17 +165,36 @@ impl DiskFiles {
     }
 
     fn allowed(&self, path: &Path) -> bool {
-        let Ok(meta) = std::fs::symlink_metadata(path) else {
+        let Some(meta) = self.symlink_metadata(path) else {
             return false;
         };
         !meta.file_type().is_symlink() || self.link_allowed(path)
+    }
+
+    /// What `path` itself is (a link not followed), if it is there.
+    fn symlink_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
+        let Some(absent) = &self.absent else {
+            return std::fs::symlink_metadata(path).ok();
+        };
+        if absent.0.pin().contains(path) {
+            return None;
+        }
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) => Some(meta),
+            Err(e) => {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    absent.0.pin().insert(path.to_path_buf());
+                }
+                None
+            }
+        }
     }
 
     /// What `path` names (a link followed), if it may be read: one look at
     /// the disk for a path that is no link, where [`Self::allowed`] then a
     /// metadata call took two.
     fn allowed_metadata(&self, path: &Path) -> Option<std::fs::Metadata> {
-        let meta = std::fs::symlink_metadata(path).ok()?;
+        let meta = self.symlink_metadata(path)?;
         if !meta.file_type().is_symlink() {
             return Some(meta);
         }
@@ -263,5 +305,38 @@ impl Files for DiskFiles {
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In a run that shares what is missing, a path found missing is not
+    /// looked for again; a link is never kept, whatever it leads to, as
+    /// what a view may follow depends on its root.
+    #[test]
+    fn a_run_looks_for_a_missing_path_once_and_keeps_no_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let (plugin, other) = (root.join("p"), root.join("q"));
+        std::fs::create_dir_all(&plugin).unwrap();
+        std::fs::create_dir_all(&other).unwrap();
+        let absent = Arc::new(AbsentPaths::default());
+        let disk = DiskFiles::confined_in_run(Some(plugin.clone()), absent.clone());
+        let toml = root.join("sps-plugin-ls.toml");
+        assert_eq!(disk.stamp(&toml), None);
+        std::fs::write(&toml, "select = []\n").unwrap();
+        assert_eq!(disk.read(&toml), None, "missing for the whole run");
+        assert!(DiskFiles::confined(&plugin).read(&toml).is_some());
+        // A link above both plugins into one of them: each view answers
+        // for its own root, and neither answer is kept.
+        std::fs::write(other.join("x.toml"), "select = []\n").unwrap();
+        let link = root.join(".sps-plugin-ls.toml");
+        std::os::unix::fs::symlink(other.join("x.toml"), &link).unwrap();
+        let into_other = DiskFiles::confined_in_run(Some(other.clone()), absent.clone());
+        assert_eq!(disk.read(&link), None);
+        assert!(into_other.read(&link).is_some());
+        assert!(!absent.0.pin().contains(&link));
     }
 }

@@ -26,6 +26,41 @@ pub(super) struct Checker {
     pub(super) originals: HashMap<PathBuf, String>,
     /// `--diff`: fixed texts of this PATH, added to `pending` after it.
     pub(super) updates: Vec<(PathBuf, String)>,
+    /// A check of a folder of plugins: what its plugins' checks share.
+    pub(super) run: Option<Arc<FolderRun>>,
+}
+
+/// What the checks of the plugins of one folder share, in a run that
+/// writes nothing: their searches for configuration files go up through
+/// the same folders, and the folder's links are resolved once.
+pub(super) struct FolderRun {
+    configurations: KeptConfigurations,
+    absent: Arc<AbsentPaths>,
+    /// The folder, and the same with its links resolved.
+    folder: PathBuf,
+    canonical: Option<PathBuf>,
+}
+
+impl FolderRun {
+    fn new(folder: &Path) -> Self {
+        Self {
+            configurations: KeptConfigurations::default(),
+            absent: Arc::default(),
+            folder: folder.to_path_buf(),
+            canonical: folder.canonicalize().ok(),
+        }
+    }
+
+    /// The disk for the plugin in `dir`, confined to it: `dir` is in the
+    /// folder, found by a walk that follows no link, so its links are the
+    /// folder's.
+    fn disk(&self, dir: &Path) -> DiskFiles {
+        let canonical = match dir.strip_prefix(&self.folder) {
+            Ok(below) => self.canonical.as_ref().map(|c| c.join(below)),
+            Err(_) => dir.canonicalize().ok(),
+        };
+        DiskFiles::confined_in_run(canonical, self.absent.clone())
+    }
 }
 
 impl Checker {
@@ -41,7 +76,13 @@ impl Checker {
             pending: HashMap::new(),
             originals: HashMap::new(),
             updates: Vec::new(),
+            run: None,
         }
+    }
+
+    /// The configuration for the files of `dir` ([`configuration`]).
+    fn configuration(&self, dir: &Path) -> Result<Settings, String> {
+        configuration_kept(dir, self.run.as_deref().map(|r| &r.configurations))
     }
 
     /// The reports for one PATH, or an I/O or usage failure. A PATH named
@@ -168,7 +209,8 @@ impl Checker {
         if plugins.len() > 1 || plugins.first().is_some_and(|p| p != dir) {
             // A folder of plugins, or a plugin with plugins inside: each is
             // checked on its own, unless `exclude` names it.
-            let config = configuration(dir)?;
+            let run = (self.mode == Mode::Check).then(|| Arc::new(FolderRun::new(dir)));
+            let config = configuration_kept(dir, run.as_deref().map(|r| &r.configurations))?;
             // Named on the command line although excluded: what is in it
             // is checked too.
             let named_excluded = config.excludes(dir);
@@ -180,7 +222,9 @@ impl Checker {
             if self.mode == Mode::Check {
                 let force_exclude = self.force_exclude;
                 for result in in_parallel(&plugins, |plugin| {
-                    Checker::new(Mode::Check, false, force_exclude).check_plugin(plugin, pending)
+                    let mut checker = Checker::new(Mode::Check, false, force_exclude);
+                    checker.run = run.clone();
+                    checker.check_plugin(plugin, pending)
                 }) {
                     out.append(&mut result?);
                 }
@@ -206,7 +250,10 @@ impl Checker {
         dir: &Path,
         pending: &HashMap<PathBuf, Arc<str>>,
     ) -> Result<Vec<FileReport>, String> {
-        let disk = DiskFiles::confined(dir);
+        let disk = match &self.run {
+            Some(run) => run.disk(dir),
+            None => DiskFiles::confined(dir),
+        };
         // A check changes no file: walks, what the disk answered (the
         // imports' lookups of `os.py` and the like, for every file) and
         // results are kept for the plugin's documents. A fix changes files
@@ -224,7 +271,7 @@ impl Checker {
             memo: keep.then_some(&memo),
         };
         let manifest = dir.join("MANIFEST");
-        let config = configuration(dir)?;
+        let config = self.configuration(dir)?;
         let excluded = |p: &Path| !config.excludes(dir) && config.excludes(p);
         let mut documents = Vec::new();
         for (path, kind) in plugin_documents(dir, &files) {

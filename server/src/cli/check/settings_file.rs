@@ -117,25 +117,57 @@ pub(super) fn show_settings(path: &Path) -> u8 {
 ///
 /// Then the command line's settings over it (`--config` and the rest).
 pub fn configuration(dir: &Path) -> Result<Settings, String> {
+    configuration_kept(dir, None)
+}
+
+/// The configuration files of folders, as [`configuration`] found them,
+/// kept for one run of `check` over a folder of plugins: each plugin's
+/// search goes up through the same folders above them, and no run that
+/// keeps them writes a configuration file.
+#[derive(Default)]
+pub struct KeptConfigurations(papaya::HashMap<PathBuf, Result<Option<Arc<Settings>>, String>>);
+
+/// [`configuration`], with what each folder holds taken from `kept` (and
+/// kept there).
+pub(super) fn configuration_kept(
+    dir: &Path,
+    kept: Option<&KeptConfigurations>,
+) -> Result<Settings, String> {
     if settings::overrides().is_some_and(|o| o.file.is_some()) {
         return Ok(settings::overridden(Settings::default()));
     }
     for folder in dir.ancestors() {
-        for name in settings::FILE_NAMES {
-            let path = folder.join(name);
-            match std::fs::symlink_metadata(&path) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                _ => {}
-            }
-            let Some(mut found) = read_configuration(&path, name == "pyproject.toml")? else {
-                continue;
-            };
-            found.file = Some(path);
-            found.root = folder.to_path_buf();
-            return Ok(settings::overridden(found));
+        let found = match kept {
+            Some(kept) => kept
+                .0
+                .pin()
+                .get_or_insert_with(folder.to_path_buf(), || in_folder(folder))
+                .clone(),
+            None => in_folder(folder),
+        };
+        if let Some(found) = found? {
+            return Ok(settings::overridden((*found).clone()));
         }
     }
     Ok(settings::overridden(Settings::default()))
+}
+
+/// The configuration file of `folder`, if it has one.
+fn in_folder(folder: &Path) -> Result<Option<Arc<Settings>>, String> {
+    for name in settings::FILE_NAMES {
+        let path = folder.join(name);
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            _ => {}
+        }
+        let Some(mut found) = read_configuration(&path, name == "pyproject.toml")? else {
+            continue;
+        };
+        found.file = Some(path);
+        found.root = folder.to_path_buf();
+        return Ok(Some(Arc::new(found)));
+    }
+    Ok(None)
 }
 
 /// The configuration file at `path`, read (None: a `pyproject.toml`
