@@ -142,7 +142,8 @@ fn human(reports: &[FileReport], opts: Options) -> String {
     let (mut errors, mut warnings, mut others) = (0, 0, 0);
     let (mut fixable, mut unsafe_only) = (0, 0);
     for r in reports {
-        let index = LineIndex::new(&r.text);
+        // Built for a file with findings only.
+        let index = std::cell::LazyCell::new(|| LineIndex::new(&r.text));
         for d in &r.diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
@@ -243,7 +244,8 @@ fn plural(n: usize) -> &'static str {
 fn json_value(reports: &[FileReport]) -> serde_json::Value {
     let mut all = Vec::new();
     for r in reports {
-        let index = LineIndex::new(&r.text);
+        // Built for a file with findings only.
+        let index = std::cell::LazyCell::new(|| LineIndex::new(&r.text));
         for d in &r.diagnostics {
             let (line, column) = position(&r.text, &index, d.range.start);
             let (end_line, end_column) = position(&r.text, &index, d.range.end);
@@ -304,7 +306,8 @@ fn sarif(reports: &[FileReport]) -> serde_json::Value {
     rules.dedup();
     let mut results = Vec::new();
     for r in reports {
-        let index = LineIndex::new(&r.text);
+        // Built for a file with findings only.
+        let index = std::cell::LazyCell::new(|| LineIndex::new(&r.text));
         for d in &r.diagnostics {
             let (line, column) = position(&r.text, &index, d.range.start);
             let (end_line, end_column) = position(&r.text, &index, d.range.end);
@@ -389,7 +392,8 @@ fn github_property(s: &str) -> String {
 fn github(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for r in reports {
-        let index = LineIndex::new(&r.text);
+        // Built for a file with findings only.
+        let index = std::cell::LazyCell::new(|| LineIndex::new(&r.text));
         let file = github_property(&ci_path(&r.name));
         for d in &r.diagnostics {
             let (line, col) = position(&r.text, &index, d.range.start);
@@ -431,7 +435,8 @@ fn gitlab(reports: &[FileReport]) -> serde_json::Value {
     let mut seen: HashSet<u128> = HashSet::new();
     let mut all = Vec::new();
     for r in reports {
-        let index = LineIndex::new(&r.text);
+        // Built for a file with findings only.
+        let index = std::cell::LazyCell::new(|| LineIndex::new(&r.text));
         let path = ci_path(&r.name);
         for d in &r.diagnostics {
             let (line, _) = position(&r.text, &index, d.range.start);
@@ -473,7 +478,8 @@ fn junit(reports: &[FileReport]) -> String {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     let mut report = Report::new("sps-plugin-ls");
     for r in reports {
-        let index = LineIndex::new(&r.text);
+        // Built for a file with findings only.
+        let index = std::cell::LazyCell::new(|| LineIndex::new(&r.text));
         let mut suite = TestSuite::new(&r.name);
         if r.diagnostics.is_empty() {
             let mut case = TestCase::new("no problems", TestCaseStatus::success());
