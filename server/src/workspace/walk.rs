@@ -91,31 +91,117 @@ pub fn walk<F: Files + ?Sized>(files: &F, dir: &Path, prune: Prune) -> Listing {
 /// followed, and folders `prune` names are left out; within the walk's
 /// limits (whether they cut it short is the second value).
 pub fn manifest_folders_on_disk(root: &Path, prune: Prune) -> (Vec<PathBuf>, bool) {
+    manifest_folders_within(root, prune, WALK_MAX_ENTRIES)
+}
+
+/// [`manifest_folders_on_disk`], visiting at most `limit` folders.
+fn manifest_folders_within(root: &Path, prune: Prune, limit: usize) -> (Vec<PathBuf>, bool) {
+    // On two threads, as ruff walks: the walk is the first thing `check`
+    // and the server's start do, and no plugin is checked before it ends.
+    // Past the limit, which folders were seen depends on the threads: the
+    // answer is then the one-thread walk's, the same each time.
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let visited = AtomicUsize::new(0);
+    let (found, folders) = std::sync::mpsc::channel();
+    walker(root, prune)
+        .threads(WALK_THREADS)
+        .build_parallel()
+        .run(|| {
+            let (found, visited) = (found.clone(), &visited);
+            Box::new(move |entry| {
+                let Ok(entry) = entry else {
+                    return ignore::WalkState::Continue;
+                };
+                if visited.fetch_add(1, Ordering::Relaxed) >= limit {
+                    return ignore::WalkState::Quit;
+                }
+                if holds_manifest(entry.path()) {
+                    let _ = found.send(entry.into_path());
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    drop(found);
+    if visited.load(Ordering::Relaxed) > limit {
+        return manifest_folders_in_order(root, prune, limit);
+    }
+    let mut out: Vec<PathBuf> = folders.into_iter().collect();
+    out.sort();
+    (out, false)
+}
+
+/// The threads of [`manifest_folders_on_disk`]'s walk.
+const WALK_THREADS: usize = 2;
+
+/// [`manifest_folders_on_disk`] on one thread, in the walk's order.
+fn manifest_folders_in_order(root: &Path, prune: Prune, limit: usize) -> (Vec<PathBuf>, bool) {
     let mut visited = 0usize;
     let mut truncated = false;
     let mut out = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
+    for entry in walker(root, prune).build().filter_map(Result::ok) {
+        visited += 1;
+        if visited > limit {
+            truncated = true;
+            break;
+        }
+        if holds_manifest(entry.path()) {
+            out.push(entry.into_path());
+        }
+    }
+    out.sort();
+    (out, truncated)
+}
+
+/// The walk of [`manifest_folders_on_disk`]: folders only.
+fn walker(root: &Path, prune: Prune) -> ignore::WalkBuilder {
+    let mut walker = ignore::WalkBuilder::new(root);
+    walker
         .require_git(false)
         .follow_links(false)
         .max_depth(Some(WALK_MAX_DEPTH))
         .filter_entry(move |e| {
             e.file_type().is_some_and(|t| t.is_dir())
                 && (e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| prune(n, true)))
-        })
-        .build();
-    for entry in walker.filter_map(Result::ok) {
-        visited += 1;
-        if visited > WALK_MAX_ENTRIES {
-            truncated = true;
-            break;
+        });
+    walker
+}
+
+/// Whether `folder` has a MANIFEST: `exists`, as a MANIFEST that is no
+/// regular file (a FIFO) is still this folder's; reading it reports what
+/// it is.
+fn holds_manifest(folder: &Path) -> bool {
+    std::fs::symlink_metadata(folder.join("MANIFEST")).is_ok()
+}
+
+#[cfg(test)]
+mod disk_walk_tests {
+    use super::*;
+
+    /// The two-thread walk finds what the one-thread walk finds; past its
+    /// limit, the same folders each time.
+    #[test]
+    fn the_parallel_walk_finds_what_the_walk_in_order_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for i in 0..30 {
+            let plugin = root.join(format!("team{}/p{i}", i % 4));
+            std::fs::create_dir_all(plugin.join("lib")).unwrap();
+            std::fs::write(plugin.join("MANIFEST"), "name: p\n").unwrap();
         }
-        // `exists`: a MANIFEST that is no regular file (a FIFO) is still
-        // this folder's; reading it reports what it is.
-        let manifest = entry.path().join("MANIFEST");
-        if std::fs::symlink_metadata(&manifest).is_ok() {
-            out.push(entry.into_path());
+        std::fs::create_dir_all(root.join("team0/tests/p")).unwrap();
+        std::fs::write(root.join("team0/tests/p/MANIFEST"), "").unwrap();
+        let prune: Prune = |name, _| name == "tests";
+        let all = manifest_folders_on_disk(root, prune);
+        assert_eq!(
+            all,
+            manifest_folders_in_order(root, prune, WALK_MAX_ENTRIES)
+        );
+        assert_eq!((all.0.len(), all.1), (30, false));
+        let cut = manifest_folders_within(root, prune, 20);
+        assert!(cut.1);
+        assert_eq!(cut, manifest_folders_in_order(root, prune, 20));
+        for _ in 0..5 {
+            assert_eq!(manifest_folders_within(root, prune, 20), cut);
         }
     }
-    out.sort();
-    (out, truncated)
 }
