@@ -366,25 +366,27 @@ pub fn comment_style(kind: DocKind) -> suppression::Style {
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
+    // Three rows of the table: the transposition looks two rows back.
+    let width = b.len() + 1;
+    let mut rows = vec![0usize; 3 * width];
+    for (j, cell) in rows[..width].iter_mut().enumerate() {
         *cell = j;
     }
     for i in 1..=a.len() {
+        let (cur, prev, prev2) = (i % 3 * width, (i - 1) % 3 * width, (i + 1) % 3 * width);
+        rows[cur] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut d = (rows[prev + j] + 1)
+                .min(rows[cur + j - 1] + 1)
+                .min(rows[prev + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                d = d.min(rows[prev2 + j - 2] + 1);
             }
+            rows[cur + j] = d;
         }
     }
-    d[a.len()][b.len()]
+    rows[a.len() % 3 * width + b.len()]
 }
 
 /// The known name a misspelt `word` most likely meant: the same after
@@ -398,23 +400,26 @@ pub fn did_you_mean<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) ->
             .flat_map(char::to_lowercase)
             .collect()
     };
-    let known: Vec<&str> = known.into_iter().collect();
     let w = fold(word);
     if w.is_empty() {
         return None;
     }
-    if let Some(k) = known.iter().find(|k| fold(k) == w) {
+    let known: Vec<(&str, String)> = known.into_iter().map(|k| (k, fold(k))).collect();
+    if let Some((k, _)) = known.iter().find(|(_, f)| *f == w) {
         return Some(k);
     }
     if w.len() >= 3 {
-        if let Some(k) = known.iter().find(|k| fold(k).starts_with(&w)) {
+        if let Some((k, _)) = known.iter().find(|(_, f)| f.starts_with(&w)) {
             return Some(k);
         }
     }
     let limit = if w.len() <= 4 { 1 } else { 2 };
+    let chars = w.chars().count();
     known
         .iter()
-        .map(|k| (edit_distance(&w, &fold(k)), *k))
+        // The distance is at least the difference in length.
+        .filter(|(_, f)| f.chars().count().abs_diff(chars) <= limit)
+        .map(|(k, f)| (edit_distance(&w, f), *k))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
@@ -431,5 +436,21 @@ mod tests {
         assert_eq!(did_you_mean("author", keys), Some("author_name"));
         assert_eq!(did_you_mean("nmae", keys), Some("name"));
         assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_edits_and_transpositions() {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("", "abc", 3),
+            ("abc", "", 3),
+            ("name", "nmae", 1),
+            ("kitten", "sitting", 3),
+            ("ca", "abc", 3),
+            ("entrypoint", "entry_point", 1),
+            ("héllo", "hello", 1),
+        ] {
+            assert_eq!(edit_distance(a, b), d, "{a} {b}");
+        }
     }
 }
