@@ -157,6 +157,12 @@ pub fn in_one_pass<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// Whether what is computed now is kept for later: not in `check`, nor
+/// in a server's pass over plugins nobody edits ([`in_one_pass`]).
+pub fn keeping() -> bool {
+    KEEPING.load(Ordering::Relaxed) && !ONE_PASS.with(Cell::get)
+}
+
 /// The index of `path` with this text, parsed only if not cached.
 pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
     let (h, len) = (text_hash(text), text.len());
@@ -165,7 +171,7 @@ pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
     }
     PARSES.fetch_add(1, Ordering::Relaxed);
     let ix = Arc::new(index::index(text));
-    if KEEPING.load(Ordering::Relaxed) && !ONE_PASS.with(Cell::get) {
+    if keeping() {
         cache().insert(path, h, len, ix.clone());
     }
     ix
@@ -176,12 +182,52 @@ pub fn index(path: &Path, text: &str) -> Arc<FileIndex> {
 /// check leaves the last plugins it went through, which a keystroke does
 /// not need (docs/BENCHMARKS.md, issue 17: 22 MiB of the settled server).
 pub fn retain(keep: impl Fn(&Path) -> bool) {
+    by_plugin().pin().retain(|folder, _| keep(folder));
     cache().retain(keep);
 }
 
 /// Forgets every index (the benchmark's cold runs).
 pub fn clear() {
+    by_plugin().pin().clear();
     cache().retain(|_| false);
+}
+
+/// What the resolver found for a plugin's files (`reads::resolver`'s
+/// callees), kept by plugin folder for the next keystroke in it, whose
+/// index of each file it holds.
+pub type PluginKept = Arc<dyn std::any::Any + Send + Sync>;
+
+fn by_plugin() -> &'static papaya::HashMap<PathBuf, PluginKept> {
+    static KEPT: OnceLock<papaya::HashMap<PathBuf, PluginKept>> = OnceLock::new();
+    KEPT.get_or_init(papaya::HashMap::new)
+}
+
+/// At most this many plugins have something kept: those being edited.
+const PLUGINS_KEPT: usize = 8;
+
+/// Forgets what was kept for every plugin (tests that compare with a
+/// fresh run).
+#[cfg(test)]
+pub fn forget_plugins() {
+    by_plugin().pin().clear();
+}
+
+/// What was kept for the plugin in `folder`.
+pub fn kept_for_plugin(folder: &Path) -> Option<PluginKept> {
+    by_plugin().pin().get(folder).cloned()
+}
+
+/// Keeps `value` for the plugin in `folder`, unless nothing is kept now
+/// ([`keeping`]).
+pub fn keep_for_plugin(folder: &Path, value: PluginKept) {
+    if !keeping() {
+        return;
+    }
+    let map = by_plugin().pin();
+    if map.len() >= PLUGINS_KEPT && !map.contains_key(folder) {
+        map.clear();
+    }
+    map.insert(folder.to_path_buf(), value);
 }
 
 #[cfg(test)]

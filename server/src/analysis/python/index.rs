@@ -35,6 +35,10 @@ pub struct FileIndex {
     /// branches, for [`super::config_reads`].
     /// and the `if` tests that guard reads.
     pub literal_chains: super::literal_chains::Facts,
+    /// A hash of what the resolver looks up in this file from any file
+    /// ([`definitions_hash`]): files with the same one resolve another
+    /// file's calls alike.
+    pub definitions: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -149,7 +153,50 @@ pub fn index(text: &str) -> FileIndex {
         ..FileIndex::default()
     });
     ix.reads.lookup = super::read_facts::Lookup::of(&ix.reads, text);
+    ix.definitions = definitions_hash(&ix);
     ix
+}
+
+/// What the resolver reads of a file to resolve a call in any file,
+/// without where it is written: its imports, classes and their bases, the
+/// names it binds, its functions and their parameters, its `__all__`
+/// ([`super::PluginCode::resolve_name`], `class_chain`, `exports` and the
+/// resolver's look-ups). An edit that leaves it, the file's path and the
+/// other files as they were leaves every other file's callees as they were.
+pub fn definitions_hash(ix: &FileIndex) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    ix.star_import.hash(&mut h);
+    ix.names.hash(&mut h);
+    for i in &ix.imports {
+        (
+            &i.module,
+            i.level,
+            &i.name,
+            &i.bound,
+            i.guarded,
+            i.module_level,
+        )
+            .hash(&mut h);
+    }
+    for c in &ix.classes {
+        c.name.hash(&mut h);
+        for (base, _) in &c.bases {
+            base.hash(&mut h);
+        }
+    }
+    for f in &ix.reads.functions {
+        (&f.scope.class, &f.scope.functions, &f.name, f.is_static).hash(&mut h);
+        for (name, _) in &f.params {
+            name.hash(&mut h);
+        }
+    }
+    for (name, value) in &ix.reads.constants {
+        if name == "__all__" {
+            format!("{value:?}").hash(&mut h);
+        }
+    }
+    h.finish()
 }
 
 #[cfg(test)]

@@ -423,3 +423,40 @@ fn resolving_reads_is_linear_in_their_number() {
     );
     assert!(large < std::time::Duration::from_secs(5), "{large:?}");
 }
+
+/// The callees kept from one keystroke to the next give what a fresh run
+/// gives, through edits that change a definition other files call into
+/// (a helper renamed, a parameter added, an import redirected) and edits
+/// that change none (a literal, a line added above).
+#[test]
+fn kept_callees_give_what_a_fresh_run_gives() {
+    let main = "#!/usr/bin/env pluginwrapper3\nfrom lib.plugin import Plugin\n";
+    let plugin = "from safeguard.sessions.plugin import AAPlugin\nfrom lib import helpers\nfrom lib.helpers import read_opt\n\nclass Plugin(AAPlugin):\n    def do_authenticate(self):\n        helpers.read_opt(self.plugin_configuration, 'timeout')\n        read_opt(self.plugin_configuration, 'host')\n        return self.check(self.plugin_configuration)\n\n    def check(self, cfg):\n        return helpers.read_opt(cfg, 'port')\n";
+    let helpers = [
+        "def read_opt(config, name):\n    return config.get('server', name)\n",
+        "# a comment above\ndef read_opt(config, name):\n    return config.get('server', name)\n",
+        "def read_opt(config, name):\n    return config.getint('other', name)\n",
+        "def read_opt2(config, name):\n    return config.get('server', name)\n",
+        "def read_opt(config, name):\n    return config.get('server', name)\n",
+        "def read_opt(extra, config, name):\n    return config.get('server', name)\n",
+        "from lib.more import read_opt\n",
+        "def read_opt(config, name):\n    return config.get('server', name)\n",
+    ];
+    let more = "def read_opt(config, name):\n    return config.get('more', name)\n";
+    let mut before = String::new();
+    for h in helpers {
+        let files = [
+            ("main.py", main),
+            ("lib/__init__.py", ""),
+            ("lib/plugin.py", plugin),
+            ("lib/helpers.py", h),
+            ("lib/more.py", more),
+        ];
+        let kept = table(&reads_of(&files));
+        super::cache::forget_plugins();
+        let fresh = table(&reads_of(&files));
+        assert_eq!(kept, fresh, "lib/helpers.py:\n{h}");
+        assert_ne!(kept, before, "each edit changes what is read:\n{h}");
+        before = kept;
+    }
+}

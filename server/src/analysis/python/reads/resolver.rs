@@ -12,6 +12,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::*;
 use crate::analysis::python::read_facts::{fn_key, Lookup};
+use crate::analysis::python::{cache, FileIndex};
 
 mod getters;
 
@@ -23,7 +24,7 @@ pub(super) struct Resolver<'c> {
     /// (file, function, parameter) that receive the configuration.
     marks: HashSet<(usize, usize, usize)>,
     /// Per file, per call of `reads.calls`: the functions it may run.
-    callees: Vec<Vec<Vec<(FnId, usize)>>>,
+    callees: Vec<FileCallees>,
     /// Per function: the calls that may run it (file, call, offset).
     callers: HashMap<FnId, Vec<(usize, usize, usize)>>,
     /// [`Self::enclosing`] by scope: the calls, reads and functions of one
@@ -37,31 +38,57 @@ pub(super) struct Resolver<'c> {
 /// scope's address, stable while the code is borrowed), for `self.m(…)`
 /// its class.
 #[derive(PartialEq, Eq, Hash)]
-struct CalleeKey {
+struct CalleeKey<'c> {
     file: usize,
     scope: usize,
-    class: Option<String>,
-    callee: Vec<Name>,
+    class: Option<&'c str>,
+    callee: &'c [Name],
 }
 
-impl CalleeKey {
-    fn of(file: usize, call: &Call) -> Self {
+impl<'c> CalleeKey<'c> {
+    fn of(file: usize, call: &'c Call) -> Self {
         let (scope, class) = match call.callee.as_slice() {
             [_] => (Arc::as_ptr(&call.scope) as usize, None),
-            [s, _] if s == "self" || s == "cls" => (0, call.scope.class.clone()),
+            [s, _] if s == "self" || s == "cls" => (0, call.scope.class.as_deref()),
             _ => (0, None),
         };
         CalleeKey {
             file,
             scope,
             class,
-            callee: call.callee.clone(),
+            callee: &call.callee,
         }
     }
 }
 
 /// A function: (file, index into its `functions`).
 pub(super) type FnId = (usize, usize);
+
+/// A file's calls, each with the functions it may run.
+type FileCallees = Arc<[Vec<(FnId, usize)>]>;
+
+/// The callees of a plugin's files, kept from one keystroke to the next:
+/// a file's own calls and every file's definitions decide them, so a file
+/// whose index is the one kept (its text did not change) keeps them while
+/// no file's definitions change (`definitions`). Finding every file's
+/// callees again was a sixth of a `.py` keystroke.
+struct KeptCallees {
+    /// [`definitions`] of the plugin they were found with.
+    definitions: u64,
+    files: Vec<(Arc<FileIndex>, FileCallees)>,
+}
+
+/// What decides which function a name in any file of `code` is: each
+/// file's path, whether it was read, and its definitions
+/// ([`crate::analysis::python::index::definitions_hash`]).
+fn definitions(code: &PluginCode) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    for f in &code.files {
+        (&f.rel, f.too_large, f.index.definitions).hash(&mut h);
+    }
+    h.finish()
+}
 
 impl<'c> Resolver<'c> {
     pub(super) fn new(code: &'c PluginCode) -> Self {
@@ -72,26 +99,37 @@ impl<'c> Resolver<'c> {
             callers: HashMap::default(),
             enclosing: RefCell::default(),
         };
-        let mut callees = Vec::with_capacity(code.files.len());
+        let mut callees: Vec<FileCallees> = Vec::with_capacity(code.files.len());
+        let definitions = definitions(code);
+        let kept = cache::kept_for_plugin(&code.folder)
+            .and_then(|k| k.downcast::<KeptCallees>().ok())
+            .filter(|k| k.definitions == definitions);
         // Calls of one chain from one place have the same callees: a
         // plugin calls `self.helper(…)` or `log.debug(…)` many times.
-        let mut known: HashMap<CalleeKey, Vec<(FnId, usize)>> = HashMap::default();
+        let mut known: HashMap<CalleeKey<'c>, Vec<(FnId, usize)>> = HashMap::default();
         for (f, file) in code.files.iter().enumerate() {
-            let per_call: Vec<Vec<(FnId, usize)>> = file
-                .index
-                .reads
-                .calls
-                .iter()
-                .map(|c| {
-                    let key = CalleeKey::of(f, c);
-                    if let Some(found) = known.get(&key) {
-                        return found.clone();
-                    }
-                    let found = r.find_callees(f, c);
-                    known.insert(key, found.clone());
-                    found
-                })
-                .collect();
+            let same = kept
+                .as_ref()
+                .and_then(|k| k.files.get(f))
+                .filter(|(index, _)| Arc::ptr_eq(index, &file.index));
+            let per_call: FileCallees = match same {
+                Some((_, found)) => found.clone(),
+                None => file
+                    .index
+                    .reads
+                    .calls
+                    .iter()
+                    .map(|c| {
+                        let key = CalleeKey::of(f, c);
+                        if let Some(found) = known.get(&key) {
+                            return found.clone();
+                        }
+                        let found = r.find_callees(f, c);
+                        known.insert(key, found.clone());
+                        found
+                    })
+                    .collect(),
+            };
             for (ci, targets) in per_call.iter().enumerate() {
                 for (k, (id, offset)) in targets.iter().enumerate() {
                     if targets[..k].iter().any(|(t, _)| t == id) {
@@ -101,6 +139,15 @@ impl<'c> Resolver<'c> {
                 }
             }
             callees.push(per_call);
+        }
+        if cache::keeping() {
+            let files = code
+                .files
+                .iter()
+                .zip(&callees)
+                .map(|(file, found)| (file.index.clone(), found.clone()))
+                .collect();
+            cache::keep_for_plugin(&code.folder, Arc::new(KeptCallees { definitions, files }));
         }
         r.callees = callees;
         r
