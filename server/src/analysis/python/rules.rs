@@ -185,6 +185,10 @@ impl Rules<'_> {
         // One finding on a module per import statement, however many names
         // it imports (`from vault import A, B`).
         let mut reported: Vec<(usize, TextRange)> = Vec::new();
+        // Whether the plugin has each top-level name imported: the files
+        // import the same few modules (`os`, `json`), and each answer
+        // looks at the disk.
+        let mut owned: HashMap<String, bool> = HashMap::new();
         for fi in 0..self.code.files.len() {
             let file = &self.code.files[fi];
             for import in &file.index.imports {
@@ -235,7 +239,13 @@ impl Rules<'_> {
                     self.push(fi, d);
                     continue;
                 }
-                if import.level > 0 || self.code.owns_top_level(self.files, &top) {
+                let (code, files) = (self.code, self.files);
+                let mut owns = |top: &String| {
+                    *owned
+                        .entry(top.clone())
+                        .or_insert_with(|| code.owns_top_level(files, top))
+                };
+                if import.level > 0 || owns(&top) {
                     let d = Diagnostic::error(
                         codes::import::MODULE_NOT_FOUND,
                         import.module_range,
