@@ -12,6 +12,8 @@ use sps_plugin_ls::cli::{self, args::Command, out};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // While this is the only thread: at once, where later it waits ~10 ms.
+    sps_plugin_ls::workspace::register_barriers();
     let cli = match cli::args::parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(status) => return ExitCode::from(status),

@@ -64,7 +64,6 @@ enum Event {
 /// Serves LSP on stdin/stdout until `exit` or end of input. Returns the
 /// process exit status: 0 after `shutdown` then `exit`, 1 otherwise.
 pub async fn run() -> i32 {
-    crate::workspace::warm_up();
     let (out, out_rx) = unbounded_channel::<String>();
     let writer = match std::thread::Builder::new()
         .name("lsp-writer".into())

@@ -47,13 +47,13 @@ impl DiskCache {
 }
 
 /// Registers the process for the barriers of the lock-free maps (papaya's
-/// collector does it at a map's first creation, a `membarrier` system call
-/// of about 10 ms) on a thread of its own, so that the server's first
-/// answer does not wait for it.
-pub fn warm_up() {
-    let _ = std::thread::Builder::new()
-        .name("warm-up".into())
-        .spawn(|| drop(papaya::HashMap::<u8, u8>::new()));
+/// collector does it at a map's first creation, a `membarrier` system
+/// call). On the only thread of a process the kernel does it at once (25
+/// µs); once there are others it waits for them all (about 10 ms here),
+/// and each thread that creates a first map meanwhile waits again:
+/// `main` calls this before anything starts a thread.
+pub fn register_barriers() {
+    drop(papaya::HashMap::<u8, u8>::new());
 }
 
 /// Another [`Files`] (the disk) with what it answered kept in a

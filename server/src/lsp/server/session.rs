@@ -74,9 +74,7 @@ pub(super) struct Session {
     /// Folder walks for the layout rules, kept until files change on disk:
     /// a keystroke never walks the plugin folder again. Shared with the
     /// snapshots, which fill it.
-    /// Made at the first check, not at the start: a lock-free map's first
-    /// use registers the process for `membarrier`, about 10 ms that
-    /// `initialize` must not wait for (`warm_up` does it meanwhile).
+    /// Made at the first check, not at the start.
     scans: OnceLock<Arc<ScanCache>>,
     /// What was read of the disk, kept until it changes (a keystroke reads
     /// none of the plugin's other files again); emptied by `disk_changed`.
