@@ -338,39 +338,74 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
     }
 }
 
-/// `text` with the absolute folder `abs` written as the user wrote it
-/// (`user`; empty for the current folder).
-fn relabel(text: &str, abs: &Path, user: &Path) -> String {
-    if abs == user || abs.parent().is_none() {
-        return text.to_string();
-    }
-    let abs = abs.display().to_string();
-    let user = user.display().to_string();
-    let (with_slash, alone) = if user.is_empty() {
-        (String::new(), ".".to_string())
-    } else if user.ends_with('/') {
-        (user.clone(), user.trim_end_matches('/').to_string())
-    } else {
-        (format!("{user}/"), user)
-    };
-    let abs_slash = if abs.ends_with('/') {
-        abs.clone()
-    } else {
-        format!("{abs}/")
-    };
-    let mut out = text.replace(&abs_slash, &with_slash);
-    // The folder itself, not followed by more of a path.
-    let mut at = 0;
-    while let Some(i) = out[at..].find(&abs).map(|i| i + at) {
-        let next = out[i + abs.len()..].chars().next();
-        if next.is_none_or(|c| !c.is_alphanumeric() && !matches!(c, '_' | '-' | '.')) {
-            out.replace_range(i..i + abs.len(), &alone);
-            at = i + alone.len();
+/// Texts with the absolute folder `abs` written as the user wrote it
+/// (`user`; empty for the current folder): its strings made once for every
+/// report name of a run (2,800 in the generated workspace).
+struct Relabel {
+    /// None: nothing to change.
+    strings: Option<RelabelStrings>,
+}
+
+struct RelabelStrings {
+    abs: String,
+    abs_slash: String,
+    with_slash: String,
+    alone: String,
+}
+
+impl Relabel {
+    fn new(abs: &Path, user: &Path) -> Self {
+        if abs == user || abs.parent().is_none() {
+            return Relabel { strings: None };
+        }
+        let abs = abs.display().to_string();
+        let user = user.display().to_string();
+        let (with_slash, alone) = if user.is_empty() {
+            (String::new(), ".".to_string())
+        } else if user.ends_with('/') {
+            (user.clone(), user.trim_end_matches('/').to_string())
         } else {
-            at = i + abs.len();
+            (format!("{user}/"), user)
+        };
+        let abs_slash = if abs.ends_with('/') {
+            abs.clone()
+        } else {
+            format!("{abs}/")
+        };
+        Relabel {
+            strings: Some(RelabelStrings {
+                abs,
+                abs_slash,
+                with_slash,
+                alone,
+            }),
         }
     }
-    out
+
+    fn apply(&self, text: &str) -> String {
+        let Some(RelabelStrings {
+            abs,
+            abs_slash,
+            with_slash,
+            alone,
+        }) = &self.strings
+        else {
+            return text.to_string();
+        };
+        let mut out = text.replace(abs_slash.as_str(), with_slash);
+        // The folder itself, not followed by more of a path.
+        let mut at = 0;
+        while let Some(i) = out[at..].find(abs.as_str()).map(|i| i + at) {
+            let next = out[i + abs.len()..].chars().next();
+            if next.is_none_or(|c| !c.is_alphanumeric() && !matches!(c, '_' | '-' | '.')) {
+                out.replace_range(i..i + abs.len(), alone);
+                at = i + alone.len();
+            } else {
+                at = i + abs.len();
+            }
+        }
+        out
+    }
 }
 
 /// The reports for one PATH, checked only (no fixes), or an I/O or usage
@@ -495,7 +530,11 @@ mod tests {
 
 #[cfg(test)]
 mod relabel_tests {
-    use super::relabel;
+    use super::Relabel;
+
+    fn relabel(text: &str, abs: &Path, user: &Path) -> String {
+        Relabel::new(abs, user).apply(text)
+    }
     use std::path::Path;
 
     #[test]

@@ -115,7 +115,8 @@ impl Checker {
         } else {
             abs.parent().unwrap_or(Path::new("/")).to_path_buf()
         };
-        let relabel = |s: String| relabel(&s, &abs_root, &user_root);
+        let relabeling = Relabel::new(&abs_root, &user_root);
+        let relabel = |s: String| relabeling.apply(&s);
         let pending = std::mem::take(&mut self.pending);
         let refused_before = self.refused.len();
         let result = self.check_absolute(&abs, &meta, &pending);
