@@ -530,12 +530,13 @@ mod tests {
 
 #[cfg(test)]
 mod relabel_tests {
+    use std::path::Path;
+
     use super::Relabel;
 
     fn relabel(text: &str, abs: &Path, user: &Path) -> String {
         Relabel::new(abs, user).apply(text)
     }
-    use std::path::Path;
 
     #[test]
     fn absolute_folders_are_shown_as_given() {

@@ -168,6 +168,8 @@ pub fn definitions_hash(ix: &FileIndex) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     ix.star_import.hash(&mut h);
     ix.names.hash(&mut h);
+    // Each list's length first: no two lists run into each other.
+    ix.imports.len().hash(&mut h);
     for i in &ix.imports {
         (
             &i.module,
@@ -179,14 +181,24 @@ pub fn definitions_hash(ix: &FileIndex) -> u64 {
         )
             .hash(&mut h);
     }
+    ix.classes.len().hash(&mut h);
     for c in &ix.classes {
-        c.name.hash(&mut h);
+        (&c.name, c.bases.len()).hash(&mut h);
         for (base, _) in &c.bases {
             base.hash(&mut h);
         }
     }
+    ix.reads.functions.len().hash(&mut h);
     for f in &ix.reads.functions {
-        (&f.scope.class, &f.scope.functions, &f.name, f.is_static).hash(&mut h);
+        let scope = &f.scope;
+        (
+            &scope.class,
+            &scope.functions,
+            &f.name,
+            f.is_static,
+            f.params.len(),
+        )
+            .hash(&mut h);
         for (name, _) in &f.params {
             name.hash(&mut h);
         }

@@ -56,6 +56,7 @@ impl FolderRun {
     /// folder's.
     fn disk(&self, dir: &Path) -> DiskFiles {
         let canonical = match dir.strip_prefix(&self.folder) {
+            Ok(below) if below.as_os_str().is_empty() => self.canonical.clone(),
             Ok(below) => self.canonical.as_ref().map(|c| c.join(below)),
             Err(_) => dir.canonicalize().ok(),
         };
