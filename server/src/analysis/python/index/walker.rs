@@ -45,9 +45,7 @@ pub fn walk(body: &[ast::Stmt]) -> FileIndex {
     ix.uses = walker
         .uses
         .iter()
-        .filter(|u| {
-            chain_root(u.expr).is_some_and(|r| matches!(r, "self" | "super()") || bound.contains(r))
-        })
+        .filter(|u| matches!(u.root, "self" | "super()") || bound.contains(u.root))
         .filter_map(|u| {
             Some(Use {
                 chain: chain(u.expr)?,
@@ -72,6 +70,8 @@ pub fn walk(body: &[ast::Stmt]) -> FileIndex {
 struct UseAt<'t> {
     /// The chain (`a.b.c`, a call's callee).
     expr: &'t ast::Expr,
+    /// Its first name (`a`, `super()`), found as it is met.
+    root: &'t str,
     call: Option<&'t ast::ExprCall>,
     range: TextRange,
     class: Option<&'t str>,
@@ -501,9 +501,9 @@ impl<'t> Walker<'t> {
     }
 
     fn record_call(&mut self, call: &'t ast::ExprCall) {
-        if chain_root(&call.func).is_none() {
+        let Some(root) = chain_root(&call.func) else {
             return;
-        }
+        };
         let name_range = match &*call.func {
             ast::Expr::Attribute(a) => range(&a.attr),
             other => range(other),
@@ -511,6 +511,7 @@ impl<'t> Walker<'t> {
         self.seen_calls.insert(range(&*call.func));
         self.uses.push(UseAt {
             expr: &call.func,
+            root,
             call: Some(call),
             range: name_range,
             class: self.class,
@@ -561,9 +562,13 @@ impl<'t> Visitor<'t> for Exprs<'_, 't> {
             }
             ast::Expr::Attribute(a) if self.mode.ix => {
                 let r = range(expr);
-                if !self.w.seen_calls.contains(&r) && chain_root(expr).is_some() {
+                let root = (!self.w.seen_calls.contains(&r))
+                    .then(|| chain_root(expr))
+                    .flatten();
+                if let Some(root) = root {
                     self.w.uses.push(UseAt {
                         expr,
+                        root,
                         call: None,
                         range: range(&a.attr),
                         class: self.w.class,
