@@ -114,14 +114,16 @@ fn prescan(text: &str) -> Prescan {
         *total += 1;
         *max = (*max).max(*total);
     };
-    let refuse = |at: usize, message: String| Prescan {
+    let refuse = |range: TextRange, message: String| Prescan {
         deepest: 0,
-        refused: Some(SyntaxError {
-            range: TextRange::new(at, at + 1),
-            message,
-        }),
+        refused: Some(SyntaxError { range, message }),
     };
-    let too_many_brackets = |at: usize| refuse(at, "too many nested parentheses".into());
+    let too_many_brackets = |at: usize| {
+        refuse(
+            TextRange::new(at, at + 1),
+            "too many nested parentheses".into(),
+        )
+    };
     // Where a line that starts a statement begins (none inside brackets,
     // strings or after a backslash).
     let mut line_start = Some(0);
@@ -147,13 +149,10 @@ fn prescan(text: &str) -> Prescan {
                 if indent > 0 && indents.last() != Some(&indent) {
                     indents.push(indent);
                     if indents.len() > MAX_INDENT {
-                        return Prescan {
-                            deepest: 0,
-                            refused: Some(SyntaxError {
-                                range: TextRange::new(start, start + indent),
-                                message: "too many levels of indentation".into(),
-                            }),
-                        };
+                        return refuse(
+                            TextRange::new(start, start + indent),
+                            "too many levels of indentation".into(),
+                        );
                     }
                 }
             }
@@ -274,7 +273,7 @@ fn prescan(text: &str) -> Prescan {
         }
         if total > MAX_CHAIN {
             return refuse(
-                i,
+                TextRange::new(i, i + 1),
                 format!(
                     "an expression nested too deeply to read (more than {MAX_CHAIN} operators, calls or attributes in one chain); CPython refuses it too (RecursionError)"
                 ),

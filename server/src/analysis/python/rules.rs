@@ -239,13 +239,11 @@ impl Rules<'_> {
                     self.push(fi, d);
                     continue;
                 }
-                let (code, files) = (self.code, self.files);
-                let mut owns = |top: &String| {
-                    *owned
+                if import.level > 0
+                    || *owned
                         .entry(top.clone())
-                        .or_insert_with(|| code.owns_top_level(files, top))
-                };
-                if import.level > 0 || owns(&top) {
+                        .or_insert_with(|| self.code.owns_top_level(self.files, &top))
+                {
                     let d = Diagnostic::error(
                         codes::import::MODULE_NOT_FOUND,
                         import.module_range,
